@@ -1,0 +1,104 @@
+//! Reads `spec/openapi.yaml`, validates it, builds an intermediate model and renders Rust
+//! source and conformance case files from it, as text. It never writes to disk: `xtask`
+//! decides what to do with the files.
+
+pub mod cases;
+pub mod error;
+pub mod ir;
+pub mod json_schema;
+pub mod models;
+pub mod names;
+pub mod operations;
+pub mod render;
+pub mod spec;
+pub mod stubs;
+
+use std::path::Path;
+
+use quote::quote;
+
+pub use error::{SpecError, SpecErrorKind};
+
+/// Where generated Rust goes, relative to the repository root.
+pub const MOCK_GENERATED_DIR: &str = "mock/src/generated";
+/// Where generated conformance cases go, relative to the repository root.
+pub const CASES_GENERATED_DIR: &str = "conformance/cases/generated";
+
+/// One generated file: a path relative to the repository root and its full text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// E.g. `mock/src/generated/models.rs`.
+    pub path: String,
+    /// The whole file, header included.
+    pub contents: String,
+}
+
+/// Everything generated from one spec, in a fixed order.
+#[derive(Debug)]
+pub struct Generated {
+    /// The files.
+    pub files: Vec<GeneratedFile>,
+    /// The folders these files own wholly (leftovers in them are stale).
+    pub owned_dirs: Vec<String>,
+}
+
+/// Loads, checks and renders the spec at `spec_path`; `spec_name` is how headers name it.
+pub fn generate(spec_path: &Path, spec_name: &str) -> Result<Generated, SpecError> {
+    let spec = spec::load(spec_path)?;
+    generate_from(&spec, spec_name)
+}
+
+/// Renders an already loaded spec.
+pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, SpecError> {
+    let ir = ir::build(spec, spec_name)?;
+    let models = models::build(spec, &ir)?;
+    let render_error = |message: String| spec.error("", SpecErrorKind::Invalid(message));
+    let mut files = Vec::new();
+    let mut rust = |name: &str, doc: &str, tokens: proc_macro2::TokenStream| -> Result<(), SpecError> {
+        let contents = render::rust_file(spec_name, doc, tokens).map_err(render_error)?;
+        files.push(GeneratedFile { path: format!("{MOCK_GENERATED_DIR}/{name}"), contents });
+        Ok(())
+    };
+    rust(
+        "mod.rs",
+        "Code derived from the spec: models, the operation table, typed stubs and their tests.",
+        quote! {
+            pub mod models;
+            pub mod operations;
+            pub mod stubs;
+            #[cfg(test)]
+            mod round_trip;
+        },
+    )?;
+    rust("models.rs", "Serde types for every schema of the spec.", models.items.clone())?;
+    rust("operations.rs", "The operation table.", operations::emit(&ir))?;
+    rust("stubs.rs", "Typed wiremock stubs, one module per operation.", stubs::emit(&ir, &models))?;
+    rust(
+        "round_trip.rs",
+        "Every example of the spec goes through its type and comes back equal (defaults filled in).",
+        round_trip_tests(&models),
+    )?;
+    for case in cases::emit(spec, &ir)? {
+        files.push(GeneratedFile {
+            path: format!("{CASES_GENERATED_DIR}/{}", case.path),
+            contents: render::yaml_file(spec_name, &case.text),
+        });
+    }
+    Ok(Generated { files, owned_dirs: vec![MOCK_GENERATED_DIR.into(), CASES_GENERATED_DIR.into()] })
+}
+
+fn round_trip_tests(models: &models::Models) -> proc_macro2::TokenStream {
+    let tests = models.round_trip_expectations.iter().map(|trip| {
+        let name = names::ident(&format!("{}_round_trips", trip.test_name.trim_start_matches("r#")));
+        let ty = trip.ty.tokens(&quote!(super::models::));
+        let example = trip.example.to_string();
+        let expected = trip.expected.to_string();
+        quote! {
+            #[test]
+            fn #name() {
+                crate::stub_support::assert_round_trip::<#ty>(#example, #expected);
+            }
+        }
+    });
+    quote!(#(#tests)*)
+}

@@ -1,0 +1,510 @@
+//! Emits serde types for every component schema and every inline request or response schema,
+//! and records which Rust type carries each operation's request and each response.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use crate::error::{SpecError, SpecErrorKind, pointer_join};
+use crate::ir::Ir;
+use crate::json_schema::component_name;
+use crate::names::{ident, pascal, snake};
+use crate::spec::Spec;
+
+/// A Rust type the generator can name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// A generated item in the models module.
+    Named(String),
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `Option<T>`.
+    Option(Box<Ty>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Ty>),
+    /// `String`.
+    String,
+    /// `i64`.
+    Integer,
+    /// `f64`.
+    Number,
+    /// `bool`.
+    Bool,
+    /// `serde_json::Value`.
+    Json,
+    /// `serde_json::Map<String, serde_json::Value>`.
+    JsonObject,
+}
+
+impl Ty {
+    /// The type as tokens; `models` is the path prefix of generated items (empty inside the module).
+    pub fn tokens(&self, models: &TokenStream) -> TokenStream {
+        match self {
+            Ty::Named(name) => {
+                let name = ident(name);
+                quote!(#models #name)
+            }
+            Ty::Vec(inner) => {
+                let inner = inner.tokens(models);
+                quote!(::std::vec::Vec<#inner>)
+            }
+            Ty::Option(inner) => {
+                let inner = inner.tokens(models);
+                quote!(::std::option::Option<#inner>)
+            }
+            Ty::Map(inner) => {
+                let inner = inner.tokens(models);
+                quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            }
+            Ty::String => quote!(::std::string::String),
+            Ty::Integer => quote!(i64),
+            Ty::Number => quote!(f64),
+            Ty::Bool => quote!(bool),
+            Ty::Json => quote!(::serde_json::Value),
+            Ty::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        }
+    }
+
+    fn variant_name(&self) -> String {
+        match self {
+            Ty::Named(name) => name.clone(),
+            Ty::Vec(inner) => format!("{}List", inner.variant_name()),
+            Ty::Option(inner) => inner.variant_name(),
+            Ty::Map(_) | Ty::JsonObject => "Object".into(),
+            Ty::String => "String".into(),
+            Ty::Integer => "Integer".into(),
+            Ty::Number => "Number".into(),
+            Ty::Bool => "Bool".into(),
+            Ty::Json => "Value".into(),
+        }
+    }
+}
+
+/// The generated models and the types of each operation's bodies.
+#[derive(Debug)]
+pub struct Models {
+    /// The items of the models module.
+    pub items: TokenStream,
+    /// Operation id → the request body's type.
+    pub request_types: BTreeMap<String, Ty>,
+    /// (operation id, status) → the response body's type.
+    pub response_types: BTreeMap<(String, u16), Ty>,
+    /// Operation id / status / example → the example with the spec's defaults filled in: what
+    /// a round trip through the types must give back.
+    pub round_trip_expectations: Vec<RoundTrip>,
+}
+
+/// One example's round trip through its type.
+#[derive(Debug, Clone)]
+pub struct RoundTrip {
+    /// A name for the test (`orgs_create_webhook_request_default`).
+    pub test_name: String,
+    /// The type.
+    pub ty: Ty,
+    /// The example as written.
+    pub example: Value,
+    /// The example with defaults applied.
+    pub expected: Value,
+}
+
+struct Gen<'a> {
+    spec: &'a Spec,
+    items: Vec<TokenStream>,
+    taken: BTreeSet<String>,
+    /// String enums by type name: their wire values.
+    enums: BTreeMap<String, Vec<String>>,
+    needs_deserialize_some: bool,
+}
+
+/// Builds the models for the whole spec.
+pub fn build(spec: &Spec, ir: &Ir) -> Result<Models, SpecError> {
+    let mut generator =
+        Gen { spec, items: Vec::new(), taken: BTreeSet::new(), enums: BTreeMap::new(), needs_deserialize_some: false };
+    for schema in &ir.schemas {
+        generator.taken.insert(pascal(&schema.name));
+        if let (Some("string"), Some(Value::Array(values))) =
+            (schema.schema.get("type").and_then(Value::as_str), schema.schema.get("enum"))
+        {
+            let values = values.iter().filter_map(Value::as_str).map(str::to_string).collect();
+            generator.enums.insert(pascal(&schema.name), values);
+        }
+    }
+    for schema in &ir.schemas {
+        generator.component(&schema.name, &schema.schema, &schema.pointer)?;
+    }
+    let mut request_types = BTreeMap::new();
+    let mut response_types = BTreeMap::new();
+    let mut round_trips = Vec::new();
+    for operation in &ir.operations {
+        if let Some(body) = &operation.request {
+            let hint = format!("{}Request", pascal(&operation.id));
+            let ty = generator.ty(&body.schema, &body.schema_pointer, &hint)?;
+            for example in body.examples.iter().filter(|e| e.known_invalid.is_none()) {
+                round_trips.push(RoundTrip {
+                    test_name: snake(&format!("{} request {}", operation.id, example.name)),
+                    ty: ty.clone(),
+                    example: example.value.clone(),
+                    expected: generator.with_defaults(&body.schema, &example.value),
+                });
+            }
+            request_types.insert(operation.id.clone(), ty);
+        }
+        for response in &operation.responses {
+            let Some(body) = &response.body else { continue };
+            let hint = format!("{}Response{}", pascal(&operation.id), response.status);
+            let ty = generator.ty(&body.schema, &body.schema_pointer, &hint)?;
+            for example in body.examples.iter().filter(|e| e.known_invalid.is_none()) {
+                round_trips.push(RoundTrip {
+                    test_name: snake(&format!("{} {} {}", operation.id, response.status, example.name)),
+                    ty: ty.clone(),
+                    example: example.value.clone(),
+                    expected: generator.with_defaults(&body.schema, &example.value),
+                });
+            }
+            response_types.insert((operation.id.clone(), response.status), ty);
+        }
+    }
+    if generator.needs_deserialize_some {
+        generator.items.push(quote! {
+            /// Keeps an explicit `null` apart from an absent field (`Some(None)` vs `None`).
+            fn deserialize_some<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+                T: ::serde::Deserialize<'de>,
+            {
+                <T as ::serde::Deserialize>::deserialize(deserializer).map(::std::option::Option::Some)
+            }
+        });
+    }
+    let items = generator.items;
+    Ok(Models { items: quote!(#(#items)*), request_types, response_types, round_trip_expectations: round_trips })
+}
+
+/// Doc attributes for `text`, or for `fallback` when the spec gives no description.
+fn doc_or(text: &str, fallback: &str) -> TokenStream {
+    let text = if text.trim().is_empty() { fallback.trim() } else { text.trim() };
+    if text.is_empty() {
+        return TokenStream::new();
+    }
+    let lines = text.lines().map(|line| format!(" {}", line.trim_end()));
+    quote!(#(#[doc = #lines])*)
+}
+
+fn is_nullable(schema: &Value) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+}
+
+impl Gen<'_> {
+    fn fresh(&mut self, wanted: &str) -> String {
+        let base = pascal(wanted);
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+
+    fn resolve<'s>(&'s self, schema: &'s Value) -> &'s Value {
+        match schema.get("$ref").and_then(Value::as_str).and_then(component_name) {
+            Some(name) => self.spec.raw.pointer(&pointer_join("/components/schemas", name)).unwrap_or(schema),
+            None => schema,
+        }
+    }
+
+    fn component(&mut self, name: &str, schema: &Value, pointer: &str) -> Result<(), SpecError> {
+        let type_name = pascal(name);
+        let ty = self.ty_named(schema, pointer, &type_name, true)?;
+        if ty != Ty::Named(type_name.clone()) {
+            let docs = doc_or(
+                schema.get("description").and_then(Value::as_str).unwrap_or_default(),
+                &format!("The `{name}` schema."),
+            );
+            let ident_name = ident(&type_name);
+            let tokens = ty.tokens(&TokenStream::new());
+            self.items.push(quote! { #docs pub type #ident_name = #tokens; });
+        }
+        Ok(())
+    }
+
+    /// The type of `schema`; new items are named `hint`.
+    fn ty(&mut self, schema: &Value, pointer: &str, hint: &str) -> Result<Ty, SpecError> {
+        self.ty_named(schema, pointer, hint, false)
+    }
+
+    fn ty_named(&mut self, schema: &Value, pointer: &str, hint: &str, hint_reserved: bool) -> Result<Ty, SpecError> {
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            let name = component_name(reference).ok_or_else(|| {
+                self.spec.error(
+                    pointer,
+                    SpecErrorKind::Unsupported {
+                        construct: "$ref".into(),
+                        why: "schemas may reference only #/components/schemas/...".into(),
+                    },
+                )
+            })?;
+            return Ok(Ty::Named(pascal(name)));
+        }
+        let name_for = |generator: &mut Self| if hint_reserved { hint.to_string() } else { generator.fresh(hint) };
+        if let Some(Value::Array(alternatives)) = schema.get("oneOf") {
+            let name = name_for(self);
+            let mut variants = Vec::new();
+            let mut used = BTreeSet::new();
+            for (index, alternative) in alternatives.iter().enumerate() {
+                let here = pointer_join(&pointer_join(pointer, "oneOf"), &index.to_string());
+                let ty = self.ty(alternative, &here, &format!("{name}Variant{index}"))?;
+                let mut variant = ty.variant_name();
+                if !used.insert(variant.clone()) {
+                    variant = format!("{variant}{index}");
+                    used.insert(variant.clone());
+                }
+                let variant_ident = ident(&variant);
+                let tokens = ty.tokens(&TokenStream::new());
+                let docs = doc_or(
+                    alternative.get("description").and_then(Value::as_str).unwrap_or_default(),
+                    &format!("The value as {}.", variant.to_lowercase()),
+                );
+                variants.push(quote!(#docs #variant_ident(#tokens)));
+            }
+            let docs = doc_or(
+                schema.get("description").and_then(Value::as_str).unwrap_or_default(),
+                "One of several shapes.",
+            );
+            let name_ident = ident(&name);
+            self.items.push(quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name_ident { #(#variants,)* }
+            });
+            return Ok(Ty::Named(name));
+        }
+        let kind = schema.get("type").and_then(Value::as_str);
+        match kind {
+            Some("object") | None if schema.get("properties").is_some() => {
+                let name = name_for(self);
+                self.object(&name, schema, pointer)?;
+                Ok(Ty::Named(name))
+            }
+            Some("object") => match schema.get("additionalProperties") {
+                Some(extra @ Value::Object(_)) => {
+                    let inner = self.ty(extra, &pointer_join(pointer, "additionalProperties"), &format!("{hint}Value"))?;
+                    Ok(Ty::Map(Box::new(inner)))
+                }
+                _ => Ok(Ty::JsonObject),
+            },
+            Some("array") => {
+                let Some(items) = schema.get("items") else {
+                    return Ok(Ty::Vec(Box::new(Ty::Json)));
+                };
+                let inner = self.ty(items, &pointer_join(pointer, "items"), &format!("{hint}Item"))?;
+                let inner = if is_nullable(self.resolve(items)) { Ty::Option(Box::new(inner)) } else { inner };
+                Ok(Ty::Vec(Box::new(inner)))
+            }
+            Some("string") => match schema.get("enum") {
+                Some(Value::Array(values)) if values.iter().all(Value::is_string) => {
+                    let name = name_for(self);
+                    self.string_enum(&name, schema, values);
+                    Ok(Ty::Named(name))
+                }
+                _ => Ok(Ty::String),
+            },
+            Some("integer") => Ok(Ty::Integer),
+            Some("number") => Ok(Ty::Number),
+            Some("boolean") => Ok(Ty::Bool),
+            None => Ok(Ty::Json),
+            Some(other) => Err(self.spec.error(
+                pointer_join(pointer, "type"),
+                SpecErrorKind::Unsupported { construct: format!("type: {other}"), why: "unknown type".into() },
+            )),
+        }
+    }
+
+    fn string_enum(&mut self, name: &str, schema: &Value, values: &[Value]) {
+        self.enums.insert(name.to_string(), values.iter().filter_map(Value::as_str).map(str::to_string).collect());
+        let mut used = BTreeSet::new();
+        let variants = values.iter().filter_map(Value::as_str).map(|value| {
+            let mut variant = pascal(value);
+            while !used.insert(variant.clone()) {
+                variant.push('_');
+            }
+            let variant_ident = ident(&variant);
+            let doc_line = format!(" `{value}`");
+            quote!(#[doc = #doc_line] #[serde(rename = #value)] #variant_ident)
+        });
+        let variants: Vec<TokenStream> = variants.collect();
+        let docs = doc_or(schema.get("description").and_then(Value::as_str).unwrap_or_default(), "One of a fixed set of strings.");
+        let name_ident = ident(name);
+        self.items.push(quote! {
+            #docs
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+            pub enum #name_ident { #(#variants,)* }
+        });
+    }
+
+    fn object(&mut self, name: &str, schema: &Value, pointer: &str) -> Result<(), SpecError> {
+        let required: BTreeSet<&str> = match schema.get("required") {
+            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+            _ => BTreeSet::new(),
+        };
+        let mut fields = Vec::new();
+        let mut default_fns = Vec::new();
+        let empty = serde_json::Map::new();
+        let properties = schema.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let mut used = BTreeSet::new();
+        for (wire, property) in properties {
+            let here = pointer_join(&pointer_join(pointer, "properties"), wire);
+            let ty = self.ty(property, &here, &format!("{name}{}", pascal(wire)))?;
+            let resolved = self.resolve(property).clone();
+            let nullable = is_nullable(property) || is_nullable(&resolved);
+            let mut field_name = snake(wire);
+            while !used.insert(field_name.clone()) {
+                field_name.push('_');
+            }
+            let field_ident = ident(&field_name);
+            let rename = if field_name.trim_start_matches("r#") != wire { quote!(#[serde(rename = #wire)]) } else { quote!() };
+            let description = property
+                .get("description")
+                .or_else(|| resolved.get("description"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let docs = doc_or(description, &format!("`{wire}`."));
+            let is_required = required.contains(wire.as_str());
+            let default = property.get("default").or_else(|| resolved.get("default"));
+            let field_tokens = if is_required && !nullable {
+                let t = ty.tokens(&TokenStream::new());
+                quote!(#docs #rename pub #field_ident: #t)
+            } else if is_required {
+                let t = Ty::Option(Box::new(ty)).tokens(&TokenStream::new());
+                quote!(#docs #rename pub #field_ident: #t)
+            } else if let (false, Some(value_tokens)) = (nullable, default.and_then(|d| self.default_tokens(&ty, d))) {
+                let fn_name = format!("default_{}_{}", snake(name).trim_start_matches("r#"), field_name.trim_start_matches("r#"));
+                let fn_ident = ident(&fn_name);
+                let t = ty.tokens(&TokenStream::new());
+                default_fns.push(quote! {
+                    fn #fn_ident() -> #t { #value_tokens }
+                });
+                let docs_default = format!(" Default: `{}`.", default.map(Value::to_string).unwrap_or_default());
+                quote!(#docs #[doc = ""] #[doc = #docs_default] #rename #[serde(default = #fn_name)] pub #field_ident: #t)
+            } else if nullable {
+                self.needs_deserialize_some = true;
+                let t = Ty::Option(Box::new(Ty::Option(Box::new(ty)))).tokens(&TokenStream::new());
+                quote! {
+                    #docs
+                    #[doc = ""]
+                    #[doc = " Absent is `None`; an explicit `null` is `Some(None)`."]
+                    #rename
+                    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "deserialize_some")]
+                    pub #field_ident: #t
+                }
+            } else {
+                let t = Ty::Option(Box::new(ty)).tokens(&TokenStream::new());
+                quote!(#docs #rename #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub #field_ident: #t)
+            };
+            fields.push(field_tokens);
+        }
+        let docs = doc_or(schema.get("description").and_then(Value::as_str).unwrap_or_default(), "An object.");
+        let name_ident = ident(name);
+        self.items.push(quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            pub struct #name_ident { #(#fields,)* }
+            #(#default_fns)*
+        });
+        Ok(())
+    }
+
+    /// Tokens building `default` as a value of `ty`, where the generator can spell it.
+    fn default_tokens(&self, ty: &Ty, default: &Value) -> Option<TokenStream> {
+        match (ty, default) {
+            (Ty::Bool, Value::Bool(b)) => Some(quote!(#b)),
+            (Ty::String, Value::String(s)) => Some(quote!(::std::string::String::from(#s))),
+            (Ty::Integer, Value::Number(n)) => n.as_i64().map(|i| quote!(#i)),
+            (Ty::Number, Value::Number(n)) => n.as_f64().map(|f| quote!(#f)),
+            (Ty::Named(name), Value::String(s)) if self.is_string_enum(name, s) => {
+                let type_ident = ident(name);
+                let variant = ident(&pascal(s));
+                Some(quote!(#type_ident::#variant))
+            }
+            (Ty::Vec(inner), Value::Array(values)) => {
+                let items: Option<Vec<TokenStream>> = values.iter().map(|v| self.default_tokens(inner, v)).collect();
+                items.map(|items| quote!(::std::vec![#(#items),*]))
+            }
+            _ => None,
+        }
+    }
+
+    fn is_string_enum(&self, name: &str, value: &str) -> bool {
+        self.enums.get(name).is_some_and(|values| values.iter().filter(|v| pascal(v) == pascal(value)).count() == 1)
+    }
+
+    /// `value` with the defaults of `schema` filled in where the generated types fill them in.
+    fn with_defaults(&self, schema: &Value, value: &Value) -> Value {
+        let schema = self.resolve(schema);
+        match value {
+            Value::Object(map) => {
+                let Some(Value::Object(properties)) = schema.get("properties") else { return value.clone() };
+                let required: BTreeSet<&str> = match schema.get("required") {
+                    Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+                    _ => BTreeSet::new(),
+                };
+                let mut out = serde_json::Map::new();
+                for (key, item) in map {
+                    let filled = match properties.get(key) {
+                        Some(property) => self.with_defaults(property, item),
+                        None => item.clone(),
+                    };
+                    out.insert(key.clone(), filled);
+                }
+                for (key, property) in properties {
+                    if out.contains_key(key) || required.contains(key.as_str()) {
+                        continue;
+                    }
+                    let resolved = self.resolve(property);
+                    if is_nullable(property) || is_nullable(resolved) {
+                        continue;
+                    }
+                    if let Some(default) = property.get("default").or_else(|| resolved.get("default")) {
+                        if self.default_is_spellable(property, default) {
+                            out.insert(key.clone(), default.clone());
+                        }
+                    }
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => match schema.get("items") {
+                Some(item_schema) => Value::Array(items.iter().map(|i| self.with_defaults(item_schema, i)).collect()),
+                None => value.clone(),
+            },
+            _ => value.clone(),
+        }
+    }
+
+    fn default_is_spellable(&self, property: &Value, default: &Value) -> bool {
+        let resolved = self.resolve(property);
+        let simple = |schema: &Value, value: &Value| match (schema.get("type").and_then(Value::as_str), value) {
+            (Some("boolean"), Value::Bool(_)) => true,
+            (Some("string"), Value::String(_)) => true,
+            (Some("integer"), Value::Number(n)) => n.is_i64(),
+            (Some("number"), Value::Number(_)) => true,
+            _ => false,
+        };
+        if resolved.get("oneOf").is_some() {
+            return false;
+        }
+        match (resolved.get("type").and_then(Value::as_str), default) {
+            (Some("array"), Value::Array(values)) => match resolved.get("items") {
+                Some(items) => {
+                    let items = self.resolve(items);
+                    items.get("oneOf").is_none() && values.iter().all(|v| simple(items, v))
+                }
+                None => false,
+            },
+            _ => simple(resolved, default),
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Emits the typed wiremock stubs: per operation a module with `given(..)`, which returns a
+//! `MockBuilder` already matching the method and path, and responders for each documented status
+//! (a model value, a named example of the spec, or GitHub's error body).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Ir, OperationIr, ParameterIr};
+use crate::models::{Models, Ty};
+use crate::names::{ident, snake};
+
+/// The responder name for a status (`200` → `ok`).
+pub fn status_name(status: u16) -> String {
+    match status {
+        200 => "ok".into(),
+        201 => "created".into(),
+        202 => "accepted".into(),
+        204 => "no_content".into(),
+        304 => "not_modified".into(),
+        400 => "bad_request".into(),
+        401 => "unauthorized".into(),
+        403 => "forbidden".into(),
+        404 => "not_found".into(),
+        409 => "conflict".into(),
+        410 => "gone".into(),
+        422 => "unprocessable_entity".into(),
+        429 => "too_many_requests".into(),
+        500 => "internal_server_error".into(),
+        503 => "service_unavailable".into(),
+        other => format!("status_{other}"),
+    }
+}
+
+fn path_argument(param: &ParameterIr) -> (TokenStream, TokenStream) {
+    let name = ident(&snake(&param.name));
+    let ty = match param.schema.get("type").and_then(serde_json::Value::as_str) {
+        Some("integer") => quote!(i64),
+        _ => quote!(::std::string::String),
+    };
+    (quote!(#name: impl ::std::convert::Into<crate::stub_support::Arg<#ty>>), quote!(#name.into().pattern()))
+}
+
+fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
+    let module = ident(&snake(&op.id));
+    let method = &op.method;
+    let path = &op.path;
+    let prefixes: Vec<&str> = ir
+        .products
+        .iter()
+        .filter(|p| op.products.contains(&p.id))
+        .map(|p| p.path_prefix.as_str())
+        .collect();
+    let prefix_pattern = match (prefixes.iter().any(|p| p.is_empty()), prefixes.iter().find(|p| !p.is_empty())) {
+        (true, Some(prefix)) => format!("(?:{})?", regex_escape(prefix)),
+        (false, Some(prefix)) => regex_escape(prefix),
+        _ => String::new(),
+    };
+    let params = op.path_parameters();
+    let (arguments, patterns): (Vec<TokenStream>, Vec<TokenStream>) = params.iter().map(|p| path_argument(p)).unzip();
+    let names = params.iter().map(|p| p.name.as_str());
+    let given_doc = format!(
+        " Matches `{method} {path}`{}; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).",
+        match prefix_pattern.as_str() {
+            "" => String::new(),
+            p if p.starts_with("(?:") => " at the root or under `/api/v3`".into(),
+            _ => " under `/api/v3`".into(),
+        }
+    );
+    let models_path = quote!(super::super::models::);
+    let mut responders = Vec::new();
+    for response in &op.responses {
+        let status = response.status;
+        let base = status_name(status);
+        let base_ident = ident(&base);
+        let description = response.description.trim();
+        match (&response.body, models.response_types.get(&(op.id.clone(), status))) {
+            (Some(body), Some(ty)) => {
+                let ty_tokens = ty.tokens(&models_path);
+                let doc = format!(" {status} {description}: answers with `body` as JSON.");
+                responders.push(quote! {
+                    #[doc = #doc]
+                    pub fn #base_ident(body: &#ty_tokens) -> ::wiremock::ResponseTemplate {
+                        crate::stub_support::json(#status, body)
+                    }
+                });
+                if status >= 400 && is_error_schema(ty) {
+                    let github = ident(&format!("{base}_github"));
+                    let doc = format!(" {status} {description}: answers with GitHub's usual error body for this status.");
+                    responders.push(quote! {
+                        #[doc = #doc]
+                        pub fn #github() -> ::wiremock::ResponseTemplate {
+                            crate::stub_support::github_error(#status)
+                        }
+                    });
+                }
+                for example in &body.examples {
+                    let fn_name = ident(&format!("{base}_example_{}", snake(&example.name).trim_start_matches("r#")));
+                    let json = example.value.to_string();
+                    let doc = format!(" {status} with the spec's `{}` example.", example.name);
+                    responders.push(quote! {
+                        #[doc = #doc]
+                        pub fn #fn_name() -> ::wiremock::ResponseTemplate {
+                            crate::stub_support::json_text(#status, #json)
+                        }
+                    });
+                }
+            }
+            _ => {
+                let doc = format!(" {status} {description}, without a body.");
+                responders.push(quote! {
+                    #[doc = #doc]
+                    pub fn #base_ident() -> ::wiremock::ResponseTemplate {
+                        ::wiremock::ResponseTemplate::new(#status)
+                    }
+                });
+            }
+        }
+    }
+    let module_doc = format!(" `{method} {path}`: {}", op.summary);
+    let id = &op.id;
+    quote! {
+        #[doc = #module_doc]
+        pub mod #module {
+            /// The spec operationId.
+            pub const OPERATION_ID: &str = #id;
+
+            #[doc = #given_doc]
+            pub fn given(#(#arguments),*) -> ::wiremock::MockBuilder {
+                crate::stub_support::given(#method, #prefix_pattern, #path, &[#((#names, #patterns)),*])
+            }
+
+            #(#responders)*
+        }
+    }
+}
+
+fn is_error_schema(ty: &Ty) -> bool {
+    matches!(ty, Ty::Named(name) if name == "BasicError" || name == "ValidationError")
+}
+
+fn regex_escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The stubs module's items.
+pub fn emit(ir: &Ir, models: &Models) -> TokenStream {
+    let operations = ir.operations.iter().map(|op| operation(op, ir, models));
+    quote! { #(#operations)* }
+}

@@ -1,0 +1,93 @@
+//! The case file format (see `conformance/CASES.md`): a request/response contract as data.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// One case: a description, where it applies, and its steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// What the case checks, in a sentence.
+    pub description: String,
+    /// Products the case applies to (`dotcom`, `ghes`); skipped elsewhere.
+    pub products: Vec<String>,
+    /// True when no step changes server state.
+    #[serde(default)]
+    pub read_only: bool,
+    /// The steps, run in order; the first failure ends the case.
+    pub steps: Vec<Step>,
+}
+
+/// One request and what its response must be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// A short name shown in reports.
+    pub name: String,
+    /// The spec operationId the request exercises.
+    pub operation: String,
+    /// An absolute URL (usually `${next}` from a `Link` header) instead of the operation's path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Values for the path template's `{name}` segments.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub path_params: BTreeMap<String, String>,
+    /// Query-string parameters.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub query: BTreeMap<String, String>,
+    /// Extra request headers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// Whether to send the target's token (default true).
+    #[serde(default = "default_true", skip_serializing_if = "is_true")]
+    pub auth: bool,
+    /// A JSON request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
+    /// A raw request body, sent as is (for malformed-JSON cases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_body: Option<String>,
+    /// What the response must be.
+    pub expect: Expect,
+}
+
+/// The expectations on one response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// The expected status.
+    pub status: u16,
+    /// Header name to a regex its value must match.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// Headers that must be absent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub absent_headers: Vec<String>,
+    /// The expected body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
+    /// JSON pointers whose values are not compared (they must still be present).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore: Vec<String>,
+    /// JSON pointer to a regex the value's text must match.
+    #[serde(default, rename = "match", skip_serializing_if = "BTreeMap::is_empty")]
+    pub matches: BTreeMap<String, String>,
+    /// JSON pointer to the expected length of the array there.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub count: BTreeMap<String, usize>,
+    /// Whether to validate the body against the spec's schema (default true).
+    #[serde(default = "default_true", skip_serializing_if = "is_true")]
+    pub schema: bool,
+    /// Variable name to source: `body:<pointer>`, `header:<Name>` or `link:<rel>`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub capture: BTreeMap<String, String>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
+}

@@ -1,0 +1,1 @@
+//! A stateful fake of GitHub's webhook-management REST API on wiremock.
