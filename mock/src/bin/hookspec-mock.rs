@@ -1,0 +1,124 @@
+//! `hookspec-mock`: the stateful fake GitHub webhook API as a standalone HTTP server, for
+//! clients not written in Rust. Serves api.github.com paths at the root and GHES 3.21 paths
+//! under `/api/v3` until Ctrl-C.
+
+use std::io::Write;
+
+use clap::Parser;
+use hookspec_mock::fake::Fake;
+use hookspec_mock::serve::{RequestLog, serve};
+use hookspec_mock::{FakeConfig, TokenConfig};
+
+/// A stateful fake of GitHub's webhook-management REST API (organization webhooks and GHES
+/// global webhooks).
+///
+/// api.github.com paths are served at the root (`/orgs/{org}/hooks`), GHES 3.21 paths under
+/// `/api/v3` (including `/api/v3/admin/hooks`). The first line printed is
+/// `listening on http://HOST:PORT`; then one line per request (method, path, status, time).
+/// Without any token flag, any token is an organization owner and a site admin.
+#[derive(Debug, Parser)]
+#[command(name = "hookspec-mock", version)]
+struct Args {
+    /// The port to listen on; 0 picks a free port (read it from the first line of output).
+    #[arg(long, value_name = "N")]
+    port: u16,
+
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    host: String,
+
+    /// A token of an organization owner (may use organization webhooks). Repeatable. Once any
+    /// token flag is given, only the listed tokens are accepted; others get 401.
+    #[arg(long = "token", value_name = "T")]
+    tokens: Vec<String>,
+
+    /// A token of a GHES site admin (may use global webhooks under /api/v3/admin/hooks; give
+    /// it with --token too to make it an organization owner as well). Repeatable.
+    #[arg(long = "site-admin-token", value_name = "T")]
+    site_admin_tokens: Vec<String>,
+
+    /// A token of an organization member who is not an owner (gets 404 on organization
+    /// webhook endpoints, as on GitHub). Repeatable.
+    #[arg(long = "member-token", value_name = "T")]
+    member_tokens: Vec<String>,
+
+    /// An organization that exists from the start. Repeatable.
+    #[arg(long = "org", value_name = "LOGIN", default_value = "octocat")]
+    orgs: Vec<String>,
+
+    /// Do not log requests.
+    #[arg(long)]
+    quiet: bool,
+}
+
+impl Args {
+    fn config(&self) -> FakeConfig {
+        let tokens = self
+            .tokens
+            .iter()
+            .map(|t| TokenConfig::owner(t.as_str()))
+            .chain(
+                self.site_admin_tokens
+                    .iter()
+                    .map(|t| TokenConfig::site_admin(t.as_str())),
+            )
+            .chain(
+                self.member_tokens
+                    .iter()
+                    .map(|t| TokenConfig::member(t.as_str())),
+            )
+            .collect();
+        FakeConfig {
+            orgs: self.orgs.clone(),
+            tokens,
+            record_requests: false,
+            ..FakeConfig::default()
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
+        .await
+        .map_err(|error| {
+            anyhow::anyhow!("cannot listen on {}:{}: {error}", args.host, args.port)
+        })?;
+    let address = listener.local_addr()?;
+    {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "listening on http://{address}")?;
+        stdout.flush()?;
+    }
+    let log = if args.quiet {
+        RequestLog::Quiet
+    } else {
+        RequestLog::Stdout
+    };
+    serve(listener, Fake::new(args.config()), log, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Completes on Ctrl-C (and on SIGTERM on Unix).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,114 @@
+//! How a fake starts: which organizations exist and which tokens may do what.
+
+/// What a token is in every organization of the fake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OrgRole {
+    /// Not a member: organization webhook endpoints answer 404, as GitHub hides them.
+    Outsider,
+    /// A member but not an owner: organization webhook endpoints answer 404 too.
+    Member,
+    /// An organization owner: may use every organization webhook endpoint.
+    Owner,
+}
+
+/// A token the fake accepts, and what it may do.
+///
+/// When [`FakeConfig::tokens`] is empty the fake accepts any token as an organization owner
+/// and a site admin; once it names tokens, any other token gets 401 `Bad credentials`.
+/// A token listed more than once gets the union of its roles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenConfig {
+    /// The token as a client sends it after `token ` or `Bearer `.
+    pub token: String,
+    /// Its role in every organization of the fake.
+    pub org_role: OrgRole,
+    /// Whether it belongs to a GHES site admin (the only users who may use global webhooks).
+    pub site_admin: bool,
+}
+
+impl TokenConfig {
+    /// A token of an organization owner who is not a site admin.
+    pub fn owner(token: impl Into<String>) -> Self {
+        TokenConfig {
+            token: token.into(),
+            org_role: OrgRole::Owner,
+            site_admin: false,
+        }
+    }
+
+    /// A token of an organization member who is neither an owner nor a site admin.
+    pub fn member(token: impl Into<String>) -> Self {
+        TokenConfig {
+            token: token.into(),
+            org_role: OrgRole::Member,
+            site_admin: false,
+        }
+    }
+
+    /// A token of a site admin who is not a member of any organization.
+    pub fn site_admin(token: impl Into<String>) -> Self {
+        TokenConfig {
+            token: token.into(),
+            org_role: OrgRole::Outsider,
+            site_admin: true,
+        }
+    }
+
+    /// The same token, also a site admin.
+    pub fn and_site_admin(mut self) -> Self {
+        self.site_admin = true;
+        self
+    }
+}
+
+/// The starting configuration of a fake: organizations, tokens and bookkeeping.
+///
+/// ```
+/// use hookspec_mock::{FakeConfig, TokenConfig};
+///
+/// let config = FakeConfig::default()
+///     .with_org("acme")
+///     .with_token(TokenConfig::owner("owner-token"))
+///     .with_token(TokenConfig::member("member-token"));
+/// assert_eq!(config.orgs, ["octocat", "acme"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeConfig {
+    /// Organizations that exist from the start (default: `octocat`).
+    pub orgs: Vec<String>,
+    /// Tokens and their roles; empty (the default) means any token is an organization owner
+    /// and a site admin.
+    pub tokens: Vec<TokenConfig>,
+    /// Whether to keep every request routed to an operation for
+    /// [`FakeState::requests`](crate::fake::FakeState::requests) (default: true). The
+    /// standalone server turns this off so that memory stays flat under load.
+    pub record_requests: bool,
+    /// The `X-RateLimit-Limit` reported to authenticated requests (default: 5000). The fake
+    /// never runs out on its own: use [`Fault::rate_limit`](crate::Fault::rate_limit) for that.
+    pub rate_limit: u32,
+}
+
+impl Default for FakeConfig {
+    fn default() -> Self {
+        FakeConfig {
+            orgs: vec!["octocat".to_owned()],
+            tokens: Vec::new(),
+            record_requests: true,
+            rate_limit: 5000,
+        }
+    }
+}
+
+impl FakeConfig {
+    /// The configuration with one more organization.
+    pub fn with_org(mut self, login: impl Into<String>) -> Self {
+        self.orgs.push(login.into());
+        self
+    }
+
+    /// The configuration with one more token.
+    pub fn with_token(mut self, token: TokenConfig) -> Self {
+        self.tokens.push(token);
+        self
+    }
+}

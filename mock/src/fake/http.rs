@@ -1,0 +1,98 @@
+//! The request and response types of the handler: plain data, independent of any HTTP stack.
+
+use std::time::Duration;
+
+/// One HTTP request as the fake sees it.
+///
+/// ```
+/// use hookspec_mock::fake::FakeRequest;
+///
+/// let request = FakeRequest::new("GET", "http://127.0.0.1:8080", "/orgs/octocat/hooks?per_page=2")
+///     .with_header("Authorization", "Bearer t");
+/// assert_eq!(request.path, "/orgs/octocat/hooks");
+/// assert_eq!(request.query.as_deref(), Some("per_page=2"));
+/// assert_eq!(request.header("authorization"), Some("Bearer t"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FakeRequest {
+    /// The method in upper case (`GET`).
+    pub method: String,
+    /// The path as sent, still percent-encoded, without the query (`/api/v3/admin/hooks`).
+    pub path: String,
+    /// The raw query string without `?`, if any.
+    pub query: Option<String>,
+    /// Header names and values as received (names compare case-insensitively).
+    pub headers: Vec<(String, String)>,
+    /// The body as received (may be empty).
+    pub body: Vec<u8>,
+    /// The base URL the client used, scheme and authority only (`http://127.0.0.1:8080`):
+    /// the fake builds every URL it returns on it.
+    pub base_url: String,
+}
+
+impl FakeRequest {
+    /// A request without headers or body; `path_and_query` may carry a `?query`.
+    pub fn new(method: &str, base_url: &str, path_and_query: &str) -> Self {
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((path, query)) => (path.to_owned(), Some(query.to_owned())),
+            None => (path_and_query.to_owned(), None),
+        };
+        FakeRequest {
+            method: method.to_ascii_uppercase(),
+            path,
+            query,
+            headers: Vec::new(),
+            body: Vec::new(),
+            base_url: base_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// The request with one more header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// The request with `body`.
+    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// The first value of header `name`, compared case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+/// One HTTP response from the fake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeResponse {
+    /// The status code.
+    pub status: u16,
+    /// Header names and values, in the order GitHub tends to send them.
+    pub headers: Vec<(String, String)>,
+    /// The body (empty for 204 and 202 without content).
+    pub body: Vec<u8>,
+    /// How long the server should wait before answering (set by a delay fault).
+    pub delay: Option<Duration>,
+}
+
+impl FakeResponse {
+    /// The first value of header `name`, compared case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// The body parsed as JSON, if it is JSON.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_str())
+}

@@ -1,0 +1,309 @@
+//! Reading request bodies as GitHub does: an empty body is `{}`, anything else must be a JSON
+//! object, and each field must have the documented type and values, or the answer is a 422
+//! `validation-error` naming the resource, field and code.
+
+use serde_json::{Map, Value};
+
+use super::errors::{ApiError, FieldError};
+
+const RESOURCE: &str = "Hook";
+
+/// The body as a JSON object: empty (or blank) means `{}`.
+pub(crate) fn parse_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(_) => Err(ApiError::BodyNotObject),
+        Err(_) => Err(ApiError::ProblemsParsingJson),
+    }
+}
+
+/// The `config` object of a hook body, each field type-checked; absent or `null` fields are
+/// `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ConfigInput {
+    pub url: Option<String>,
+    pub content_type: Option<String>,
+    pub secret: Option<String>,
+    pub insecure_ssl: Option<String>,
+}
+
+/// A hook body (create or update), each field type-checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct HookInput {
+    pub name: Option<String>,
+    pub config: Option<ConfigInput>,
+    pub events: Option<Vec<String>>,
+    pub active: Option<bool>,
+}
+
+/// Collects field errors so that one answer names them all.
+#[derive(Debug, Default)]
+pub(crate) struct Errors(Vec<FieldError>);
+
+impl Errors {
+    pub(crate) fn push(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    pub(crate) fn finish(self, documentation_url: &'static str) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation {
+                errors: self.0,
+                documentation_url,
+            })
+        }
+    }
+}
+
+fn present<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    object.get(key).filter(|value| !value.is_null())
+}
+
+fn string_field(
+    object: &Map<String, Value>,
+    key: &'static str,
+    errors: &mut Errors,
+) -> Option<String> {
+    match present(object, key)? {
+        Value::String(text) => Some(text.clone()),
+        _ => {
+            errors.push(FieldError::invalid(
+                RESOURCE,
+                key,
+                format!("{key} must be a string"),
+            ));
+            None
+        }
+    }
+}
+
+/// Reads a `config` object (also the whole body of the config endpoints).
+pub(crate) fn read_config(object: &Map<String, Value>, errors: &mut Errors) -> ConfigInput {
+    let url = string_field(object, "url", errors);
+    if let Some(url) = &url
+        && !is_http_url(url)
+    {
+        errors.push(FieldError::invalid(
+            RESOURCE,
+            "url",
+            "url must be an absolute http or https URL",
+        ));
+    }
+    let content_type = string_field(object, "content_type", errors);
+    if let Some(content_type) = &content_type
+        && content_type != "json"
+        && content_type != "form"
+    {
+        errors.push(FieldError::invalid(
+            RESOURCE,
+            "content_type",
+            "content_type must be json or form",
+        ));
+    }
+    let secret = string_field(object, "secret", errors);
+    let insecure_ssl = match present(object, "insecure_ssl") {
+        None => None,
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(Value::Number(number)) => Some(number.to_string()),
+        Some(_) => {
+            errors.push(FieldError::invalid(
+                RESOURCE,
+                "insecure_ssl",
+                "insecure_ssl must be a string or a number",
+            ));
+            None
+        }
+    };
+    ConfigInput {
+        url,
+        content_type,
+        secret,
+        insecure_ssl,
+    }
+}
+
+/// Reads a hook body (create or update).
+pub(crate) fn read_hook(object: &Map<String, Value>, errors: &mut Errors) -> HookInput {
+    let name = string_field(object, "name", errors);
+    if let Some(name) = &name
+        && name != "web"
+    {
+        errors.push(FieldError::invalid(
+            RESOURCE,
+            "name",
+            "name must be \"web\"",
+        ));
+    }
+    let config = match present(object, "config") {
+        None => None,
+        Some(Value::Object(config)) => Some(read_config(config, errors)),
+        Some(_) => {
+            errors.push(FieldError::invalid(
+                RESOURCE,
+                "config",
+                "config must be an object",
+            ));
+            None
+        }
+    };
+    let events = match present(object, "events") {
+        None => None,
+        Some(Value::Array(items)) => {
+            let strings: Option<Vec<String>> = items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect();
+            if strings.is_none() {
+                errors.push(FieldError::invalid(
+                    RESOURCE,
+                    "events",
+                    "events must be an array of strings",
+                ));
+            }
+            strings
+        }
+        Some(_) => {
+            errors.push(FieldError::invalid(
+                RESOURCE,
+                "events",
+                "events must be an array of strings",
+            ));
+            None
+        }
+    };
+    let active = match present(object, "active") {
+        None => None,
+        Some(Value::Bool(active)) => Some(*active),
+        Some(_) => {
+            errors.push(FieldError::invalid(
+                RESOURCE,
+                "active",
+                "active must be a boolean",
+            ));
+            None
+        }
+    };
+    HookInput {
+        name,
+        config,
+        events,
+        active,
+    }
+}
+
+/// Reads a hook body for a create: `name` and `config.url` are required.
+pub(crate) fn read_create(
+    body: &[u8],
+    documentation_url: &'static str,
+) -> Result<HookInput, ApiError> {
+    let object = parse_object(body)?;
+    let mut errors = Errors::default();
+    let input = read_hook(&object, &mut errors);
+    if present(&object, "name").is_none() {
+        errors.push(FieldError::missing(RESOURCE, "name"));
+    }
+    match (present(&object, "config"), &input.config) {
+        (None, _) => errors.push(FieldError::missing(RESOURCE, "config")),
+        (Some(Value::Object(config)), Some(_)) if present(config, "url").is_none() => {
+            errors.push(FieldError::missing(RESOURCE, "url"));
+        }
+        _ => {}
+    }
+    errors.finish(documentation_url)?;
+    Ok(input)
+}
+
+/// Reads a hook body for an update: every field optional, but a `config` needs its `url`.
+pub(crate) fn read_update(
+    body: &[u8],
+    documentation_url: &'static str,
+) -> Result<HookInput, ApiError> {
+    let object = parse_object(body)?;
+    let mut errors = Errors::default();
+    let input = read_hook(&object, &mut errors);
+    if let Some(Value::Object(config)) = present(&object, "config")
+        && present(config, "url").is_none()
+    {
+        errors.push(FieldError::missing(RESOURCE, "url"));
+    }
+    errors.finish(documentation_url)?;
+    Ok(input)
+}
+
+/// Reads the body of the config-update endpoint: every field optional.
+pub(crate) fn read_config_update(
+    body: &[u8],
+    documentation_url: &'static str,
+) -> Result<ConfigInput, ApiError> {
+    let object = parse_object(body)?;
+    let mut errors = Errors::default();
+    let input = read_config(&object, &mut errors);
+    errors.finish(documentation_url)?;
+    Ok(input)
+}
+
+fn is_http_url(text: &str) -> bool {
+    url::Url::parse(text)
+        .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOCS: &str = "https://docs.github.com/rest";
+
+    fn field_errors(result: Result<HookInput, ApiError>) -> Vec<(&'static str, &'static str)> {
+        match result {
+            Err(ApiError::Validation { errors, .. }) => {
+                errors.iter().map(|e| (e.field, e.code)).collect()
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_empty_body_reads_as_an_empty_object() {
+        assert_eq!(parse_object(b""), Ok(Map::new()));
+        assert_eq!(parse_object(b"  \n"), Ok(Map::new()));
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_is_a_parse_problem() {
+        assert_eq!(parse_object(b"{nope"), Err(ApiError::ProblemsParsingJson));
+        assert_eq!(parse_object(b"[1]"), Err(ApiError::BodyNotObject));
+    }
+
+    #[test]
+    fn create_names_every_missing_field() {
+        assert_eq!(
+            field_errors(read_create(b"{}", DOCS)),
+            [("name", "missing_field"), ("config", "missing_field")]
+        );
+        assert_eq!(
+            field_errors(read_create(br#"{"name":"web","config":{}}"#, DOCS)),
+            [("url", "missing_field")]
+        );
+    }
+
+    #[test]
+    fn create_rejects_events_that_are_not_strings() {
+        let body = br#"{"name":"web","config":{"url":"http://x.test"},"events":["push",1]}"#;
+        assert_eq!(
+            field_errors(read_create(body, DOCS)),
+            [("events", "invalid")]
+        );
+    }
+
+    #[test]
+    fn insecure_ssl_may_be_a_string_or_a_number() {
+        let body = br#"{"name":"web","config":{"url":"http://x.test","insecure_ssl":1}}"#;
+        let input = read_create(body, DOCS).map(|input| input.config.and_then(|c| c.insecure_ssl));
+        assert_eq!(input, Ok(Some("1".to_owned())));
+    }
+}

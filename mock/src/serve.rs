@@ -1,0 +1,171 @@
+//! The standalone HTTP server: the same [`Fake`] served through hyper directly (no wiremock,
+//! so nothing is kept per request), as the `hookspec-mock` binary runs it.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+
+use crate::fake::{Fake, FakeRequest};
+
+/// The largest request body the server reads (GitHub's hook bodies are tiny).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// How the server reports requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RequestLog {
+    /// One line per request on standard output: method, path, status, time.
+    #[default]
+    Stdout,
+    /// Nothing.
+    Quiet,
+}
+
+/// Serves `fake` on `listener` until `shutdown` completes.
+///
+/// ```
+/// # #[tokio::main]
+/// # async fn main() -> std::io::Result<()> {
+/// use hookspec_mock::{fake::Fake, serve::{serve, RequestLog}};
+///
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+/// let address = listener.local_addr()?;
+/// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+/// let server = tokio::spawn(serve(listener, Fake::default(), RequestLog::Quiet, async move {
+///     let _ = stopped.await;
+/// }));
+/// let response = reqwest::get(format!("http://{address}/orgs/octocat/hooks")).await.map_err(std::io::Error::other)?;
+/// assert_eq!(response.status(), 401);
+/// let _ = stop.send(());
+/// # let _ = server.await;
+/// # Ok(())
+/// # }
+/// ```
+pub async fn serve<F>(
+    listener: TcpListener,
+    fake: Fake,
+    log: RequestLog,
+    shutdown: F,
+) -> std::io::Result<()>
+where
+    F: Future<Output = ()>,
+{
+    let local = listener.local_addr()?;
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => return Ok(()),
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(_) => {
+                        // Out of file descriptors or a connection reset before accept: wait a
+                        // moment instead of spinning.
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let fake = fake.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| {
+                        let fake = fake.clone();
+                        async move { Ok::<_, Infallible>(answer(&fake, request, local, log).await) }
+                    });
+                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                });
+            }
+        }
+    }
+}
+
+async fn answer(
+    fake: &Fake,
+    request: hyper::Request<Incoming>,
+    local: SocketAddr,
+    log: RequestLog,
+) -> hyper::Response<Full<Bytes>> {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let method = parts.method.as_str().to_owned();
+    let path = parts.uri.path().to_owned();
+    let response = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Err(_) => too_large(),
+        Ok(collected) => {
+            let host = parts
+                .headers
+                .get(hyper::header::HOST)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+                .or_else(|| parts.uri.authority().map(|authority| authority.to_string()))
+                .unwrap_or_else(|| local.to_string());
+            let request = FakeRequest {
+                method: method.clone(),
+                path: path.clone(),
+                query: parts.uri.query().map(str::to_owned),
+                headers: parts
+                    .headers
+                    .iter()
+                    .map(|(name, value)| {
+                        (
+                            name.as_str().to_owned(),
+                            String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect(),
+                body: collected.to_bytes().to_vec(),
+                base_url: format!("http://{host}"),
+            };
+            fake.handle(&request)
+        }
+    };
+    if let Some(delay) = response.delay {
+        tokio::time::sleep(delay).await;
+    }
+    let status = response.status;
+    let mut builder = hyper::Response::builder().status(status);
+    for (name, value) in &response.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            builder = builder.header(name, value);
+        }
+    }
+    let http_response = builder
+        .body(Full::new(Bytes::from(response.body)))
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())));
+    if log == RequestLog::Stdout {
+        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "{method} {path} {status} {elapsed:.3}ms");
+        let _ = stdout.flush();
+    }
+    http_response
+}
+
+fn too_large() -> crate::fake::FakeResponse {
+    let body = serde_json::json!({
+        "message": "Payload too large",
+        "documentation_url": "https://docs.github.com/rest",
+        "status": "413",
+    });
+    crate::fake::FakeResponse {
+        status: 413,
+        headers: vec![(
+            "Content-Type".to_owned(),
+            "application/json; charset=utf-8".to_owned(),
+        )],
+        body: serde_json::to_vec(&body).unwrap_or_default(),
+        delay: None,
+    }
+}
