@@ -115,13 +115,18 @@ struct Gen<'a> {
     taken: BTreeSet<String>,
     /// String enums by type name: their wire values.
     enums: BTreeMap<String, Vec<String>>,
+    /// Type aliases (component schemas of a plain type) by name.
+    aliases: BTreeMap<String, Ty>,
     needs_deserialize_some: bool,
 }
 
 /// Builds the models for the whole spec.
 pub fn build(spec: &Spec, ir: &Ir) -> Result<Models, SpecError> {
     let mut generator =
-        Gen { spec, items: Vec::new(), taken: BTreeSet::new(), enums: BTreeMap::new(), needs_deserialize_some: false };
+        Gen { spec, items: Vec::new(), taken: BTreeSet::new(), enums: BTreeMap::new(),
+        aliases: BTreeMap::new(),
+        needs_deserialize_some: false,
+    };
     for schema in &ir.schemas {
         generator.taken.insert(pascal(&schema.name));
         if let (Some("string"), Some(Value::Array(values))) =
@@ -227,6 +232,7 @@ impl Gen<'_> {
             let ident_name = ident(&type_name);
             let tokens = ty.tokens(&TokenStream::new());
             self.items.push(quote! { #docs pub type #ident_name = #tokens; });
+            self.aliases.insert(type_name, ty);
         }
         Ok(())
     }
@@ -425,6 +431,9 @@ impl Gen<'_> {
             (Ty::String, Value::String(s)) => Some(quote!(::std::string::String::from(#s))),
             (Ty::Integer, Value::Number(n)) => n.as_i64().map(|i| quote!(#i)),
             (Ty::Number, Value::Number(n)) => n.as_f64().map(|f| quote!(#f)),
+            (Ty::Named(name), _) if self.aliases.contains_key(name) => {
+                self.aliases.get(name).and_then(|aliased| self.default_tokens(aliased, default))
+            }
             (Ty::Named(name), Value::String(s)) if self.is_string_enum(name, s) => {
                 let type_ident = ident(name);
                 let variant = ident(&pascal(s));

@@ -138,3 +138,8 @@ impl Operation {
         self.method != "GET"
     }
 }
+
+/// The operation with the spec operationId `id`, from the generated table.
+pub fn find_operation(id: &str) -> Option<&'static Operation> {
+    crate::OPERATIONS.iter().find(|op| op.id == id)
+}
