@@ -1,6 +1,6 @@
 //! `cargo xtask gen [--check]`: regenerates every file that derives from `spec/`.
 
-use std::process::ExitCode;
+use std::process::{Command as Process, ExitCode};
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
@@ -24,11 +24,15 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Run every check CI runs, in order, stopping at the first failure: generated files fresh,
+    /// `cargo fmt --check`, `cargo clippy --all-targets -- -D warnings`, `cargo test --workspace`.
+    Ci,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Ci => ci(),
         Command::Gen { check } => {
             let started = Instant::now();
             let mode = if check { Mode::Check } else { Mode::Write };
@@ -57,4 +61,44 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Runs one cargo command from the repository root, echoing it first.
+fn cargo(args: &[&str]) -> bool {
+    println!("==> cargo {}", args.join(" "));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    match Process::new(cargo).args(args).current_dir(repo_root()).status() {
+        Ok(status) => status.success(),
+        Err(error) => {
+            eprintln!("error: cannot run cargo: {error}");
+            false
+        }
+    }
+}
+
+fn ci() -> ExitCode {
+    println!("==> cargo xtask gen --check");
+    match generate(&repo_root(), Mode::Check) {
+        Ok(report) if report.is_fresh() => println!("{} generated files are fresh", report.total),
+        Ok(report) => {
+            eprintln!("generated files are out of date with spec/openapi.yaml:\n{report}run `cargo xtask gen` and commit the result");
+            return ExitCode::FAILURE;
+        }
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let steps: [&[&str]; 3] = [
+        &["fmt", "--all", "--check"],
+        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &["test", "--workspace"],
+    ];
+    for step in steps {
+        if !cargo(step) {
+            eprintln!("error: `cargo {}` failed", step.join(" "));
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
 }
