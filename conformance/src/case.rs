@@ -48,6 +48,15 @@ pub struct Step {
     /// A raw request body, sent as is (for malformed-JSON cases).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw_body: Option<String>,
+    /// A `Link` relation (`next`) to follow until the response has none: every page gets the
+    /// step's checks, `expect.contains` looks at the items of all pages together, captures come
+    /// from the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow: Option<String>,
+    /// Repeat the step while its checks fail (for things a server does asynchronously, such as
+    /// recording a ping's delivery). Only for steps that do not change state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<Retry>,
     /// What the response must be.
     pub expect: Expect,
 }
@@ -67,6 +76,11 @@ pub struct Expect {
     /// The expected body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<serde_json::Value>,
+    /// When true, fields of `body` that the response lacks are notes, not failures (the schema
+    /// check still enforces required fields). Generated cases set it: an example shows fields
+    /// (a secret, say) that the state a case creates need not have.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
     /// JSON pointers whose values are not compared (they must still be present).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore: Vec<String>,
@@ -76,12 +90,38 @@ pub struct Expect {
     /// JSON pointer to the expected length of the array there.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub count: BTreeMap<String, usize>,
+    /// Items the body (an array) must contain: each is matched as a subset (every key given must
+    /// be there with that value, other keys are free) against some item of the array.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contains: Vec<serde_json::Value>,
+    /// For every item of the body (an array): JSON pointer within the item to a regex its text
+    /// must match (for filters: every delivery listed with `status=success` has a 2xx/3xx code).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub each: BTreeMap<String, String>,
+    /// JSON pointers that must not exist in the body.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub absent: Vec<String>,
     /// Whether to validate the body against the spec's schema (default true).
     #[serde(default = "default_true", skip_serializing_if = "is_true")]
     pub schema: bool,
     /// Variable name to source: `body:<pointer>`, `header:<Name>` or `link:<rel>`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub capture: BTreeMap<String, String>,
+}
+
+/// How often to repeat a step whose checks fail, and how long to wait between tries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retry {
+    /// How many tries in all (at least 1).
+    pub attempts: u32,
+    /// Milliseconds to wait between tries.
+    #[serde(default = "default_retry_delay_ms")]
+    pub delay_ms: u64,
+}
+
+fn default_retry_delay_ms() -> u64 {
+    500
 }
 
 fn default_true() -> bool {

@@ -1,0 +1,189 @@
+//! A suite: the case files of a folder (filtered), run one after another on one or more runners
+//! (one per product), each case on every runner whose product it lists.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::error::{CaseError, LoadError};
+use crate::load::{self, CaseFile};
+use crate::report::{CaseResult, Outcome};
+use crate::runner::Runner;
+
+/// The cases folder of this crate (`conformance/cases`), as built.
+pub fn default_cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
+}
+
+/// A case file as found: loaded, or why not.
+#[derive(Debug)]
+pub enum Entry {
+    /// Loaded.
+    Loaded(CaseFile),
+    /// Broken: a failed result of its own.
+    Broken {
+        /// The name it would have had.
+        name: String,
+        /// Why it did not load.
+        error: LoadError,
+    },
+}
+
+impl Entry {
+    /// The case name.
+    pub fn name(&self) -> &str {
+        match self {
+            Entry::Loaded(file) => &file.name,
+            Entry::Broken { name, .. } => name,
+        }
+    }
+}
+
+/// Loads every case below `root` whose name contains one of `filters` (all when empty).
+pub fn collect(root: &Path, filters: &[String]) -> Result<Vec<Entry>, LoadError> {
+    let mut entries = Vec::new();
+    for path in load::discover(root)? {
+        let name = load::case_name(Some(root), &path);
+        if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
+            continue;
+        }
+        entries.push(match load::load(Some(root), &path) {
+            Ok(file) => Entry::Loaded(file),
+            Err(error) => Entry::Broken { name, error },
+        });
+    }
+    Ok(entries)
+}
+
+/// One planned run: an entry on a runner (or a skip / load failure without one).
+#[derive(Debug, Clone, Copy)]
+enum Planned {
+    Run { entry: usize, runner: usize },
+    Skip { entry: usize },
+    Broken { entry: usize },
+}
+
+fn plan(entries: &[Entry], runners: &[Runner]) -> Vec<Planned> {
+    let mut planned = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        match entry {
+            Entry::Broken { .. } => planned.push(Planned::Broken { entry: index }),
+            Entry::Loaded(file) => {
+                let mut any = false;
+                for (r, runner) in runners.iter().enumerate() {
+                    let product = runner.target().product.id();
+                    if file.case.products.iter().any(|p| p == product) {
+                        planned.push(Planned::Run {
+                            entry: index,
+                            runner: r,
+                        });
+                        any = true;
+                    }
+                }
+                if !any {
+                    planned.push(Planned::Skip { entry: index });
+                }
+            }
+        }
+    }
+    planned
+}
+
+/// How many results `run` will produce for these entries and runners.
+pub fn planned_count(entries: &[Entry], runners: &[Runner]) -> usize {
+    plan(entries, runners).len()
+}
+
+/// Runs `entries` on `runners` in order, pushing each result onto `results` (so a caller that
+/// stops the run early keeps what finished) and calling `progress(done, total, result)`.
+pub async fn run_into(
+    entries: &[Entry],
+    runners: &[Runner],
+    results: &mut Vec<CaseResult>,
+    mut progress: impl FnMut(usize, usize, &CaseResult),
+) {
+    let planned = plan(entries, runners);
+    let total = planned.len();
+    for (index, item) in planned.into_iter().enumerate() {
+        let result = match item {
+            Planned::Run { entry, runner } => match &entries[entry] {
+                Entry::Loaded(file) => runners[runner].run(file).await,
+                Entry::Broken { .. } => broken(&entries[entry]),
+            },
+            Planned::Skip { entry } => skipped(&entries[entry], runners),
+            Planned::Broken { entry } => broken(&entries[entry]),
+        };
+        progress(index + 1, total, &result);
+        results.push(result);
+    }
+}
+
+/// Runs `entries` on `runners` in order and returns the results.
+pub async fn run(
+    entries: &[Entry],
+    runners: &[Runner],
+    progress: impl FnMut(usize, usize, &CaseResult),
+) -> Vec<CaseResult> {
+    let mut results = Vec::new();
+    run_into(entries, runners, &mut results, progress).await;
+    results
+}
+
+fn skipped(entry: &Entry, runners: &[Runner]) -> CaseResult {
+    let (file, reason) = match entry {
+        Entry::Loaded(file) => {
+            let targets: Vec<&str> = runners.iter().map(|r| r.target().product.id()).collect();
+            (
+                file.path.clone(),
+                format!(
+                    "applies to {}; {} {}",
+                    file.case.products.join(", "),
+                    if targets.len() == 1 {
+                        "this target is"
+                    } else {
+                        "the targets are"
+                    },
+                    targets.join(", ")
+                ),
+            )
+        }
+        Entry::Broken { error, .. } => (error.path.clone(), String::new()),
+    };
+    CaseResult {
+        name: entry.name().to_string(),
+        file,
+        product: None,
+        outcome: Outcome::Skipped(reason),
+        duration: Duration::ZERO,
+        waited: Duration::ZERO,
+        requests: 0,
+        notes: Vec::new(),
+    }
+}
+
+fn broken(entry: &Entry) -> CaseResult {
+    let (file, outcome) = match entry {
+        Entry::Broken { error, .. } => (
+            error.path.clone(),
+            Outcome::Failed(vec![CaseError::Load(LoadError {
+                path: error.path.clone(),
+                line: error.line,
+                column: error.column,
+                cause: crate::error::LoadCause::Invalid {
+                    step: None,
+                    message: error.cause.to_string(),
+                },
+            })]),
+        ),
+        Entry::Loaded(file) => (file.path.clone(), Outcome::Passed),
+    };
+    CaseResult {
+        name: entry.name().to_string(),
+        file,
+        product: None,
+        outcome,
+        duration: Duration::ZERO,
+        waited: Duration::ZERO,
+        requests: 0,
+        notes: Vec::new(),
+    }
+}
