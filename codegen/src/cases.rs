@@ -24,14 +24,23 @@ pub struct CaseFile {
 pub fn emit(spec: &Spec, ir: &Ir) -> Result<Vec<CaseFile>, SpecError> {
     let mut files = Vec::new();
     for op in &ir.operations {
-        for response in op.responses.iter().filter(|r| (200..300).contains(&r.status)) {
+        for response in op
+            .responses
+            .iter()
+            .filter(|r| (200..300).contains(&r.status))
+        {
             let Some(body) = &response.body else { continue };
             for example in &body.examples {
                 let products: Vec<&str> = TARGETS
                     .iter()
                     .copied()
                     .filter(|t| op.products.iter().any(|p| p == t))
-                    .filter(|t| example.products.as_ref().is_none_or(|list| list.iter().any(|p| p == t)))
+                    .filter(|t| {
+                        example
+                            .products
+                            .as_ref()
+                            .is_none_or(|list| list.iter().any(|p| p == t))
+                    })
                     .collect();
                 if products.is_empty() {
                     continue;
@@ -43,9 +52,15 @@ pub fn emit(spec: &Spec, ir: &Ir) -> Result<Vec<CaseFile>, SpecError> {
                     format!("{}-{}.yaml", response.status, example.name)
                 };
                 let text = serde_yaml::to_string(&case).map_err(|e| {
-                    spec.error(&example.pointer, SpecErrorKind::Invalid(format!("cannot write the case as YAML: {e}")))
+                    spec.error(
+                        &example.pointer,
+                        SpecErrorKind::Invalid(format!("cannot write the case as YAML: {e}")),
+                    )
                 })?;
-                files.push(CaseFile { path: format!("{}/{}", op.id, file_name), text });
+                files.push(CaseFile {
+                    path: format!("{}/{}", op.id, file_name),
+                    text,
+                });
             }
         }
     }
@@ -53,12 +68,18 @@ pub fn emit(spec: &Spec, ir: &Ir) -> Result<Vec<CaseFile>, SpecError> {
 }
 
 fn success_status(op: &OperationIr) -> u16 {
-    op.responses.iter().map(|r| r.status).find(|s| (200..300).contains(s)).unwrap_or(200)
+    op.responses
+        .iter()
+        .map(|r| r.status)
+        .find(|s| (200..300).contains(s))
+        .unwrap_or(200)
 }
 
 /// The operation with `method` on `path`, if the spec has one.
 fn find<'a>(ir: &'a Ir, method: &str, path: &str) -> Option<&'a OperationIr> {
-    ir.operations.iter().find(|op| op.method == method && op.path == path)
+    ir.operations
+        .iter()
+        .find(|op| op.method == method && op.path == path)
 }
 
 /// The collection path a `{param}` belongs to: `/orgs/{org}/hooks/{hook_id}/x` → `/orgs/{org}/hooks`.
@@ -70,14 +91,19 @@ fn collection_of<'p>(path: &'p str, param: &str) -> Option<&'p str> {
 fn setup_error(spec: &Spec, op: &OperationIr, what: &str) -> SpecError {
     spec.error(
         &op.pointer,
-        SpecErrorKind::Invalid(format!("cannot generate a conformance case for {}: {what}", op.id)),
+        SpecErrorKind::Invalid(format!(
+            "cannot generate a conformance case for {}: {what}",
+            op.id
+        )),
     )
 }
 
 /// Replaces the URL a request sets for deliveries with the runner's marker, so that everything
 /// a case creates is recognisable. Returns whether anything was replaced.
 fn mark(body: &mut Value) -> bool {
-    let Value::Object(map) = body else { return false };
+    let Value::Object(map) = body else {
+        return false;
+    };
     let mut marked = false;
     if let Some(Value::Object(config)) = map.get_mut("config") {
         if config.contains_key("url") {
@@ -93,7 +119,12 @@ fn mark(body: &mut Value) -> bool {
 }
 
 fn default_request(op: &OperationIr) -> Option<&ExampleIr> {
-    op.request.as_ref().and_then(|body| body.examples.iter().find(|e| e.name == "default").or(body.examples.first()))
+    op.request.as_ref().and_then(|body| {
+        body.examples
+            .iter()
+            .find(|e| e.name == "default")
+            .or(body.examples.first())
+    })
 }
 
 fn build_case(
@@ -105,16 +136,32 @@ fn build_case(
     products: &[&str],
 ) -> Result<Value, SpecError> {
     let mut steps = Vec::new();
-    let path_params: Vec<String> = op.path_parameters().iter().map(|p| p.name.clone()).collect();
+    let path_params: Vec<String> = op
+        .path_parameters()
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
     let mut notes = Vec::new();
 
     if path_params.iter().any(|p| p == "hook_id") {
-        let collection = collection_of(&op.path, "hook_id").ok_or_else(|| setup_error(spec, op, "no hook collection"))?;
-        let create = find(ir, "POST", collection)
-            .ok_or_else(|| setup_error(spec, op, &format!("no POST {collection} to create a hook with")))?;
+        let collection = collection_of(&op.path, "hook_id")
+            .ok_or_else(|| setup_error(spec, op, "no hook collection"))?;
+        let create = find(ir, "POST", collection).ok_or_else(|| {
+            setup_error(
+                spec,
+                op,
+                &format!("no POST {collection} to create a hook with"),
+            )
+        })?;
         let mut body = default_request(create)
             .map(|e| e.value.clone())
-            .ok_or_else(|| setup_error(spec, op, &format!("{} has no request example to create a hook with", create.id)))?;
+            .ok_or_else(|| {
+                setup_error(
+                    spec,
+                    op,
+                    &format!("{} has no request example to create a hook with", create.id),
+                )
+            })?;
         mark(&mut body);
         steps.push(json!({
             "name": format!("create a hook to work on ({} example)", create.id),
@@ -128,8 +175,13 @@ fn build_case(
                 .ok_or_else(|| setup_error(spec, op, "no ping operation to cause a delivery"))?;
             let deliveries_path = collection_of(&op.path, "delivery_id")
                 .ok_or_else(|| setup_error(spec, op, "no delivery collection"))?;
-            let list = find(ir, "GET", deliveries_path)
-                .ok_or_else(|| setup_error(spec, op, &format!("no GET {deliveries_path} to find a delivery")))?;
+            let list = find(ir, "GET", deliveries_path).ok_or_else(|| {
+                setup_error(
+                    spec,
+                    op,
+                    &format!("no GET {deliveries_path} to find a delivery"),
+                )
+            })?;
             steps.push(json!({
                 "name": "ping the hook so that it has a delivery",
                 "operation": ping.id,
@@ -144,10 +196,17 @@ fn build_case(
     }
 
     let mut main = Map::new();
-    main.insert("name".into(), json!(format!("{} {} ({})", op.method, op.path, example.name)));
+    main.insert(
+        "name".into(),
+        json!(format!("{} {} ({})", op.method, op.path, example.name)),
+    );
     main.insert("operation".into(), json!(op.id));
     if let Some(request) = op.request.as_ref() {
-        let chosen = request.examples.iter().find(|e| e.name == example.name).or_else(|| default_request(op));
+        let chosen = request
+            .examples
+            .iter()
+            .find(|e| e.name == example.name)
+            .or_else(|| default_request(op));
         if let Some(chosen) = chosen {
             let mut body = chosen.value.clone();
             if mark(&mut body) {
@@ -158,12 +217,16 @@ fn build_case(
     }
     let mut expect = Map::new();
     expect.insert("status".into(), json!(status));
-    let response_schema = op.response(status).and_then(|r| r.body.as_ref()).map(|b| &b.schema);
+    let response_schema = op
+        .response(status)
+        .and_then(|r| r.body.as_ref())
+        .map(|b| &b.schema);
     match (&example.known_invalid, &example.value, response_schema) {
-        (Some(_), _, _) => notes.push("the documented example contradicts its schema, so only the schema is checked"),
-        (None, Value::Array(_), _) => {
-            notes.push("a list holds whatever the server has, so only the schema is checked, not the example")
-        }
+        (Some(_), _, _) => notes
+            .push("the documented example contradicts its schema, so only the schema is checked"),
+        (None, Value::Array(_), _) => notes.push(
+            "a list holds whatever the server has, so only the schema is checked, not the example",
+        ),
         (None, value, Some(schema)) => {
             let mut ignore = Vec::new();
             not_compared(spec, schema, value, "", &mut ignore);

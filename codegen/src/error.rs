@@ -13,8 +13,8 @@ pub struct SpecError {
     pub pointer: String,
     /// The 1-based line, where the YAML parser reports one.
     pub line: Option<usize>,
-    /// What is wrong.
-    pub kind: SpecErrorKind,
+    /// What is wrong (boxed, so that `Result<_, SpecError>` stays small).
+    pub kind: Box<SpecErrorKind>,
 }
 
 impl fmt::Display for SpecError {
@@ -68,7 +68,9 @@ pub enum SpecErrorKind {
         why: String,
     },
     /// An example does not validate against its schema.
-    #[error("example {example:?} of {operation} does not match its schema at {instance_path:?}: {message}")]
+    #[error(
+        "example {example:?} of {operation} does not match its schema at {instance_path:?}: {message}"
+    )]
     InvalidExample {
         /// The operationId.
         operation: String,
@@ -80,7 +82,9 @@ pub enum SpecErrorKind {
         message: String,
     },
     /// An example marked `x-hookspec-known-invalid` validates after all.
-    #[error("example {example:?} of {operation} is marked x-hookspec-known-invalid but matches its schema; remove the mark")]
+    #[error(
+        "example {example:?} of {operation} is marked x-hookspec-known-invalid but matches its schema; remove the mark"
+    )]
     KnownInvalidPasses {
         /// The operationId.
         operation: String,

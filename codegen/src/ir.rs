@@ -143,8 +143,16 @@ impl OperationIr {
 
     /// The path parameters, in template order.
     pub fn path_parameters(&self) -> Vec<&ParameterIr> {
-        let mut params: Vec<&ParameterIr> = self.parameters.iter().filter(|p| p.location == "path").collect();
-        params.sort_by_key(|p| self.path.find(&format!("{{{}}}", p.name)).unwrap_or(usize::MAX));
+        let mut params: Vec<&ParameterIr> = self
+            .parameters
+            .iter()
+            .filter(|p| p.location == "path")
+            .collect();
+        params.sort_by_key(|p| {
+            self.path
+                .find(&format!("{{{}}}", p.name))
+                .unwrap_or(usize::MAX)
+        });
         params
     }
 }
@@ -156,10 +164,19 @@ pub fn build(spec: &Spec, spec_name: &str) -> Result<Ir, SpecError> {
     let mut operations = Vec::new();
     for (path, item) in spec.openapi.paths.paths.iter() {
         let item_pointer = pointer_join("/paths", path);
-        let openapiv3::ReferenceOr::Item(item) = item else { continue };
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
         for (method, _) in spec::methods(item) {
             let pointer = pointer_join(&item_pointer, method);
-            operations.push(operation(spec, path, method, &item_pointer, &pointer, &all_products)?);
+            operations.push(operation(
+                spec,
+                path,
+                method,
+                &item_pointer,
+                &pointer,
+                &all_products,
+            )?);
         }
     }
     let schemas = match spec.raw.pointer("/components/schemas") {
@@ -173,7 +190,12 @@ pub fn build(spec: &Spec, spec_name: &str) -> Result<Ir, SpecError> {
             .collect(),
         _ => Vec::new(),
     };
-    let ir = Ir { spec_name: spec_name.to_string(), products, operations, schemas };
+    let ir = Ir {
+        spec_name: spec_name.to_string(),
+        products,
+        operations,
+        schemas,
+    };
     check_examples(spec, &ir)?;
     Ok(ir)
 }
@@ -183,25 +205,51 @@ fn products(spec: &Spec) -> Result<Vec<ProductIr>, SpecError> {
     let Some(Value::Object(map)) = spec.raw.pointer(pointer) else {
         return Err(spec.error(
             pointer,
-            SpecErrorKind::Invalid("the root needs an x-hookspec-products mapping (see spec/README.md)".into()),
+            SpecErrorKind::Invalid(
+                "the root needs an x-hookspec-products mapping (see spec/README.md)".into(),
+            ),
         ));
     };
     let mut out = Vec::new();
     for (id, product) in map {
         let here = pointer_join(pointer, id);
-        let title = product.get("title").and_then(Value::as_str).unwrap_or(id).to_string();
-        let api_versions = string_list(spec, product.get("api-versions"), &pointer_join(&here, "api-versions"))?
-            .unwrap_or_default();
-        let path_prefix = product.get("path-prefix").and_then(Value::as_str).unwrap_or("").to_string();
-        out.push(ProductIr { id: id.clone(), title, api_versions, path_prefix });
+        let title = product
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or(id)
+            .to_string();
+        let api_versions = string_list(
+            spec,
+            product.get("api-versions"),
+            &pointer_join(&here, "api-versions"),
+        )?
+        .unwrap_or_default();
+        let path_prefix = product
+            .get("path-prefix")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        out.push(ProductIr {
+            id: id.clone(),
+            title,
+            api_versions,
+            path_prefix,
+        });
     }
     Ok(out)
 }
 
-fn string_list(spec: &Spec, value: Option<&Value>, pointer: &str) -> Result<Option<Vec<String>>, SpecError> {
+fn string_list(
+    spec: &Spec,
+    value: Option<&Value>,
+    pointer: &str,
+) -> Result<Option<Vec<String>>, SpecError> {
     let Some(value) = value else { return Ok(None) };
     let Value::Array(items) = value else {
-        return Err(spec.error(pointer, SpecErrorKind::Invalid("expected a list of strings".into())));
+        return Err(spec.error(
+            pointer,
+            SpecErrorKind::Invalid("expected a list of strings".into()),
+        ));
     };
     items
         .iter()
@@ -218,12 +266,19 @@ fn string_list(spec: &Spec, value: Option<&Value>, pointer: &str) -> Result<Opti
         .map(Some)
 }
 
-fn check_products(spec: &Spec, list: &[String], known: &[String], pointer: &str) -> Result<(), SpecError> {
+fn check_products(
+    spec: &Spec,
+    list: &[String],
+    known: &[String],
+    pointer: &str,
+) -> Result<(), SpecError> {
     for id in list {
         if !known.contains(id) {
             return Err(spec.error(
                 pointer,
-                SpecErrorKind::Invalid(format!("unknown product {id:?}; the root x-hookspec-products names {known:?}")),
+                SpecErrorKind::Invalid(format!(
+                    "unknown product {id:?}; the root x-hookspec-products names {known:?}"
+                )),
             ));
         }
     }
@@ -231,11 +286,18 @@ fn check_products(spec: &Spec, list: &[String], known: &[String], pointer: &str)
 }
 
 /// Follows a `$ref` (if the node is one) and returns the target with its pointer.
-fn deref<'a>(spec: &'a Spec, node: &'a Value, pointer: &str) -> Result<(&'a Value, String), SpecError> {
+fn deref<'a>(
+    spec: &'a Spec,
+    node: &'a Value,
+    pointer: &str,
+) -> Result<(&'a Value, String), SpecError> {
     match node.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
             let target = spec.resolve_ref(reference).ok_or_else(|| {
-                spec.error(pointer_join(pointer, "$ref"), SpecErrorKind::UnresolvedRef(reference.into()))
+                spec.error(
+                    pointer_join(pointer, "$ref"),
+                    SpecErrorKind::UnresolvedRef(reference.into()),
+                )
             })?;
             Ok((target, reference.trim_start_matches('#').to_string()))
         }
@@ -244,7 +306,10 @@ fn deref<'a>(spec: &'a Spec, node: &'a Value, pointer: &str) -> Result<(&'a Valu
 }
 
 fn text(node: &Value, key: &str) -> String {
-    node.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+    node.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn operation(
@@ -257,33 +322,62 @@ fn operation(
 ) -> Result<OperationIr, SpecError> {
     let raw = spec.raw.pointer(pointer).cloned().unwrap_or(Value::Null);
     let id = text(&raw, "operationId");
-    let products = string_list(spec, raw.get("x-hookspec-products"), &pointer_join(pointer, "x-hookspec-products"))?
-        .unwrap_or_else(|| all_products.to_vec());
-    check_products(spec, &products, all_products, &pointer_join(pointer, "x-hookspec-products"))?;
-    let pagination = raw.get("x-hookspec-pagination").and_then(Value::as_str).map(str::to_string);
+    let products = string_list(
+        spec,
+        raw.get("x-hookspec-products"),
+        &pointer_join(pointer, "x-hookspec-products"),
+    )?
+    .unwrap_or_else(|| all_products.to_vec());
+    check_products(
+        spec,
+        &products,
+        all_products,
+        &pointer_join(pointer, "x-hookspec-products"),
+    )?;
+    let pagination = raw
+        .get("x-hookspec-pagination")
+        .and_then(Value::as_str)
+        .map(str::to_string);
 
     let mut parameters = Vec::new();
-    for list_pointer in [pointer_join(item_pointer, "parameters"), pointer_join(pointer, "parameters")] {
-        let Some(Value::Array(list)) = spec.raw.pointer(&list_pointer) else { continue };
+    for list_pointer in [
+        pointer_join(item_pointer, "parameters"),
+        pointer_join(pointer, "parameters"),
+    ] {
+        let Some(Value::Array(list)) = spec.raw.pointer(&list_pointer) else {
+            continue;
+        };
         for (index, node) in list.iter().enumerate() {
             let here = pointer_join(&list_pointer, &index.to_string());
             let (param, param_pointer) = deref(spec, node, &here)?;
-            let schema = param.get("schema").cloned().unwrap_or(Value::Object(Default::default()));
+            let schema = param
+                .get("schema")
+                .cloned()
+                .unwrap_or(Value::Object(Default::default()));
             let schema_pointer = pointer_join(&param_pointer, "schema");
             let json_schema = json_schema::document(spec, &schema, &schema_pointer)?;
-            let param_products =
-                string_list(spec, param.get("x-hookspec-products"), &pointer_join(&param_pointer, "x-hookspec-products"))?
-                    .unwrap_or_else(|| products.clone());
+            let param_products = string_list(
+                spec,
+                param.get("x-hookspec-products"),
+                &pointer_join(&param_pointer, "x-hookspec-products"),
+            )?
+            .unwrap_or_else(|| products.clone());
             check_products(spec, &param_products, all_products, &param_pointer)?;
             parameters.push(ParameterIr {
                 name: text(param, "name"),
                 location: text(param, "in"),
-                required: param.get("required").and_then(Value::as_bool).unwrap_or(false),
+                required: param
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
                 description: text(param, "description"),
                 schema,
                 json_schema,
                 products: param_products,
-                added: param.get("x-hookspec-added").and_then(Value::as_str).map(str::to_string),
+                added: param
+                    .get("x-hookspec-added")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
             });
         }
     }
@@ -291,7 +385,10 @@ fn operation(
         if !path.contains(&format!("{{{}}}", param.name)) {
             return Err(spec.error(
                 pointer,
-                SpecErrorKind::Invalid(format!("path parameter {:?} is not in the path {path:?}", param.name)),
+                SpecErrorKind::Invalid(format!(
+                    "path parameter {:?} is not in the path {path:?}",
+                    param.name
+                )),
             ));
         }
     }
@@ -309,24 +406,43 @@ fn operation(
     if let Some(Value::Object(map)) = raw.get("responses") {
         for (status_text, node) in map {
             let here = pointer_join(&pointer_join(pointer, "responses"), status_text);
-            let status: u16 = status_text.parse().ok().filter(|s| (100..600).contains(s)).ok_or_else(|| {
-                spec.error(
-                    &here,
-                    SpecErrorKind::Unsupported {
-                        construct: format!("response key {status_text:?}"),
-                        why: "responses must be keyed by explicit status codes".into(),
-                    },
-                )
-            })?;
-            let added_here = node.get("x-hookspec-added").and_then(Value::as_str).map(str::to_string);
+            let status: u16 = status_text
+                .parse()
+                .ok()
+                .filter(|s| (100..600).contains(s))
+                .ok_or_else(|| {
+                    spec.error(
+                        &here,
+                        SpecErrorKind::Unsupported {
+                            construct: format!("response key {status_text:?}"),
+                            why: "responses must be keyed by explicit status codes".into(),
+                        },
+                    )
+                })?;
+            let added_here = node
+                .get("x-hookspec-added")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             let (response, response_pointer) = deref(spec, node, &here)?;
-            let added = added_here.or_else(|| response.get("x-hookspec-added").and_then(Value::as_str).map(str::to_string));
+            let added = added_here.or_else(|| {
+                response
+                    .get("x-hookspec-added")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            });
             let mut headers = Vec::new();
             if let Some(Value::Object(header_map)) = response.get("headers") {
                 for (name, header_node) in header_map {
-                    let header_here = pointer_join(&pointer_join(&response_pointer, "headers"), name);
+                    let header_here =
+                        pointer_join(&pointer_join(&response_pointer, "headers"), name);
                     let (header, _) = deref(spec, header_node, &header_here)?;
-                    headers.push((name.clone(), header.get("required").and_then(Value::as_bool).unwrap_or(false)));
+                    headers.push((
+                        name.clone(),
+                        header
+                            .get("required")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false),
+                    ));
                 }
             }
             responses.push(ResponseIr {
@@ -357,20 +473,31 @@ fn operation(
 
 /// The `application/json` content of a request body or response, if any.
 fn json_body(spec: &Spec, holder: &Value, pointer: &str) -> Result<Option<BodyIr>, SpecError> {
-    let Some(Value::Object(content)) = holder.get("content") else { return Ok(None) };
-    let Some((media_type, media)) = content.iter().find(|(k, _)| k.starts_with("application/json")) else {
+    let Some(Value::Object(content)) = holder.get("content") else {
+        return Ok(None);
+    };
+    let Some((media_type, media)) = content
+        .iter()
+        .find(|(k, _)| k.starts_with("application/json"))
+    else {
         return Ok(None);
     };
     let media_pointer = pointer_join(&pointer_join(pointer, "content"), media_type);
     let Some(schema) = media.get("schema") else {
-        return Err(spec.error(media_pointer, SpecErrorKind::Invalid("a JSON body needs a schema".into())));
+        return Err(spec.error(
+            media_pointer,
+            SpecErrorKind::Invalid("a JSON body needs a schema".into()),
+        ));
     };
     let schema_pointer = pointer_join(&media_pointer, "schema");
     let json_schema = json_schema::document(spec, schema, &schema_pointer)?;
     if media.get("example").is_some() {
         return Err(spec.error(
             pointer_join(&media_pointer, "example"),
-            SpecErrorKind::Unsupported { construct: "example".into(), why: "use named `examples` so cases can name them".into() },
+            SpecErrorKind::Unsupported {
+                construct: "example".into(),
+                why: "use named `examples` so cases can name them".into(),
+            },
         ));
     }
     let mut examples = Vec::new();
@@ -381,28 +508,49 @@ fn json_body(spec: &Spec, holder: &Value, pointer: &str) -> Result<Option<BodyIr
             let Some(value) = example.get("value") else {
                 return Err(spec.error(
                     example_pointer,
-                    SpecErrorKind::Unsupported { construct: "externalValue".into(), why: "examples need an inline `value`".into() },
+                    SpecErrorKind::Unsupported {
+                        construct: "externalValue".into(),
+                        why: "examples need an inline `value`".into(),
+                    },
                 ));
             };
             examples.push(ExampleIr {
                 name: name.clone(),
                 value: value.clone(),
-                known_invalid: example.get("x-hookspec-known-invalid").and_then(Value::as_str).map(str::to_string),
-                products: string_list(spec, example.get("x-hookspec-products"), &pointer_join(&example_pointer, "x-hookspec-products"))?,
+                known_invalid: example
+                    .get("x-hookspec-known-invalid")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                products: string_list(
+                    spec,
+                    example.get("x-hookspec-products"),
+                    &pointer_join(&example_pointer, "x-hookspec-products"),
+                )?,
                 pointer: pointer_join(&example_pointer, "value"),
             });
         }
     }
-    Ok(Some(BodyIr { schema: schema.clone(), schema_pointer, json_schema, examples }))
+    Ok(Some(BodyIr {
+        schema: schema.clone(),
+        schema_pointer,
+        json_schema,
+        examples,
+    }))
 }
 
 /// Every example must validate against its schema, except those marked known-invalid, which must not.
 fn check_examples(spec: &Spec, ir: &Ir) -> Result<(), SpecError> {
     for operation in &ir.operations {
-        let bodies = operation.request.iter().chain(operation.responses.iter().filter_map(|r| r.body.as_ref()));
+        let bodies = operation
+            .request
+            .iter()
+            .chain(operation.responses.iter().filter_map(|r| r.body.as_ref()));
         for body in bodies {
             let validator = json_schema::validator(&body.json_schema).map_err(|message| {
-                spec.error(&body.schema_pointer, SpecErrorKind::Invalid(format!("the schema does not compile: {message}")))
+                spec.error(
+                    &body.schema_pointer,
+                    SpecErrorKind::Invalid(format!("the schema does not compile: {message}")),
+                )
             })?;
             for example in &body.examples {
                 let first_error = validator.iter_errors(&example.value).next();
@@ -421,7 +569,10 @@ fn check_examples(spec: &Spec, ir: &Ir) -> Result<(), SpecError> {
                     (None, Some(_)) => {
                         return Err(spec.error(
                             &example.pointer,
-                            SpecErrorKind::KnownInvalidPasses { operation: operation.id.clone(), example: example.name.clone() },
+                            SpecErrorKind::KnownInvalidPasses {
+                                operation: operation.id.clone(),
+                                example: example.name.clone(),
+                            },
                         ));
                     }
                     _ => {}

@@ -36,11 +36,22 @@ const PLAIN: &[&str] = &[
 ];
 
 /// Keywords of OpenAPI that carry no validation meaning here and are dropped.
-const DROPPED: &[&str] = &["nullable", "example", "readOnly", "writeOnly", "deprecated", "externalDocs", "xml"];
+const DROPPED: &[&str] = &[
+    "nullable",
+    "example",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "externalDocs",
+    "xml",
+];
 
 /// Keywords the generator refuses, with the reason.
 const REFUSED: &[(&str, &str)] = &[
-    ("allOf", "the generator supports oneOf only; merge the schemas"),
+    (
+        "allOf",
+        "the generator supports oneOf only; merge the schemas",
+    ),
     ("anyOf", "the generator supports oneOf only"),
     ("not", "not is not supported"),
     ("discriminator", "discriminator is not supported"),
@@ -73,7 +84,10 @@ pub fn document(spec: &Spec, schema: &Value, pointer: &str) -> Result<Value, Spe
         root = json!({ "allOf": [root] });
     }
     if let Value::Object(map) = &mut root {
-        map.insert("$schema".into(), json!("http://json-schema.org/draft-04/schema#"));
+        map.insert(
+            "$schema".into(),
+            json!("http://json-schema.org/draft-04/schema#"),
+        );
         if !definitions.is_empty() {
             let sorted: Map<String, Value> = {
                 let mut entries: Vec<(String, Value)> = definitions.into_iter().collect();
@@ -98,7 +112,10 @@ fn translate(
     referenced: &mut BTreeSet<String>,
 ) -> Result<Value, SpecError> {
     let Value::Object(input) = schema else {
-        return Err(spec.error(pointer, SpecErrorKind::Invalid("a schema must be a mapping".into())));
+        return Err(spec.error(
+            pointer,
+            SpecErrorKind::Invalid("a schema must be a mapping".into()),
+        ));
     };
     if let Some(Value::String(reference)) = input.get("$ref") {
         let Some(name) = component_name(reference) else {
@@ -106,7 +123,9 @@ fn translate(
                 pointer_join(pointer, "$ref"),
                 SpecErrorKind::Unsupported {
                     construct: "$ref".into(),
-                    why: format!("a schema may reference only #/components/schemas/..., found {reference:?}"),
+                    why: format!(
+                        "a schema may reference only #/components/schemas/..., found {reference:?}"
+                    ),
                 },
             ));
         };
@@ -117,7 +136,13 @@ fn translate(
     for (key, value) in input {
         let here = pointer_join(pointer, key);
         if let Some((_, why)) = REFUSED.iter().find(|(k, _)| k == key) {
-            return Err(spec.error(here, SpecErrorKind::Unsupported { construct: key.clone(), why: (*why).into() }));
+            return Err(spec.error(
+                here,
+                SpecErrorKind::Unsupported {
+                    construct: key.clone(),
+                    why: (*why).into(),
+                },
+            ));
         }
         if PLAIN.contains(&key.as_str()) {
             output.insert(key.clone(), value.clone());
@@ -125,11 +150,17 @@ fn translate(
             continue;
         } else if key == "properties" {
             let Value::Object(properties) = value else {
-                return Err(spec.error(here, SpecErrorKind::Invalid("properties must be a mapping".into())));
+                return Err(spec.error(
+                    here,
+                    SpecErrorKind::Invalid("properties must be a mapping".into()),
+                ));
             };
             let mut translated = Map::new();
             for (name, property) in properties {
-                translated.insert(name.clone(), translate(spec, property, &pointer_join(&here, name), referenced)?);
+                translated.insert(
+                    name.clone(),
+                    translate(spec, property, &pointer_join(&here, name), referenced)?,
+                );
             }
             output.insert(key.clone(), Value::Object(translated));
         } else if key == "items" {
@@ -146,13 +177,21 @@ fn translate(
             };
             let mut translated = Vec::new();
             for (index, alternative) in alternatives.iter().enumerate() {
-                translated.push(translate(spec, alternative, &pointer_join(&here, &index.to_string()), referenced)?);
+                translated.push(translate(
+                    spec,
+                    alternative,
+                    &pointer_join(&here, &index.to_string()),
+                    referenced,
+                )?);
             }
             output.insert(key.clone(), Value::Array(translated));
         } else {
             return Err(spec.error(
                 here,
-                SpecErrorKind::Unsupported { construct: key.clone(), why: "unknown schema keyword".into() },
+                SpecErrorKind::Unsupported {
+                    construct: key.clone(),
+                    why: "unknown schema keyword".into(),
+                },
             ));
         }
     }
@@ -188,5 +227,8 @@ fn make_nullable(schema: &mut Map<String, Value>) {
 
 /// Builds a Draft 4 validator with format checks on, as every check in this project does.
 pub fn validator(schema: &Value) -> Result<jsonschema::Validator, String> {
-    jsonschema::draft4::options().should_validate_formats(true).build(schema).map_err(|e| e.to_string())
+    jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .map_err(|e| e.to_string())
 }

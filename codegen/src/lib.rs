@@ -54,11 +54,15 @@ pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, Sp
     let models = models::build(spec, &ir)?;
     let render_error = |message: String| spec.error("", SpecErrorKind::Invalid(message));
     let mut files = Vec::new();
-    let mut rust = |name: &str, doc: &str, tokens: proc_macro2::TokenStream| -> Result<(), SpecError> {
-        let contents = render::rust_file(spec_name, doc, tokens).map_err(render_error)?;
-        files.push(GeneratedFile { path: format!("{MOCK_GENERATED_DIR}/{name}"), contents });
-        Ok(())
-    };
+    let mut rust =
+        |name: &str, doc: &str, tokens: proc_macro2::TokenStream| -> Result<(), SpecError> {
+            let contents = render::rust_file(spec_name, doc, tokens).map_err(render_error)?;
+            files.push(GeneratedFile {
+                path: format!("{MOCK_GENERATED_DIR}/{name}"),
+                contents,
+            });
+            Ok(())
+        };
     rust(
         "mod.rs",
         "Code derived from the spec: models, the operation table, typed stubs and their tests.",
@@ -70,9 +74,21 @@ pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, Sp
             mod round_trip;
         },
     )?;
-    rust("models.rs", "Serde types for every schema of the spec.", models.items.clone())?;
-    rust("operations.rs", "The operation table.", operations::emit(&ir))?;
-    rust("stubs.rs", "Typed wiremock stubs, one module per operation.", stubs::emit(&ir, &models))?;
+    rust(
+        "models.rs",
+        "Serde types for every schema of the spec.",
+        models.items.clone(),
+    )?;
+    rust(
+        "operations.rs",
+        "The operation table.",
+        operations::emit(&ir),
+    )?;
+    rust(
+        "stubs.rs",
+        "Typed wiremock stubs, one module per operation.",
+        stubs::emit(&ir, &models),
+    )?;
     rust(
         "round_trip.rs",
         "Every example of the spec goes through its type and comes back equal (defaults filled in).",
@@ -84,12 +100,18 @@ pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, Sp
             contents: render::yaml_file(spec_name, &case.text),
         });
     }
-    Ok(Generated { files, owned_dirs: vec![MOCK_GENERATED_DIR.into(), CASES_GENERATED_DIR.into()] })
+    Ok(Generated {
+        files,
+        owned_dirs: vec![MOCK_GENERATED_DIR.into(), CASES_GENERATED_DIR.into()],
+    })
 }
 
 fn round_trip_tests(models: &models::Models) -> proc_macro2::TokenStream {
     let tests = models.round_trip_expectations.iter().map(|trip| {
-        let name = names::ident(&format!("{}_round_trips", trip.test_name.trim_start_matches("r#")));
+        let name = names::ident(&format!(
+            "{}_round_trips",
+            trip.test_name.trim_start_matches("r#")
+        ));
         let ty = trip.ty.tokens(&quote!(super::models::));
         let example = trip.example.to_string();
         let expected = trip.expected.to_string();

@@ -122,17 +122,25 @@ struct Gen<'a> {
 
 /// Builds the models for the whole spec.
 pub fn build(spec: &Spec, ir: &Ir) -> Result<Models, SpecError> {
-    let mut generator =
-        Gen { spec, items: Vec::new(), taken: BTreeSet::new(), enums: BTreeMap::new(),
+    let mut generator = Gen {
+        spec,
+        items: Vec::new(),
+        taken: BTreeSet::new(),
+        enums: BTreeMap::new(),
         aliases: BTreeMap::new(),
         needs_deserialize_some: false,
     };
     for schema in &ir.schemas {
         generator.taken.insert(pascal(&schema.name));
-        if let (Some("string"), Some(Value::Array(values))) =
-            (schema.schema.get("type").and_then(Value::as_str), schema.schema.get("enum"))
-        {
-            let values = values.iter().filter_map(Value::as_str).map(str::to_string).collect();
+        if let (Some("string"), Some(Value::Array(values))) = (
+            schema.schema.get("type").and_then(Value::as_str),
+            schema.schema.get("enum"),
+        ) {
+            let values = values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect();
             generator.enums.insert(pascal(&schema.name), values);
         }
     }
@@ -162,7 +170,10 @@ pub fn build(spec: &Spec, ir: &Ir) -> Result<Models, SpecError> {
             let ty = generator.ty(&body.schema, &body.schema_pointer, &hint)?;
             for example in body.examples.iter().filter(|e| e.known_invalid.is_none()) {
                 round_trips.push(RoundTrip {
-                    test_name: snake(&format!("{} {} {}", operation.id, response.status, example.name)),
+                    test_name: snake(&format!(
+                        "{} {} {}",
+                        operation.id, response.status, example.name
+                    )),
                     ty: ty.clone(),
                     example: example.value.clone(),
                     expected: generator.with_defaults(&body.schema, &example.value),
@@ -184,12 +195,21 @@ pub fn build(spec: &Spec, ir: &Ir) -> Result<Models, SpecError> {
         });
     }
     let items = generator.items;
-    Ok(Models { items: quote!(#(#items)*), request_types, response_types, round_trip_expectations: round_trips })
+    Ok(Models {
+        items: quote!(#(#items)*),
+        request_types,
+        response_types,
+        round_trip_expectations: round_trips,
+    })
 }
 
 /// Doc attributes for `text`, or for `fallback` when the spec gives no description.
 fn doc_or(text: &str, fallback: &str) -> TokenStream {
-    let text = if text.trim().is_empty() { fallback.trim() } else { text.trim() };
+    let text = if text.trim().is_empty() {
+        fallback.trim()
+    } else {
+        text.trim()
+    };
     if text.is_empty() {
         return TokenStream::new();
     }
@@ -215,8 +235,16 @@ impl Gen<'_> {
     }
 
     fn resolve<'s>(&'s self, schema: &'s Value) -> &'s Value {
-        match schema.get("$ref").and_then(Value::as_str).and_then(component_name) {
-            Some(name) => self.spec.raw.pointer(&pointer_join("/components/schemas", name)).unwrap_or(schema),
+        match schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(component_name)
+        {
+            Some(name) => self
+                .spec
+                .raw
+                .pointer(&pointer_join("/components/schemas", name))
+                .unwrap_or(schema),
             None => schema,
         }
     }
@@ -226,12 +254,16 @@ impl Gen<'_> {
         let ty = self.ty_named(schema, pointer, &type_name, true)?;
         if ty != Ty::Named(type_name.clone()) {
             let docs = doc_or(
-                schema.get("description").and_then(Value::as_str).unwrap_or_default(),
+                schema
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
                 &format!("The `{name}` schema."),
             );
             let ident_name = ident(&type_name);
             let tokens = ty.tokens(&TokenStream::new());
-            self.items.push(quote! { #docs pub type #ident_name = #tokens; });
+            self.items
+                .push(quote! { #docs pub type #ident_name = #tokens; });
             self.aliases.insert(type_name, ty);
         }
         Ok(())
@@ -242,7 +274,13 @@ impl Gen<'_> {
         self.ty_named(schema, pointer, hint, false)
     }
 
-    fn ty_named(&mut self, schema: &Value, pointer: &str, hint: &str, hint_reserved: bool) -> Result<Ty, SpecError> {
+    fn ty_named(
+        &mut self,
+        schema: &Value,
+        pointer: &str,
+        hint: &str,
+        hint_reserved: bool,
+    ) -> Result<Ty, SpecError> {
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
             let name = component_name(reference).ok_or_else(|| {
                 self.spec.error(
@@ -255,7 +293,13 @@ impl Gen<'_> {
             })?;
             return Ok(Ty::Named(pascal(name)));
         }
-        let name_for = |generator: &mut Self| if hint_reserved { hint.to_string() } else { generator.fresh(hint) };
+        let name_for = |generator: &mut Self| {
+            if hint_reserved {
+                hint.to_string()
+            } else {
+                generator.fresh(hint)
+            }
+        };
         if let Some(Value::Array(alternatives)) = schema.get("oneOf") {
             let name = name_for(self);
             let mut variants = Vec::new();
@@ -271,13 +315,19 @@ impl Gen<'_> {
                 let variant_ident = ident(&variant);
                 let tokens = ty.tokens(&TokenStream::new());
                 let docs = doc_or(
-                    alternative.get("description").and_then(Value::as_str).unwrap_or_default(),
+                    alternative
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default(),
                     &format!("The value as {}.", variant.to_lowercase()),
                 );
                 variants.push(quote!(#docs #variant_ident(#tokens)));
             }
             let docs = doc_or(
-                schema.get("description").and_then(Value::as_str).unwrap_or_default(),
+                schema
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
                 "One of several shapes.",
             );
             let name_ident = ident(&name);
@@ -298,7 +348,11 @@ impl Gen<'_> {
             }
             Some("object") => match schema.get("additionalProperties") {
                 Some(extra @ Value::Object(_)) => {
-                    let inner = self.ty(extra, &pointer_join(pointer, "additionalProperties"), &format!("{hint}Value"))?;
+                    let inner = self.ty(
+                        extra,
+                        &pointer_join(pointer, "additionalProperties"),
+                        &format!("{hint}Value"),
+                    )?;
                     Ok(Ty::Map(Box::new(inner)))
                 }
                 _ => Ok(Ty::JsonObject),
@@ -307,8 +361,16 @@ impl Gen<'_> {
                 let Some(items) = schema.get("items") else {
                     return Ok(Ty::Vec(Box::new(Ty::Json)));
                 };
-                let inner = self.ty(items, &pointer_join(pointer, "items"), &format!("{hint}Item"))?;
-                let inner = if is_nullable(self.resolve(items)) { Ty::Option(Box::new(inner)) } else { inner };
+                let inner = self.ty(
+                    items,
+                    &pointer_join(pointer, "items"),
+                    &format!("{hint}Item"),
+                )?;
+                let inner = if is_nullable(self.resolve(items)) {
+                    Ty::Option(Box::new(inner))
+                } else {
+                    inner
+                };
                 Ok(Ty::Vec(Box::new(inner)))
             }
             Some("string") => match schema.get("enum") {
@@ -325,13 +387,23 @@ impl Gen<'_> {
             None => Ok(Ty::Json),
             Some(other) => Err(self.spec.error(
                 pointer_join(pointer, "type"),
-                SpecErrorKind::Unsupported { construct: format!("type: {other}"), why: "unknown type".into() },
+                SpecErrorKind::Unsupported {
+                    construct: format!("type: {other}"),
+                    why: "unknown type".into(),
+                },
             )),
         }
     }
 
     fn string_enum(&mut self, name: &str, schema: &Value, values: &[Value]) {
-        self.enums.insert(name.to_string(), values.iter().filter_map(Value::as_str).map(str::to_string).collect());
+        self.enums.insert(
+            name.to_string(),
+            values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+        );
         let mut used = BTreeSet::new();
         let variants = values.iter().filter_map(Value::as_str).map(|value| {
             let mut variant = pascal(value);
@@ -343,7 +415,13 @@ impl Gen<'_> {
             quote!(#[doc = #doc_line] #[serde(rename = #value)] #variant_ident)
         });
         let variants: Vec<TokenStream> = variants.collect();
-        let docs = doc_or(schema.get("description").and_then(Value::as_str).unwrap_or_default(), "One of a fixed set of strings.");
+        let docs = doc_or(
+            schema
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            "One of a fixed set of strings.",
+        );
         let name_ident = ident(name);
         self.items.push(quote! {
             #docs
@@ -360,7 +438,10 @@ impl Gen<'_> {
         let mut fields = Vec::new();
         let mut default_fns = Vec::new();
         let empty = serde_json::Map::new();
-        let properties = schema.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+        let properties = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
         let mut used = BTreeSet::new();
         for (wire, property) in properties {
             let here = pointer_join(&pointer_join(pointer, "properties"), wire);
@@ -372,7 +453,11 @@ impl Gen<'_> {
                 field_name.push('_');
             }
             let field_ident = ident(&field_name);
-            let rename = if field_name.trim_start_matches("r#") != wire { quote!(#[serde(rename = #wire)]) } else { quote!() };
+            let rename = if field_name.trim_start_matches("r#") != wire {
+                quote!(#[serde(rename = #wire)])
+            } else {
+                quote!()
+            };
             let description = property
                 .get("description")
                 .or_else(|| resolved.get("description"))
@@ -387,14 +472,23 @@ impl Gen<'_> {
             } else if is_required {
                 let t = Ty::Option(Box::new(ty)).tokens(&TokenStream::new());
                 quote!(#docs #rename pub #field_ident: #t)
-            } else if let (false, Some(value_tokens)) = (nullable, default.and_then(|d| self.default_tokens(&ty, d))) {
-                let fn_name = format!("default_{}_{}", snake(name).trim_start_matches("r#"), field_name.trim_start_matches("r#"));
+            } else if let (false, Some(value_tokens)) =
+                (nullable, default.and_then(|d| self.default_tokens(&ty, d)))
+            {
+                let fn_name = format!(
+                    "default_{}_{}",
+                    snake(name).trim_start_matches("r#"),
+                    field_name.trim_start_matches("r#")
+                );
                 let fn_ident = ident(&fn_name);
                 let t = ty.tokens(&TokenStream::new());
                 default_fns.push(quote! {
                     fn #fn_ident() -> #t { #value_tokens }
                 });
-                let docs_default = format!(" Default: `{}`.", default.map(Value::to_string).unwrap_or_default());
+                let docs_default = format!(
+                    " Default: `{}`.",
+                    default.map(Value::to_string).unwrap_or_default()
+                );
                 quote!(#docs #[doc = ""] #[doc = #docs_default] #rename #[serde(default = #fn_name)] pub #field_ident: #t)
             } else if nullable {
                 self.needs_deserialize_some = true;
@@ -413,7 +507,13 @@ impl Gen<'_> {
             };
             fields.push(field_tokens);
         }
-        let docs = doc_or(schema.get("description").and_then(Value::as_str).unwrap_or_default(), "An object.");
+        let docs = doc_or(
+            schema
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            "An object.",
+        );
         let name_ident = ident(name);
         self.items.push(quote! {
             #docs
@@ -431,16 +531,20 @@ impl Gen<'_> {
             (Ty::String, Value::String(s)) => Some(quote!(::std::string::String::from(#s))),
             (Ty::Integer, Value::Number(n)) => n.as_i64().map(|i| quote!(#i)),
             (Ty::Number, Value::Number(n)) => n.as_f64().map(|f| quote!(#f)),
-            (Ty::Named(name), _) if self.aliases.contains_key(name) => {
-                self.aliases.get(name).and_then(|aliased| self.default_tokens(aliased, default))
-            }
+            (Ty::Named(name), _) if self.aliases.contains_key(name) => self
+                .aliases
+                .get(name)
+                .and_then(|aliased| self.default_tokens(aliased, default)),
             (Ty::Named(name), Value::String(s)) if self.is_string_enum(name, s) => {
                 let type_ident = ident(name);
                 let variant = ident(&pascal(s));
                 Some(quote!(#type_ident::#variant))
             }
             (Ty::Vec(inner), Value::Array(values)) => {
-                let items: Option<Vec<TokenStream>> = values.iter().map(|v| self.default_tokens(inner, v)).collect();
+                let items: Option<Vec<TokenStream>> = values
+                    .iter()
+                    .map(|v| self.default_tokens(inner, v))
+                    .collect();
                 items.map(|items| quote!(::std::vec![#(#items),*]))
             }
             _ => None,
@@ -448,7 +552,9 @@ impl Gen<'_> {
     }
 
     fn is_string_enum(&self, name: &str, value: &str) -> bool {
-        self.enums.get(name).is_some_and(|values| values.iter().filter(|v| pascal(v) == pascal(value)).count() == 1)
+        self.enums
+            .get(name)
+            .is_some_and(|values| values.iter().filter(|v| pascal(v) == pascal(value)).count() == 1)
     }
 
     /// `value` with the defaults of `schema` filled in where the generated types fill them in.
@@ -456,7 +562,9 @@ impl Gen<'_> {
         let schema = self.resolve(schema);
         match value {
             Value::Object(map) => {
-                let Some(Value::Object(properties)) = schema.get("properties") else { return value.clone() };
+                let Some(Value::Object(properties)) = schema.get("properties") else {
+                    return value.clone();
+                };
                 let required: BTreeSet<&str> = match schema.get("required") {
                     Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
                     _ => BTreeSet::new(),
@@ -477,7 +585,9 @@ impl Gen<'_> {
                     if is_nullable(property) || is_nullable(resolved) {
                         continue;
                     }
-                    if let Some(default) = property.get("default").or_else(|| resolved.get("default")) {
+                    if let Some(default) =
+                        property.get("default").or_else(|| resolved.get("default"))
+                    {
                         if self.default_is_spellable(property, default) {
                             out.insert(key.clone(), default.clone());
                         }
@@ -486,7 +596,12 @@ impl Gen<'_> {
                 Value::Object(out)
             }
             Value::Array(items) => match schema.get("items") {
-                Some(item_schema) => Value::Array(items.iter().map(|i| self.with_defaults(item_schema, i)).collect()),
+                Some(item_schema) => Value::Array(
+                    items
+                        .iter()
+                        .map(|i| self.with_defaults(item_schema, i))
+                        .collect(),
+                ),
                 None => value.clone(),
             },
             _ => value.clone(),
@@ -495,7 +610,10 @@ impl Gen<'_> {
 
     fn default_is_spellable(&self, property: &Value, default: &Value) -> bool {
         let resolved = self.resolve(property);
-        let simple = |schema: &Value, value: &Value| match (schema.get("type").and_then(Value::as_str), value) {
+        let simple = |schema: &Value, value: &Value| match (
+            schema.get("type").and_then(Value::as_str),
+            value,
+        ) {
             (Some("boolean"), Value::Bool(_)) => true,
             (Some("string"), Value::String(_)) => true,
             (Some("integer"), Value::Number(n)) => n.is_i64(),

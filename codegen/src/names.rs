@@ -5,11 +5,11 @@
 use proc_macro2::{Ident, Span};
 
 const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl",
-    "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn",
-    "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual",
-    "yield", "try", "gen",
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Splits a wire name into lower-case words at any non-alphanumeric character and at
@@ -41,7 +41,11 @@ fn words(name: &str) -> Vec<String> {
 /// `snake_case`, safe as a Rust identifier (`orgs/list-webhooks` → `orgs_list_webhooks`).
 pub fn snake(name: &str) -> String {
     let joined = words(name).join("_");
-    guard(if joined.is_empty() { "value".to_string() } else { joined })
+    guard(if joined.is_empty() {
+        "value".to_string()
+    } else {
+        joined
+    })
 }
 
 /// `PascalCase`, safe as a Rust identifier (`org-hook` → `OrgHook`).
@@ -56,7 +60,11 @@ pub fn pascal(name: &str) -> String {
             }
         })
         .collect();
-    guard(if joined.is_empty() { "Value".to_string() } else { joined })
+    guard(if joined.is_empty() {
+        "Value".to_string()
+    } else {
+        joined
+    })
 }
 
 /// `SCREAMING_SNAKE_CASE`.
@@ -68,7 +76,11 @@ fn guard(name: String) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("_{name}")
     } else if KEYWORDS.contains(&name.as_str()) {
-        if matches!(name.as_str(), "self" | "Self" | "super" | "crate") { format!("{name}_") } else { format!("r#{name}") }
+        if matches!(name.as_str(), "self" | "Self" | "super" | "crate") {
+            format!("{name}_")
+        } else {
+            format!("r#{name}")
+        }
     } else {
         name
     }
@@ -89,7 +101,10 @@ mod tests {
     #[test]
     fn operation_ids_become_snake_case() {
         assert_eq!(snake("orgs/list-webhooks"), "orgs_list_webhooks");
-        assert_eq!(snake("enterprise-admin/create-global-webhook"), "enterprise_admin_create_global_webhook");
+        assert_eq!(
+            snake("enterprise-admin/create-global-webhook"),
+            "enterprise_admin_create_global_webhook"
+        );
     }
 
     #[test]

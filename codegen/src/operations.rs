@@ -59,7 +59,10 @@ fn operation(op: &OperationIr) -> TokenStream {
     let (request_schema, request_examples) = match &op.request {
         Some(body) => {
             let schema = body.json_schema.to_string();
-            (quote!(::std::option::Option::Some(#schema)), examples(&body.examples))
+            (
+                quote!(::std::option::Option::Some(#schema)),
+                examples(&body.examples),
+            )
         }
         None => (quote!(::std::option::Option::None), quote!(&[])),
     };
@@ -69,7 +72,10 @@ fn operation(op: &OperationIr) -> TokenStream {
         let (schema, response_examples) = match &r.body {
             Some(body) => {
                 let schema = body.json_schema.to_string();
-                (quote!(::std::option::Option::Some(#schema)), examples(&body.examples))
+                (
+                    quote!(::std::option::Option::Some(#schema)),
+                    examples(&body.examples),
+                )
             }
             None => (quote!(::std::option::Option::None), quote!(&[])),
         };

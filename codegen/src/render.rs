@@ -10,9 +10,13 @@ pub fn header(spec_name: &str) -> String {
 
 /// Formats `tokens` as a Rust file headed by the generated marker and `module_doc`.
 pub fn rust_file(spec_name: &str, module_doc: &str, tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("the generated code does not parse: {e}"))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("the generated code does not parse: {e}"))?;
     let body = prettyplease::unparse(&file);
-    Ok(format!("// {}\n\n//! {module_doc}\n\n{body}", header(spec_name)))
+    Ok(format!(
+        "// {}\n\n//! {module_doc}\n\n{body}",
+        header(spec_name)
+    ))
 }
 
 /// Heads a YAML text with the generated marker.

@@ -22,12 +22,19 @@ pub struct Spec {
 impl Spec {
     /// Builds an error located at `pointer` in this spec.
     pub fn error(&self, pointer: impl Into<String>, kind: SpecErrorKind) -> SpecError {
-        SpecError { file: self.file.clone(), pointer: pointer.into(), line: None, kind }
+        SpecError {
+            file: self.file.clone(),
+            pointer: pointer.into(),
+            line: None,
+            kind: Box::new(kind),
+        }
     }
 
     /// Resolves a local `$ref` (`#/components/...`) against the raw document.
     pub fn resolve_ref(&self, reference: &str) -> Option<&Value> {
-        reference.strip_prefix('#').and_then(|pointer| self.raw.pointer(pointer))
+        reference
+            .strip_prefix('#')
+            .and_then(|pointer| self.raw.pointer(pointer))
     }
 }
 
@@ -37,7 +44,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecError> {
         file: path.to_path_buf(),
         pointer: String::new(),
         line: None,
-        kind: SpecErrorKind::Io(source),
+        kind: Box::new(SpecErrorKind::Io(source)),
     })?;
     parse(path, &text)
 }
@@ -49,20 +56,22 @@ pub fn parse(path: &Path, text: &str) -> Result<Spec, SpecError> {
         file: file.clone(),
         pointer: String::new(),
         line: error.location().map(|location| location.line()),
-        kind: SpecErrorKind::Yaml(strip_location(&error.to_string())),
+        kind: Box::new(SpecErrorKind::Yaml(strip_location(&error.to_string()))),
     })?;
     check_version(&file, &raw)?;
-    let openapi: openapiv3::OpenAPI =
-        serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|error| {
-            let pointer = path_to_pointer(error.path());
-            let inner = error.into_inner();
-            SpecError {
-                file: file.clone(),
-                pointer,
-                line: inner.location().map(|location| location.line()),
-                kind: SpecErrorKind::Shape(strip_location(&inner.to_string())),
-            }
-        })?;
+    let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(
+        serde_yaml::Deserializer::from_str(text),
+    )
+    .map_err(|error| {
+        let pointer = path_to_pointer(error.path());
+        let inner = error.into_inner();
+        SpecError {
+            file: file.clone(),
+            pointer,
+            line: inner.location().map(|location| location.line()),
+            kind: Box::new(SpecErrorKind::Shape(strip_location(&inner.to_string()))),
+        }
+    })?;
     let spec = Spec { file, openapi, raw };
     check_refs(&spec, &spec.raw, "")?;
     check_operation_ids(&spec)?;
@@ -80,7 +89,9 @@ fn check_version(file: &Path, raw: &Value) -> Result<(), SpecError> {
             file: file.to_path_buf(),
             pointer: "/openapi".into(),
             line: None,
-            kind: SpecErrorKind::Version(found.unwrap_or_else(|| "(missing)".into())),
+            kind: Box::new(SpecErrorKind::Version(
+                found.unwrap_or_else(|| "(missing)".into()),
+            )),
         }),
     }
 }
@@ -116,7 +127,9 @@ fn check_refs(spec: &Spec, node: &Value, pointer: &str) -> Result<(), SpecError>
                         pointer_join(pointer, "$ref"),
                         SpecErrorKind::Unsupported {
                             construct: "$ref".into(),
-                            why: format!("only local references (#/...) are supported, found {reference:?}"),
+                            why: format!(
+                                "only local references (#/...) are supported, found {reference:?}"
+                            ),
                         },
                     ));
                 }
@@ -153,7 +166,9 @@ pub fn methods(item: &openapiv3::PathItem) -> Vec<(&'static str, &openapiv3::Ope
         ("patch", &item.patch),
         ("trace", &item.trace),
     ];
-    all.into_iter().filter_map(|(name, op)| op.as_ref().map(|op| (name, op))).collect()
+    all.into_iter()
+        .filter_map(|(name, op)| op.as_ref().map(|op| (name, op)))
+        .collect()
 }
 
 fn check_operation_ids(spec: &Spec) -> Result<(), SpecError> {
@@ -163,7 +178,10 @@ fn check_operation_ids(spec: &Spec) -> Result<(), SpecError> {
         let openapiv3::ReferenceOr::Item(item) = item else {
             return Err(spec.error(
                 item_pointer,
-                SpecErrorKind::Unsupported { construct: "$ref".into(), why: "path items must be inline".into() },
+                SpecErrorKind::Unsupported {
+                    construct: "$ref".into(),
+                    why: "path items must be inline".into(),
+                },
             ));
         };
         for (method, operation) in methods(item) {
@@ -174,7 +192,10 @@ fn check_operation_ids(spec: &Spec) -> Result<(), SpecError> {
             if let Some(first) = seen.get(id) {
                 return Err(spec.error(
                     pointer_join(&pointer, "operationId"),
-                    SpecErrorKind::DuplicateOperationId { id: id.to_string(), first: first.clone() },
+                    SpecErrorKind::DuplicateOperationId {
+                        id: id.to_string(),
+                        first: first.clone(),
+                    },
                 ));
             }
             seen.insert(id, pointer_join(&pointer, "operationId"));

@@ -37,7 +37,10 @@ fn path_argument(param: &ParameterIr) -> (TokenStream, TokenStream) {
         Some("integer") => quote!(i64),
         _ => quote!(::std::string::String),
     };
-    (quote!(#name: impl ::std::convert::Into<crate::stub_support::Arg<#ty>>), quote!(#name.into().pattern()))
+    (
+        quote!(#name: impl ::std::convert::Into<crate::stub_support::Arg<#ty>>),
+        quote!(#name.into().pattern()),
+    )
 }
 
 fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
@@ -50,13 +53,17 @@ fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
         .filter(|p| op.products.contains(&p.id))
         .map(|p| p.path_prefix.as_str())
         .collect();
-    let prefix_pattern = match (prefixes.iter().any(|p| p.is_empty()), prefixes.iter().find(|p| !p.is_empty())) {
+    let prefix_pattern = match (
+        prefixes.iter().any(|p| p.is_empty()),
+        prefixes.iter().find(|p| !p.is_empty()),
+    ) {
         (true, Some(prefix)) => format!("(?:{})?", regex_escape(prefix)),
         (false, Some(prefix)) => regex_escape(prefix),
         _ => String::new(),
     };
     let params = op.path_parameters();
-    let (arguments, patterns): (Vec<TokenStream>, Vec<TokenStream>) = params.iter().map(|p| path_argument(p)).unzip();
+    let (arguments, patterns): (Vec<TokenStream>, Vec<TokenStream>) =
+        params.iter().map(|p| path_argument(p)).unzip();
     let names = params.iter().map(|p| p.name.as_str());
     let given_doc = format!(
         " Matches `{method} {path}`{}; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).",
@@ -73,7 +80,10 @@ fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
         let base = status_name(status);
         let base_ident = ident(&base);
         let description = response.description.trim();
-        match (&response.body, models.response_types.get(&(op.id.clone(), status))) {
+        match (
+            &response.body,
+            models.response_types.get(&(op.id.clone(), status)),
+        ) {
             (Some(body), Some(ty)) => {
                 let ty_tokens = ty.tokens(&models_path);
                 let doc = format!(" {status} {description}: answers with `body` as JSON.");
@@ -85,7 +95,9 @@ fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
                 });
                 if status >= 400 && is_error_schema(ty) {
                     let github = ident(&format!("{base}_github"));
-                    let doc = format!(" {status} {description}: answers with GitHub's usual error body for this status.");
+                    let doc = format!(
+                        " {status} {description}: answers with GitHub's usual error body for this status."
+                    );
                     responders.push(quote! {
                         #[doc = #doc]
                         pub fn #github() -> ::wiremock::ResponseTemplate {
@@ -94,7 +106,10 @@ fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
                     });
                 }
                 for example in &body.examples {
-                    let fn_name = ident(&format!("{base}_example_{}", snake(&example.name).trim_start_matches("r#")));
+                    let fn_name = ident(&format!(
+                        "{base}_example_{}",
+                        snake(&example.name).trim_start_matches("r#")
+                    ));
                     let json = example.value.to_string();
                     let doc = format!(" {status} with the spec's `{}` example.", example.name);
                     responders.push(quote! {

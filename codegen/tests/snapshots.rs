@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 fn fixture_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn check_fixture(name: &str) {
@@ -27,14 +29,25 @@ fn check_fixture(name: &str) {
         let path = expected_root.join(&file.path);
         if bless {
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{}: {e}", parent.display()));
+                std::fs::create_dir_all(parent)
+                    .unwrap_or_else(|e| panic!("{}: {e}", parent.display()));
             }
-            std::fs::write(&path, &file.contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            std::fs::write(&path, &file.contents)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             continue;
         }
-        let expected = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e} (run with HOOKSPEC_BLESS=1 to create it)", path.display()));
-        pretty_assertions::assert_eq!(expected, file.contents, "{} differs from its snapshot", file.path);
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (run with HOOKSPEC_BLESS=1 to create it)",
+                path.display()
+            )
+        });
+        pretty_assertions::assert_eq!(
+            expected,
+            file.contents,
+            "{} differs from its snapshot",
+            file.path
+        );
     }
 }
 

@@ -34,7 +34,10 @@ fn ir() -> Ir {
 }
 
 fn op<'a>(ir: &'a Ir, id: &str) -> &'a OperationIr {
-    ir.operations.iter().find(|o| o.id == id).unwrap_or_else(|| panic!("no operation {id}"))
+    ir.operations
+        .iter()
+        .find(|o| o.id == id)
+        .unwrap_or_else(|| panic!("no operation {id}"))
 }
 
 #[test]
@@ -49,14 +52,25 @@ fn the_spec_describes_exactly_the_seventeen_operations() {
 fn global_hooks_exist_only_on_ghes_and_org_hooks_everywhere() {
     let ir = ir();
     for operation in &ir.operations {
-        let expected: &[&str] =
-            if operation.id.starts_with("enterprise-admin/") { &["ghes"] } else { &["dotcom", "ghes", "dotcom-legacy"] };
+        let expected: &[&str] = if operation.id.starts_with("enterprise-admin/") {
+            &["ghes"]
+        } else {
+            &["dotcom", "ghes", "dotcom-legacy"]
+        };
         assert_eq!(operation.products, expected, "{}", operation.id);
     }
-    let ghes = ir.products.iter().find(|p| p.id == "ghes").unwrap_or_else(|| panic!("no ghes product"));
+    let ghes = ir
+        .products
+        .iter()
+        .find(|p| p.id == "ghes")
+        .unwrap_or_else(|| panic!("no ghes product"));
     assert_eq!(ghes.path_prefix, "/api/v3");
     assert!(ghes.api_versions.iter().any(|v| v == "2026-03-10"));
-    let dotcom = ir.products.iter().find(|p| p.id == "dotcom").unwrap_or_else(|| panic!("no dotcom product"));
+    let dotcom = ir
+        .products
+        .iter()
+        .find(|p| p.id == "dotcom")
+        .unwrap_or_else(|| panic!("no dotcom product"));
     assert_eq!(dotcom.api_versions, ["2022-11-28"]);
 }
 
@@ -64,27 +78,52 @@ fn global_hooks_exist_only_on_ghes_and_org_hooks_everywhere() {
 fn the_delivery_filters_say_where_they_exist() {
     let ir = ir();
     let list = op(&ir, "orgs/list-webhook-deliveries");
-    let param = |name: &str| list.parameters.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("no {name}"));
+    let param = |name: &str| {
+        list.parameters
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
     assert_eq!(param("redelivery").products, ["dotcom-legacy"]);
     assert!(param("status").products.iter().any(|p| p == "ghes"));
-    assert!(!param("status").products.iter().any(|p| p == "dotcom-legacy"));
+    assert!(
+        !param("status")
+            .products
+            .iter()
+            .any(|p| p == "dotcom-legacy")
+    );
     assert_eq!(param("cursor").location, "query");
-    assert!(list.parameters.iter().all(|p| p.name != "page"), "deliveries page by cursor only");
+    assert!(
+        list.parameters.iter().all(|p| p.name != "page"),
+        "deliveries page by cursor only"
+    );
 }
 
 #[test]
 fn list_parameters_have_githubs_defaults_and_bounds() {
     let ir = ir();
     let list = op(&ir, "orgs/list-webhooks");
-    let per_page = list.parameters.iter().find(|p| p.name == "per_page").unwrap_or_else(|| panic!("no per_page"));
+    let per_page = list
+        .parameters
+        .iter()
+        .find(|p| p.name == "per_page")
+        .unwrap_or_else(|| panic!("no per_page"));
     assert_eq!(per_page.schema["default"], 30);
     assert_eq!(per_page.schema["maximum"], 100);
-    let page = list.parameters.iter().find(|p| p.name == "page").unwrap_or_else(|| panic!("no page"));
+    let page = list
+        .parameters
+        .iter()
+        .find(|p| p.name == "page")
+        .unwrap_or_else(|| panic!("no page"));
     assert_eq!(page.schema["default"], 1);
-    let link = list.response(200).map(|r| r.headers.iter().any(|(name, _)| name == "Link"));
+    let link = list
+        .response(200)
+        .map(|r| r.headers.iter().any(|(name, _)| name == "Link"));
     assert_eq!(link, Some(true), "list responses document the Link header");
     let create = op(&ir, "orgs/create-webhook");
-    let location = create.response(201).map(|r| r.headers.iter().any(|(name, _)| name == "Location"));
+    let location = create
+        .response(201)
+        .map(|r| r.headers.iter().any(|(name, _)| name == "Location"));
     assert_eq!(location, Some(true), "create documents the Location header");
 }
 
@@ -94,10 +133,22 @@ fn every_status_of_every_operation_has_a_description_and_errors_have_githubs_bod
     for operation in &ir.operations {
         assert!(!operation.responses.is_empty(), "{}", operation.id);
         for response in &operation.responses {
-            assert!(!response.description.is_empty(), "{} {}", operation.id, response.status);
+            assert!(
+                !response.description.is_empty(),
+                "{} {}",
+                operation.id,
+                response.status
+            );
             if response.status >= 400 {
-                let body = response.body.as_ref().unwrap_or_else(|| panic!("{} {} has no body", operation.id, response.status));
-                let reference = body.schema.get("$ref").and_then(|r| r.as_str()).unwrap_or_default();
+                let body = response
+                    .body
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("{} {} has no body", operation.id, response.status));
+                let reference = body
+                    .schema
+                    .get("$ref")
+                    .and_then(|r| r.as_str())
+                    .unwrap_or_default();
                 assert!(
                     reference.ends_with("/basic-error") || reference.ends_with("/validation-error"),
                     "{} {} answers {reference:?}",
@@ -120,23 +171,44 @@ fn the_one_example_that_contradicts_its_schema_is_the_202_redeliver_null() {
         for response in &operation.responses {
             for example in response.body.iter().flat_map(|b| &b.examples) {
                 if example.known_invalid.is_some() {
-                    known_invalid.push((operation.id.as_str(), response.status, example.value.clone()));
+                    known_invalid.push((
+                        operation.id.as_str(),
+                        response.status,
+                        example.value.clone(),
+                    ));
                 }
             }
         }
     }
-    assert_eq!(known_invalid, [("orgs/redeliver-webhook-delivery", 202, serde_json::Value::Null)]);
+    assert_eq!(
+        known_invalid,
+        [(
+            "orgs/redeliver-webhook-delivery",
+            202,
+            serde_json::Value::Null
+        )]
+    );
 }
 
 #[test]
 fn global_hook_insecure_ssl_is_a_string_while_org_hooks_take_a_string_or_number() {
     let ir = ir();
     let global = op(&ir, "enterprise-admin/create-global-webhook");
-    let global_schema = &global.request.as_ref().unwrap_or_else(|| panic!("no body")).json_schema;
+    let global_schema = &global
+        .request
+        .as_ref()
+        .unwrap_or_else(|| panic!("no body"))
+        .json_schema;
     let org = op(&ir, "orgs/create-webhook");
-    let org_schema = &org.request.as_ref().unwrap_or_else(|| panic!("no body")).json_schema;
-    let global_ok = hookspec_codegen::json_schema::validator(global_schema).unwrap_or_else(|e| panic!("{e}"));
-    let org_ok = hookspec_codegen::json_schema::validator(org_schema).unwrap_or_else(|e| panic!("{e}"));
+    let org_schema = &org
+        .request
+        .as_ref()
+        .unwrap_or_else(|| panic!("no body"))
+        .json_schema;
+    let global_ok =
+        hookspec_codegen::json_schema::validator(global_schema).unwrap_or_else(|e| panic!("{e}"));
+    let org_ok =
+        hookspec_codegen::json_schema::validator(org_schema).unwrap_or_else(|e| panic!("{e}"));
     let with_number = serde_json::json!({"name": "web", "config": {"url": "https://example.com", "insecure_ssl": 1}});
     assert!(org_ok.is_valid(&with_number));
     assert!(!global_ok.is_valid(&with_number));
@@ -146,10 +218,23 @@ fn global_hook_insecure_ssl_is_a_string_while_org_hooks_take_a_string_or_number(
 fn create_requires_name_web_and_a_config_url() {
     let ir = ir();
     let org = op(&ir, "orgs/create-webhook");
-    let schema = &org.request.as_ref().unwrap_or_else(|| panic!("no body")).json_schema;
-    let validator = hookspec_codegen::json_schema::validator(schema).unwrap_or_else(|e| panic!("{e}"));
-    assert!(validator.is_valid(&serde_json::json!({"name": "web", "config": {"url": "https://example.com"}})));
-    assert!(!validator.is_valid(&serde_json::json!({"name": "webby", "config": {"url": "https://example.com"}})));
+    let schema = &org
+        .request
+        .as_ref()
+        .unwrap_or_else(|| panic!("no body"))
+        .json_schema;
+    let validator =
+        hookspec_codegen::json_schema::validator(schema).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        validator.is_valid(
+            &serde_json::json!({"name": "web", "config": {"url": "https://example.com"}})
+        )
+    );
+    assert!(
+        !validator.is_valid(
+            &serde_json::json!({"name": "webby", "config": {"url": "https://example.com"}})
+        )
+    );
     assert!(!validator.is_valid(&serde_json::json!({"name": "web", "config": {}})));
     assert!(!validator.is_valid(&serde_json::json!({"name": "web"})));
 }

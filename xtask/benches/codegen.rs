@@ -23,7 +23,11 @@ fn time_command(program: &Path, args: &[&str], runs: usize) -> Duration {
         .map(|_| {
             let started = Instant::now();
             let status = Command::new(program).args(args).output().map(|o| o.status);
-            assert!(matches!(status, Ok(s) if s.success()), "{} {args:?} failed: {status:?}", program.display());
+            assert!(
+                matches!(status, Ok(s) if s.success()),
+                "{} {args:?} failed: {status:?}",
+                program.display()
+            );
             started.elapsed()
         })
         .collect();
@@ -36,7 +40,10 @@ fn ms(duration: Duration) -> f64 {
 
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{}: {e}", to.display()));
-    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())).flatten() {
+    for entry in std::fs::read_dir(from)
+        .unwrap_or_else(|e| panic!("{}: {e}", from.display()))
+        .flatten()
+    {
         let name = entry.file_name();
         if name == "target" || name == ".git" {
             continue;
@@ -45,7 +52,8 @@ fn copy_tree(from: &Path, to: &Path) {
         if entry.path().is_dir() {
             copy_tree(&entry.path(), &target);
         } else {
-            std::fs::copy(entry.path(), &target).unwrap_or_else(|e| panic!("{}: {e}", target.display()));
+            std::fs::copy(entry.path(), &target)
+                .unwrap_or_else(|e| panic!("{}: {e}", target.display()));
         }
     }
 }
@@ -53,11 +61,21 @@ fn copy_tree(from: &Path, to: &Path) {
 fn cargo_build(workspace: &Path, target_dir: &Path) -> Duration {
     let started = Instant::now();
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--quiet", "-p", "hookspec-mock", "--lib", "--target-dir"])
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "hookspec-mock",
+            "--lib",
+            "--target-dir",
+        ])
         .arg(target_dir)
         .current_dir(workspace)
         .status();
-    assert!(matches!(status, Ok(s) if s.success()), "cargo build failed: {status:?}");
+    assert!(
+        matches!(status, Ok(s) if s.success()),
+        "cargo build failed: {status:?}"
+    );
     started.elapsed()
 }
 
@@ -67,7 +85,10 @@ fn cargo_clean_mock(workspace: &Path, target_dir: &Path) {
         .arg(target_dir)
         .current_dir(workspace)
         .status();
-    assert!(matches!(status, Ok(s) if s.success()), "cargo clean failed: {status:?}");
+    assert!(
+        matches!(status, Ok(s) if s.success()),
+        "cargo clean failed: {status:?}"
+    );
 }
 
 fn main() {
@@ -75,9 +96,20 @@ fn main() {
     let baseline = time_command(&xtask, &["--version"], 15);
     let generate = time_command(&xtask, &["gen"], 15);
     let check = time_command(&xtask, &["gen", "--check"], 15);
-    println!("process start (xtask --version): {:8.1} ms  (baseline)", ms(baseline));
-    println!("xtask gen:                       {:8.1} ms  ({:.1}x baseline; target < 300 ms)", ms(generate), ms(generate) / ms(baseline));
-    println!("xtask gen --check:               {:8.1} ms  ({:.1}x baseline)", ms(check), ms(check) / ms(baseline));
+    println!(
+        "process start (xtask --version): {:8.1} ms  (baseline)",
+        ms(baseline)
+    );
+    println!(
+        "xtask gen:                       {:8.1} ms  ({:.1}x baseline; target < 300 ms)",
+        ms(generate),
+        ms(generate) / ms(baseline)
+    );
+    println!(
+        "xtask gen --check:               {:8.1} ms  ({:.1}x baseline)",
+        ms(check),
+        ms(check) / ms(baseline)
+    );
 
     if std::env::var_os("HOOKSPEC_BENCH_SKIP_BUILD").is_some() {
         return;
@@ -101,8 +133,14 @@ fn main() {
     cargo_clean_mock(&workspace, &target_dir);
     let without_generated = cargo_build(&workspace, &target_dir);
 
-    println!("clean build of hookspec-mock with its dependencies: {:8.1} s", full.as_secs_f64());
-    println!("hookspec-mock alone, with generated models+stubs:   {:8.1} s", with_generated.as_secs_f64());
+    println!(
+        "clean build of hookspec-mock with its dependencies: {:8.1} s",
+        full.as_secs_f64()
+    );
+    println!(
+        "hookspec-mock alone, with generated models+stubs:   {:8.1} s",
+        with_generated.as_secs_f64()
+    );
     println!(
         "hookspec-mock alone, models+stubs emptied:          {:8.1} s  (with/without = {:.2}x)",
         without_generated.as_secs_f64(),

@@ -42,7 +42,11 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (label, list) in [("stale", &self.stale), ("missing", &self.missing), ("leftover", &self.leftover)] {
+        for (label, list) in [
+            ("stale", &self.stale),
+            ("missing", &self.missing),
+            ("leftover", &self.leftover),
+        ] {
             for path in list {
                 writeln!(f, "  {label}: {path}")?;
             }
@@ -53,13 +57,19 @@ impl fmt::Display for Report {
 
 /// The repository root (the parent of this crate's folder).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Renders the spec under `root` and writes or checks the generated files.
 pub fn generate(root: &Path, mode: Mode) -> anyhow::Result<Report> {
     let generated = hookspec_codegen::generate(&root.join(SPEC), SPEC)?;
-    let mut report = Report { total: generated.files.len(), ..Report::default() };
+    let mut report = Report {
+        total: generated.files.len(),
+        ..Report::default()
+    };
     let produced: BTreeSet<String> = generated.files.iter().map(|f| f.path.clone()).collect();
     for file in &generated.files {
         let path = root.join(&file.path);
@@ -70,9 +80,11 @@ pub fn generate(root: &Path, mode: Mode) -> anyhow::Result<Report> {
         }
         if mode == Mode::Write {
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("creating {}", parent.display()))?;
             }
-            std::fs::write(&path, &file.contents).with_context(|| format!("writing {}", path.display()))?;
+            std::fs::write(&path, &file.contents)
+                .with_context(|| format!("writing {}", path.display()))?;
         }
     }
     for dir in &generated.owned_dirs {
@@ -80,7 +92,8 @@ pub fn generate(root: &Path, mode: Mode) -> anyhow::Result<Report> {
             if !produced.contains(&existing) {
                 if mode == Mode::Write {
                     let path = root.join(&existing);
-                    std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+                    std::fs::remove_file(&path)
+                        .with_context(|| format!("removing {}", path.display()))?;
                 }
                 report.leftover.push(existing);
             }
@@ -100,14 +113,24 @@ fn files_under(root: &Path, dir: &str) -> anyhow::Result<Vec<String>> {
         let entries = match std::fs::read_dir(&current) {
             Ok(entries) => entries,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(error) => return Err(error).with_context(|| format!("reading {}", current.display())),
+            Err(error) => {
+                return Err(error).with_context(|| format!("reading {}", current.display()));
+            }
         };
         for entry in entries {
-            let path = entry.with_context(|| format!("reading {}", current.display()))?.path();
+            let path = entry
+                .with_context(|| format!("reading {}", current.display()))?
+                .path();
             if path.is_dir() {
                 pending.push(path);
             } else if let Ok(relative) = path.strip_prefix(root) {
-                out.push(relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+                out.push(
+                    relative
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                );
             }
         }
     }
@@ -116,13 +139,19 @@ fn files_under(root: &Path, dir: &str) -> anyhow::Result<Vec<String>> {
 }
 
 fn remove_empty_dirs(dir: &Path) -> anyhow::Result<()> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             remove_empty_dirs(&path)?;
-            if std::fs::read_dir(&path).map(|mut e| e.next().is_none()).unwrap_or(false) {
-                std::fs::remove_dir(&path).with_context(|| format!("removing {}", path.display()))?;
+            if std::fs::read_dir(&path)
+                .map(|mut e| e.next().is_none())
+                .unwrap_or(false)
+            {
+                std::fs::remove_dir(&path)
+                    .with_context(|| format!("removing {}", path.display()))?;
             }
         }
     }

@@ -8,7 +8,11 @@ use xtask::{Mode, generate, repo_root};
 
 /// Project automation for hookspec.
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Project automation for hookspec", version)]
+#[command(
+    name = "cargo xtask",
+    about = "Project automation for hookspec",
+    version
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -46,7 +50,10 @@ fn main() -> ExitCode {
             let elapsed = started.elapsed().as_secs_f64() * 1000.0;
             if check {
                 if report.is_fresh() {
-                    println!("{} generated files are fresh ({elapsed:.0} ms)", report.total);
+                    println!(
+                        "{} generated files are fresh ({elapsed:.0} ms)",
+                        report.total
+                    );
                     ExitCode::SUCCESS
                 } else {
                     eprintln!("generated files are out of date with spec/openapi.yaml:\n{report}");
@@ -56,7 +63,10 @@ fn main() -> ExitCode {
             } else {
                 let changed = report.stale.len() + report.missing.len() + report.leftover.len();
                 print!("{report}");
-                println!("{} files generated, {changed} changed ({elapsed:.0} ms)", report.total);
+                println!(
+                    "{} files generated, {changed} changed ({elapsed:.0} ms)",
+                    report.total
+                );
                 ExitCode::SUCCESS
             }
         }
@@ -67,7 +77,11 @@ fn main() -> ExitCode {
 fn cargo(args: &[&str]) -> bool {
     println!("==> cargo {}", args.join(" "));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    match Process::new(cargo).args(args).current_dir(repo_root()).status() {
+    match Process::new(cargo)
+        .args(args)
+        .current_dir(repo_root())
+        .status()
+    {
         Ok(status) => status.success(),
         Err(error) => {
             eprintln!("error: cannot run cargo: {error}");
@@ -81,7 +95,9 @@ fn ci() -> ExitCode {
     match generate(&repo_root(), Mode::Check) {
         Ok(report) if report.is_fresh() => println!("{} generated files are fresh", report.total),
         Ok(report) => {
-            eprintln!("generated files are out of date with spec/openapi.yaml:\n{report}run `cargo xtask gen` and commit the result");
+            eprintln!(
+                "generated files are out of date with spec/openapi.yaml:\n{report}run `cargo xtask gen` and commit the result"
+            );
             return ExitCode::FAILURE;
         }
         Err(error) => {
@@ -91,7 +107,14 @@ fn ci() -> ExitCode {
     }
     let steps: [&[&str]; 3] = [
         &["fmt", "--all", "--check"],
-        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
         &["test", "--workspace"],
     ];
     for step in steps {

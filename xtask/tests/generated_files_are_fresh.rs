@@ -20,7 +20,8 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         if entry.path().is_dir() {
             copy_dir(&entry.path(), &target);
         } else {
-            std::fs::copy(entry.path(), &target).unwrap_or_else(|e| panic!("{}: {e}", target.display()));
+            std::fs::copy(entry.path(), &target)
+                .unwrap_or_else(|e| panic!("{}: {e}", target.display()));
         }
     }
 }
@@ -35,15 +36,26 @@ fn a_one_line_spec_edit_makes_the_check_fail_and_gen_repairs_it() {
     }
     let spec_path = scratch.join(xtask::SPEC);
     let spec = std::fs::read_to_string(&spec_path).unwrap_or_else(|e| panic!("{e}"));
-    let edited = spec.replacen("summary: List organization webhooks", "summary: List the organization's webhooks", 1);
+    let edited = spec.replacen(
+        "summary: List organization webhooks",
+        "summary: List the organization's webhooks",
+        1,
+    );
     assert_ne!(spec, edited, "the line to edit is not in the spec any more");
     std::fs::write(&spec_path, edited).unwrap_or_else(|e| panic!("{e}"));
     // A leftover file in an owned folder is reported too.
-    std::fs::write(scratch.join("mock/src/generated/old.rs"), "// stale").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(scratch.join("mock/src/generated/old.rs"), "// stale")
+        .unwrap_or_else(|e| panic!("{e}"));
 
     let report = xtask::generate(&scratch, xtask::Mode::Check).unwrap_or_else(|e| panic!("{e:#}"));
     assert!(!report.is_fresh());
-    assert!(report.stale.iter().any(|p| p == "mock/src/generated/operations.rs"), "{report}");
+    assert!(
+        report
+            .stale
+            .iter()
+            .any(|p| p == "mock/src/generated/operations.rs"),
+        "{report}"
+    );
     assert_eq!(report.leftover, ["mock/src/generated/old.rs"]);
 
     let written = xtask::generate(&scratch, xtask::Mode::Write).unwrap_or_else(|e| panic!("{e:#}"));
