@@ -1,0 +1,155 @@
+//! The standalone `hookspec-mock` binary: spawned with `--port 0`, it prints
+//! `listening on http://HOST:PORT` first, serves the same fake over hyper (the downstream
+//! lifecycle walk passes against it on both prefixes), logs one line per request, and honours
+//! its token flags. The binary is tested here because only this package's tests get
+//! `CARGO_BIN_EXE_hookspec-mock`, which guarantees cargo built the current binary first.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+#[path = "../../../downstream/tests/support/lifecycle.rs"]
+mod lifecycle;
+
+use crate::support::Api;
+
+/// A running binary, killed on drop; its output lines after the first arrive on `lines`.
+struct Server {
+    child: Child,
+    base: String,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn(args: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hookspec-mock"))
+        .args(["--port", "0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut reader = BufReader::new(stdout);
+    let mut first = String::new();
+    reader
+        .read_line(&mut first)
+        .expect("the binary prints a first line");
+    let base = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .to_owned();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    let (sender, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in reader.lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    Server { child, base, lines }
+}
+
+#[tokio::test]
+async fn the_binary_passes_the_lifecycle_on_both_prefixes_and_logs_each_request() {
+    let server = spawn(&[]);
+    lifecycle::org_webhook_lifecycle(&server.base, "octocat", "any-token").await;
+    lifecycle::org_webhook_lifecycle(&format!("{}/api/v3", server.base), "octocat", "any-token")
+        .await;
+
+    let line = server
+        .lines
+        .recv_timeout(Duration::from_secs(5))
+        .expect("a log line per request");
+    let parts: Vec<&str> = line.split(' ').collect();
+    assert_eq!(parts[..3], ["POST", "/orgs/octocat/hooks", "201"], "{line}");
+    assert!(parts[3].ends_with("ms"), "{line}");
+}
+
+#[tokio::test]
+async fn the_binarys_token_flags_give_roles() {
+    let server = spawn(&[
+        "--token",
+        "owner",
+        "--member-token",
+        "member",
+        "--site-admin-token",
+        "admin",
+        "--org",
+        "acme",
+        "--quiet",
+    ]);
+    let owner = Api::new(&server.base).token(Some("owner"));
+    assert_eq!(owner.get("/orgs/acme/hooks").await.status, 200);
+    assert_eq!(
+        owner.get("/orgs/octocat/hooks").await.status,
+        404,
+        "--org replaces the default organization"
+    );
+    assert_eq!(
+        Api::new(&server.base)
+            .token(Some("member"))
+            .get("/orgs/acme/hooks")
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        Api::new(&server.base)
+            .token(Some("stranger"))
+            .get("/orgs/acme/hooks")
+            .await
+            .status,
+        401
+    );
+    let ghes = format!("{}/api/v3", server.base);
+    assert_eq!(
+        Api::new(&ghes)
+            .token(Some("admin"))
+            .get("/admin/hooks")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        Api::new(&ghes)
+            .token(Some("owner"))
+            .get("/admin/hooks")
+            .await
+            .status,
+        404
+    );
+}
+
+#[test]
+fn the_binarys_help_explains_every_flag() {
+    let output = Command::new(env!("CARGO_BIN_EXE_hookspec-mock"))
+        .arg("--help")
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for flag in [
+        "--port",
+        "--host",
+        "--token",
+        "--site-admin-token",
+        "--member-token",
+        "--org",
+        "--quiet",
+    ] {
+        assert!(
+            help.contains(flag),
+            "--help does not mention {flag}:\n{help}"
+        );
+    }
+}

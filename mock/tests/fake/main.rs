@@ -1,0 +1,18 @@
+//! Tests of the fake through HTTP (reqwest against `FakeGitHub`) and through its handler
+//! directly, one module per concern. One test binary keeps linking cheap.
+
+// A test that cannot unwrap should fail right there, loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod binary;
+mod concurrency;
+mod deliveries;
+mod errors;
+mod faults;
+mod global_hooks;
+mod never_panics;
+mod org_hooks;
+mod pagination;
+mod roles;
+mod schema;
+mod support;
