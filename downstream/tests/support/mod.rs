@@ -1,0 +1,3 @@
+//! Helpers shared by the downstream tests.
+
+pub mod lifecycle;
