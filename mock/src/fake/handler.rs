@@ -370,8 +370,12 @@ fn operate(state: &mut State, context: &Context<'_>, route: &Route) -> Result<Re
     match route {
         Route::ListOrgHooks { org } => {
             let org = state.org(org).ok_or(ApiError::NotFound)?;
-            let hooks: Vec<&Hook> = org.hooks.values().collect();
-            Ok(list_page(context, &hooks, Some(&org.login)))
+            Ok(list_page(
+                context,
+                org.hooks.values(),
+                org.hooks.len(),
+                Some(&org.login),
+            ))
         }
         Route::CreateOrgHook { org } => {
             let login = state.org(org).ok_or(ApiError::NotFound)?.login.clone();
@@ -508,10 +512,12 @@ fn operate(state: &mut State, context: &Context<'_>, route: &Route) -> Result<Re
             state.push_delivery(delivery::ping(id, &found, hook_json, &target));
             Ok(Reply::empty(204))
         }
-        Route::ListGlobalHooks => {
-            let hooks: Vec<&Hook> = state.global_hooks.values().collect();
-            Ok(list_page(context, &hooks, None))
-        }
+        Route::ListGlobalHooks => Ok(list_page(
+            context,
+            state.global_hooks.values(),
+            state.global_hooks.len(),
+            None,
+        )),
         Route::CreateGlobalHook => {
             let input = validation::read_create(body, docs)?;
             let id = state.take_hook_id();
@@ -614,21 +620,25 @@ fn org_hook_mut<'a>(
     Ok((login, hook))
 }
 
-/// One page of a hook list with its `Link` header.
-fn list_page(context: &Context<'_>, hooks: &[&Hook], org: Option<&str>) -> Reply {
+/// One page of a hook list (`total` hooks, oldest first) with its `Link` header.
+fn list_page<'a>(
+    context: &Context<'_>,
+    hooks: impl Iterator<Item = &'a Hook>,
+    total: usize,
+    org: Option<&str>,
+) -> Reply {
     let pairs = pagination::query_pairs(context.request.query.as_deref());
     let per_page = pagination::per_page(&pairs);
     let page = pagination::page(&pairs);
     let start = (page - 1).saturating_mul(per_page);
     let items: Vec<Value> = hooks
-        .iter()
         .skip(start)
         .take(per_page)
         .map(|hook| render::hook_json(hook, &context.api_base, org))
         .collect();
     let mut reply = Reply::json(200, Value::Array(items));
     if let Some(link) =
-        pagination::page_links(&context.request_url(), &pairs, page, per_page, hooks.len())
+        pagination::page_links(&context.request_url(), &pairs, page, per_page, total)
     {
         reply = reply.header("Link", link);
     }
