@@ -322,12 +322,13 @@ pub fn check_response(
         );
         if !differences.is_empty() {
             let projected = project(expected, json, "", expect);
+            let shown = fill_from_actual(expected, json, "", expect);
             problems.push(
                 Problem::new(
                     Check::ExpectedBody,
                     format!("differs at {}", differences.join("; ")),
                 )
-                .with_detail(diff(expected, &projected)),
+                .with_detail(diff(&shown, &projected)),
             );
         }
         if checked.notes.len() > NOTES_SHOWN {
@@ -528,11 +529,11 @@ fn compare(
     }
 }
 
-/// `actual` shaped like `expected` for the diff: ignored and patterned values shown as expected,
-/// fields the server adds left out.
+/// `actual` shaped like `expected` for the diff: fields the server adds left out (ignored and
+/// patterned values appear on both sides as the server sent them).
 fn project(expected: &Value, actual: &Value, pointer: &str, expect: &Expectations) -> Value {
     if expect.ignore.contains(pointer) || expect.matches.iter().any(|(p, _)| p == pointer) {
-        return expected.clone();
+        return actual.clone();
     }
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => Value::Object(
@@ -554,6 +555,43 @@ fn project(expected: &Value, actual: &Value, pointer: &str, expect: &Expectation
                 .collect(),
         ),
         (_, a) => a.clone(),
+    }
+}
+
+/// `expected` with the values at ignored and patterned pointers taken from `actual`, so the diff
+/// shows what the server sent there rather than a placeholder.
+fn fill_from_actual(
+    expected: &Value,
+    actual: &Value,
+    pointer: &str,
+    expect: &Expectations,
+) -> Value {
+    if expect.ignore.contains(pointer) || expect.matches.iter().any(|(p, _)| p == pointer) {
+        return actual.clone();
+    }
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => Value::Object(
+            e.iter()
+                .map(|(key, value)| {
+                    let child = format!("{pointer}/{}", escape(key));
+                    let filled = match a.get(key) {
+                        Some(av) => fill_from_actual(value, av, &child, expect),
+                        None => value.clone(),
+                    };
+                    (key.clone(), filled)
+                })
+                .collect(),
+        ),
+        (Value::Array(e), Value::Array(a)) => Value::Array(
+            e.iter()
+                .enumerate()
+                .map(|(index, ev)| match a.get(index) {
+                    Some(av) => fill_from_actual(ev, av, &format!("{pointer}/{index}"), expect),
+                    None => ev.clone(),
+                })
+                .collect(),
+        ),
+        _ => expected.clone(),
     }
 }
 

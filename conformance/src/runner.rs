@@ -723,12 +723,19 @@ impl CaseRun<'_> {
     ) -> Result<Vec<(String, Value)>, Failed> {
         let runner = self.runner;
         let is_create = safety::delete_below(runner.options.operations, operation).is_some();
+        let mut collection = request.url.clone();
+        collection.set_query(None);
+        if is_create {
+            // Until the response says what happened (or if this future is dropped on Ctrl-C),
+            // the collection is to be swept for hooks carrying the marker.
+            runner.ledger.pending(&self.owner, collection.clone());
+        }
         let sent = self.send(request).await;
         let response = match sent {
             Ok(response) => response,
             Err(failure) => {
-                if is_create && failure.maybe_received() {
-                    runner.ledger.pending(&self.owner, request.url.clone());
+                if is_create && !failure.maybe_received() {
+                    runner.ledger.resolved(&self.owner, &collection);
                 }
                 return Err(Failed {
                     request: request.line(),
@@ -792,26 +799,26 @@ impl CaseRun<'_> {
     ) {
         let ledger = &self.runner.ledger;
         let status = response.status;
+        let mut collection = request.url.clone();
+        collection.set_query(None);
         if is_create {
             let id = serde_json::from_slice::<Value>(&response.body)
                 .ok()
-                .and_then(|json| json.get("id").map(text_of));
+                .and_then(|json| json.get("id").map(text_of))
+                .filter(|id| !id.is_empty());
             match (status, id) {
-                (200..=299, Some(id)) if !id.is_empty() => {
-                    let mut url = request.url.clone();
-                    url.set_query(None);
+                (200..=299, Some(id)) => {
+                    let mut url = collection.clone();
                     if let Ok(mut segments) = url.path_segments_mut() {
                         segments.pop_if_empty().push(&id);
                     }
                     ledger.created(&self.owner, url);
+                    ledger.resolved(&self.owner, &collection);
                 }
-                // Created (or maybe) without an id to delete it by: find it by its marker later.
-                (200..=299, _) | (500..=599, _) => {
-                    let mut collection = request.url.clone();
-                    collection.set_query(None);
-                    ledger.pending(&self.owner, collection);
-                }
-                _ => {}
+                // Created (or maybe) without an id to delete it by: stays pending, to be found
+                // by its marker at cleanup.
+                (200..=299, None) | (500..=599, _) => {}
+                _ => ledger.resolved(&self.owner, &collection),
             }
         } else if operation.method == "DELETE"
             && ((200..300).contains(&status) || status == 404)

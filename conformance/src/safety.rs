@@ -104,6 +104,14 @@ impl Ledger {
         }
     }
 
+    /// Forgets a pending create whose outcome became known.
+    pub fn resolved(&self, owner: &str, collection: &Url) {
+        let wanted = key(collection);
+        self.lock()
+            .pending
+            .retain(|p| !(p.owner == owner && key(&p.collection) == wanted));
+    }
+
     /// Whether `url` is, or lies below, a resource this run created.
     pub fn owns(&self, url: &Url) -> bool {
         let wanted = key(url);
