@@ -165,9 +165,9 @@ impl HttpClient {
     /// A client whose every exchange ends within `timeout`, reading at most `max_body` bytes.
     /// Installs rustls's `ring` provider as the process default if none is installed yet.
     pub fn new(timeout: Duration, max_body: usize) -> Result<Self, String> {
-        // Another part of the process may have installed one already; that one is fine too.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        let tls = tls_config()?;
         let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
             .timeout(timeout)
             .connect_timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
@@ -262,6 +262,23 @@ impl HttpClient {
             HttpFailure::Transport(error_chain(error))
         }
     }
+}
+
+/// The TLS configuration of every client: rustls with the `ring` provider (installed as the
+/// process default unless one is already) and the platform's certificate verifier, as reqwest
+/// would build it, but built once: building the verifier costs tens of milliseconds.
+fn tls_config() -> Result<rustls::ClientConfig, String> {
+    static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> =
+        std::sync::OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            // Another part of the process may have installed one already; that one is fine too.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            use rustls_platform_verifier::ConfigVerifierExt;
+            rustls::ClientConfig::with_platform_verifier()
+                .map_err(|e| format!("cannot set up TLS: {e}"))
+        })
+        .clone()
 }
 
 /// An error and its causes on one line (`a: b: c`), without repeats.
