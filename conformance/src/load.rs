@@ -197,7 +197,9 @@ fn check_pointer(pointer: &str) -> Result<(), String> {
 
 /// Compiles a pattern with its `${var}` placeholders stood in for, to catch syntax errors early.
 fn check_pattern(pattern: &str) -> Result<(), String> {
-    let placeholder = regex::Regex::new(r"\$\{[^}]*\}").map_err(|e| e.to_string())?;
+    static PLACEHOLDER: std::sync::LazyLock<Result<regex::Regex, regex::Error>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\$\{[^}]*\}"));
+    let placeholder = PLACEHOLDER.as_ref().map_err(|e| e.to_string())?;
     let stood_in = placeholder.replace_all(pattern, "x");
     regex::Regex::new(&stood_in)
         .map(|_| ())
