@@ -162,6 +162,15 @@ fn read_only_skips_cases_that_change_state_and_says_why() {
 }
 
 #[test]
+fn a_filter_that_matches_nothing_is_a_usage_error() {
+    let output = run(&["--filter", "no-such-case-anywhere"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("matches --filter no-such-case-anywhere")
+    );
+}
+
+#[test]
 fn a_target_without_an_org_is_a_usage_error() {
     let output = run(&["--target", "http://127.0.0.1:9"]);
     assert_eq!(output.status.code(), Some(2));

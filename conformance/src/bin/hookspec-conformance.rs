@@ -107,6 +107,11 @@ async fn targets(cli: &Cli, timeout: Duration) -> anyhow::Result<Targets> {
                 bail!("--org is required with --target (the organization whose webhooks to use)");
             };
             let product = product.unwrap_or(hookspec_mock::operation::Product::Dotcom);
+            if token.is_none() {
+                eprintln!(
+                    "hookspec-conformance: no token (--token, --token-env or HOOKSPEC_TOKEN); requests go unauthenticated"
+                );
+            }
             let mut target = Target::new(url, product)?
                 .with_org(org)
                 .with_timeout(timeout);
@@ -178,6 +183,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let timeout = Duration::from_secs_f64(cli.timeout);
     let cases_dir = cli.cases.clone().unwrap_or_else(suite::default_cases_dir);
     let entries = suite::collect(&cases_dir, &cli.filter)?;
+    if entries.is_empty() {
+        bail!(
+            "no case file in {}{}",
+            cases_dir.display(),
+            if cli.filter.is_empty() {
+                String::new()
+            } else {
+                format!(" matches --filter {}", cli.filter.join(", "))
+            }
+        );
+    }
     let targets = targets(&cli, timeout).await?;
     let ledger = Arc::new(Ledger::new());
     let run_id = new_run_id();
