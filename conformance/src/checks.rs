@@ -25,7 +25,7 @@ const EACH_SHOWN: usize = 10;
 pub struct Expectations {
     /// The expected status.
     pub status: u16,
-    /// Header name, its pattern, and the pattern's text.
+    /// Header name and the pattern its value must match.
     pub headers: Vec<(String, Regex)>,
     /// Headers that must be absent.
     pub absent_headers: Vec<String>,
@@ -848,6 +848,36 @@ mod tests {
             !shown.contains("\"id\""),
             "added fields stay out of the diff: {shown}"
         );
+    }
+
+    #[test]
+    fn a_partial_body_turns_missing_fields_into_notes() {
+        let mut expect = expectations(json!({"secret": "********", "url": "u"}), &[], &[]);
+        expect.partial = true;
+        let expected = expect.body.clone().unwrap_or(Value::Null);
+        let mut differences = Vec::new();
+        let mut notes = Vec::new();
+        compare(
+            &expected,
+            Some(&json!({"url": "u"})),
+            "",
+            &expect,
+            &mut differences,
+            &mut notes,
+        );
+        assert!(differences.is_empty(), "{differences:?}");
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        expect.partial = false;
+        notes.clear();
+        compare(
+            &expected,
+            Some(&json!({"url": "u"})),
+            "",
+            &expect,
+            &mut differences,
+            &mut notes,
+        );
+        assert_eq!(differences, vec!["/secret (missing)".to_string()]);
     }
 
     #[test]

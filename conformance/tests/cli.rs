@@ -237,7 +237,15 @@ async fn ctrl_c_deletes_what_the_run_created() {
     if let Some(mut pipe) = child.stderr.take() {
         let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
     }
-    assert_eq!(status.code(), Some(130), "{stderr}");
+    let mut out = String::new();
+    if let Some(mut pipe) = child.stdout.take() {
+        let _ = std::io::Read::read_to_string(&mut pipe, &mut out);
+    }
+    assert_eq!(
+        status.code(),
+        Some(130),
+        "{status:?}\nstdout:\n{out}\nstderr:\n{stderr}"
+    );
     assert!(
         stderr.contains("interrupted: deleting the 1 resource(s)"),
         "{stderr}"

@@ -147,6 +147,30 @@ async fn targets(cli: &Cli, timeout: Duration) -> anyhow::Result<Targets> {
     }
 }
 
+/// Ctrl-C, listened for from the moment this is made. (`tokio::signal::ctrl_c()` only starts
+/// listening when first polled, so a signal arriving earlier would kill the run before it could
+/// delete what it created.)
+struct Interrupts {
+    #[cfg(unix)]
+    signal: tokio::signal::unix::Signal,
+}
+
+impl Interrupts {
+    fn listen() -> std::io::Result<Self> {
+        Ok(Interrupts {
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
+        })
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        self.signal.recv().await;
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 fn print_result(done: usize, total: usize, result: &CaseResult, verbose: bool) {
     let width = total.to_string().len();
     let mut out = std::io::stdout().lock();
@@ -181,6 +205,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         bail!("--timeout must be a positive number of seconds");
     }
     let timeout = Duration::from_secs_f64(cli.timeout);
+    let mut interrupts = Interrupts::listen().context("listening for Ctrl-C")?;
     let cases_dir = cli.cases.clone().unwrap_or_else(suite::default_cases_dir);
     let entries = suite::collect(&cases_dir, &cli.filter)?;
     if entries.is_empty() {
@@ -227,7 +252,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         });
         tokio::select! {
             () = run => false,
-            _ = tokio::signal::ctrl_c() => true,
+            () = interrupts.next() => true,
         }
     };
     if interrupted {
@@ -245,7 +270,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     let cleanup_errors = tokio::select! {
         errors = cleanup => errors,
-        _ = tokio::signal::ctrl_c() => {
+        () = interrupts.next() => {
             eprintln!("stopped during cleanup; look for hooks whose config.url starts with {}", first.marker_url());
             return Ok(ExitCode::from(130));
         }
