@@ -282,15 +282,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if !cleanup_errors.is_empty() {
         counts.failed += 1;
     }
+    let mut junit_failed = false;
     if let Some(path) = &cli.junit {
-        let xml = report::junit(&results, started.elapsed())
+        let written = report::junit(&results, started.elapsed())
             .to_string()
-            .context("rendering the JUnit report")?;
-        std::fs::write(path, xml).with_context(|| format!("writing {}", path.display()))?;
+            .context("rendering the JUnit report")
+            .and_then(|xml| {
+                std::fs::write(path, xml).with_context(|| format!("writing {}", path.display()))
+            });
+        if let Err(error) = written {
+            eprintln!("hookspec-conformance: {error:#}");
+            junit_failed = true;
+        }
     }
     println!("{counts}");
     Ok(if interrupted {
         ExitCode::from(130)
+    } else if junit_failed {
+        ExitCode::from(2)
     } else if counts.ok() {
         ExitCode::SUCCESS
     } else {
