@@ -8,7 +8,8 @@
 //!
 //! `cargo bench -p hookspec-mock --bench fake` runs it fully (N = 1 000 000). Smaller runs:
 //! `HOOKSPEC_BENCH_MEMORY_REQUESTS=50000 HOOKSPEC_BENCH_REQUESTS=2000 cargo bench -p hookspec-mock --bench fake`.
-//! Everything is on loopback, and every loop is bounded in count and in time. Run without
+//! `HOOKSPEC_BENCH_ONLY=handler,start,throughput,list,memory` picks sections. Everything is on
+//! loopback, and every loop is bounded in count and in time. Run without
 //! `--bench` (as `cargo test --benches` does) it only smoke-tests itself with tiny counts.
 
 // A benchmark that cannot set itself up should stop right there, loudly.
@@ -48,7 +49,7 @@ fn settings() -> Settings {
         Settings {
             requests: env("HOOKSPEC_BENCH_REQUESTS", 4000),
             memory_requests: env("HOOKSPEC_BENCH_MEMORY_REQUESTS", 1_000_000),
-            starts: 30,
+            starts: env("HOOKSPEC_BENCH_STARTS", 30),
             time_cap: Duration::from_secs(env("HOOKSPEC_BENCH_TIME_CAP_SECS", 900) as u64),
         }
     } else {
@@ -95,12 +96,41 @@ async fn send(client: &reqwest::Client, base: &str, call: Call) -> u16 {
     status
 }
 
-/// Sends `total` requests from `concurrency` tasks (stopping early at the time cap).
-async fn drive(base: &str, call: Call, concurrency: usize, total: usize, cap: Duration) -> Stats {
-    let client = reqwest::Client::new();
-    for _ in 0..20.min(total) {
-        send(&client, base, call).await; // warm the connection pool
+/// Latencies of the requests of one or more runs, and the time they took.
+#[derive(Default)]
+struct Samples {
+    latencies: Vec<Duration>,
+    elapsed: Duration,
+}
+
+impl Samples {
+    fn stats(mut self) -> Stats {
+        self.latencies.sort_unstable();
+        let n = self.latencies.len();
+        let at = |q: f64| {
+            self.latencies
+                .get(((n as f64 * q) as usize).min(n.saturating_sub(1)))
+                .copied()
+                .unwrap_or_default()
+        };
+        Stats {
+            count: n,
+            rps: n as f64 / self.elapsed.as_secs_f64().max(1e-9),
+            p50: at(0.50),
+            p99: at(0.99),
+        }
     }
+}
+
+/// Sends `total` requests from `concurrency` tasks (stopping early at the time cap).
+async fn drive(
+    client: &reqwest::Client,
+    base: &str,
+    call: Call,
+    concurrency: usize,
+    total: usize,
+    cap: Duration,
+) -> Samples {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let deadline = started + cap;
@@ -122,20 +152,52 @@ async fn drive(base: &str, call: Call, concurrency: usize, total: usize, cap: Du
     for task in tasks {
         latencies.extend(task.await.unwrap());
     }
-    let elapsed = started.elapsed();
-    latencies.sort_unstable();
-    let at = |q: f64| {
-        latencies
-            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or_default()
-    };
-    Stats {
-        count: latencies.len(),
-        rps: latencies.len() as f64 / elapsed.as_secs_f64(),
-        p50: at(0.50),
-        p99: at(0.99),
+    Samples {
+        latencies,
+        elapsed: started.elapsed(),
     }
+}
+
+/// Measures several targets in alternating rounds, so that background load on a shared
+/// machine falls on all of them alike; `total` requests per target in all.
+async fn interleaved(
+    targets: &[(&str, Call)],
+    concurrency: usize,
+    total: usize,
+    cap: Duration,
+) -> Vec<Stats> {
+    const ROUNDS: usize = 5;
+    let clients: Vec<reqwest::Client> = targets.iter().map(|_| reqwest::Client::new()).collect();
+    for ((base, call), client) in targets.iter().zip(&clients) {
+        for _ in 0..20.min(total) {
+            send(client, base, *call).await; // warm each connection pool
+        }
+    }
+    let mut samples: Vec<Samples> = targets.iter().map(|_| Samples::default()).collect();
+    for _ in 0..ROUNDS {
+        for (((base, call), client), acc) in targets.iter().zip(&clients).zip(samples.iter_mut()) {
+            let run = drive(
+                client,
+                base,
+                *call,
+                concurrency,
+                total.div_ceil(ROUNDS),
+                cap / ROUNDS as u32,
+            )
+            .await;
+            acc.latencies.extend(run.latencies);
+            acc.elapsed += run.elapsed;
+        }
+    }
+    samples.into_iter().map(Samples::stats).collect()
+}
+
+/// Drops a wiremock server from a fresh scheduler tick. `MockServer`'s `Drop` blocks on a tokio
+/// lock; in a task whose coop budget is spent (many awaits that were ready at once, as in a
+/// tight start/drop loop) that poll never makes progress and spins, so yield first.
+async fn drop_server<T>(server: T) {
+    tokio::task::yield_now().await;
+    drop(server);
 }
 
 fn micros(d: Duration) -> String {
@@ -146,17 +208,39 @@ fn verdict(ok: bool) -> &'static str {
     if ok { "meets target" } else { "MISSES target" }
 }
 
-/// A bare wiremock server with one static mock per path, answering what the fake answers.
-async fn bare_server(hook: &Value) -> MockServer {
+/// A bare wiremock server with one static mock per path, answering exactly what the fake
+/// answers (same status, headers and body), so that the comparison measures the fake's work and
+/// not a difference in response size.
+async fn bare_server(fake: &FakeGitHub) -> MockServer {
+    use hookspec_mock::fake::FakeRequest;
+    let template = |request: FakeRequest| {
+        let response = fake
+            .fake()
+            .handle(&request.with_header("authorization", "Bearer bench"));
+        let mut template = ResponseTemplate::new(response.status);
+        for (name, value) in &response.headers {
+            template = template.append_header(name.as_str(), value.as_str());
+        }
+        template.set_body_bytes(response.body)
+    };
+    let get = template(FakeRequest::new(
+        "GET",
+        &fake.uri(),
+        "/orgs/octocat/hooks/1",
+    ));
+    let create = json!({ "name": "web", "config": { "url": "https://example.com/hook" } });
+    let post = template(
+        FakeRequest::new("POST", &fake.uri(), "/orgs/octocat/hooks").with_body(create.to_string()),
+    );
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/orgs/octocat/hooks/1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(hook))
+        .respond_with(get)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path("/orgs/octocat/hooks"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(hook))
+        .respond_with(post)
         .mount(&server)
         .await;
     server
@@ -177,32 +261,17 @@ async fn throughput(settings: &Settings) {
             let fake = FakeGitHub::start().await;
             fake.state()
                 .insert_org_hook("octocat", HookSeed::new("https://example.com/hook"));
-            let hook: Value = reqwest::Client::new()
-                .get(format!("{}/orgs/octocat/hooks/1", fake.uri()))
-                .bearer_auth("bench")
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            let bare = bare_server(&hook).await;
-            let fake_stats = drive(
-                &fake.uri(),
-                call,
+            let bare = bare_server(&fake).await;
+            let (fake_uri, bare_uri) = (fake.uri(), bare.uri());
+            let mut stats = interleaved(
+                &[(&fake_uri, call), (&bare_uri, call)],
                 concurrency,
                 settings.requests,
                 settings.time_cap,
             )
             .await;
-            let bare_stats = drive(
-                &bare.uri(),
-                call,
-                concurrency,
-                settings.requests,
-                settings.time_cap,
-            )
-            .await;
+            let bare_stats = stats.pop().unwrap();
+            let fake_stats = stats.pop().unwrap();
             let ratio = fake_stats.rps / bare_stats.rps;
             let name = match call {
                 Call::GetHook => "GET hook",
@@ -221,6 +290,8 @@ async fn throughput(settings: &Settings) {
                 fake_stats.count,
                 bare_stats.count,
             );
+            drop_server(fake).await;
+            drop_server(bare).await;
         }
     }
 }
@@ -232,7 +303,7 @@ async fn start_time(settings: &Settings) {
         let started = Instant::now();
         let fake = FakeGitHub::start().await;
         fake_times.push(started.elapsed());
-        drop(fake);
+        drop_server(fake).await;
         let started = Instant::now();
         let bare = MockServer::start().await;
         Mock::given(method("GET"))
@@ -241,7 +312,7 @@ async fn start_time(settings: &Settings) {
             .mount(&bare)
             .await;
         bare_times.push(started.elapsed());
-        drop(bare);
+        drop_server(bare).await;
     }
     fake_times.sort_unstable();
     bare_times.sort_unstable();
@@ -271,38 +342,23 @@ async fn list_cost(settings: &Settings) {
         state.insert_org_hook("small", HookSeed::new(format!("https://example.com/{i}")));
     }
     let runs = settings.requests / 2;
-    let big = drive(
-        &fake.uri(),
-        Call::List("/orgs/octocat/hooks"),
+    let uri = fake.uri();
+    let stats = interleaved(
+        &[
+            (&uri, Call::List("/orgs/octocat/hooks")),
+            (
+                &uri,
+                Call::List("/orgs/octocat/hooks?per_page=100&page=100"),
+            ),
+            (&uri, Call::List("/orgs/small/hooks")),
+            (&uri, Call::List("/orgs/empty/hooks")),
+        ],
         1,
         runs,
         settings.time_cap,
     )
     .await;
-    let big_last = drive(
-        &fake.uri(),
-        Call::List("/orgs/octocat/hooks?per_page=100&page=100"),
-        1,
-        runs,
-        settings.time_cap,
-    )
-    .await;
-    let small = drive(
-        &fake.uri(),
-        Call::List("/orgs/small/hooks"),
-        1,
-        runs,
-        settings.time_cap,
-    )
-    .await;
-    let empty = drive(
-        &fake.uri(),
-        Call::List("/orgs/empty/hooks"),
-        1,
-        runs,
-        settings.time_cap,
-    )
-    .await;
+    let (big, big_last, small, empty) = (&stats[0], &stats[1], &stats[2], &stats[3]);
     let ratio = big.p50.as_secs_f64() / empty.p50.as_secs_f64();
     println!("\n== list with 10 000 hooks in state (p50, concurrency 1, {runs} requests each) ==");
     println!("10k hooks, first page of 30:   {}", micros(big.p50));
@@ -444,14 +500,67 @@ async fn binary_memory(settings: &Settings) {
     }
 }
 
+/// The handler alone, without HTTP: how much of a request's time is the fake's own work.
+fn handler_cost(settings: &Settings) {
+    use hookspec_mock::fake::{Fake, FakeRequest};
+    let fake = Fake::default();
+    let state = fake.state();
+    state.add_org("empty");
+    state.add_org("sink");
+    for i in 0..10_000 {
+        state.insert_org_hook("octocat", HookSeed::new(format!("https://example.com/{i}")));
+    }
+    let request = |method: &str, path: &str, body: &str| {
+        FakeRequest::new(method, "http://127.0.0.1:1", path)
+            .with_header("authorization", "Bearer bench")
+            .with_header("accept", "*/*")
+            .with_header("user-agent", "bench")
+            .with_body(body.as_bytes().to_vec())
+    };
+    let create = r#"{"name":"web","config":{"url":"https://example.com/hook"}}"#;
+    let cases = [
+        ("GET one hook", request("GET", "/orgs/octocat/hooks/1", "")),
+        ("POST a hook", request("POST", "/orgs/sink/hooks", create)),
+        (
+            "list 30 of 10k hooks",
+            request("GET", "/orgs/octocat/hooks", ""),
+        ),
+        ("list an empty org", request("GET", "/orgs/empty/hooks", "")),
+    ];
+    let calls = settings.requests * 5;
+    println!("\n== the handler alone, no HTTP (mean of {calls} calls) ==");
+    for (name, request) in &cases {
+        let started = Instant::now();
+        for _ in 0..calls {
+            let response = fake.handle(request);
+            assert!(response.status < 300, "{name}: {}", response.status);
+        }
+        let each = started.elapsed() / calls as u32;
+        println!("{name:<22} {:.1}µs", each.as_secs_f64() * 1e6);
+    }
+}
+
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     let settings = settings();
     println!(
         "hookspec-mock benchmark (fake = FakeGitHub on wiremock; bare = MockServer with one static mock)"
     );
-    start_time(&settings).await;
-    throughput(&settings).await;
-    list_cost(&settings).await;
-    binary_memory(&settings).await;
+    let only = std::env::var("HOOKSPEC_BENCH_ONLY").unwrap_or_default();
+    let run = |section: &str| only.is_empty() || only.split(',').any(|s| s.trim() == section);
+    if run("handler") {
+        handler_cost(&settings);
+    }
+    if run("start") {
+        start_time(&settings).await;
+    }
+    if run("throughput") {
+        throughput(&settings).await;
+    }
+    if run("list") {
+        list_cost(&settings).await;
+    }
+    if run("memory") {
+        binary_memory(&settings).await;
+    }
 }

@@ -102,7 +102,8 @@ fn to_template(response: FakeResponse) -> ResponseTemplate {
 ///
 /// The fake is one mock mounted at priority `u8::MAX`; mount your own mocks on
 /// [`server`](Self::server) to override any request. (`server().reset()` removes the fake's
-/// mock too.)
+/// mock too.) Dropping it drops the `MockServer`, whose `Drop` blocks on a tokio lock: drop it
+/// at the end of a test as usual, not in a tight loop of awaits that never yield.
 #[derive(Debug)]
 pub struct FakeGitHub {
     server: MockServer,

@@ -58,12 +58,14 @@ impl Default for Fake {
 /// What an operation answers before the common headers are added.
 struct Reply {
     status: u16,
-    body: Option<Value>,
+    /// The body, already serialized as JSON.
+    body: Option<Vec<u8>>,
     headers: Vec<(String, String)>,
 }
 
 impl Reply {
-    fn json(status: u16, body: Value) -> Reply {
+    fn json(status: u16, body: &impl serde::Serialize) -> Reply {
+        let body = serde_json::to_vec(body).unwrap_or_default();
         Reply {
             status,
             body: Some(body),
@@ -87,7 +89,7 @@ impl Reply {
 
 impl From<ApiError> for Reply {
     fn from(error: ApiError) -> Reply {
-        Reply::json(error.status(), error.body())
+        Reply::json(error.status(), &error.body())
     }
 }
 
@@ -185,7 +187,7 @@ impl Fake {
                 }
                 match fault.map(|fault| fault.kind) {
                     Some(FaultKind::Status(status)) => match faults::status_body(status) {
-                        Some(body) => Reply::json(status, body),
+                        Some(body) => Reply::json(status, &body),
                         None => Reply::empty(status),
                     },
                     Some(FaultKind::RateLimit {
@@ -193,7 +195,7 @@ impl Fake {
                         retry_after,
                     }) => {
                         rate_limited = Some(retry_after);
-                        Reply::json(status, faults::rate_limit_body(status))
+                        Reply::json(status, &faults::rate_limit_body(status))
                     }
                     Some(FaultKind::Delay) | None => {
                         if let (false, Some(requested)) = (version_ok, requested_version) {
@@ -254,10 +256,7 @@ impl Fake {
         }
         drop(state);
 
-        let body = reply
-            .body
-            .map(|body| serde_json::to_vec(&body).unwrap_or_default())
-            .unwrap_or_default();
+        let body = reply.body.unwrap_or_default();
         FakeResponse {
             status: reply.status,
             headers,
@@ -334,8 +333,8 @@ fn rate_limit_headers(
     headers: &mut Vec<(String, String)>,
 ) {
     let (key, limit) = match credentials {
-        Credentials::Token(token) => ((*token).to_owned(), state.rate_limit),
-        _ => (String::new(), UNAUTHENTICATED_LIMIT),
+        Credentials::Token(token) => (*token, state.rate_limit),
+        _ => ("", UNAUTHENTICATED_LIMIT),
     };
     let now_seconds = now.unix_timestamp();
     if now_seconds >= state.rate_window_reset {
@@ -349,7 +348,10 @@ fn rate_limit_headers(
             now_seconds.saturating_add(retry_after.as_secs() as i64),
         ),
         None => {
-            let used = state.rate_used.entry(key).or_insert(0);
+            let used = match state.rate_used.get_mut(key) {
+                Some(used) => used,
+                None => state.rate_used.entry(key.to_owned()).or_insert(0),
+            };
             *used = if *used >= limit { 1 } else { *used + 1 };
             (*used, limit - *used, state.rate_window_reset)
         }
@@ -382,18 +384,21 @@ fn operate(state: &mut State, context: &Context<'_>, route: &Route) -> Result<Re
             let input = validation::read_create(body, docs)?;
             let id = state.take_hook_id();
             let hook = new_hook(id, HookKind::Organization, input, context.now);
-            let json = render::hook_json(&hook, &context.api_base, Some(&login));
+            let reply = Reply::json(
+                201,
+                &render::hook_view(&hook, &context.api_base, Some(&login)),
+            );
             let location = render::hook_url(&hook, &context.api_base, Some(&login));
             if let Some(org) = state.org_mut(&login) {
                 org.hooks.insert(id, hook);
             }
-            Ok(Reply::json(201, json).header("Location", location))
+            Ok(reply.header("Location", location))
         }
         Route::GetOrgHook { org, hook } => {
             let (login, hook) = org_hook(state, org, *hook)?;
             Ok(Reply::json(
                 200,
-                render::hook_json(hook, &context.api_base, Some(login)),
+                &render::hook_view(hook, &context.api_base, Some(login)),
             ))
         }
         Route::UpdateOrgHook { org, hook } => {
@@ -425,7 +430,7 @@ fn operate(state: &mut State, context: &Context<'_>, route: &Route) -> Result<Re
             hook.updated_at = context.now;
             Ok(Reply::json(
                 200,
-                render::hook_json(hook, &context.api_base, Some(&login)),
+                &render::hook_view(hook, &context.api_base, Some(&login)),
             ))
         }
         Route::DeleteOrgHook { org, hook } => {
@@ -437,7 +442,7 @@ fn operate(state: &mut State, context: &Context<'_>, route: &Route) -> Result<Re
         }
         Route::GetOrgHookConfig { org, hook } => {
             let (_, hook) = org_hook(state, org, *hook)?;
-            Ok(Reply::json(200, render::config_json(&hook.config)))
+            Ok(Reply::json(200, &render::config_view(&hook.config)))
         }
         Route::UpdateOrgHookConfig { org, hook } => {
             org_hook(state, org, *hook)?;
@@ -456,7 +461,7 @@ fn operate(state: &mut State, context: &Context<'_>, route: &Route) -> Result<Re
                 hook.config.secret = Some(secret);
             }
             hook.updated_at = context.now;
-            Ok(Reply::json(200, render::config_json(&hook.config)))
+            Ok(Reply::json(200, &render::config_view(&hook.config)))
         }
         Route::ListDeliveries { org, hook } => {
             org_hook(state, org, *hook)?;
@@ -473,7 +478,7 @@ fn operate(state: &mut State, context: &Context<'_>, route: &Route) -> Result<Re
                 .get(hook)
                 .and_then(|list| list.iter().find(|d| d.id == *delivery))
                 .ok_or(ApiError::NotFound)?;
-            Ok(Reply::json(200, render::delivery_json(found)))
+            Ok(Reply::json(200, &render::delivery_json(found)))
         }
         Route::Redeliver {
             org,
@@ -496,7 +501,7 @@ fn operate(state: &mut State, context: &Context<'_>, route: &Route) -> Result<Re
                 org_id,
             };
             state.push_delivery(delivery::redeliver(id, &original, &found, &target));
-            Ok(Reply::json(202, json!({})))
+            Ok(Reply::json(202, &json!({})))
         }
         Route::PingOrgHook { org, hook } => {
             let (login, found) = org_hook(state, org, *hook)?;
@@ -522,16 +527,16 @@ fn operate(state: &mut State, context: &Context<'_>, route: &Route) -> Result<Re
             let input = validation::read_create(body, docs)?;
             let id = state.take_hook_id();
             let hook = new_hook(id, HookKind::Global, input, context.now);
-            let json = render::hook_json(&hook, &context.api_base, None);
+            let reply = Reply::json(201, &render::hook_view(&hook, &context.api_base, None));
             let location = render::hook_url(&hook, &context.api_base, None);
             state.global_hooks.insert(id, hook);
-            Ok(Reply::json(201, json).header("Location", location))
+            Ok(reply.header("Location", location))
         }
         Route::GetGlobalHook { hook } => {
             let hook = state.global_hooks.get(hook).ok_or(ApiError::NotFound)?;
             Ok(Reply::json(
                 200,
-                render::hook_json(hook, &context.api_base, None),
+                &render::hook_view(hook, &context.api_base, None),
             ))
         }
         Route::UpdateGlobalHook { hook } => {
@@ -556,7 +561,7 @@ fn operate(state: &mut State, context: &Context<'_>, route: &Route) -> Result<Re
             hook.updated_at = context.now;
             Ok(Reply::json(
                 200,
-                render::hook_json(hook, &context.api_base, None),
+                &render::hook_view(hook, &context.api_base, None),
             ))
         }
         Route::DeleteGlobalHook { hook } => {
@@ -631,12 +636,12 @@ fn list_page<'a>(
     let per_page = pagination::per_page(&pairs);
     let page = pagination::page(&pairs);
     let start = (page - 1).saturating_mul(per_page);
-    let items: Vec<Value> = hooks
+    let items: Vec<render::HookView<'_>> = hooks
         .skip(start)
         .take(per_page)
-        .map(|hook| render::hook_json(hook, &context.api_base, org))
+        .map(|hook| render::hook_view(hook, &context.api_base, org))
         .collect();
-    let mut reply = Reply::json(200, Value::Array(items));
+    let mut reply = Reply::json(200, &items);
     if let Some(link) =
         pagination::page_links(&context.request_url(), &pairs, page, per_page, total)
     {
@@ -736,7 +741,7 @@ fn list_deliveries(
         );
         links.push(format!("<{target}>; rel=\"next\""));
     }
-    let mut reply = Reply::json(200, Value::Array(items));
+    let mut reply = Reply::json(200, &items);
     if !links.is_empty() {
         reply = reply.header("Link", links.join(", "));
     }

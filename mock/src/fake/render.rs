@@ -1,59 +1,187 @@
 //! How stored things look on the wire: hooks, configurations and deliveries as JSON, with
 //! secrets masked and URLs built on the base URL the client used.
 
-use serde_json::{Map, Value, json};
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+use serde_json::{Value, json};
 use time::OffsetDateTime;
-use time::macros::format_description;
 
 use super::state::{Delivery, Hook, HookConfig, HookKind};
 
+/// A time in GitHub's form, `2011-09-06T20:39:23Z`, written without allocating.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timestamp(pub OffsetDateTime);
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = self.0.to_offset(time::UtcOffset::UTC);
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            at.year(),
+            u8::from(at.month()),
+            at.day(),
+            at.hour(),
+            at.minute(),
+            at.second()
+        )
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Written into a stack buffer first: one string to escape instead of many pieces.
+        let at = self.0.to_offset(time::UtcOffset::UTC);
+        let mut buffer = *b"0000-00-00T00:00:00Z";
+        let mut put = |start: usize, width: usize, mut value: u32| {
+            for slot in buffer[start..start + width].iter_mut().rev() {
+                *slot = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        };
+        put(0, 4, at.year().clamp(0, 9999) as u32);
+        put(5, 2, u32::from(u8::from(at.month())));
+        put(8, 2, u32::from(at.day()));
+        put(11, 2, u32::from(at.hour()));
+        put(14, 2, u32::from(at.minute()));
+        put(17, 2, u32::from(at.second()));
+        serializer.serialize_str(std::str::from_utf8(&buffer).unwrap_or_default())
+    }
+}
+
 /// GitHub's timestamp form, `2011-09-06T20:39:23Z`.
 pub(crate) fn timestamp(at: OffsetDateTime) -> String {
-    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    at.to_offset(time::UtcOffset::UTC)
-        .format(&format)
-        .unwrap_or_default()
+    Timestamp(at).to_string()
 }
 
 /// A hook's configuration as the API shows it: the secret, if set, as `********`.
-pub(crate) fn config_json(config: &HookConfig) -> Value {
-    let mut object = Map::new();
-    object.insert("content_type".into(), config.content_type.clone().into());
-    object.insert("insecure_ssl".into(), config.insecure_ssl.clone().into());
-    if config.secret.is_some() {
-        object.insert("secret".into(), "********".into());
+#[derive(Debug, Serialize)]
+pub(crate) struct ConfigView<'a> {
+    content_type: &'a str,
+    insecure_ssl: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<&'static str>,
+    url: &'a str,
+}
+
+pub(crate) fn config_view(config: &HookConfig) -> ConfigView<'_> {
+    ConfigView {
+        content_type: &config.content_type,
+        insecure_ssl: &config.insecure_ssl,
+        secret: config.secret.as_ref().map(|_| "********"),
+        url: &config.url,
     }
-    object.insert("url".into(), config.url.clone().into());
-    Value::Object(object)
+}
+
+/// A hook's URL (or one below it), written without allocating.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HookUrl<'a> {
+    api_base: &'a str,
+    org: Option<&'a str>,
+    id: u64,
+    suffix: &'static str,
+}
+
+impl fmt::Display for HookUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.org {
+            Some(org) => write!(
+                f,
+                "{}/orgs/{org}/hooks/{}{}",
+                self.api_base, self.id, self.suffix
+            ),
+            None => write!(
+                f,
+                "{}/admin/hooks/{}{}",
+                self.api_base, self.id, self.suffix
+            ),
+        }
+    }
+}
+
+impl Serialize for HookUrl<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_string())
+    }
+}
+
+/// A hook as the API shows it, in GitHub's field order.
+#[derive(Debug, Serialize)]
+pub(crate) struct HookView<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: u64,
+    name: &'a str,
+    active: bool,
+    events: &'a [String],
+    config: ConfigView<'a>,
+    updated_at: Timestamp,
+    created_at: Timestamp,
+    ping_url: HookUrl<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deliveries_url: Option<HookUrl<'a>>,
+    url: HookUrl<'a>,
 }
 
 /// A hook as the API shows it. `api_base` is the client's base URL plus any `/api/v3`
 /// prefix; `org` is the organization's login for organization hooks.
-pub(crate) fn hook_json(hook: &Hook, api_base: &str, org: Option<&str>) -> Value {
-    let url = hook_url(hook, api_base, org);
-    let mut object = Map::new();
-    object.insert("type".into(), hook.kind.type_name().into());
-    object.insert("id".into(), hook.id.into());
-    object.insert("name".into(), hook.name.clone().into());
-    object.insert("active".into(), hook.active.into());
-    object.insert("events".into(), hook.events.clone().into());
-    object.insert("config".into(), config_json(&hook.config));
-    object.insert("updated_at".into(), timestamp(hook.updated_at).into());
-    object.insert("created_at".into(), timestamp(hook.created_at).into());
-    object.insert("ping_url".into(), format!("{url}/pings").into());
-    if hook.kind == HookKind::Organization {
-        object.insert("deliveries_url".into(), format!("{url}/deliveries").into());
+pub(crate) fn hook_view<'a>(
+    hook: &'a Hook,
+    api_base: &'a str,
+    org: Option<&'a str>,
+) -> HookView<'a> {
+    let org = if hook.kind == HookKind::Organization {
+        org
+    } else {
+        None
+    };
+    let url = HookUrl {
+        api_base,
+        org,
+        id: hook.id,
+        suffix: "",
+    };
+    HookView {
+        kind: hook.kind.type_name(),
+        id: hook.id,
+        name: &hook.name,
+        active: hook.active,
+        events: &hook.events,
+        config: config_view(&hook.config),
+        updated_at: Timestamp(hook.updated_at),
+        created_at: Timestamp(hook.created_at),
+        ping_url: HookUrl {
+            suffix: "/pings",
+            ..url
+        },
+        deliveries_url: org.map(|_| HookUrl {
+            suffix: "/deliveries",
+            ..url
+        }),
+        url,
     }
-    object.insert("url".into(), url.into());
-    Value::Object(object)
+}
+
+/// A hook as a JSON value (for payloads that embed it).
+pub(crate) fn hook_json(hook: &Hook, api_base: &str, org: Option<&str>) -> Value {
+    serde_json::to_value(hook_view(hook, api_base, org)).unwrap_or(Value::Null)
 }
 
 /// The hook's own URL.
 pub(crate) fn hook_url(hook: &Hook, api_base: &str, org: Option<&str>) -> String {
-    match (hook.kind, org) {
-        (HookKind::Organization, Some(org)) => format!("{api_base}/orgs/{org}/hooks/{}", hook.id),
-        _ => format!("{api_base}/admin/hooks/{}", hook.id),
+    let org = if hook.kind == HookKind::Organization {
+        org
+    } else {
+        None
+    };
+    HookUrl {
+        api_base,
+        org,
+        id: hook.id,
+        suffix: "",
     }
+    .to_string()
 }
 
 /// A delivery as list items show it.
