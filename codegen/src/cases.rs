@@ -187,9 +187,11 @@ fn build_case(
                 "operation": ping.id,
                 "expect": { "status": success_status(ping) },
             }));
+            // A real server records the delivery a little after the ping answers.
             steps.push(json!({
                 "name": "find the delivery",
                 "operation": list.id,
+                "retry": { "attempts": 10, "delay_ms": 500 },
                 "expect": { "status": success_status(list), "capture": { "delivery_id": "body:/0/id" } },
             }));
         }
