@@ -3,14 +3,17 @@
 #![deny(warnings)]
 
 #[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "fixtures/enums-and-defaults/expected/mock/src/generated/models.rs"]
 mod enums_and_defaults;
 
 #[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "fixtures/one-of-and-nullable/expected/mock/src/generated/models.rs"]
 mod one_of_and_nullable;
 
 #[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "fixtures/path-params-and-examples/expected/mock/src/generated/models.rs"]
 mod path_params_and_examples;
 

@@ -3,7 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 use url::Url;
 
 use crate::error::RequestLine;
@@ -153,27 +158,30 @@ pub fn preview(body: &[u8]) -> String {
     shown
 }
 
+/// The connector: plain TCP for `http://`, rustls (ring) for `https://`.
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+
 /// An HTTP client bound to a timeout and a body limit.
 #[derive(Debug, Clone)]
 pub struct HttpClient {
-    client: reqwest::Client,
+    client: Client<Connector, Full<Bytes>>,
     timeout: Duration,
     max_body: usize,
 }
 
 impl HttpClient {
     /// A client whose every exchange ends within `timeout`, reading at most `max_body` bytes.
-    /// Installs rustls's `ring` provider as the process default if none is installed yet.
     pub fn new(timeout: Duration, max_body: usize) -> Result<Self, String> {
         let tls = tls_config()?;
-        let client = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("hookspec-conformance/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| error_chain(&e))?;
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_connect_timeout(Some(timeout));
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        let client = Client::builder(TokioExecutor::new()).build(connector);
         Ok(HttpClient {
             client,
             timeout,
@@ -198,44 +206,45 @@ impl HttpClient {
     }
 
     async fn exchange(&self, request: &Request, started: Instant) -> Result<Response, HttpFailure> {
-        let method = reqwest::Method::from_bytes(request.method.as_bytes())
+        let method = hyper::Method::from_bytes(request.method.as_bytes())
             .map_err(|e| HttpFailure::Build(format!("method {:?}: {e}", request.method)))?;
-        let mut headers = HeaderMap::new();
+        let mut builder = hyper::Request::builder()
+            .method(method)
+            .uri(request.url.as_str());
+        let mut has_user_agent = false;
         for (name, value) in &request.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|e| HttpFailure::Build(format!("header name {name:?}: {e}")))?;
             let value = HeaderValue::from_str(value)
                 .map_err(|e| HttpFailure::Build(format!("header {name}: {e}")))?;
-            headers.insert(name, value);
+            has_user_agent |= name == USER_AGENT;
+            builder = builder.header(name, value);
         }
-        let mut builder = self
+        if !has_user_agent {
+            builder = builder.header(
+                USER_AGENT,
+                concat!("hookspec-conformance/", env!("CARGO_PKG_VERSION")),
+            );
+        }
+        let body = Full::new(Bytes::from(request.body.clone().unwrap_or_default()));
+        let outgoing = builder
+            .body(body)
+            .map_err(|e| HttpFailure::Build(error_chain(&e)))?;
+        let response = self
             .client
-            .request(method, request.url.clone())
-            .headers(headers);
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
-        }
-        let mut response = builder.send().await.map_err(|e| self.classify(&e))?;
+            .request(outgoing)
+            .await
+            .map_err(|e| classify(&e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        let mut incoming = response.into_body();
         let mut body = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > self.max_body {
-                        let room = self.max_body.saturating_sub(body.len());
-                        body.extend_from_slice(&chunk[..room.min(chunk.len())]);
-                        body.truncate(BODY_PREVIEW);
-                        return Err(HttpFailure::BodyTooLarge {
-                            status,
-                            limit: self.max_body,
-                            start: body,
-                        });
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(error) if error.is_timeout() => return Err(HttpFailure::Timeout(self.timeout)),
+        while let Some(frame) = incoming.frame().await {
+            let chunk = match frame {
+                Ok(frame) => match frame.into_data() {
+                    Ok(chunk) => chunk,
+                    Err(_) => continue,
+                },
                 Err(error) => {
                     return Err(HttpFailure::BodyBroken {
                         status,
@@ -243,7 +252,18 @@ impl HttpClient {
                         message: error_chain(&error),
                     });
                 }
+            };
+            if body.len() + chunk.len() > self.max_body {
+                let room = self.max_body.saturating_sub(body.len());
+                body.extend_from_slice(&chunk[..room.min(chunk.len())]);
+                body.truncate(BODY_PREVIEW);
+                return Err(HttpFailure::BodyTooLarge {
+                    status,
+                    limit: self.max_body,
+                    start: body,
+                });
             }
+            body.extend_from_slice(&chunk);
         }
         Ok(Response {
             status,
@@ -252,31 +272,33 @@ impl HttpClient {
             waited: started.elapsed(),
         })
     }
+}
 
-    fn classify(&self, error: &reqwest::Error) -> HttpFailure {
-        if error.is_timeout() {
-            HttpFailure::Timeout(self.timeout)
-        } else if error.is_connect() {
-            HttpFailure::Connect(error_chain(error))
-        } else {
-            HttpFailure::Transport(error_chain(error))
-        }
+fn classify(error: &hyper_util::client::legacy::Error) -> HttpFailure {
+    if error.is_connect() {
+        HttpFailure::Connect(error_chain(error))
+    } else {
+        HttpFailure::Transport(error_chain(error))
     }
 }
 
-/// The TLS configuration of every client: rustls with the `ring` provider (installed as the
-/// process default unless one is already) and the platform's certificate verifier, as reqwest
-/// would build it, but built once: building the verifier costs tens of milliseconds.
+/// The TLS configuration of every client: rustls with the `ring` provider and the platform's
+/// certificate verifier, built once: building the verifier costs tens of milliseconds.
 fn tls_config() -> Result<rustls::ClientConfig, String> {
     static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> =
         std::sync::OnceLock::new();
     CONFIG
         .get_or_init(|| {
-            // Another part of the process may have installed one already; that one is fine too.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            use rustls_platform_verifier::ConfigVerifierExt;
-            rustls::ClientConfig::with_platform_verifier()
-                .map_err(|e| format!("cannot set up TLS: {e}"))
+            let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+            let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
+                .map_err(|e| format!("cannot set up TLS: {e}"))?;
+            let config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|e| format!("cannot set up TLS: {e}"))?
+                .dangerous()
+                .with_custom_certificate_verifier(std::sync::Arc::new(verifier))
+                .with_no_client_auth();
+            Ok(config)
         })
         .clone()
 }

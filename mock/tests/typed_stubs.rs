@@ -9,9 +9,17 @@ use serde_json::Value;
 use wiremock::MockServer;
 
 async fn get(url: String) -> (u16, Option<String>, Value) {
-    let response = reqwest::Client::new().get(url).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let response = reqwest::Client::new()
+        .get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let status = response.status().as_u16();
-    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let body = response.json().await.unwrap_or(Value::Null);
     (status, content_type, body)
 }
@@ -26,7 +34,10 @@ async fn a_stub_matches_its_path_with_the_given_arguments_only() {
         .await;
     let (status, content_type, body) = get(format!("{}/orgs/octocat/hooks/1", server.uri())).await;
     assert_eq!(status, 200);
-    assert_eq!(content_type.as_deref(), Some("application/json; charset=utf-8"));
+    assert_eq!(
+        content_type.as_deref(),
+        Some("application/json; charset=utf-8")
+    );
     assert_eq!(body["type"], "Organization");
     let (status, _, _) = get(format!("{}/api/v3/orgs/octocat/hooks/1", server.uri())).await;
     assert_eq!(status, 200, "org hooks exist on GHES too, under /api/v3");
@@ -74,12 +85,20 @@ async fn a_responder_serialises_a_model_value() {
         name: "web".into(),
         events: vec!["push".into()],
         active: true,
-        config: OrgHookConfig { url: Some("https://example.com".into()), insecure_ssl: None, content_type: None, secret: None },
+        config: OrgHookConfig {
+            url: Some("https://example.com".into()),
+            insecure_ssl: None,
+            content_type: None,
+            secret: None,
+        },
         updated_at: "2026-01-01T00:00:00Z".into(),
         created_at: "2026-01-01T00:00:00Z".into(),
         r#type: "Organization".into(),
     };
-    stubs::orgs_get_webhook::given("octocat", 7).respond_with(stubs::orgs_get_webhook::ok(&hook)).mount(&server).await;
+    stubs::orgs_get_webhook::given("octocat", 7)
+        .respond_with(stubs::orgs_get_webhook::ok(&hook))
+        .mount(&server)
+        .await;
     let (status, _, body) = get(format!("{}/orgs/octocat/hooks/7", server.uri())).await;
     assert_eq!(status, 200);
     let back: OrgHook = serde_json::from_value(body).unwrap_or_else(|e| panic!("{e}"));
@@ -100,7 +119,10 @@ async fn a_users_stub_wins_over_the_fake() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let body: Value = response.json().await.unwrap_or(Value::Null);
-    assert_eq!(body[0]["id"], 1, "the spec's example, not the (empty) fake state");
+    assert_eq!(
+        body[0]["id"], 1,
+        "the spec's example, not the (empty) fake state"
+    );
 }
 
 #[test]
