@@ -52,26 +52,26 @@ fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
         .iter()
         .filter(|p| op.products.contains(&p.id))
         .map(|p| p.path_prefix.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect();
-    let prefix_pattern = match (
-        prefixes.iter().any(|p| p.is_empty()),
-        prefixes.iter().find(|p| !p.is_empty()),
-    ) {
-        (true, Some(prefix)) => format!("(?:{})?", regex_escape(prefix)),
-        (false, Some(prefix)) => regex_escape(prefix),
-        _ => String::new(),
-    };
     let params = op.path_parameters();
     let (arguments, patterns): (Vec<TokenStream>, Vec<TokenStream>) =
         params.iter().map(|p| path_argument(p)).unzip();
     let names = params.iter().map(|p| p.name.as_str());
+    let where_served = prefixes
+        .iter()
+        .map(|p| {
+            if p.is_empty() {
+                "at the root".to_string()
+            } else {
+                format!("under `{p}`")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" or ");
     let given_doc = format!(
-        " Matches `{method} {path}`{}; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).",
-        match prefix_pattern.as_str() {
-            "" => String::new(),
-            p if p.starts_with("(?:") => " at the root or under `/api/v3`".into(),
-            _ => " under `/api/v3`".into(),
-        }
+        " Matches `{method} {path}` {where_served}; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any)."
     );
     let models_path = quote!(super::super::models::);
     let mut responders = Vec::new();
@@ -141,7 +141,7 @@ fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
 
             #[doc = #given_doc]
             pub fn given(#(#arguments),*) -> ::wiremock::MockBuilder {
-                crate::stub_support::given(#method, #prefix_pattern, #path, &[#((#names, #patterns)),*])
+                crate::stub_support::given(#method, &[#(#prefixes),*], #path, &[#((#names, #patterns)),*])
             }
 
             #(#responders)*
@@ -151,17 +151,6 @@ fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
 
 fn is_error_schema(ty: &Ty) -> bool {
     matches!(ty, Ty::Named(name) if name == "BasicError" || name == "ValidationError")
-}
-
-fn regex_escape(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if "\\.+*?()|[]{}^$#&-~".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The stubs module's items.

@@ -47,10 +47,10 @@ pub fn any<T>() -> Arg<T> {
 }
 
 /// A `MockBuilder` matching `method_name` and the path `template` (with `{name}` segments
-/// replaced by the given patterns) under `prefix_pattern`.
+/// replaced by the given patterns) under any of `prefixes` (`""` is the root, `/api/v3` GHES).
 pub fn given(
     method_name: &str,
-    prefix_pattern: &str,
+    prefixes: &[&str],
     template: &str,
     args: &[(&str, String)],
 ) -> MockBuilder {
@@ -58,7 +58,12 @@ pub fn given(
     for (name, arg) in args {
         pattern = pattern.replace(&regex::escape(&format!("{{{name}}}")), arg);
     }
-    Mock::given(method(method_name)).and(path_regex(format!("^{prefix_pattern}{pattern}$")))
+    let prefixes: Vec<String> = prefixes
+        .iter()
+        .map(|prefix| regex::escape(prefix))
+        .collect();
+    Mock::given(method(method_name))
+        .and(path_regex(format!("^(?:{}){pattern}$", prefixes.join("|"))))
 }
 
 /// A response with `body` serialised as JSON, in GitHub's content type.

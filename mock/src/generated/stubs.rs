@@ -12,7 +12,7 @@ pub mod orgs_list_webhooks {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "GET",
-            "(?:/api/v3)?",
+            &["", "/api/v3"],
             "/orgs/{org}/hooks",
             &[("org", org.into().pattern())],
         )
@@ -68,7 +68,7 @@ pub mod orgs_create_webhook {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "POST",
-            "(?:/api/v3)?",
+            &["", "/api/v3"],
             "/orgs/{org}/hooks",
             &[("org", org.into().pattern())],
         )
@@ -145,7 +145,7 @@ pub mod orgs_get_webhook {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "GET",
-            "(?:/api/v3)?",
+            &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}",
             &[("org", org.into().pattern()), ("hook_id", hook_id.into().pattern())],
         )
@@ -200,7 +200,7 @@ pub mod orgs_delete_webhook {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "DELETE",
-            "(?:/api/v3)?",
+            &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}",
             &[("org", org.into().pattern()), ("hook_id", hook_id.into().pattern())],
         )
@@ -241,7 +241,7 @@ pub mod orgs_update_webhook {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "PATCH",
-            "(?:/api/v3)?",
+            &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}",
             &[("org", org.into().pattern()), ("hook_id", hook_id.into().pattern())],
         )
@@ -316,7 +316,7 @@ pub mod orgs_get_webhook_config_for_org {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "GET",
-            "(?:/api/v3)?",
+            &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}/config",
             &[("org", org.into().pattern()), ("hook_id", hook_id.into().pattern())],
         )
@@ -366,7 +366,7 @@ pub mod orgs_update_webhook_config_for_org {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "PATCH",
-            "(?:/api/v3)?",
+            &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}/config",
             &[("org", org.into().pattern()), ("hook_id", hook_id.into().pattern())],
         )
@@ -426,7 +426,7 @@ pub mod orgs_list_webhook_deliveries {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "GET",
-            "(?:/api/v3)?",
+            &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}/deliveries",
             &[("org", org.into().pattern()), ("hook_id", hook_id.into().pattern())],
         )
@@ -504,7 +504,7 @@ pub mod orgs_get_webhook_delivery {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "GET",
-            "(?:/api/v3)?",
+            &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}",
             &[
                 ("org", org.into().pattern()),
@@ -586,7 +586,7 @@ pub mod orgs_redeliver_webhook_delivery {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "POST",
-            "(?:/api/v3)?",
+            &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
             &[
                 ("org", org.into().pattern()),
@@ -657,7 +657,7 @@ pub mod orgs_ping_webhook {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "POST",
-            "(?:/api/v3)?",
+            &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}/pings",
             &[("org", org.into().pattern()), ("hook_id", hook_id.into().pattern())],
         )
@@ -693,7 +693,7 @@ pub mod enterprise_admin_list_global_webhooks {
     pub const OPERATION_ID: &str = "enterprise-admin/list-global-webhooks";
     /// Matches `GET /admin/hooks` under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
     pub fn given() -> ::wiremock::MockBuilder {
-        crate::stub_support::given("GET", "/api/v3", "/admin/hooks", &[])
+        crate::stub_support::given("GET", &["/api/v3"], "/admin/hooks", &[])
     }
     /// 200 OK: answers with `body` as JSON.
     pub fn ok(
@@ -735,7 +735,7 @@ pub mod enterprise_admin_create_global_webhook {
     pub const OPERATION_ID: &str = "enterprise-admin/create-global-webhook";
     /// Matches `POST /admin/hooks` under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
     pub fn given() -> ::wiremock::MockBuilder {
-        crate::stub_support::given("POST", "/api/v3", "/admin/hooks", &[])
+        crate::stub_support::given("POST", &["/api/v3"], "/admin/hooks", &[])
     }
     /// 201 Created: answers with `body` as JSON.
     pub fn created(
@@ -801,7 +801,7 @@ pub mod enterprise_admin_get_global_webhook {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "GET",
-            "/api/v3",
+            &["/api/v3"],
             "/admin/hooks/{hook_id}",
             &[("hook_id", hook_id.into().pattern())],
         )
@@ -848,7 +848,7 @@ pub mod enterprise_admin_delete_global_webhook {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "DELETE",
-            "/api/v3",
+            &["/api/v3"],
             "/admin/hooks/{hook_id}",
             &[("hook_id", hook_id.into().pattern())],
         )
@@ -888,7 +888,7 @@ pub mod enterprise_admin_update_global_webhook {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "PATCH",
-            "/api/v3",
+            &["/api/v3"],
             "/admin/hooks/{hook_id}",
             &[("hook_id", hook_id.into().pattern())],
         )
@@ -955,7 +955,7 @@ pub mod enterprise_admin_ping_global_webhook {
     ) -> ::wiremock::MockBuilder {
         crate::stub_support::given(
             "POST",
-            "/api/v3",
+            &["/api/v3"],
             "/admin/hooks/{hook_id}/pings",
             &[("hook_id", hook_id.into().pattern())],
         )
