@@ -238,3 +238,45 @@ fn create_requires_name_web_and_a_config_url() {
     assert!(!validator.is_valid(&serde_json::json!({"name": "web", "config": {}})));
     assert!(!validator.is_valid(&serde_json::json!({"name": "web"})));
 }
+
+fn example<'a>(ir: &'a Ir, id: &str, status: Option<u16>, name: &str) -> &'a serde_json::Value {
+    let operation = op(ir, id);
+    let body = match status {
+        Some(status) => operation.response(status).and_then(|r| r.body.as_ref()),
+        None => operation.request.as_ref(),
+    };
+    body.and_then(|b| b.examples.iter().find(|e| e.name == name))
+        .map(|e| &e.value)
+        .unwrap_or_else(|| panic!("{id} {status:?} has no example {name:?}"))
+}
+
+#[test]
+fn the_update_example_keeps_its_repository_deliveries_url_as_documented() {
+    // Contradiction 2 of spec/README.md: the org-hook update example's deliveries_url is a
+    // repository hook's, while url and ping_url are org hook 1's. Kept as printed.
+    let ir = ir();
+    let updated = example(&ir, "orgs/update-webhook", Some(200), "default");
+    assert_eq!(
+        updated["url"],
+        "https://api.github.com/orgs/octocat/hooks/1"
+    );
+    assert_eq!(
+        updated["deliveries_url"],
+        "https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries"
+    );
+}
+
+#[test]
+fn the_config_update_examples_disagree_on_the_url_scheme_as_documented() {
+    // Contradiction 4 of spec/README.md: the request sends http://, the response shows https://.
+    let ir = ir();
+    let sent = example(&ir, "orgs/update-webhook-config-for-org", None, "default");
+    let answered = example(
+        &ir,
+        "orgs/update-webhook-config-for-org",
+        Some(200),
+        "default",
+    );
+    assert_eq!(sent["url"], "http://example.com/webhook");
+    assert_eq!(answered["url"], "https://example.com/webhook");
+}
