@@ -34,12 +34,12 @@ async fn a_wrong_status_is_caught_with_the_status_named() {
         .respond_with(ResponseTemplate::new(500).set_body_json(json!({"message": "boom"})))
         .mount(fake.server())
         .await;
-    let runner = support::runner(&fake.uri(), Product::Dotcom, TIMEOUT);
-    let result = runner
-        .run(&support::scenario(
-            "org_hook_lifecycle_create_list_get_update_ping_redeliver_delete",
-        ))
-        .await;
+    let result = support::run_scenario(
+        &fake.uri(),
+        "org_hook_lifecycle_create_list_get_update_ping_redeliver_delete",
+        TIMEOUT,
+    )
+    .await;
     let text = support::assert_caught(&result, 3, Check::Status, &["expected 200, got 500"]);
     assert!(
         text.contains("500 is not documented for orgs/get-webhook"),
@@ -61,12 +61,12 @@ async fn a_status_on_a_plain_server_that_should_be_404_is_caught() {
         )
         .mount(&server)
         .await;
-    let runner = support::runner(&server.uri(), Product::Dotcom, TIMEOUT);
-    let result = runner
-        .run(&support::scenario(
-            "unknown_org_hook_answers_404_to_every_read",
-        ))
-        .await;
+    let result = support::run_scenario(
+        &server.uri(),
+        "unknown_org_hook_answers_404_to_every_read",
+        TIMEOUT,
+    )
+    .await;
     support::assert_caught(&result, 1, Check::Status, &["expected 404, got 200"]);
 }
 
@@ -81,12 +81,12 @@ async fn a_body_that_breaks_the_schema_is_caught_with_the_field_named() {
         .respond_with(ResponseTemplate::new(200).set_body_json(broken))
         .mount(fake.server())
         .await;
-    let runner = support::runner(&fake.uri(), Product::Dotcom, TIMEOUT);
-    let result = runner
-        .run(&support::scenario(
-            "org_hook_lifecycle_create_list_get_update_ping_redeliver_delete",
-        ))
-        .await;
+    let result = support::run_scenario(
+        &fake.uri(),
+        "org_hook_lifecycle_create_list_get_update_ping_redeliver_delete",
+        TIMEOUT,
+    )
+    .await;
     let text = support::assert_caught(
         &result,
         3,
@@ -108,12 +108,12 @@ async fn a_missing_link_header_is_caught() {
         )
         .mount(fake.server())
         .await;
-    let runner = support::runner(&fake.uri(), Product::Dotcom, TIMEOUT);
-    let result = runner
-        .run(&support::scenario(
-            "org_hook_list_walks_every_page_by_following_link_next",
-        ))
-        .await;
+    let result = support::run_scenario(
+        &fake.uri(),
+        "org_hook_list_walks_every_page_by_following_link_next",
+        TIMEOUT,
+    )
+    .await;
     support::assert_caught(&result, 4, Check::Link, &["Link is missing"]);
 }
 
@@ -129,12 +129,12 @@ async fn a_malformed_link_header_is_caught() {
         )
         .mount(fake.server())
         .await;
-    let runner = support::runner(&fake.uri(), Product::Dotcom, TIMEOUT);
-    let result = runner
-        .run(&support::scenario(
-            "org_hook_list_walks_every_page_by_following_link_next",
-        ))
-        .await;
+    let result = support::run_scenario(
+        &fake.uri(),
+        "org_hook_list_walks_every_page_by_following_link_next",
+        TIMEOUT,
+    )
+    .await;
     support::assert_caught(&result, 4, Check::Link, &["malformed"]);
 }
 
@@ -149,12 +149,12 @@ async fn a_422_body_without_errors_is_caught() {
         })))
         .mount(&server)
         .await;
-    let runner = support::runner(&server.uri(), Product::Dotcom, TIMEOUT);
-    let result = runner
-        .run(&support::scenario(
-            "create_org_hook_rejects_a_name_other_than_web",
-        ))
-        .await;
+    let result = support::run_scenario(
+        &server.uri(),
+        "create_org_hook_rejects_a_name_other_than_web",
+        TIMEOUT,
+    )
+    .await;
     let text = support::assert_caught(&result, 1, Check::ExpectedBody, &["/errors (missing)"]);
     assert!(
         text.contains("Diff < expected / actual >"),
@@ -174,12 +174,12 @@ async fn a_422_naming_the_wrong_field_is_caught_with_a_diff() {
         })))
         .mount(&server)
         .await;
-    let runner = support::runner(&server.uri(), Product::Dotcom, TIMEOUT);
-    let result = runner
-        .run(&support::scenario(
-            "create_org_hook_rejects_events_that_are_not_strings",
-        ))
-        .await;
+    let result = support::run_scenario(
+        &server.uri(),
+        "create_org_hook_rejects_events_that_are_not_strings",
+        TIMEOUT,
+    )
+    .await;
     let text = support::assert_caught(
         &result,
         1,
@@ -246,12 +246,12 @@ async fn a_body_that_is_not_json_typed_is_caught() {
         ))
         .mount(&server)
         .await;
-    let runner = support::runner(&server.uri(), Product::Dotcom, TIMEOUT);
-    let result = runner
-        .run(&support::scenario(
-            "unknown_org_hook_answers_404_to_every_read",
-        ))
-        .await;
+    let result = support::run_scenario(
+        &server.uri(),
+        "unknown_org_hook_answers_404_to_every_read",
+        TIMEOUT,
+    )
+    .await;
     support::assert_caught(
         &result,
         1,
@@ -274,12 +274,12 @@ async fn a_missing_location_on_create_is_caught() {
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
-    let runner = support::runner(&server.uri(), Product::Dotcom, TIMEOUT);
-    let result = runner
-        .run(&support::scenario(
-            "unknown_delivery_of_an_own_hook_answers_404",
-        ))
-        .await;
+    let result = support::run_scenario(
+        &server.uri(),
+        "unknown_delivery_of_an_own_hook_answers_404",
+        TIMEOUT,
+    )
+    .await;
     support::assert_caught(&result, 1, Check::Header, &["Location is missing"]);
     let deletes = server
         .received_requests()

@@ -47,6 +47,13 @@ pub fn all_cases() -> Vec<Entry> {
     }
 }
 
+/// Runs the hand-written scenario `stem` against `url` as api.github.com.
+pub async fn run_scenario(url: &str, stem: &str, timeout: Duration) -> CaseResult {
+    runner(url, Product::Dotcom, timeout)
+        .run(&scenario(stem))
+        .await
+}
+
 /// A runner for `url` as `product`, with a token, org `octocat` and `timeout`.
 pub fn runner(url: &str, product: Product, timeout: Duration) -> Runner {
     runner_with(
