@@ -538,6 +538,49 @@ fn handler_cost(settings: &Settings) {
         let each = started.elapsed() / calls as u32;
         println!("{name:<22} {:.1}µs", each.as_secs_f64() * 1e6);
     }
+
+    // What wiremock calls per request: the fake's responder (request conversion, handler,
+    // response template) beside the bare server's, a static template cloned.
+    use wiremock::Respond;
+    let responder = hookspec_mock::FakeResponder::new(fake.clone());
+    let Ok(url) = url::Url::parse("http://127.0.0.1:1/orgs/octocat/hooks/1") else {
+        return;
+    };
+    let mut headers = wiremock::http::HeaderMap::new();
+    for (name, value) in [
+        ("authorization", "Bearer bench"),
+        ("accept", "*/*"),
+        ("user-agent", "bench"),
+        ("host", "127.0.0.1:1"),
+    ] {
+        if let (Ok(name), Ok(value)) = (
+            wiremock::http::HeaderName::from_bytes(name.as_bytes()),
+            wiremock::http::HeaderValue::from_str(value),
+        ) {
+            headers.insert(name, value);
+        }
+    }
+    let wiremock_request = wiremock::Request {
+        url,
+        method: wiremock::http::Method::GET,
+        headers,
+        body: Vec::new(),
+    };
+    let fixed = responder.respond(&wiremock_request);
+    let timed = |respond: &dyn Respond| {
+        let started = Instant::now();
+        for _ in 0..calls {
+            std::hint::black_box(respond.respond(&wiremock_request));
+        }
+        started.elapsed() / calls as u32
+    };
+    let fake_each = timed(&responder);
+    let bare_each = timed(&fixed);
+    println!(
+        "GET one hook through the wiremock responder {:.1}µs, a static template {:.1}µs",
+        fake_each.as_secs_f64() * 1e6,
+        bare_each.as_secs_f64() * 1e6
+    );
 }
 
 #[tokio::main(flavor = "multi_thread")]
