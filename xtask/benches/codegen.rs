@@ -58,37 +58,28 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-fn cargo_build(workspace: &Path, target_dir: &Path) -> Duration {
+/// Runs `cargo <args> -p hookspec-mock --target-dir <target_dir>` in `workspace`; its wall time.
+fn cargo_mock(workspace: &Path, target_dir: &Path, args: &[&str]) -> Duration {
     let started = Instant::now();
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "hookspec-mock",
-            "--lib",
-            "--target-dir",
-        ])
+        .args(args)
+        .args(["--quiet", "-p", "hookspec-mock", "--target-dir"])
         .arg(target_dir)
         .current_dir(workspace)
         .status();
     assert!(
         matches!(status, Ok(s) if s.success()),
-        "cargo build failed: {status:?}"
+        "cargo {args:?} failed: {status:?}"
     );
     started.elapsed()
 }
 
+fn cargo_build(workspace: &Path, target_dir: &Path) -> Duration {
+    cargo_mock(workspace, target_dir, &["build", "--lib"])
+}
+
 fn cargo_clean_mock(workspace: &Path, target_dir: &Path) {
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["clean", "--quiet", "-p", "hookspec-mock", "--target-dir"])
-        .arg(target_dir)
-        .current_dir(workspace)
-        .status();
-    assert!(
-        matches!(status, Ok(s) if s.success()),
-        "cargo clean failed: {status:?}"
-    );
+    cargo_mock(workspace, target_dir, &["clean"]);
 }
 
 fn main() {

@@ -31,15 +31,7 @@ pub(crate) fn status_text(status_code: u16) -> String {
 /// A seeded delivery, delivered now.
 pub(crate) fn from_seed(id: u64, hook_id: u64, url: String, seed: DeliverySeed) -> Delivery {
     let guid = uuid::Uuid::new_v4().to_string();
-    let mut request_headers = BTreeMap::new();
-    request_headers.insert("Accept".to_owned(), "*/*".to_owned());
-    request_headers.insert(
-        "User-Agent".to_owned(),
-        "GitHub-Hookshot/hookspec".to_owned(),
-    );
-    request_headers.insert("X-GitHub-Delivery".to_owned(), guid.clone());
-    request_headers.insert("X-GitHub-Event".to_owned(), seed.event.clone());
-    request_headers.insert("X-GitHub-Hook-ID".to_owned(), hook_id.to_string());
+    let mut request_headers = hookshot_headers(&guid, &seed.event, hook_id);
     request_headers.insert("content-type".to_owned(), "application/json".to_owned());
     Delivery {
         id,
@@ -181,6 +173,20 @@ pub fn signature_256(secret: &str, body: &[u8]) -> String {
     hex
 }
 
+/// The headers every delivery request carries, whatever the hook and payload.
+fn hookshot_headers(guid: &str, event: &str, hook_id: u64) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("Accept".to_owned(), "*/*".to_owned()),
+        (
+            "User-Agent".to_owned(),
+            "GitHub-Hookshot/hookspec".to_owned(),
+        ),
+        ("X-GitHub-Delivery".to_owned(), guid.to_owned()),
+        ("X-GitHub-Event".to_owned(), event.to_owned()),
+        ("X-GitHub-Hook-ID".to_owned(), hook_id.to_string()),
+    ])
+}
+
 fn request_headers(
     guid: &str,
     event: &str,
@@ -189,15 +195,7 @@ fn request_headers(
     payload: &Value,
 ) -> BTreeMap<String, String> {
     let (body, content_type) = wire_body(&hook.config.content_type, payload);
-    let mut headers = BTreeMap::new();
-    headers.insert("Accept".to_owned(), "*/*".to_owned());
-    headers.insert(
-        "User-Agent".to_owned(),
-        "GitHub-Hookshot/hookspec".to_owned(),
-    );
-    headers.insert("X-GitHub-Delivery".to_owned(), guid.to_owned());
-    headers.insert("X-GitHub-Event".to_owned(), event.to_owned());
-    headers.insert("X-GitHub-Hook-ID".to_owned(), hook.id.to_string());
+    let mut headers = hookshot_headers(guid, event, hook.id);
     match (target.kind, target.org_id) {
         (HookKind::Organization, Some(org_id)) => {
             headers.insert(

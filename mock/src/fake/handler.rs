@@ -14,8 +14,8 @@ use super::http::{FakeRequest, FakeResponse};
 use super::pagination;
 use super::render;
 use super::routes::{self, Route};
-use super::state::{Access, FakeState, Hook, HookKind, RecordedRequest, State};
-use super::validation;
+use super::state::{Access, FakeState, Hook, HookConfig, HookKind, RecordedRequest, State};
+use super::validation::{self, ConfigInput};
 use crate::operation::Product;
 
 /// API versions api.github.com accepts in `X-GitHub-Api-Version`, newest first.
@@ -413,17 +413,10 @@ fn operate(state: &mut State, context: &Context<'_>, route: &Route) -> Result<Re
             }
             match input.config {
                 Some(config) => {
-                    if let Some(url) = config.url {
-                        hook.config.url = url;
-                    }
-                    if let Some(content_type) = config.content_type {
-                        hook.config.content_type = content_type;
-                    }
-                    if let Some(insecure_ssl) = config.insecure_ssl {
-                        hook.config.insecure_ssl = insecure_ssl;
-                    }
                     // Documented: updating a hook overwrites the secret; an omitted one is removed.
-                    hook.config.secret = config.secret;
+                    let secret = config.secret.clone();
+                    merge_config(&mut hook.config, config);
+                    hook.config.secret = secret;
                 }
                 None => hook.config.secret = None,
             }
@@ -448,18 +441,7 @@ fn operate(state: &mut State, context: &Context<'_>, route: &Route) -> Result<Re
             org_hook(state, org, *hook)?;
             let input = validation::read_config_update(body, docs)?;
             let (_, hook) = org_hook_mut(state, org, *hook)?;
-            if let Some(url) = input.url {
-                hook.config.url = url;
-            }
-            if let Some(content_type) = input.content_type {
-                hook.config.content_type = content_type;
-            }
-            if let Some(insecure_ssl) = input.insecure_ssl {
-                hook.config.insecure_ssl = insecure_ssl;
-            }
-            if let Some(secret) = input.secret {
-                hook.config.secret = Some(secret);
-            }
+            merge_config(&mut hook.config, input);
             hook.updated_at = context.now;
             Ok(Reply::json(200, &render::config_view(&hook.config)))
         }
@@ -605,6 +587,22 @@ fn new_hook(id: u64, kind: HookKind, input: validation::HookInput, now: OffsetDa
         },
         created_at: now,
         updated_at: now,
+    }
+}
+
+/// Sets the config fields a request sent and keeps the others (the config endpoint's rule).
+fn merge_config(config: &mut HookConfig, input: ConfigInput) {
+    if let Some(url) = input.url {
+        config.url = url;
+    }
+    if let Some(content_type) = input.content_type {
+        config.content_type = content_type;
+    }
+    if let Some(insecure_ssl) = input.insecure_ssl {
+        config.insecure_ssl = insecure_ssl;
+    }
+    if let Some(secret) = input.secret {
+        config.secret = Some(secret);
     }
 }
 
