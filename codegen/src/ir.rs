@@ -29,8 +29,13 @@ pub struct ProductIr {
     pub title: String,
     /// Supported `X-GitHub-Api-Version` values.
     pub api_versions: Vec<String>,
+    /// The version a request that names none gets (`default-api-version`; defaults to the
+    /// first of `api_versions`).
+    pub default_api_version: String,
     /// `""` or `/api/v3`.
     pub path_prefix: String,
+    /// For a documentation edition, the product that serves it (`edition-of`).
+    pub edition_of: Option<String>,
 }
 
 /// A component schema.
@@ -59,6 +64,10 @@ pub struct OperationIr {
     pub description: String,
     /// Product ids where it exists.
     pub products: Vec<String>,
+    /// GitHub's documentation page for it, with anchor (`externalDocs.url`, else the root's).
+    pub documentation_url: String,
+    /// Who may call it (`x-hookspec-access`): `org-owner` or `site-admin`.
+    pub access: String,
     /// `page`, `cursor`, or none.
     pub pagination: Option<String>,
     /// Parameters, path-level first, in spec order.
@@ -157,6 +166,9 @@ impl OperationIr {
     }
 }
 
+/// The values `x-hookspec-access` may take: who GitHub lets call an operation.
+pub const ACCESS_LEVELS: &[&str] = &["org-owner", "site-admin"];
+
 /// Builds the model from a loaded spec; `spec_name` is how generated headers name the spec.
 pub fn build(spec: &Spec, spec_name: &str) -> Result<Ir, SpecError> {
     let products = products(spec)?;
@@ -224,17 +236,46 @@ fn products(spec: &Spec) -> Result<Vec<ProductIr>, SpecError> {
             &pointer_join(&here, "api-versions"),
         )?
         .unwrap_or_default();
+        let default_api_version = match product.get("default-api-version") {
+            None => api_versions.first().cloned().unwrap_or_default(),
+            Some(Value::String(version)) if api_versions.contains(version) => version.clone(),
+            Some(other) => {
+                return Err(spec.error(
+                    pointer_join(&here, "default-api-version"),
+                    SpecErrorKind::Invalid(format!(
+                        "default-api-version {other} is not one of the product's api-versions {api_versions:?}"
+                    )),
+                ));
+            }
+        };
         let path_prefix = product
             .get("path-prefix")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
+        let edition_of = product
+            .get("edition-of")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         out.push(ProductIr {
             id: id.clone(),
             title,
             api_versions,
+            default_api_version,
             path_prefix,
+            edition_of,
         });
+    }
+    let known: Vec<String> = out.iter().map(|p| p.id.clone()).collect();
+    for product in &out {
+        if let Some(parent) = &product.edition_of {
+            check_products(
+                spec,
+                std::slice::from_ref(parent),
+                &known,
+                &pointer_join(&pointer_join(pointer, &product.id), "edition-of"),
+            )?;
+        }
     }
     Ok(out)
 }
@@ -334,6 +375,24 @@ fn operation(
         all_products,
         &pointer_join(pointer, "x-hookspec-products"),
     )?;
+    let documentation_url = raw
+        .pointer("/externalDocs/url")
+        .or_else(|| spec.raw.pointer("/externalDocs/url"))
+        .and_then(Value::as_str)
+        .unwrap_or("https://docs.github.com/rest")
+        .to_string();
+    let access = match raw.get("x-hookspec-access") {
+        None => "org-owner".to_string(),
+        Some(Value::String(access)) if ACCESS_LEVELS.contains(&access.as_str()) => access.clone(),
+        Some(other) => {
+            return Err(spec.error(
+                pointer_join(pointer, "x-hookspec-access"),
+                SpecErrorKind::Invalid(format!(
+                    "x-hookspec-access {other} is not one of {ACCESS_LEVELS:?}"
+                )),
+            ));
+        }
+    };
     let pagination = raw
         .get("x-hookspec-pagination")
         .and_then(Value::as_str)
@@ -463,6 +522,8 @@ fn operation(
         summary: text(&raw, "summary"),
         description: text(&raw, "description"),
         products,
+        documentation_url,
+        access,
         pagination,
         parameters,
         request,

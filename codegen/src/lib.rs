@@ -65,10 +65,11 @@ pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, Sp
         };
     rust(
         "mod.rs",
-        "Code derived from the spec: models, the operation table, typed stubs and their tests.",
+        "Code derived from the spec: models, the operation and product tables, typed stubs and their tests.",
         quote! {
             pub mod models;
             pub mod operations;
+            pub mod products;
             pub mod stubs;
             #[cfg(test)]
             mod round_trip;
@@ -83,6 +84,11 @@ pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, Sp
         "operations.rs",
         "The operation table.",
         operations::emit(&ir),
+    )?;
+    rust(
+        "products.rs",
+        "The product table: products, their path prefixes and API versions.",
+        operations::emit_products(&ir),
     )?;
     rust(
         "stubs.rs",
@@ -118,7 +124,7 @@ fn round_trip_tests(models: &models::Models) -> proc_macro2::TokenStream {
         quote! {
             #[test]
             fn #name() {
-                crate::stub_support::assert_round_trip::<#ty>(#example, #expected);
+                crate::stub_runtime::assert_round_trip::<#ty>(#example, #expected);
             }
         }
     });

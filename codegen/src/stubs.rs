@@ -38,7 +38,7 @@ fn path_argument(param: &ParameterIr) -> (TokenStream, TokenStream) {
         _ => quote!(::std::string::String),
     };
     (
-        quote!(#name: impl ::std::convert::Into<crate::stub_support::Arg<#ty>>),
+        quote!(#name: impl ::std::convert::Into<crate::stub_runtime::Arg<#ty>>),
         quote!(#name.into().pattern()),
     )
 }
@@ -71,7 +71,7 @@ fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
         .collect::<Vec<_>>()
         .join(" or ");
     let given_doc = format!(
-        " Matches `{method} {path}` {where_served}; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any)."
+        " Matches `{method} {path}` {where_served}; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any)."
     );
     let models_path = quote!(super::super::models::);
     let mut responders = Vec::new();
@@ -90,7 +90,7 @@ fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
                 responders.push(quote! {
                     #[doc = #doc]
                     pub fn #base_ident(body: &#ty_tokens) -> ::wiremock::ResponseTemplate {
-                        crate::stub_support::json(#status, body)
+                        crate::stub_runtime::json(#status, body)
                     }
                 });
                 if status >= 400 && is_error_schema(ty) {
@@ -101,7 +101,7 @@ fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
                     responders.push(quote! {
                         #[doc = #doc]
                         pub fn #github() -> ::wiremock::ResponseTemplate {
-                            crate::stub_support::github_error(#status)
+                            crate::stub_runtime::github_error(#status)
                         }
                     });
                 }
@@ -115,7 +115,7 @@ fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
                     responders.push(quote! {
                         #[doc = #doc]
                         pub fn #fn_name() -> ::wiremock::ResponseTemplate {
-                            crate::stub_support::json_text(#status, #json)
+                            crate::stub_runtime::json_text(#status, #json)
                         }
                     });
                 }
@@ -141,7 +141,7 @@ fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
 
             #[doc = #given_doc]
             pub fn given(#(#arguments),*) -> ::wiremock::MockBuilder {
-                crate::stub_support::given(#method, &[#(#prefixes),*], #path, &[#((#names, #patterns)),*])
+                crate::stub_runtime::given(#method, &[#(#prefixes),*], #path, &[#((#names, #patterns)),*])
             }
 
             #(#responders)*

@@ -125,3 +125,22 @@ fn an_unsupported_schema_construct_is_named() {
     );
     assert_mentions(&error, &["allOf", "/schema/allOf"]);
 }
+
+#[test]
+fn an_unknown_access_level_names_the_operation_and_the_known_ones() {
+    let error = error_of("unknown-access.yaml");
+    assert!(matches!(*error.kind, SpecErrorKind::Invalid(_)), "{error}");
+    assert_eq!(error.pointer, "/paths/~1things/get/x-hookspec-access");
+    assert_mentions(&error, &["everyone", "org-owner", "site-admin"]);
+}
+
+#[test]
+fn a_default_api_version_the_product_does_not_accept_is_refused() {
+    let error = error_of("default-version-not-listed.yaml");
+    assert!(matches!(*error.kind, SpecErrorKind::Invalid(_)), "{error}");
+    assert_eq!(
+        error.pointer,
+        "/x-hookspec-products/dotcom/default-api-version"
+    );
+    assert_mentions(&error, &["2026-03-10", "2022-11-28"]);
+}

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use hookspec_mock::operation::Operation;
+use hookspec_mock::Operation;
 use regex::Regex;
 use serde_json::Value;
 

@@ -41,7 +41,7 @@ pub fn target_from_env() -> Result<Option<Target>, TargetError> {
     };
     let product = match std::env::var("HOOKSPEC_PRODUCT") {
         Ok(text) if !text.is_empty() => parse_product(&text)?,
-        _ => hookspec_mock::operation::Product::Dotcom,
+        _ => hookspec_mock::Product::Dotcom,
     };
     let mut target = Target::new(&url, product)?.with_timeout(timeout_from_env());
     if let Ok(token) = std::env::var("HOOKSPEC_TOKEN")

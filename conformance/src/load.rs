@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hookspec_mock::operation::Product;
+use hookspec_mock::Product;
 
 use crate::case::{Case, Step};
 use crate::error::{LoadCause, LoadError};

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use hookspec_mock::operation::Product;
+use hookspec_mock::Product;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::error::CaseError;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use hookspec_mock::operation::{Operation, ParameterLocation};
+use hookspec_mock::{Operation, ParameterLocation};
 use serde_json::Value;
 use url::Url;
 

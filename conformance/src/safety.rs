@@ -9,7 +9,7 @@
 
 use std::sync::Mutex;
 
-use hookspec_mock::operation::Operation;
+use hookspec_mock::Operation;
 use serde_json::Value;
 use url::Url;
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use hookspec_mock::operation::Product;
+use hookspec_mock::Product;
 use url::Url;
 
 use crate::error::TargetError;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use hookspec_conformance::error::Check;
 use hookspec_conformance::http::DEFAULT_MAX_BODY;
 use hookspec_conformance::load::CaseFile;
-use hookspec_mock::operation::Product;
+use hookspec_mock::Product;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use wiremock::matchers::method;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use hookspec_conformance::error::Check;
 use hookspec_conformance::report::CaseResult;
 use hookspec_conformance::suite;
-use hookspec_mock::operation::Product;
+use hookspec_mock::Product;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 

@@ -1,6 +1,6 @@
 """An org-webhook lifecycle with PyGithub against the hookspec-mock binary, unchanged.
 
-    cargo run -p hookspec-mock --bin hookspec-mock -- --port 8080 &
+    cargo run -p hookspec-mock --features cli -- --port 8080 &
     python3 -m venv .venv && .venv/bin/pip install PyGithub
     .venv/bin/python downstream/clients/pygithub_lifecycle.py http://127.0.0.1:8080
 

@@ -9,9 +9,9 @@
 
 mod support;
 
-use hookspec_mock::fake::Fake;
-use hookspec_mock::serve::{RequestLog, serve};
+use hookspec_mock::Fake;
 use hookspec_mock::{FakeConfig, FakeGitHub, Fault, HookSeed, TokenConfig};
+use hookspec_mock::{RequestLog, serve};
 use support::lifecycle::org_webhook_lifecycle;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};

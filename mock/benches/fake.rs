@@ -212,7 +212,7 @@ fn verdict(ok: bool) -> &'static str {
 /// answers (same status, headers and body), so that the comparison measures the fake's work and
 /// not a difference in response size.
 async fn bare_server(fake: &FakeGitHub) -> MockServer {
-    use hookspec_mock::fake::FakeRequest;
+    use hookspec_mock::FakeRequest;
     let template = |request: FakeRequest| {
         let response = fake
             .fake()
@@ -502,7 +502,7 @@ async fn binary_memory(settings: &Settings) {
 
 /// The handler alone, without HTTP: how much of a request's time is the fake's own work.
 fn handler_cost(settings: &Settings) {
-    use hookspec_mock::fake::{Fake, FakeRequest};
+    use hookspec_mock::{Fake, FakeRequest};
     let fake = Fake::default();
     let state = fake.state();
     state.add_org("empty");

@@ -3,8 +3,8 @@
 //! the responders answer with models, the spec's named examples, or GitHub's error bodies.
 
 use hookspec_mock::models::{OrgHook, OrgHookConfig};
-use hookspec_mock::stub_support::{Arg, any};
 use hookspec_mock::stubs;
+use hookspec_mock::stubs::{Arg, any};
 use serde_json::Value;
 use wiremock::MockServer;
 

@@ -106,7 +106,7 @@ async fn targets(cli: &Cli, timeout: Duration) -> anyhow::Result<Targets> {
             let Some(org) = &cli.org else {
                 bail!("--org is required with --target (the organization whose webhooks to use)");
             };
-            let product = product.unwrap_or(hookspec_mock::operation::Product::Dotcom);
+            let product = product.unwrap_or(hookspec_mock::Product::Dotcom);
             if token.is_none() {
                 eprintln!(
                     "hookspec-conformance: no token (--token, --token-env or HOOKSPEC_TOKEN); requests go unauthenticated"

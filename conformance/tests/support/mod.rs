@@ -14,7 +14,7 @@ use hookspec_conformance::runner::{RunOptions, Runner, new_run_id};
 use hookspec_conformance::safety::Ledger;
 use hookspec_conformance::suite::{self, Entry};
 use hookspec_conformance::target::Target;
-use hookspec_mock::operation::Product;
+use hookspec_mock::Product;
 
 /// A case parsed from inline YAML, named `inline/<name>`.
 pub fn inline(name: &str, yaml: &str) -> CaseFile {

@@ -5,9 +5,7 @@
 use std::io::Write;
 
 use clap::Parser;
-use hookspec_mock::fake::Fake;
-use hookspec_mock::serve::{RequestLog, serve};
-use hookspec_mock::{FakeConfig, TokenConfig};
+use hookspec_mock::{Fake, FakeConfig, RequestLog, TokenConfig, serve};
 
 /// A stateful fake of GitHub's webhook-management REST API (organization webhooks and GHES
 /// global webhooks).

@@ -80,7 +80,7 @@ pub struct FakeConfig {
     /// and a site admin.
     pub tokens: Vec<TokenConfig>,
     /// Whether to keep every request routed to an operation for
-    /// [`FakeState::requests`](crate::fake::FakeState::requests) (default: true). The
+    /// [`FakeState::requests`](crate::FakeState::requests) (default: true). The
     /// standalone server turns this off so that memory stays flat under load.
     pub record_requests: bool,
     /// The `X-RateLimit-Limit` reported to authenticated requests (default: 5000). The fake

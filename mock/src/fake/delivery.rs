@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use time::OffsetDateTime;
 
-use super::state::{Delivery, DeliverySeed, Hook, HookKind};
+use super::model::{Delivery, DeliverySeed, Hook, HookKind};
 
 /// The organization a hook belongs to, for the installation-target headers and payloads.
 pub(crate) struct Target<'a> {

@@ -1,13 +1,13 @@
-//! Faults injected per operation: an error status with GitHub's body, a delay, or a rate limit.
+//! Faults injected per operation: an error status with GitHub's body, a delay, or a rate limit;
+//! and how an injected fault counts down.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde_json::Value;
-
-use super::errors::{REST_DOCS, basic};
+use crate::table::OperationId;
 
 /// A misbehaviour to inject into one operation with
-/// [`FakeState::inject_fault`](crate::fake::FakeState::inject_fault).
+/// [`FakeState::inject_fault`](crate::FakeState::inject_fault).
 ///
 /// ```
 /// use std::time::Duration;
@@ -72,7 +72,7 @@ impl Fault {
     }
 
     /// The same fault for the next `count` requests only (by default it lasts until
-    /// [`clear_faults`](crate::fake::FakeState::clear_faults)).
+    /// [`clear_faults`](crate::FakeState::clear_faults)).
     pub fn times(mut self, count: u32) -> Self {
         self.remaining = Some(count);
         self
@@ -88,45 +88,31 @@ impl Fault {
     }
 }
 
-/// GitHub's body for an error status forced by a fault; `None` for statuses without a body.
-pub(crate) fn status_body(status: u16) -> Option<Value> {
-    let message = match status {
-        100..=199 | 204 | 304 => return None,
-        400 => "Bad Request",
-        401 => "Bad credentials",
-        403 => "Forbidden",
-        404 => "Not Found",
-        409 => "Conflict",
-        410 => "Gone",
-        422 => "Validation Failed",
-        500 => "Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "Something went wrong",
-    };
-    let mut body = basic(message, REST_DOCS, &status.to_string());
-    if status == 422
-        && let Some(object) = body.as_object_mut()
-    {
-        object.insert("errors".into(), Value::Array(Vec::new()));
-    }
-    Some(body)
+/// A fault and how many more times it fires.
+#[derive(Debug, Clone)]
+pub(crate) struct ActiveFault {
+    pub fault: Fault,
 }
 
-/// GitHub's body for a rate-limit answer.
-pub(crate) fn rate_limit_body(status: u16) -> Value {
-    if status == 429 {
-        basic(
-            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
-            "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
-            &status.to_string(),
-        )
-    } else {
-        basic(
-            "API rate limit exceeded for user ID 1.",
-            "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
-            &status.to_string(),
-        )
+/// The fault injected into `operation`, if any, counting down faults limited by `times`.
+pub(crate) fn take(
+    faults: &mut BTreeMap<OperationId, ActiveFault>,
+    operation: OperationId,
+) -> Option<Fault> {
+    let active = faults.get_mut(&operation)?;
+    let fault = active.fault.clone();
+    match active.fault.remaining.as_mut() {
+        None => Some(fault),
+        Some(0) => {
+            faults.remove(&operation);
+            None
+        }
+        Some(remaining) => {
+            *remaining -= 1;
+            if *remaining == 0 {
+                faults.remove(&operation);
+            }
+            Some(fault)
+        }
     }
 }

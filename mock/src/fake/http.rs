@@ -5,7 +5,7 @@ use std::time::Duration;
 /// One HTTP request as the fake sees it.
 ///
 /// ```
-/// use hookspec_mock::fake::FakeRequest;
+/// use hookspec_mock::FakeRequest;
 ///
 /// let request = FakeRequest::new("GET", "http://127.0.0.1:8080", "/orgs/octocat/hooks?per_page=2")
 ///     .with_header("Authorization", "Bearer t");

@@ -1,27 +1,36 @@
 //! The stateful fake: a plain, synchronous request → response handler ([`Fake`]) over shared
 //! in-memory state, with no HTTP server of its own. The wiremock adapter
-//! ([`crate::FakeGitHub`]) and the standalone server ([`crate::serve`]) both call
-//! [`Fake::handle`], so they behave identically.
+//! ([`crate::FakeGitHub`]) and the hyper server ([`crate::serve`]) both call [`Fake::handle`],
+//! so they behave identically.
+//!
+//! A request goes through [`handler`]'s pipeline (product and API version, fault, authorization,
+//! common headers, rate limit, request id, recording), which [`routes`] it from the generated
+//! operation table and dispatches it to the module of its resource: [`org_hooks`],
+//! [`deliveries`] or [`global_hooks`].
 
+mod auth;
 mod config;
+mod deliveries;
 mod delivery;
-mod errors;
 mod faults;
+pub(crate) mod github_error;
+mod global_hooks;
 mod handler;
 mod http;
+mod model;
+mod org_hooks;
 mod pagination;
+mod rate_limit;
 mod render;
+mod reply;
 mod routes;
 mod state;
 mod validation;
 
 pub use config::{FakeConfig, OrgRole, TokenConfig};
 pub use delivery::signature_256;
-pub use errors::StateError;
 pub use faults::Fault;
 pub use handler::Fake;
 pub use http::{FakeRequest, FakeResponse};
-pub use routes::OPERATION_IDS;
-pub use state::{
-    Delivery, DeliverySeed, FakeState, Hook, HookConfig, HookKind, HookSeed, RecordedRequest,
-};
+pub use model::{Delivery, DeliverySeed, Hook, HookConfig, HookKind, HookSeed, RecordedRequest};
+pub use state::{FakeState, StateError};

@@ -7,7 +7,7 @@ use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::state::{Delivery, Hook, HookConfig, HookKind};
+use super::model::{Delivery, Hook, HookConfig, HookKind};
 
 /// A time in GitHub's form, `2011-09-06T20:39:23Z`, written without allocating.
 #[derive(Debug, Clone, Copy)]

@@ -1,244 +1,71 @@
-//! Routing by hand-written path patterns, keyed by the spec's 17 operationIds: this works
-//! whether or not the generated operation table is filled in.
+//! Routing from the operation table: a request's product comes from its path prefix (the
+//! product table), its operation from the method and path templates of the operations that
+//! product serves, and its path parameters are decoded by their schema type. Nothing here names
+//! an operation: a new operation in the spec is routed without touching this file.
 
-use crate::operation::Product;
+use crate::table::{OPERATIONS, Operation, Product};
 
-/// The operationIds of the 17 operations the fake serves, in the spec's order.
-pub const OPERATION_IDS: [&str; 17] = [
-    "orgs/list-webhooks",
-    "orgs/create-webhook",
-    "orgs/get-webhook",
-    "orgs/update-webhook",
-    "orgs/delete-webhook",
-    "orgs/get-webhook-config-for-org",
-    "orgs/update-webhook-config-for-org",
-    "orgs/list-webhook-deliveries",
-    "orgs/get-webhook-delivery",
-    "orgs/redeliver-webhook-delivery",
-    "orgs/ping-webhook",
-    "enterprise-admin/list-global-webhooks",
-    "enterprise-admin/create-global-webhook",
-    "enterprise-admin/get-global-webhook",
-    "enterprise-admin/update-global-webhook",
-    "enterprise-admin/delete-global-webhook",
-    "enterprise-admin/ping-global-webhook",
-];
-
-/// The documentation page (with anchor) of each operation, in [`OPERATION_IDS`] order.
-const DOCUMENTATION_URLS: [&str; 17] = [
-    "https://docs.github.com/rest/orgs/webhooks#list-organization-webhooks",
-    "https://docs.github.com/rest/orgs/webhooks#create-an-organization-webhook",
-    "https://docs.github.com/rest/orgs/webhooks#get-an-organization-webhook",
-    "https://docs.github.com/rest/orgs/webhooks#update-an-organization-webhook",
-    "https://docs.github.com/rest/orgs/webhooks#delete-an-organization-webhook",
-    "https://docs.github.com/rest/orgs/webhooks#get-a-webhook-configuration-for-an-organization",
-    "https://docs.github.com/rest/orgs/webhooks#update-a-webhook-configuration-for-an-organization",
-    "https://docs.github.com/rest/orgs/webhooks#list-deliveries-for-an-organization-webhook",
-    "https://docs.github.com/rest/orgs/webhooks#get-a-webhook-delivery-for-an-organization-webhook",
-    "https://docs.github.com/rest/orgs/webhooks#redeliver-a-delivery-for-an-organization-webhook",
-    "https://docs.github.com/rest/orgs/webhooks#ping-an-organization-webhook",
-    "https://docs.github.com/enterprise-server@3.21/rest/enterprise-admin/global-webhooks#list-global-webhooks",
-    "https://docs.github.com/enterprise-server@3.21/rest/enterprise-admin/global-webhooks#create-a-global-webhook",
-    "https://docs.github.com/enterprise-server@3.21/rest/enterprise-admin/global-webhooks#get-a-global-webhook",
-    "https://docs.github.com/enterprise-server@3.21/rest/enterprise-admin/global-webhooks#update-a-global-webhook",
-    "https://docs.github.com/enterprise-server@3.21/rest/enterprise-admin/global-webhooks#delete-a-global-webhook",
-    "https://docs.github.com/enterprise-server@3.21/rest/enterprise-admin/global-webhooks#ping-a-global-webhook",
-];
-
-/// The path prefix of GHES.
-pub(crate) const GHES_PREFIX: &str = "/api/v3";
+/// The decoded path parameters of a routed request (the spec names them `org`, `hook_id` and
+/// `delivery_id`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct PathParams {
+    pub org: Option<String>,
+    pub hook_id: Option<u64>,
+    pub delivery_id: Option<u64>,
+}
 
 /// An operation a request was routed to, with its decoded path parameters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Route {
-    ListOrgHooks {
-        org: String,
-    },
-    CreateOrgHook {
-        org: String,
-    },
-    GetOrgHook {
-        org: String,
-        hook: u64,
-    },
-    UpdateOrgHook {
-        org: String,
-        hook: u64,
-    },
-    DeleteOrgHook {
-        org: String,
-        hook: u64,
-    },
-    GetOrgHookConfig {
-        org: String,
-        hook: u64,
-    },
-    UpdateOrgHookConfig {
-        org: String,
-        hook: u64,
-    },
-    ListDeliveries {
-        org: String,
-        hook: u64,
-    },
-    GetDelivery {
-        org: String,
-        hook: u64,
-        delivery: u64,
-    },
-    Redeliver {
-        org: String,
-        hook: u64,
-        delivery: u64,
-    },
-    PingOrgHook {
-        org: String,
-        hook: u64,
-    },
-    ListGlobalHooks,
-    CreateGlobalHook,
-    GetGlobalHook {
-        hook: u64,
-    },
-    UpdateGlobalHook {
-        hook: u64,
-    },
-    DeleteGlobalHook {
-        hook: u64,
-    },
-    PingGlobalHook {
-        hook: u64,
-    },
-}
-
-impl Route {
-    fn index(&self) -> usize {
-        match self {
-            Route::ListOrgHooks { .. } => 0,
-            Route::CreateOrgHook { .. } => 1,
-            Route::GetOrgHook { .. } => 2,
-            Route::UpdateOrgHook { .. } => 3,
-            Route::DeleteOrgHook { .. } => 4,
-            Route::GetOrgHookConfig { .. } => 5,
-            Route::UpdateOrgHookConfig { .. } => 6,
-            Route::ListDeliveries { .. } => 7,
-            Route::GetDelivery { .. } => 8,
-            Route::Redeliver { .. } => 9,
-            Route::PingOrgHook { .. } => 10,
-            Route::ListGlobalHooks => 11,
-            Route::CreateGlobalHook => 12,
-            Route::GetGlobalHook { .. } => 13,
-            Route::UpdateGlobalHook { .. } => 14,
-            Route::DeleteGlobalHook { .. } => 15,
-            Route::PingGlobalHook { .. } => 16,
-        }
-    }
-
-    /// The spec's operationId.
-    pub(crate) fn operation_id(&self) -> &'static str {
-        OPERATION_IDS[self.index()]
-    }
-
-    /// The operation's documentation page, for `documentation_url` in 422 bodies.
-    pub(crate) fn documentation_url(&self) -> &'static str {
-        DOCUMENTATION_URLS[self.index()]
-    }
-
-    /// Whether the route is one of the six global-webhook operations.
-    pub(crate) fn is_global(&self) -> bool {
-        self.index() >= 11
-    }
-}
-
-/// Splits a request path into the product it addresses and the path below the prefix.
-pub(crate) fn split_product(path: &str) -> (Product, &str) {
-    match path.strip_prefix(GHES_PREFIX) {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') => (Product::Ghes, rest),
-        _ => (Product::Dotcom, path),
-    }
+#[derive(Debug, Clone)]
+pub(crate) struct Route {
+    pub operation: &'static Operation,
+    pub params: PathParams,
 }
 
 /// The operation `method` and `path` (below any prefix) address on `product`, if any.
 pub(crate) fn route(method: &str, product: Product, path: &str) -> Option<Route> {
     let rest = path.strip_prefix('/')?;
-    let segments: Vec<&str> = rest.split('/').collect();
-    match segments.as_slice() {
-        ["orgs", org, "hooks"] => {
-            let org = decode_segment(org)?;
-            match method {
-                "GET" => Some(Route::ListOrgHooks { org }),
-                "POST" => Some(Route::CreateOrgHook { org }),
-                _ => None,
+    OPERATIONS
+        .iter()
+        .filter(|op| op.method == method && op.available_on(product))
+        .find_map(|op| match_template(op, rest))
+}
+
+/// Matches `path` (without its leading `/`) against the operation's template.
+fn match_template(operation: &'static Operation, path: &str) -> Option<Route> {
+    let template = operation.path.strip_prefix('/')?;
+    let mut params = PathParams::default();
+    let mut segments = path.split('/');
+    for pattern in template.split('/') {
+        let segment = segments.next()?;
+        match pattern
+            .strip_prefix('{')
+            .and_then(|name| name.strip_suffix('}'))
+        {
+            None if pattern == segment => {}
+            None => return None,
+            Some(name) => {
+                let integer = operation
+                    .parameters
+                    .iter()
+                    .any(|p| p.name == name && p.schema_type == "integer");
+                match name {
+                    "org" => params.org = Some(decode_segment(segment)?),
+                    "hook_id" => params.hook_id = Some(parse_id(segment)?),
+                    "delivery_id" => params.delivery_id = Some(parse_id(segment)?),
+                    _ if integer => {
+                        parse_id(segment)?;
+                    }
+                    _ => {
+                        decode_segment(segment)?;
+                    }
+                }
             }
         }
-        ["orgs", org, "hooks", hook] => {
-            let (org, hook) = (decode_segment(org)?, parse_id(hook)?);
-            match method {
-                "GET" => Some(Route::GetOrgHook { org, hook }),
-                "PATCH" => Some(Route::UpdateOrgHook { org, hook }),
-                "DELETE" => Some(Route::DeleteOrgHook { org, hook }),
-                _ => None,
-            }
-        }
-        ["orgs", org, "hooks", hook, "config"] => {
-            let (org, hook) = (decode_segment(org)?, parse_id(hook)?);
-            match method {
-                "GET" => Some(Route::GetOrgHookConfig { org, hook }),
-                "PATCH" => Some(Route::UpdateOrgHookConfig { org, hook }),
-                _ => None,
-            }
-        }
-        ["orgs", org, "hooks", hook, "deliveries"] if method == "GET" => {
-            Some(Route::ListDeliveries {
-                org: decode_segment(org)?,
-                hook: parse_id(hook)?,
-            })
-        }
-        ["orgs", org, "hooks", hook, "deliveries", delivery] if method == "GET" => {
-            Some(Route::GetDelivery {
-                org: decode_segment(org)?,
-                hook: parse_id(hook)?,
-                delivery: parse_id(delivery)?,
-            })
-        }
-        [
-            "orgs",
-            org,
-            "hooks",
-            hook,
-            "deliveries",
-            delivery,
-            "attempts",
-        ] if method == "POST" => Some(Route::Redeliver {
-            org: decode_segment(org)?,
-            hook: parse_id(hook)?,
-            delivery: parse_id(delivery)?,
-        }),
-        ["orgs", org, "hooks", hook, "pings"] if method == "POST" => Some(Route::PingOrgHook {
-            org: decode_segment(org)?,
-            hook: parse_id(hook)?,
-        }),
-        ["admin", "hooks"] if product == Product::Ghes => match method {
-            "GET" => Some(Route::ListGlobalHooks),
-            "POST" => Some(Route::CreateGlobalHook),
-            _ => None,
-        },
-        ["admin", "hooks", hook] if product == Product::Ghes => {
-            let hook = parse_id(hook)?;
-            match method {
-                "GET" => Some(Route::GetGlobalHook { hook }),
-                "PATCH" => Some(Route::UpdateGlobalHook { hook }),
-                "DELETE" => Some(Route::DeleteGlobalHook { hook }),
-                _ => None,
-            }
-        }
-        ["admin", "hooks", hook, "pings"] if product == Product::Ghes && method == "POST" => {
-            Some(Route::PingGlobalHook {
-                hook: parse_id(hook)?,
-            })
-        }
-        _ => None,
     }
+    if segments.next().is_some() {
+        return None;
+    }
+    Some(Route { operation, params })
 }
 
 /// An id path segment: ASCII digits only (no sign), fitting in a u64.
@@ -272,6 +99,11 @@ fn decode_segment(segment: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::OperationId;
+
+    fn routed(method: &str, product: Product, path: &str) -> Option<OperationId> {
+        route(method, product, path).map(|route| route.operation.operation_id)
+    }
 
     #[test]
     fn ids_must_be_plain_digits() {
@@ -283,26 +115,58 @@ mod tests {
 
     #[test]
     fn global_hooks_exist_only_under_the_ghes_prefix() {
-        assert_eq!(route("GET", Product::Dotcom, "/admin/hooks"), None);
+        assert_eq!(routed("GET", Product::Dotcom, "/admin/hooks"), None);
         assert_eq!(
-            route("GET", Product::Ghes, "/admin/hooks"),
-            Some(Route::ListGlobalHooks)
+            routed("GET", Product::Ghes, "/admin/hooks"),
+            Some(OperationId::EnterpriseAdminListGlobalWebhooks)
         );
     }
 
     #[test]
     fn an_unknown_method_on_a_known_path_routes_nowhere() {
-        assert_eq!(route("PUT", Product::Dotcom, "/orgs/octocat/hooks/1"), None);
+        assert_eq!(
+            routed("PUT", Product::Dotcom, "/orgs/octocat/hooks/1"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_longer_path_than_any_template_routes_nowhere() {
+        assert_eq!(
+            routed("GET", Product::Dotcom, "/orgs/octocat/hooks/1/x"),
+            None
+        );
+        assert_eq!(routed("GET", Product::Dotcom, "/orgs/octocat/hooks/"), None);
     }
 
     #[test]
     fn org_segments_are_percent_decoded() {
+        let route = route(
+            "GET",
+            Product::Dotcom,
+            "/orgs/oct%6fcat/hooks/7/deliveries/9",
+        );
         assert_eq!(
-            route("GET", Product::Dotcom, "/orgs/oct%6fcat/hooks"),
-            Some(Route::ListOrgHooks {
-                org: "octocat".into()
+            route.map(|route| route.params),
+            Some(PathParams {
+                org: Some("octocat".into()),
+                hook_id: Some(7),
+                delivery_id: Some(9),
             })
         );
-        assert_eq!(route("GET", Product::Dotcom, "/orgs/%zz/hooks"), None);
+        assert_eq!(routed("GET", Product::Dotcom, "/orgs/%zz/hooks"), None);
+    }
+
+    #[test]
+    fn the_product_comes_from_the_longest_matching_prefix() {
+        assert_eq!(
+            Product::of_path("/api/v3/admin/hooks"),
+            Some((Product::Ghes, "/admin/hooks"))
+        );
+        assert_eq!(
+            Product::of_path("/api/v30/x"),
+            Some((Product::Dotcom, "/api/v30/x"))
+        );
+        assert_eq!(Product::of_path("/api/v3"), Some((Product::Ghes, "")));
     }
 }

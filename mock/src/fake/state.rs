@@ -1,307 +1,32 @@
-//! The in-memory state (organizations, hooks, deliveries, faults, recorded requests) and
-//! [`FakeState`], the cloneable handle through which tests seed and inspect it.
+//! The in-memory state behind one lock (organizations, hooks, deliveries, faults, recorded
+//! requests, id counters) and [`FakeState`], the cloneable handle through which tests seed and
+//! inspect it.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use serde_json::Value;
 use time::OffsetDateTime;
 
+use super::auth::Grants;
 use super::config::{FakeConfig, OrgRole};
 use super::delivery;
-use super::errors::StateError;
-use super::faults::Fault;
-use super::routes::OPERATION_IDS;
+use super::faults::{ActiveFault, Fault};
+use super::model::{Delivery, DeliverySeed, Hook, HookKind, HookSeed, RecordedRequest};
+use super::rate_limit::RateWindow;
+use crate::table::{OPERATIONS, OperationId};
 
-/// Which kind of webhook a [`Hook`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum HookKind {
-    /// An organization webhook (`type: Organization`).
-    Organization,
-    /// A GHES global webhook (`type: Global`).
-    Global,
-}
-
-impl HookKind {
-    /// The `type` field GitHub shows.
-    pub fn type_name(self) -> &'static str {
-        match self {
-            HookKind::Organization => "Organization",
-            HookKind::Global => "Global",
-        }
-    }
-
-    /// The events a hook of this kind gets when none are given.
-    pub fn default_events(self) -> Vec<String> {
-        match self {
-            HookKind::Organization => vec!["push".to_owned()],
-            HookKind::Global => vec!["user".to_owned(), "organization".to_owned()],
-        }
-    }
-}
-
-/// A webhook's configuration, secret included (responses mask it; this view does not).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HookConfig {
-    /// Where payloads go.
-    pub url: String,
-    /// `json` or `form`.
-    pub content_type: String,
-    /// `"0"` (verify TLS) or `"1"`.
-    pub insecure_ssl: String,
-    /// The HMAC key, if one is set.
-    pub secret: Option<String>,
-}
-
-/// A stored webhook, as [`FakeState::org_hooks`] and [`FakeState::global_hooks`] return it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hook {
-    /// The id (unique across organization and global hooks).
-    pub id: u64,
-    /// Organization or global.
-    pub kind: HookKind,
-    /// Always `web`.
-    pub name: String,
-    /// Whether deliveries are sent.
-    pub active: bool,
-    /// The events it subscribes to.
-    pub events: Vec<String>,
-    /// Its configuration.
-    pub config: HookConfig,
-    /// When it was created.
-    pub created_at: OffsetDateTime,
-    /// When it last changed.
-    pub updated_at: OffsetDateTime,
-}
-
-/// What to seed a hook with through [`FakeState::insert_org_hook`] or
-/// [`FakeState::insert_global_hook`]; unset fields take GitHub's defaults.
-///
-/// ```
-/// use hookspec_mock::HookSeed;
-///
-/// let seed = HookSeed::new("https://example.com/hook").events(["issues"]).secret("s3cret");
-/// assert_eq!(seed.events, Some(vec!["issues".to_owned()]));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HookSeed {
-    /// `config.url`.
-    pub url: String,
-    /// `config.content_type` (default `form`).
-    pub content_type: Option<String>,
-    /// `config.insecure_ssl` (default `"0"`).
-    pub insecure_ssl: Option<String>,
-    /// `config.secret` (default none).
-    pub secret: Option<String>,
-    /// `events` (default `["push"]` for organization hooks, `["user","organization"]` for
-    /// global hooks).
-    pub events: Option<Vec<String>>,
-    /// `active` (default true).
-    pub active: bool,
-}
-
-impl HookSeed {
-    /// A seed delivering to `url`, with every other field at its default.
-    pub fn new(url: impl Into<String>) -> Self {
-        HookSeed {
-            url: url.into(),
-            content_type: None,
-            insecure_ssl: None,
-            secret: None,
-            events: None,
-            active: true,
-        }
-    }
-
-    /// The seed with these events.
-    pub fn events<I, S>(mut self, events: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.events = Some(events.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// The seed with a secret.
-    pub fn secret(mut self, secret: impl Into<String>) -> Self {
-        self.secret = Some(secret.into());
-        self
-    }
-
-    /// The seed with a content type (`json` or `form`).
-    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
-        self.content_type = Some(content_type.into());
-        self
-    }
-
-    /// The seed, active or not.
-    pub fn active(mut self, active: bool) -> Self {
-        self.active = active;
-        self
-    }
-
-    pub(crate) fn into_hook(self, id: u64, kind: HookKind, now: OffsetDateTime) -> Hook {
-        Hook {
-            id,
-            kind,
-            name: "web".to_owned(),
-            active: self.active,
-            events: self.events.unwrap_or_else(|| kind.default_events()),
-            config: HookConfig {
-                url: self.url,
-                content_type: self.content_type.unwrap_or_else(|| "form".to_owned()),
-                insecure_ssl: self.insecure_ssl.unwrap_or_else(|| "0".to_owned()),
-                secret: self.secret,
-            },
-            created_at: now,
-            updated_at: now,
-        }
-    }
-}
-
-/// One recorded delivery of a hook, as GitHub shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Delivery {
-    /// The delivery id (grows with time across all hooks).
-    pub id: u64,
-    /// The hook it belongs to.
-    pub hook_id: u64,
-    /// The `X-GitHub-Delivery` GUID (a redelivery keeps the original's).
-    pub guid: String,
-    /// When it was delivered.
-    pub delivered_at: OffsetDateTime,
-    /// Whether it is a redelivery.
-    pub redelivery: bool,
-    /// Seconds the delivery took.
-    pub duration: f64,
-    /// The outcome as GitHub words it (`OK`, `Invalid HTTP Response: 500`).
-    pub status: String,
-    /// The receiver's status code.
-    pub status_code: u16,
-    /// The event (`ping`, `issues`).
-    pub event: String,
-    /// The event's action, if any.
-    pub action: Option<String>,
-    /// The GitHub App installation, if any.
-    pub installation_id: Option<u64>,
-    /// The repository, if any.
-    pub repository_id: Option<u64>,
-    /// When it was throttled, if it was.
-    pub throttled_at: Option<OffsetDateTime>,
-    /// The URL it was delivered to.
-    pub url: String,
-    /// The request headers sent (with `X-Hub-Signature-256` when the hook has a secret).
-    pub request_headers: BTreeMap<String, String>,
-    /// The payload sent.
-    pub request_payload: Value,
-    /// The receiver's response headers.
-    pub response_headers: BTreeMap<String, String>,
-    /// The receiver's response body.
-    pub response_payload: String,
-}
-
-/// What to seed a delivery with through [`FakeState::insert_delivery`]; any status code will
-/// do, so that the `status` filter can be exercised.
-///
-/// ```
-/// use hookspec_mock::DeliverySeed;
-///
-/// let failed = DeliverySeed::new("issues").action("opened").status_code(500);
-/// assert_eq!(failed.status_code, 500);
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct DeliverySeed {
-    /// The event.
-    pub event: String,
-    /// The action (default none).
-    pub action: Option<String>,
-    /// The receiver's status code (default 200).
-    pub status_code: u16,
-    /// Whether it is a redelivery (default false).
-    pub redelivery: bool,
-    /// The installation id (default none).
-    pub installation_id: Option<u64>,
-    /// The repository id (default none).
-    pub repository_id: Option<u64>,
-    /// The payload (default `{}`).
-    pub payload: Value,
-}
-
-impl DeliverySeed {
-    /// A successful (200) delivery of `event` with an empty payload.
-    pub fn new(event: impl Into<String>) -> Self {
-        DeliverySeed {
-            event: event.into(),
-            action: None,
-            status_code: 200,
-            redelivery: false,
-            installation_id: None,
-            repository_id: None,
-            payload: Value::Object(Default::default()),
-        }
-    }
-
-    /// The seed with an action.
-    pub fn action(mut self, action: impl Into<String>) -> Self {
-        self.action = Some(action.into());
-        self
-    }
-
-    /// The seed with the receiver's status code.
-    pub fn status_code(mut self, status_code: u16) -> Self {
-        self.status_code = status_code;
-        self
-    }
-
-    /// The seed marked as a redelivery or not.
-    pub fn redelivery(mut self, redelivery: bool) -> Self {
-        self.redelivery = redelivery;
-        self
-    }
-
-    /// The seed with a repository id.
-    pub fn repository_id(mut self, repository_id: u64) -> Self {
-        self.repository_id = Some(repository_id);
-        self
-    }
-
-    /// The seed with a payload.
-    pub fn payload(mut self, payload: Value) -> Self {
-        self.payload = payload;
-        self
-    }
-}
-
-/// A request the fake routed to an operation, as [`FakeState::requests`] returns it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordedRequest {
-    /// The method.
-    pub method: String,
-    /// The path as sent (with any `/api/v3` prefix).
-    pub path: String,
-    /// The raw query string, if any.
-    pub query: Option<String>,
-    /// The headers as received.
-    pub headers: Vec<(String, String)>,
-    /// The body as received.
-    pub body: Vec<u8>,
-    /// The status the fake answered with.
-    pub status: u16,
-}
-
-impl RecordedRequest {
-    /// The body parsed as JSON, if it is JSON.
-    pub fn json(&self) -> Option<Value> {
-        serde_json::from_slice(&self.body).ok()
-    }
-}
-
-/// What a token may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Access {
-    pub org_role: OrgRole,
-    pub site_admin: bool,
+/// An error from seeding or configuring a fake through [`FakeState`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StateError {
+    /// No organization or global hook has this id.
+    #[error("no webhook with id {0}")]
+    UnknownHook(u64),
+    /// The operationId is not one of the 17 operations the fake serves.
+    #[error("unknown operation `{0}` (expected one of hookspec_mock::OPERATION_IDS)")]
+    UnknownOperation(String),
+    /// A fault asked for a status code HTTP cannot carry.
+    #[error("status {0} is not between 100 and 599")]
+    InvalidStatus(u16),
 }
 
 /// An organization and its hooks.
@@ -312,19 +37,12 @@ pub(crate) struct Org {
     pub hooks: BTreeMap<u64, Hook>,
 }
 
-/// A fault and how many more times it fires.
-#[derive(Debug, Clone)]
-pub(crate) struct ActiveFault {
-    pub fault: Fault,
-}
-
 /// Everything the fake knows; guarded by one mutex.
 #[derive(Debug)]
 pub(crate) struct State {
     /// None: any token is an owner and a site admin.
-    pub tokens: Option<BTreeMap<String, Access>>,
+    pub tokens: Option<BTreeMap<String, Grants>>,
     pub record_requests: bool,
-    pub rate_limit: u32,
     /// Keyed by lower-cased login (logins are case-insensitive).
     pub orgs: BTreeMap<String, Org>,
     pub global_hooks: BTreeMap<u64, Hook>,
@@ -333,20 +51,18 @@ pub(crate) struct State {
     pub next_hook_id: u64,
     pub next_delivery_id: u64,
     pub next_org_id: u64,
-    pub faults: BTreeMap<&'static str, ActiveFault>,
-    pub requests: BTreeMap<&'static str, Vec<RecordedRequest>>,
-    /// Requests counted per token in the current rate-limit window.
-    pub rate_used: BTreeMap<String, u32>,
-    pub rate_window_reset: i64,
+    pub faults: BTreeMap<OperationId, ActiveFault>,
+    pub requests: BTreeMap<OperationId, Vec<RecordedRequest>>,
+    pub rate_window: RateWindow,
     pub request_counter: u64,
 }
 
 impl State {
     pub(crate) fn new(config: &FakeConfig) -> State {
         let tokens = (!config.tokens.is_empty()).then(|| {
-            let mut map: BTreeMap<String, Access> = BTreeMap::new();
+            let mut map: BTreeMap<String, Grants> = BTreeMap::new();
             for token in &config.tokens {
-                let access = map.entry(token.token.clone()).or_insert(Access {
+                let access = map.entry(token.token.clone()).or_insert(Grants {
                     org_role: OrgRole::Outsider,
                     site_admin: false,
                 });
@@ -358,7 +74,6 @@ impl State {
         let mut state = State {
             tokens,
             record_requests: config.record_requests,
-            rate_limit: config.rate_limit.max(1),
             orgs: BTreeMap::new(),
             global_hooks: BTreeMap::new(),
             deliveries: BTreeMap::new(),
@@ -367,8 +82,7 @@ impl State {
             next_org_id: 1,
             faults: BTreeMap::new(),
             requests: BTreeMap::new(),
-            rate_used: BTreeMap::new(),
-            rate_window_reset: OffsetDateTime::now_utc().unix_timestamp() + 3600,
+            rate_window: RateWindow::new(config.rate_limit),
             request_counter: 0,
         };
         for org in &config.orgs {
@@ -532,12 +246,13 @@ impl FakeState {
             .unwrap_or_default()
     }
 
-    /// Makes the operation `operation_id` (one of [`OPERATION_IDS`]) misbehave, replacing any
+    /// Makes the operation `operation_id` (one of [`OPERATION_IDS`](crate::OPERATION_IDS)) misbehave, replacing any
     /// fault it had.
     pub fn inject_fault(&self, operation_id: &str, fault: Fault) -> Result<(), StateError> {
-        let id = OPERATION_IDS
+        let id = OPERATIONS
             .iter()
-            .find(|id| **id == operation_id)
+            .find(|op| op.id == operation_id)
+            .map(|op| op.operation_id)
             .ok_or_else(|| StateError::UnknownOperation(operation_id.to_owned()))?;
         if let Some(status) = fault.status_code()
             && !(100..=599).contains(&status)
@@ -556,9 +271,12 @@ impl FakeState {
     /// The requests routed to `operation_id` so far, oldest first (empty when
     /// [`FakeConfig::record_requests`] is off).
     pub fn requests(&self, operation_id: &str) -> Vec<RecordedRequest> {
+        let Some(op) = OPERATIONS.iter().find(|op| op.id == operation_id) else {
+            return Vec::new();
+        };
         self.lock()
             .requests
-            .get(operation_id)
+            .get(&op.operation_id)
             .cloned()
             .unwrap_or_default()
     }

@@ -3,8 +3,10 @@
 //! `validation-error` naming the resource, field and code.
 
 use serde_json::{Map, Value};
+use time::OffsetDateTime;
 
-use super::errors::{ApiError, FieldError};
+use super::github_error::{ApiError, FieldError};
+use super::model::{Hook, HookConfig, HookKind};
 
 const RESOURCE: &str = "Hook";
 
@@ -37,6 +39,20 @@ pub(crate) struct HookInput {
     pub config: Option<ConfigInput>,
     pub events: Option<Vec<String>>,
     pub active: Option<bool>,
+}
+
+impl HookInput {
+    /// The hook a create body describes, with GitHub's defaults for what it omits.
+    pub(crate) fn into_hook(self, id: u64, kind: HookKind, now: OffsetDateTime) -> Hook {
+        let config = self.config.unwrap_or_default();
+        let config = HookConfig::new(
+            config.url.unwrap_or_default(),
+            config.content_type,
+            config.insecure_ssl,
+            config.secret,
+        );
+        Hook::new(id, kind, self.active, self.events, config, now)
+    }
 }
 
 /// Collects field errors so that one answer names them all.

@@ -2,97 +2,225 @@
 
 //! The operation table.
 
+/// The spec's operationIds as a type: one variant per operation, in spec order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OperationId {
+    /// `orgs/list-webhooks`: List organization webhooks
+    OrgsListWebhooks,
+    /// `orgs/create-webhook`: Create an organization webhook
+    OrgsCreateWebhook,
+    /// `orgs/get-webhook`: Get an organization webhook
+    OrgsGetWebhook,
+    /// `orgs/delete-webhook`: Delete an organization webhook
+    OrgsDeleteWebhook,
+    /// `orgs/update-webhook`: Update an organization webhook
+    OrgsUpdateWebhook,
+    /// `orgs/get-webhook-config-for-org`: Get a webhook configuration for an organization
+    OrgsGetWebhookConfigForOrg,
+    /// `orgs/update-webhook-config-for-org`: Update a webhook configuration for an organization
+    OrgsUpdateWebhookConfigForOrg,
+    /// `orgs/list-webhook-deliveries`: List deliveries for an organization webhook
+    OrgsListWebhookDeliveries,
+    /// `orgs/get-webhook-delivery`: Get a webhook delivery for an organization webhook
+    OrgsGetWebhookDelivery,
+    /// `orgs/redeliver-webhook-delivery`: Redeliver a delivery for an organization webhook
+    OrgsRedeliverWebhookDelivery,
+    /// `orgs/ping-webhook`: Ping an organization webhook
+    OrgsPingWebhook,
+    /// `enterprise-admin/list-global-webhooks`: List global webhooks
+    EnterpriseAdminListGlobalWebhooks,
+    /// `enterprise-admin/create-global-webhook`: Create a global webhook
+    EnterpriseAdminCreateGlobalWebhook,
+    /// `enterprise-admin/get-global-webhook`: Get a global webhook
+    EnterpriseAdminGetGlobalWebhook,
+    /// `enterprise-admin/delete-global-webhook`: Delete a global webhook
+    EnterpriseAdminDeleteGlobalWebhook,
+    /// `enterprise-admin/update-global-webhook`: Update a global webhook
+    EnterpriseAdminUpdateGlobalWebhook,
+    /// `enterprise-admin/ping-global-webhook`: Ping a global webhook
+    EnterpriseAdminPingGlobalWebhook,
+}
+impl OperationId {
+    /// The operationId as the spec spells it (`orgs/list-webhooks`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationId::OrgsListWebhooks => "orgs/list-webhooks",
+            OperationId::OrgsCreateWebhook => "orgs/create-webhook",
+            OperationId::OrgsGetWebhook => "orgs/get-webhook",
+            OperationId::OrgsDeleteWebhook => "orgs/delete-webhook",
+            OperationId::OrgsUpdateWebhook => "orgs/update-webhook",
+            OperationId::OrgsGetWebhookConfigForOrg => "orgs/get-webhook-config-for-org",
+            OperationId::OrgsUpdateWebhookConfigForOrg => {
+                "orgs/update-webhook-config-for-org"
+            }
+            OperationId::OrgsListWebhookDeliveries => "orgs/list-webhook-deliveries",
+            OperationId::OrgsGetWebhookDelivery => "orgs/get-webhook-delivery",
+            OperationId::OrgsRedeliverWebhookDelivery => {
+                "orgs/redeliver-webhook-delivery"
+            }
+            OperationId::OrgsPingWebhook => "orgs/ping-webhook",
+            OperationId::EnterpriseAdminListGlobalWebhooks => {
+                "enterprise-admin/list-global-webhooks"
+            }
+            OperationId::EnterpriseAdminCreateGlobalWebhook => {
+                "enterprise-admin/create-global-webhook"
+            }
+            OperationId::EnterpriseAdminGetGlobalWebhook => {
+                "enterprise-admin/get-global-webhook"
+            }
+            OperationId::EnterpriseAdminDeleteGlobalWebhook => {
+                "enterprise-admin/delete-global-webhook"
+            }
+            OperationId::EnterpriseAdminUpdateGlobalWebhook => {
+                "enterprise-admin/update-global-webhook"
+            }
+            OperationId::EnterpriseAdminPingGlobalWebhook => {
+                "enterprise-admin/ping-global-webhook"
+            }
+        }
+    }
+    /// This operation's row of [`OPERATIONS`].
+    pub fn operation(self) -> &'static crate::table::Operation {
+        match self {
+            OperationId::OrgsListWebhooks => &OPERATIONS[0usize],
+            OperationId::OrgsCreateWebhook => &OPERATIONS[1usize],
+            OperationId::OrgsGetWebhook => &OPERATIONS[2usize],
+            OperationId::OrgsDeleteWebhook => &OPERATIONS[3usize],
+            OperationId::OrgsUpdateWebhook => &OPERATIONS[4usize],
+            OperationId::OrgsGetWebhookConfigForOrg => &OPERATIONS[5usize],
+            OperationId::OrgsUpdateWebhookConfigForOrg => &OPERATIONS[6usize],
+            OperationId::OrgsListWebhookDeliveries => &OPERATIONS[7usize],
+            OperationId::OrgsGetWebhookDelivery => &OPERATIONS[8usize],
+            OperationId::OrgsRedeliverWebhookDelivery => &OPERATIONS[9usize],
+            OperationId::OrgsPingWebhook => &OPERATIONS[10usize],
+            OperationId::EnterpriseAdminListGlobalWebhooks => &OPERATIONS[11usize],
+            OperationId::EnterpriseAdminCreateGlobalWebhook => &OPERATIONS[12usize],
+            OperationId::EnterpriseAdminGetGlobalWebhook => &OPERATIONS[13usize],
+            OperationId::EnterpriseAdminDeleteGlobalWebhook => &OPERATIONS[14usize],
+            OperationId::EnterpriseAdminUpdateGlobalWebhook => &OPERATIONS[15usize],
+            OperationId::EnterpriseAdminPingGlobalWebhook => &OPERATIONS[16usize],
+        }
+    }
+}
+/// The spec's operationIds, in spec order.
+pub const OPERATION_IDS: [&str; 17usize] = [
+    "orgs/list-webhooks",
+    "orgs/create-webhook",
+    "orgs/get-webhook",
+    "orgs/delete-webhook",
+    "orgs/update-webhook",
+    "orgs/get-webhook-config-for-org",
+    "orgs/update-webhook-config-for-org",
+    "orgs/list-webhook-deliveries",
+    "orgs/get-webhook-delivery",
+    "orgs/redeliver-webhook-delivery",
+    "orgs/ping-webhook",
+    "enterprise-admin/list-global-webhooks",
+    "enterprise-admin/create-global-webhook",
+    "enterprise-admin/get-global-webhook",
+    "enterprise-admin/delete-global-webhook",
+    "enterprise-admin/update-global-webhook",
+    "enterprise-admin/ping-global-webhook",
+];
 /// The 17 operations of the spec, in spec order.
-pub static OPERATIONS: &[crate::operation::Operation] = &[
-    crate::operation::Operation {
+pub static OPERATIONS: &[crate::table::Operation] = &[
+    crate::table::Operation {
         id: "orgs/list-webhooks",
+        operation_id: OperationId::OrgsListWebhooks,
+        documentation_url: "https://docs.github.com/rest/orgs/webhooks#list-organization-webhooks",
+        access: crate::table::Access::OrganizationOwner,
         method: "GET",
         path: "/orgs/{org}/hooks",
         summary: "List organization webhooks",
         products: &[
-            crate::operation::Product::Dotcom,
-            crate::operation::Product::Ghes,
-            crate::operation::Product::DotcomLegacy,
+            super::products::Product::Dotcom,
+            super::products::Product::Ghes,
+            super::products::Product::DotcomLegacy,
         ],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "org",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "per_page",
-                location: crate::operation::ParameterLocation::Query,
+                location: crate::table::ParameterLocation::Query,
                 required: false,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"default\":30,\"minimum\":1,\"maximum\":100,\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "page",
-                location: crate::operation::ParameterLocation::Query,
+                location: crate::table::ParameterLocation::Query,
                 required: false,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"default\":1,\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
         ],
         request_schema: ::std::option::Option::None,
         request_examples: &[],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 200u16,
                 description: "OK",
                 schema: ::std::option::Option::Some(
                     "{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/org-hook\"},\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"org-hook\":{\"description\":\"Org Hook\",\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"ping_url\":{\"type\":\"string\",\"format\":\"uri\"},\"deliveries_url\":{\"type\":\"string\",\"format\":\"uri\"},\"name\":{\"type\":\"string\"},\"events\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"active\":{\"type\":\"boolean\"},\"config\":{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"},\"insecure_ssl\":{\"type\":\"string\"},\"content_type\":{\"type\":\"string\"},\"secret\":{\"type\":\"string\"}}},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"type\":{\"type\":\"string\"}},\"required\":[\"id\",\"url\",\"type\",\"name\",\"active\",\"events\",\"config\",\"ping_url\",\"created_at\",\"updated_at\"]}}}",
                 ),
                 headers: &[
-                    crate::operation::ResponseHeader {
+                    crate::table::ResponseHeader {
                         name: "Link",
                         required: false,
                     },
                 ],
                 examples: &[
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "default",
                         json: "[{\"id\":1,\"url\":\"https://api.github.com/orgs/octocat/hooks/1\",\"ping_url\":\"https://api.github.com/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://api.github.com/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}]",
                         known_invalid: ::std::option::Option::None,
                     },
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "ghes",
                         json: "[{\"id\":1,\"url\":\"https://HOSTNAME/orgs/octocat/hooks/1\",\"ping_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}]",
                         known_invalid: ::std::option::Option::None,
@@ -100,7 +228,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -112,7 +240,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -124,48 +252,54 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "orgs/create-webhook",
+        operation_id: OperationId::OrgsCreateWebhook,
+        documentation_url: "https://docs.github.com/rest/orgs/webhooks#create-an-organization-webhook",
+        access: crate::table::Access::OrganizationOwner,
         method: "POST",
         path: "/orgs/{org}/hooks",
         summary: "Create an organization webhook",
         products: &[
-            crate::operation::Product::Dotcom,
-            crate::operation::Product::Ghes,
-            crate::operation::Product::DotcomLegacy,
+            super::products::Product::Dotcom,
+            super::products::Product::Ghes,
+            super::products::Product::DotcomLegacy,
         ],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "org",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
         ],
@@ -173,37 +307,37 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"Must be passed as \\\"web\\\".\",\"enum\":[\"web\"]},\"config\":{\"type\":\"object\",\"description\":\"Key/value pairs to provide settings for this webhook.\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"},\"username\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"}},\"required\":[\"url\"]},\"events\":{\"type\":\"array\",\"description\":\"Determines what events the hook is triggered for. Set to `[\\\"*\\\"]` to receive all possible events.\",\"default\":[\"push\"],\"items\":{\"type\":\"string\"}},\"active\":{\"type\":\"boolean\",\"description\":\"Determines if notifications are sent when the webhook is triggered. Set to `true` to send notifications.\",\"default\":true}},\"required\":[\"name\",\"config\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
         ),
         request_examples: &[
-            crate::operation::Example {
+            crate::table::Example {
                 name: "default",
                 json: "{\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"url\":\"http://example.com/webhook\",\"content_type\":\"json\"}}",
                 known_invalid: ::std::option::Option::None,
             },
-            crate::operation::Example {
+            crate::table::Example {
                 name: "ghes",
                 json: "{\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"url\":\"http://example.com/webhook\",\"content_type\":\"json\"}}",
                 known_invalid: ::std::option::Option::None,
             },
         ],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 201u16,
                 description: "Created",
                 schema: ::std::option::Option::Some(
                     "{\"allOf\":[{\"$ref\":\"#/definitions/org-hook\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"org-hook\":{\"description\":\"Org Hook\",\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"ping_url\":{\"type\":\"string\",\"format\":\"uri\"},\"deliveries_url\":{\"type\":\"string\",\"format\":\"uri\"},\"name\":{\"type\":\"string\"},\"events\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"active\":{\"type\":\"boolean\"},\"config\":{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"},\"insecure_ssl\":{\"type\":\"string\"},\"content_type\":{\"type\":\"string\"},\"secret\":{\"type\":\"string\"}}},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"type\":{\"type\":\"string\"}},\"required\":[\"id\",\"url\",\"type\",\"name\",\"active\",\"events\",\"config\",\"ping_url\",\"created_at\",\"updated_at\"]}}}",
                 ),
                 headers: &[
-                    crate::operation::ResponseHeader {
+                    crate::table::ResponseHeader {
                         name: "Location",
                         required: false,
                     },
                 ],
                 examples: &[
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "default",
                         json: "{\"id\":1,\"url\":\"https://api.github.com/orgs/octocat/hooks/1\",\"ping_url\":\"https://api.github.com/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://api.github.com/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
                         known_invalid: ::std::option::Option::None,
                     },
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "ghes",
                         json: "{\"id\":1,\"url\":\"https://HOSTNAME/orgs/octocat/hooks/1\",\"ping_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
                         known_invalid: ::std::option::Option::None,
@@ -211,7 +345,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 400u16,
                 description: "Problems parsing JSON",
                 schema: ::std::option::Option::Some(
@@ -223,7 +357,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "The pages list no 400 for this operation, but GitHub answers 400 with a basic-error body whose message is \"Problems parsing JSON\" when the request body is not valid JSON.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -235,7 +369,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -245,7 +379,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 examples: &[],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 422u16,
                 description: "Validation failed, or the endpoint has been spammed.",
                 schema: ::std::option::Option::Some(
@@ -257,66 +391,73 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "orgs/get-webhook",
+        operation_id: OperationId::OrgsGetWebhook,
+        documentation_url: "https://docs.github.com/rest/orgs/webhooks#get-an-organization-webhook",
+        access: crate::table::Access::OrganizationOwner,
         method: "GET",
         path: "/orgs/{org}/hooks/{hook_id}",
         summary: "Get an organization webhook",
         products: &[
-            crate::operation::Product::Dotcom,
-            crate::operation::Product::Ghes,
-            crate::operation::Product::DotcomLegacy,
+            super::products::Product::Dotcom,
+            super::products::Product::Ghes,
+            super::products::Product::DotcomLegacy,
         ],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "org",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "hook_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
         ],
         request_schema: ::std::option::Option::None,
         request_examples: &[],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 200u16,
                 description: "OK",
                 schema: ::std::option::Option::Some(
@@ -324,12 +465,12 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ),
                 headers: &[],
                 examples: &[
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "default",
                         json: "{\"id\":1,\"url\":\"https://api.github.com/orgs/octocat/hooks/1\",\"ping_url\":\"https://api.github.com/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://api.github.com/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
                         known_invalid: ::std::option::Option::None,
                     },
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "ghes",
                         json: "{\"id\":1,\"url\":\"https://HOSTNAME/orgs/octocat/hooks/1\",\"ping_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
                         known_invalid: ::std::option::Option::None,
@@ -337,7 +478,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -349,7 +490,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -361,66 +502,73 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "orgs/delete-webhook",
+        operation_id: OperationId::OrgsDeleteWebhook,
+        documentation_url: "https://docs.github.com/rest/orgs/webhooks#delete-an-organization-webhook",
+        access: crate::table::Access::OrganizationOwner,
         method: "DELETE",
         path: "/orgs/{org}/hooks/{hook_id}",
         summary: "Delete an organization webhook",
         products: &[
-            crate::operation::Product::Dotcom,
-            crate::operation::Product::Ghes,
-            crate::operation::Product::DotcomLegacy,
+            super::products::Product::Dotcom,
+            super::products::Product::Ghes,
+            super::products::Product::DotcomLegacy,
         ],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "org",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "hook_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
         ],
         request_schema: ::std::option::Option::None,
         request_examples: &[],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 204u16,
                 description: "No Content",
                 schema: ::std::option::Option::None,
@@ -428,7 +576,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 examples: &[],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -440,7 +588,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -452,59 +600,66 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "orgs/update-webhook",
+        operation_id: OperationId::OrgsUpdateWebhook,
+        documentation_url: "https://docs.github.com/rest/orgs/webhooks#update-an-organization-webhook",
+        access: crate::table::Access::OrganizationOwner,
         method: "PATCH",
         path: "/orgs/{org}/hooks/{hook_id}",
         summary: "Update an organization webhook",
         products: &[
-            crate::operation::Product::Dotcom,
-            crate::operation::Product::Ghes,
-            crate::operation::Product::DotcomLegacy,
+            super::products::Product::Dotcom,
+            super::products::Product::Ghes,
+            super::products::Product::DotcomLegacy,
         ],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "org",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "hook_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
         ],
@@ -512,19 +667,19 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             "{\"type\":\"object\",\"properties\":{\"config\":{\"type\":\"object\",\"description\":\"Key/value pairs to provide settings for this webhook.\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"}},\"required\":[\"url\"]},\"events\":{\"type\":\"array\",\"description\":\"Determines what events the hook is triggered for.\",\"default\":[\"push\"],\"items\":{\"type\":\"string\"}},\"active\":{\"type\":\"boolean\",\"description\":\"Determines if notifications are sent when the webhook is triggered. Set to `true` to send notifications.\",\"default\":true},\"name\":{\"type\":\"string\"}},\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
         ),
         request_examples: &[
-            crate::operation::Example {
+            crate::table::Example {
                 name: "default",
                 json: "{\"active\":true,\"events\":[\"pull_request\"]}",
                 known_invalid: ::std::option::Option::None,
             },
-            crate::operation::Example {
+            crate::table::Example {
                 name: "ghes",
                 json: "{\"active\":true,\"events\":[\"pull_request\"]}",
                 known_invalid: ::std::option::Option::None,
             },
         ],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 200u16,
                 description: "OK",
                 schema: ::std::option::Option::Some(
@@ -532,12 +687,12 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ),
                 headers: &[],
                 examples: &[
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "default",
                         json: "{\"id\":1,\"url\":\"https://api.github.com/orgs/octocat/hooks/1\",\"ping_url\":\"https://api.github.com/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"name\":\"web\",\"events\":[\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
                         known_invalid: ::std::option::Option::None,
                     },
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "ghes",
                         json: "{\"id\":1,\"url\":\"https://HOSTNAME/orgs/octocat/hooks/1\",\"ping_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://HOSTNAME/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"name\":\"web\",\"events\":[\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
                         known_invalid: ::std::option::Option::None,
@@ -545,7 +700,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 400u16,
                 description: "Problems parsing JSON",
                 schema: ::std::option::Option::Some(
@@ -557,7 +712,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "The pages list no 400 for this operation, but GitHub answers 400 with a basic-error body whose message is \"Problems parsing JSON\" when the request body is not valid JSON.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -569,7 +724,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -579,7 +734,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 examples: &[],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 422u16,
                 description: "Validation failed, or the endpoint has been spammed.",
                 schema: ::std::option::Option::Some(
@@ -591,66 +746,73 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "orgs/get-webhook-config-for-org",
+        operation_id: OperationId::OrgsGetWebhookConfigForOrg,
+        documentation_url: "https://docs.github.com/rest/orgs/webhooks#get-a-webhook-configuration-for-an-organization",
+        access: crate::table::Access::OrganizationOwner,
         method: "GET",
         path: "/orgs/{org}/hooks/{hook_id}/config",
         summary: "Get a webhook configuration for an organization",
         products: &[
-            crate::operation::Product::Dotcom,
-            crate::operation::Product::Ghes,
-            crate::operation::Product::DotcomLegacy,
+            super::products::Product::Dotcom,
+            super::products::Product::Ghes,
+            super::products::Product::DotcomLegacy,
         ],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "org",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "hook_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
         ],
         request_schema: ::std::option::Option::None,
         request_examples: &[],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 200u16,
                 description: "OK",
                 schema: ::std::option::Option::Some(
@@ -658,7 +820,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ),
                 headers: &[],
                 examples: &[
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "default",
                         json: "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
                         known_invalid: ::std::option::Option::None,
@@ -666,7 +828,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -678,7 +840,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -692,59 +854,66 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "orgs/update-webhook-config-for-org",
+        operation_id: OperationId::OrgsUpdateWebhookConfigForOrg,
+        documentation_url: "https://docs.github.com/rest/orgs/webhooks#update-a-webhook-configuration-for-an-organization",
+        access: crate::table::Access::OrganizationOwner,
         method: "PATCH",
         path: "/orgs/{org}/hooks/{hook_id}/config",
         summary: "Update a webhook configuration for an organization",
         products: &[
-            crate::operation::Product::Dotcom,
-            crate::operation::Product::Ghes,
-            crate::operation::Product::DotcomLegacy,
+            super::products::Product::Dotcom,
+            super::products::Product::Ghes,
+            super::products::Product::DotcomLegacy,
         ],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "org",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "hook_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
         ],
@@ -752,14 +921,14 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             "{\"type\":\"object\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"}},\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
         ),
         request_examples: &[
-            crate::operation::Example {
+            crate::table::Example {
                 name: "default",
                 json: "{\"url\":\"http://example.com/webhook\",\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\"}",
                 known_invalid: ::std::option::Option::None,
             },
         ],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 200u16,
                 description: "OK",
                 schema: ::std::option::Option::Some(
@@ -767,7 +936,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ),
                 headers: &[],
                 examples: &[
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "default",
                         json: "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
                         known_invalid: ::std::option::Option::None,
@@ -775,7 +944,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 400u16,
                 description: "Problems parsing JSON",
                 schema: ::std::option::Option::Some(
@@ -787,7 +956,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "The pages list no 400 for this operation, but GitHub answers 400 with a basic-error body whose message is \"Problems parsing JSON\" when the request body is not valid JSON.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -799,7 +968,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -813,123 +982,134 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "orgs/list-webhook-deliveries",
+        operation_id: OperationId::OrgsListWebhookDeliveries,
+        documentation_url: "https://docs.github.com/rest/orgs/webhooks#list-deliveries-for-an-organization-webhook",
+        access: crate::table::Access::OrganizationOwner,
         method: "GET",
         path: "/orgs/{org}/hooks/{hook_id}/deliveries",
         summary: "List deliveries for an organization webhook",
         products: &[
-            crate::operation::Product::Dotcom,
-            crate::operation::Product::Ghes,
-            crate::operation::Product::DotcomLegacy,
+            super::products::Product::Dotcom,
+            super::products::Product::Ghes,
+            super::products::Product::DotcomLegacy,
         ],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "org",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "hook_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "per_page",
-                location: crate::operation::ParameterLocation::Query,
+                location: crate::table::ParameterLocation::Query,
                 required: false,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"default\":30,\"minimum\":1,\"maximum\":100,\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "cursor",
-                location: crate::operation::ParameterLocation::Query,
+                location: crate::table::ParameterLocation::Query,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "status",
-                location: crate::operation::ParameterLocation::Query,
+                location: crate::table::ParameterLocation::Query,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"success\",\"failure\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "redelivery",
-                location: crate::operation::ParameterLocation::Query,
+                location: crate::table::ParameterLocation::Query,
                 required: false,
+                schema_type: "boolean",
                 schema: "{\"type\":\"boolean\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::DotcomLegacy],
+                products: &[super::products::Product::DotcomLegacy],
             },
         ],
         request_schema: ::std::option::Option::None,
         request_examples: &[],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 200u16,
                 description: "OK",
                 schema: ::std::option::Option::Some(
                     "{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/hook-delivery-item\"},\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"hook-delivery-item\":{\"description\":\"Delivery made by a webhook, without request and response information.\",\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"description\":\"Unique identifier of the webhook delivery.\"},\"guid\":{\"type\":\"string\",\"description\":\"Unique identifier for the event (shared with all deliveries for all webhooks that subscribe to this event).\"},\"delivered_at\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Time when the webhook delivery occurred.\"},\"redelivery\":{\"type\":\"boolean\",\"description\":\"Whether the webhook delivery is a redelivery.\"},\"duration\":{\"type\":\"number\",\"description\":\"Time spent delivering.\"},\"status\":{\"type\":\"string\",\"description\":\"Describes the response returned after attempting the delivery.\"},\"status_code\":{\"type\":\"integer\",\"description\":\"Status code received when delivery was made.\"},\"event\":{\"type\":\"string\",\"description\":\"The event that triggered the delivery.\"},\"action\":{\"type\":[\"string\",\"null\"],\"description\":\"The type of activity for the event that triggered the delivery.\"},\"installation_id\":{\"type\":[\"integer\",\"null\"],\"description\":\"The id of the GitHub App installation associated with this event.\"},\"repository_id\":{\"type\":[\"integer\",\"null\"],\"description\":\"The id of the repository associated with this event.\"},\"throttled_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\",\"description\":\"Time when the webhook delivery was throttled.\"}},\"required\":[\"id\",\"guid\",\"delivered_at\",\"redelivery\",\"duration\",\"status\",\"status_code\",\"event\",\"action\",\"installation_id\",\"repository_id\"]}}}",
                 ),
                 headers: &[
-                    crate::operation::ResponseHeader {
+                    crate::table::ResponseHeader {
                         name: "Link",
                         required: false,
                     },
                 ],
                 examples: &[
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "default",
                         json: "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":\"2019-06-03T00:57:16Z\"},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":null}]",
                         known_invalid: ::std::option::Option::None,
                     },
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "legacy",
                         json: "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456}]",
                         known_invalid: ::std::option::Option::None,
@@ -937,7 +1117,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 400u16,
                 description: "Bad Request",
                 schema: ::std::option::Option::Some(
@@ -947,7 +1127,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 examples: &[],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -959,7 +1139,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -971,7 +1151,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "The pages list no 404 for this operation, but GitHub answers 404 Not Found (basic-error) when the organization or the hook does not exist or is not visible to the caller, as it does for the other organization-webhook operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 422u16,
                 description: "Validation failed, or the endpoint has been spammed.",
                 schema: ::std::option::Option::Some(
@@ -983,77 +1163,85 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "orgs/get-webhook-delivery",
+        operation_id: OperationId::OrgsGetWebhookDelivery,
+        documentation_url: "https://docs.github.com/rest/orgs/webhooks#get-a-webhook-delivery-for-an-organization-webhook",
+        access: crate::table::Access::OrganizationOwner,
         method: "GET",
         path: "/orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}",
         summary: "Get a webhook delivery for an organization webhook",
         products: &[
-            crate::operation::Product::Dotcom,
-            crate::operation::Product::Ghes,
-            crate::operation::Product::DotcomLegacy,
+            super::products::Product::Dotcom,
+            super::products::Product::Ghes,
+            super::products::Product::DotcomLegacy,
         ],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "org",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "hook_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "delivery_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
         ],
         request_schema: ::std::option::Option::None,
         request_examples: &[],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 200u16,
                 description: "OK",
                 schema: ::std::option::Option::Some(
@@ -1061,12 +1249,12 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ),
                 headers: &[],
                 examples: &[
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "default",
                         json: "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"throttled_at\":\"2019-06-03T00:57:16Z\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
                         known_invalid: ::std::option::Option::None,
                     },
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "legacy",
                         json: "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
                         known_invalid: ::std::option::Option::None,
@@ -1074,7 +1262,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 400u16,
                 description: "Bad Request",
                 schema: ::std::option::Option::Some(
@@ -1084,7 +1272,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 examples: &[],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -1096,7 +1284,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -1108,7 +1296,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "The pages list no 404 for this operation, but GitHub answers 404 Not Found (basic-error) when the organization, the hook or the delivery does not exist or is not visible to the caller, as it does for the other organization-webhook operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 422u16,
                 description: "Validation failed, or the endpoint has been spammed.",
                 schema: ::std::option::Option::Some(
@@ -1120,77 +1308,85 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "orgs/redeliver-webhook-delivery",
+        operation_id: OperationId::OrgsRedeliverWebhookDelivery,
+        documentation_url: "https://docs.github.com/rest/orgs/webhooks#redeliver-a-delivery-for-an-organization-webhook",
+        access: crate::table::Access::OrganizationOwner,
         method: "POST",
         path: "/orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
         summary: "Redeliver a delivery for an organization webhook",
         products: &[
-            crate::operation::Product::Dotcom,
-            crate::operation::Product::Ghes,
-            crate::operation::Product::DotcomLegacy,
+            super::products::Product::Dotcom,
+            super::products::Product::Ghes,
+            super::products::Product::DotcomLegacy,
         ],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "org",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "hook_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "delivery_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
         ],
         request_schema: ::std::option::Option::None,
         request_examples: &[],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 202u16,
                 description: "Accepted",
                 schema: ::std::option::Option::Some(
@@ -1198,7 +1394,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ),
                 headers: &[],
                 examples: &[
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "default",
                         json: "null",
                         known_invalid: ::std::option::Option::Some(
@@ -1208,7 +1404,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 400u16,
                 description: "Bad Request",
                 schema: ::std::option::Option::Some(
@@ -1218,7 +1414,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 examples: &[],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -1230,7 +1426,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -1242,7 +1438,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "The pages list no 404 for this operation, but GitHub answers 404 Not Found (basic-error) when the organization, the hook or the delivery does not exist or is not visible to the caller, as it does for the other organization-webhook operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 422u16,
                 description: "Validation failed, or the endpoint has been spammed.",
                 schema: ::std::option::Option::Some(
@@ -1254,66 +1450,73 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "orgs/ping-webhook",
+        operation_id: OperationId::OrgsPingWebhook,
+        documentation_url: "https://docs.github.com/rest/orgs/webhooks#ping-an-organization-webhook",
+        access: crate::table::Access::OrganizationOwner,
         method: "POST",
         path: "/orgs/{org}/hooks/{hook_id}/pings",
         summary: "Ping an organization webhook",
         products: &[
-            crate::operation::Product::Dotcom,
-            crate::operation::Product::Ghes,
-            crate::operation::Product::DotcomLegacy,
+            super::products::Product::Dotcom,
+            super::products::Product::Ghes,
+            super::products::Product::DotcomLegacy,
         ],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "org",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "hook_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
                 products: &[
-                    crate::operation::Product::Dotcom,
-                    crate::operation::Product::Ghes,
-                    crate::operation::Product::DotcomLegacy,
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                    super::products::Product::DotcomLegacy,
                 ],
             },
         ],
         request_schema: ::std::option::Option::None,
         request_examples: &[],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 204u16,
                 description: "No Content",
                 schema: ::std::option::Option::None,
@@ -1321,7 +1524,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 examples: &[],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -1333,7 +1536,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -1345,59 +1548,66 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "enterprise-admin/list-global-webhooks",
+        operation_id: OperationId::EnterpriseAdminListGlobalWebhooks,
+        documentation_url: "https://docs.github.com/enterprise-server@3.21/rest/enterprise-admin/global-webhooks#list-global-webhooks",
+        access: crate::table::Access::SiteAdmin,
         method: "GET",
         path: "/admin/hooks",
         summary: "List global webhooks",
-        products: &[crate::operation::Product::Ghes],
+        products: &[super::products::Product::Ghes],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "per_page",
-                location: crate::operation::ParameterLocation::Query,
+                location: crate::table::ParameterLocation::Query,
                 required: false,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"default\":30,\"minimum\":1,\"maximum\":100,\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "page",
-                location: crate::operation::ParameterLocation::Query,
+                location: crate::table::ParameterLocation::Query,
                 required: false,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"default\":1,\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
         ],
         request_schema: ::std::option::Option::None,
         request_examples: &[],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 200u16,
                 description: "OK",
                 schema: ::std::option::Option::Some(
                     "{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/global-hook\"},\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"global-hook\":{\"description\":\"A global webhook (GitHub Enterprise Server).\",\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"active\":{\"type\":\"boolean\"},\"events\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"config\":{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"content_type\":{\"type\":\"string\"},\"insecure_ssl\":{\"type\":\"string\"},\"secret\":{\"type\":\"string\"}},\"required\":[\"url\",\"content_type\",\"insecure_ssl\"]},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"ping_url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"type\",\"id\",\"name\",\"active\",\"events\",\"config\",\"updated_at\",\"created_at\",\"url\",\"ping_url\"]}}}",
                 ),
                 headers: &[
-                    crate::operation::ResponseHeader {
+                    crate::table::ResponseHeader {
                         name: "Link",
                         required: false,
                     },
                 ],
                 examples: &[
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "default",
                         json: "[{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\",\"user\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}]",
                         known_invalid: ::std::option::Option::None,
@@ -1405,7 +1615,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -1417,7 +1627,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -1431,53 +1641,58 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "enterprise-admin/create-global-webhook",
+        operation_id: OperationId::EnterpriseAdminCreateGlobalWebhook,
+        documentation_url: "https://docs.github.com/enterprise-server@3.21/rest/enterprise-admin/global-webhooks#create-a-global-webhook",
+        access: crate::table::Access::SiteAdmin,
         method: "POST",
         path: "/admin/hooks",
         summary: "Create a global webhook",
-        products: &[crate::operation::Product::Ghes],
+        products: &[super::products::Product::Ghes],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
         ],
         request_schema: ::std::option::Option::Some(
             "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"Must be passed as \\\"web\\\".\",\"enum\":[\"web\"]},\"config\":{\"type\":\"object\",\"description\":\"Key/value pairs to provide settings for this webhook.\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value in the `X-Hub-Signature` header.\"},\"insecure_ssl\":{\"type\":\"string\",\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\"}},\"required\":[\"url\"]},\"events\":{\"type\":\"array\",\"description\":\"The events that trigger this webhook. A global webhook can be triggered by `user` and `organization` events. Default: `user` and `organization`.\",\"default\":[\"user\",\"organization\"],\"items\":{\"type\":\"string\"}},\"active\":{\"type\":\"boolean\",\"description\":\"Determines if notifications are sent when the webhook is triggered. Set to `true` to send notifications.\",\"default\":true}},\"required\":[\"name\",\"config\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
         ),
         request_examples: &[
-            crate::operation::Example {
+            crate::table::Example {
                 name: "default",
                 json: "{\"name\":\"web\",\"events\":[\"organization\",\"user\"],\"config\":{\"url\":\"https://example.com/webhook\",\"content_type\":\"json\",\"secret\":\"secret\"}}",
                 known_invalid: ::std::option::Option::None,
             },
         ],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 201u16,
                 description: "Created",
                 schema: ::std::option::Option::Some(
                     "{\"allOf\":[{\"$ref\":\"#/definitions/global-hook\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"global-hook\":{\"description\":\"A global webhook (GitHub Enterprise Server).\",\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"active\":{\"type\":\"boolean\"},\"events\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"config\":{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"content_type\":{\"type\":\"string\"},\"insecure_ssl\":{\"type\":\"string\"},\"secret\":{\"type\":\"string\"}},\"required\":[\"url\",\"content_type\",\"insecure_ssl\"]},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"ping_url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"type\",\"id\",\"name\",\"active\",\"events\",\"config\",\"updated_at\",\"created_at\",\"url\",\"ping_url\"]}}}",
                 ),
                 headers: &[
-                    crate::operation::ResponseHeader {
+                    crate::table::ResponseHeader {
                         name: "Location",
                         required: false,
                     },
                 ],
                 examples: &[
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "default",
                         json: "{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\",\"user\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}",
                         known_invalid: ::std::option::Option::None,
@@ -1485,7 +1700,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 400u16,
                 description: "Problems parsing JSON",
                 schema: ::std::option::Option::Some(
@@ -1497,7 +1712,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "The pages list no 400 for this operation, but GitHub answers 400 with a basic-error body whose message is \"Problems parsing JSON\" when the request body is not valid JSON.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -1509,7 +1724,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -1521,7 +1736,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "The status table lists no 404, but the page introduction (002) says: \"These endpoints are only available to authenticated site administrators. Normal users will receive a 404 response.\" (\"Ces points de terminaison sont disponibles uniquement pour les administrateurs de sites authentifiés. Les utilisateurs normaux recevront une réponse 404.\")",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 422u16,
                 description: "Validation failed, or the endpoint has been spammed.",
                 schema: ::std::option::Option::Some(
@@ -1535,39 +1750,45 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "enterprise-admin/get-global-webhook",
+        operation_id: OperationId::EnterpriseAdminGetGlobalWebhook,
+        documentation_url: "https://docs.github.com/enterprise-server@3.21/rest/enterprise-admin/global-webhooks#get-a-global-webhook",
+        access: crate::table::Access::SiteAdmin,
         method: "GET",
         path: "/admin/hooks/{hook_id}",
         summary: "Get a global webhook",
-        products: &[crate::operation::Product::Ghes],
+        products: &[super::products::Product::Ghes],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "hook_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
         ],
         request_schema: ::std::option::Option::None,
         request_examples: &[],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 200u16,
                 description: "OK",
                 schema: ::std::option::Option::Some(
@@ -1575,7 +1796,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ),
                 headers: &[],
                 examples: &[
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "default",
                         json: "{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\",\"user\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}",
                         known_invalid: ::std::option::Option::None,
@@ -1583,7 +1804,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -1595,7 +1816,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -1609,39 +1830,45 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "enterprise-admin/delete-global-webhook",
+        operation_id: OperationId::EnterpriseAdminDeleteGlobalWebhook,
+        documentation_url: "https://docs.github.com/enterprise-server@3.21/rest/enterprise-admin/global-webhooks#delete-a-global-webhook",
+        access: crate::table::Access::SiteAdmin,
         method: "DELETE",
         path: "/admin/hooks/{hook_id}",
         summary: "Delete a global webhook",
-        products: &[crate::operation::Product::Ghes],
+        products: &[super::products::Product::Ghes],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "hook_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
         ],
         request_schema: ::std::option::Option::None,
         request_examples: &[],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 204u16,
                 description: "No Content",
                 schema: ::std::option::Option::None,
@@ -1649,7 +1876,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 examples: &[],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -1661,7 +1888,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -1675,47 +1902,53 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "enterprise-admin/update-global-webhook",
+        operation_id: OperationId::EnterpriseAdminUpdateGlobalWebhook,
+        documentation_url: "https://docs.github.com/enterprise-server@3.21/rest/enterprise-admin/global-webhooks#update-a-global-webhook",
+        access: crate::table::Access::SiteAdmin,
         method: "PATCH",
         path: "/admin/hooks/{hook_id}",
         summary: "Update a global webhook",
-        products: &[crate::operation::Product::Ghes],
+        products: &[super::products::Product::Ghes],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "hook_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
         ],
         request_schema: ::std::option::Option::Some(
             "{\"type\":\"object\",\"properties\":{\"config\":{\"type\":\"object\",\"description\":\"Key/value pairs to provide settings for this webhook.\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value in the `X-Hub-Signature` header.\"},\"insecure_ssl\":{\"type\":\"string\",\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\"}},\"required\":[\"url\"]},\"events\":{\"type\":\"array\",\"description\":\"The events that trigger this webhook. A global webhook can be triggered by `user` and `organization` events. Default: `user` and `organization`.\",\"default\":[\"user\",\"organization\"],\"items\":{\"type\":\"string\"}},\"active\":{\"type\":\"boolean\",\"description\":\"Determines if notifications are sent when the webhook is triggered. Set to `true` to send notifications.\",\"default\":true}},\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
         ),
         request_examples: &[
-            crate::operation::Example {
+            crate::table::Example {
                 name: "default",
                 json: "{\"events\":[\"organization\"],\"config\":{\"url\":\"https://example.com/webhook\"}}",
                 known_invalid: ::std::option::Option::None,
             },
         ],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 200u16,
                 description: "OK",
                 schema: ::std::option::Option::Some(
@@ -1723,7 +1956,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ),
                 headers: &[],
                 examples: &[
-                    crate::operation::Example {
+                    crate::table::Example {
                         name: "default",
                         json: "{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"form\",\"insecure_ssl\":\"0\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}",
                         known_invalid: ::std::option::Option::None,
@@ -1731,7 +1964,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 ],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 400u16,
                 description: "Problems parsing JSON",
                 schema: ::std::option::Option::Some(
@@ -1743,7 +1976,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "The pages list no 400 for this operation, but GitHub answers 400 with a basic-error body whose message is \"Problems parsing JSON\" when the request body is not valid JSON.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -1755,7 +1988,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(
@@ -1767,7 +2000,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "The status table lists no 404, but the page introduction (002) says: \"These endpoints are only available to authenticated site administrators. Normal users will receive a 404 response.\" (\"Ces points de terminaison sont disponibles uniquement pour les administrateurs de sites authentifiés. Les utilisateurs normaux recevront une réponse 404.\") GitHub also answers 404 for an unknown hook_id.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 422u16,
                 description: "Validation failed, or the endpoint has been spammed.",
                 schema: ::std::option::Option::Some(
@@ -1781,39 +2014,45 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
             },
         ],
     },
-    crate::operation::Operation {
+    crate::table::Operation {
         id: "enterprise-admin/ping-global-webhook",
+        operation_id: OperationId::EnterpriseAdminPingGlobalWebhook,
+        documentation_url: "https://docs.github.com/enterprise-server@3.21/rest/enterprise-admin/global-webhooks#ping-a-global-webhook",
+        access: crate::table::Access::SiteAdmin,
         method: "POST",
         path: "/admin/hooks/{hook_id}/pings",
         summary: "Ping a global webhook",
-        products: &[crate::operation::Product::Ghes],
+        products: &[super::products::Product::Ghes],
         parameters: &[
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "accept",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "X-GitHub-Api-Version",
-                location: crate::operation::ParameterLocation::Header,
+                location: crate::table::ParameterLocation::Header,
                 required: false,
+                schema_type: "string",
                 schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
-            crate::operation::Parameter {
+            crate::table::Parameter {
                 name: "hook_id",
-                location: crate::operation::ParameterLocation::Path,
+                location: crate::table::ParameterLocation::Path,
                 required: true,
+                schema_type: "integer",
                 schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
-                products: &[crate::operation::Product::Ghes],
+                products: &[super::products::Product::Ghes],
             },
         ],
         request_schema: ::std::option::Option::None,
         request_examples: &[],
         responses: &[
-            crate::operation::Response {
+            crate::table::Response {
                 status: 204u16,
                 description: "No Content",
                 schema: ::std::option::Option::None,
@@ -1821,7 +2060,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                 examples: &[],
                 added: ::std::option::Option::None,
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -1833,7 +2072,7 @@ pub static OPERATIONS: &[crate::operation::Operation] = &[
                     "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
                 ),
             },
-            crate::operation::Response {
+            crate::table::Response {
                 status: 404u16,
                 description: "Resource not found",
                 schema: ::std::option::Option::Some(

@@ -4,7 +4,7 @@
 
 #[test]
 fn orgs_list_webhooks_200_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         ::std::vec::Vec<super::models::OrgHook>,
     >(
         "[{\"id\":1,\"url\":\"https://api.github.com/orgs/octocat/hooks/1\",\"ping_url\":\"https://api.github.com/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://api.github.com/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}]",
@@ -13,7 +13,7 @@ fn orgs_list_webhooks_200_default_round_trips() {
 }
 #[test]
 fn orgs_list_webhooks_200_ghes_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         ::std::vec::Vec<super::models::OrgHook>,
     >(
         "[{\"id\":1,\"url\":\"https://HOSTNAME/orgs/octocat/hooks/1\",\"ping_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}]",
@@ -22,7 +22,7 @@ fn orgs_list_webhooks_200_ghes_round_trips() {
 }
 #[test]
 fn orgs_create_webhook_request_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::OrgsCreateWebhookRequest,
     >(
         "{\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"url\":\"http://example.com/webhook\",\"content_type\":\"json\"}}",
@@ -31,7 +31,7 @@ fn orgs_create_webhook_request_default_round_trips() {
 }
 #[test]
 fn orgs_create_webhook_request_ghes_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::OrgsCreateWebhookRequest,
     >(
         "{\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"url\":\"http://example.com/webhook\",\"content_type\":\"json\"}}",
@@ -40,7 +40,7 @@ fn orgs_create_webhook_request_ghes_round_trips() {
 }
 #[test]
 fn orgs_create_webhook_201_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::OrgHook,
     >(
         "{\"id\":1,\"url\":\"https://api.github.com/orgs/octocat/hooks/1\",\"ping_url\":\"https://api.github.com/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://api.github.com/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
@@ -49,7 +49,7 @@ fn orgs_create_webhook_201_default_round_trips() {
 }
 #[test]
 fn orgs_create_webhook_201_ghes_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::OrgHook,
     >(
         "{\"id\":1,\"url\":\"https://HOSTNAME/orgs/octocat/hooks/1\",\"ping_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
@@ -58,7 +58,7 @@ fn orgs_create_webhook_201_ghes_round_trips() {
 }
 #[test]
 fn orgs_get_webhook_200_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::OrgHook,
     >(
         "{\"id\":1,\"url\":\"https://api.github.com/orgs/octocat/hooks/1\",\"ping_url\":\"https://api.github.com/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://api.github.com/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
@@ -67,7 +67,7 @@ fn orgs_get_webhook_200_default_round_trips() {
 }
 #[test]
 fn orgs_get_webhook_200_ghes_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::OrgHook,
     >(
         "{\"id\":1,\"url\":\"https://HOSTNAME/orgs/octocat/hooks/1\",\"ping_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
@@ -76,7 +76,7 @@ fn orgs_get_webhook_200_ghes_round_trips() {
 }
 #[test]
 fn orgs_update_webhook_request_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::OrgsUpdateWebhookRequest,
     >(
         "{\"active\":true,\"events\":[\"pull_request\"]}",
@@ -85,7 +85,7 @@ fn orgs_update_webhook_request_default_round_trips() {
 }
 #[test]
 fn orgs_update_webhook_request_ghes_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::OrgsUpdateWebhookRequest,
     >(
         "{\"active\":true,\"events\":[\"pull_request\"]}",
@@ -94,7 +94,7 @@ fn orgs_update_webhook_request_ghes_round_trips() {
 }
 #[test]
 fn orgs_update_webhook_200_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::OrgHook,
     >(
         "{\"id\":1,\"url\":\"https://api.github.com/orgs/octocat/hooks/1\",\"ping_url\":\"https://api.github.com/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"name\":\"web\",\"events\":[\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
@@ -103,7 +103,7 @@ fn orgs_update_webhook_200_default_round_trips() {
 }
 #[test]
 fn orgs_update_webhook_200_ghes_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::OrgHook,
     >(
         "{\"id\":1,\"url\":\"https://HOSTNAME/orgs/octocat/hooks/1\",\"ping_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://HOSTNAME/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"name\":\"web\",\"events\":[\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
@@ -112,7 +112,7 @@ fn orgs_update_webhook_200_ghes_round_trips() {
 }
 #[test]
 fn orgs_get_webhook_config_for_org_200_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::WebhookConfig,
     >(
         "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
@@ -121,7 +121,7 @@ fn orgs_get_webhook_config_for_org_200_default_round_trips() {
 }
 #[test]
 fn orgs_update_webhook_config_for_org_request_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::OrgsUpdateWebhookConfigForOrgRequest,
     >(
         "{\"url\":\"http://example.com/webhook\",\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\"}",
@@ -130,7 +130,7 @@ fn orgs_update_webhook_config_for_org_request_default_round_trips() {
 }
 #[test]
 fn orgs_update_webhook_config_for_org_200_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::WebhookConfig,
     >(
         "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
@@ -139,7 +139,7 @@ fn orgs_update_webhook_config_for_org_200_default_round_trips() {
 }
 #[test]
 fn orgs_list_webhook_deliveries_200_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         ::std::vec::Vec<super::models::HookDeliveryItem>,
     >(
         "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":\"2019-06-03T00:57:16Z\"},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":null}]",
@@ -148,7 +148,7 @@ fn orgs_list_webhook_deliveries_200_default_round_trips() {
 }
 #[test]
 fn orgs_list_webhook_deliveries_200_legacy_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         ::std::vec::Vec<super::models::HookDeliveryItem>,
     >(
         "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456}]",
@@ -157,7 +157,7 @@ fn orgs_list_webhook_deliveries_200_legacy_round_trips() {
 }
 #[test]
 fn orgs_get_webhook_delivery_200_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::HookDelivery,
     >(
         "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"throttled_at\":\"2019-06-03T00:57:16Z\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
@@ -166,7 +166,7 @@ fn orgs_get_webhook_delivery_200_default_round_trips() {
 }
 #[test]
 fn orgs_get_webhook_delivery_200_legacy_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::HookDelivery,
     >(
         "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
@@ -175,7 +175,7 @@ fn orgs_get_webhook_delivery_200_legacy_round_trips() {
 }
 #[test]
 fn enterprise_admin_list_global_webhooks_200_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         ::std::vec::Vec<super::models::GlobalHook>,
     >(
         "[{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\",\"user\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}]",
@@ -184,7 +184,7 @@ fn enterprise_admin_list_global_webhooks_200_default_round_trips() {
 }
 #[test]
 fn enterprise_admin_create_global_webhook_request_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::EnterpriseAdminCreateGlobalWebhookRequest,
     >(
         "{\"name\":\"web\",\"events\":[\"organization\",\"user\"],\"config\":{\"url\":\"https://example.com/webhook\",\"content_type\":\"json\",\"secret\":\"secret\"}}",
@@ -193,7 +193,7 @@ fn enterprise_admin_create_global_webhook_request_default_round_trips() {
 }
 #[test]
 fn enterprise_admin_create_global_webhook_201_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::GlobalHook,
     >(
         "{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\",\"user\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}",
@@ -202,7 +202,7 @@ fn enterprise_admin_create_global_webhook_201_default_round_trips() {
 }
 #[test]
 fn enterprise_admin_get_global_webhook_200_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::GlobalHook,
     >(
         "{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\",\"user\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}",
@@ -211,7 +211,7 @@ fn enterprise_admin_get_global_webhook_200_default_round_trips() {
 }
 #[test]
 fn enterprise_admin_update_global_webhook_request_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::EnterpriseAdminUpdateGlobalWebhookRequest,
     >(
         "{\"events\":[\"organization\"],\"config\":{\"url\":\"https://example.com/webhook\"}}",
@@ -220,7 +220,7 @@ fn enterprise_admin_update_global_webhook_request_default_round_trips() {
 }
 #[test]
 fn enterprise_admin_update_global_webhook_200_default_round_trips() {
-    crate::stub_support::assert_round_trip::<
+    crate::stub_runtime::assert_round_trip::<
         super::models::GlobalHook2,
     >(
         "{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"form\",\"insecure_ssl\":\"0\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}",

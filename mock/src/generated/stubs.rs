@@ -6,11 +6,11 @@
 pub mod orgs_list_webhooks {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "orgs/list-webhooks";
-    /// Matches `GET /orgs/{org}/hooks` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `GET /orgs/{org}/hooks` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        org: impl ::std::convert::Into<crate::stub_support::Arg<::std::string::String>>,
+        org: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "GET",
             &["", "/api/v3"],
             "/orgs/{org}/hooks",
@@ -21,18 +21,18 @@ pub mod orgs_list_webhooks {
     pub fn ok(
         body: &::std::vec::Vec<super::super::models::OrgHook>,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(200u16, body)
+        crate::stub_runtime::json(200u16, body)
     }
     /// 200 with the spec's `default` example.
     pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "[{\"id\":1,\"url\":\"https://api.github.com/orgs/octocat/hooks/1\",\"ping_url\":\"https://api.github.com/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://api.github.com/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}]",
         )
     }
     /// 200 with the spec's `ghes` example.
     pub fn ok_example_ghes() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "[{\"id\":1,\"url\":\"https://HOSTNAME/orgs/octocat/hooks/1\",\"ping_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}]",
         )
@@ -41,32 +41,32 @@ pub mod orgs_list_webhooks {
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
 }
 /// `POST /orgs/{org}/hooks`: Create an organization webhook
 pub mod orgs_create_webhook {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "orgs/create-webhook";
-    /// Matches `POST /orgs/{org}/hooks` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `POST /orgs/{org}/hooks` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        org: impl ::std::convert::Into<crate::stub_support::Arg<::std::string::String>>,
+        org: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "POST",
             &["", "/api/v3"],
             "/orgs/{org}/hooks",
@@ -77,18 +77,18 @@ pub mod orgs_create_webhook {
     pub fn created(
         body: &super::super::models::OrgHook,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(201u16, body)
+        crate::stub_runtime::json(201u16, body)
     }
     /// 201 with the spec's `default` example.
     pub fn created_example_default() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             201u16,
             "{\"id\":1,\"url\":\"https://api.github.com/orgs/octocat/hooks/1\",\"ping_url\":\"https://api.github.com/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://api.github.com/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
         )
     }
     /// 201 with the spec's `ghes` example.
     pub fn created_example_ghes() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             201u16,
             "{\"id\":1,\"url\":\"https://HOSTNAME/orgs/octocat/hooks/1\",\"ping_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
         )
@@ -97,53 +97,53 @@ pub mod orgs_create_webhook {
     pub fn bad_request(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(400u16, body)
+        crate::stub_runtime::json(400u16, body)
     }
     /// 400 Problems parsing JSON: answers with GitHub's usual error body for this status.
     pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(400u16)
+        crate::stub_runtime::github_error(400u16)
     }
     /// 401 Requires authentication: answers with `body` as JSON.
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
     /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
     pub fn unprocessable_entity(
         body: &super::super::models::ValidationError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(422u16, body)
+        crate::stub_runtime::json(422u16, body)
     }
     /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
     pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(422u16)
+        crate::stub_runtime::github_error(422u16)
     }
 }
 /// `GET /orgs/{org}/hooks/{hook_id}`: Get an organization webhook
 pub mod orgs_get_webhook {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "orgs/get-webhook";
-    /// Matches `GET /orgs/{org}/hooks/{hook_id}` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `GET /orgs/{org}/hooks/{hook_id}` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        org: impl ::std::convert::Into<crate::stub_support::Arg<::std::string::String>>,
-        hook_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
+        org: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "GET",
             &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}",
@@ -152,18 +152,18 @@ pub mod orgs_get_webhook {
     }
     /// 200 OK: answers with `body` as JSON.
     pub fn ok(body: &super::super::models::OrgHook) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(200u16, body)
+        crate::stub_runtime::json(200u16, body)
     }
     /// 200 with the spec's `default` example.
     pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "{\"id\":1,\"url\":\"https://api.github.com/orgs/octocat/hooks/1\",\"ping_url\":\"https://api.github.com/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://api.github.com/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
         )
     }
     /// 200 with the spec's `ghes` example.
     pub fn ok_example_ghes() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "{\"id\":1,\"url\":\"https://HOSTNAME/orgs/octocat/hooks/1\",\"ping_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
         )
@@ -172,33 +172,33 @@ pub mod orgs_get_webhook {
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
 }
 /// `DELETE /orgs/{org}/hooks/{hook_id}`: Delete an organization webhook
 pub mod orgs_delete_webhook {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "orgs/delete-webhook";
-    /// Matches `DELETE /orgs/{org}/hooks/{hook_id}` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `DELETE /orgs/{org}/hooks/{hook_id}` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        org: impl ::std::convert::Into<crate::stub_support::Arg<::std::string::String>>,
-        hook_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
+        org: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "DELETE",
             &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}",
@@ -213,33 +213,33 @@ pub mod orgs_delete_webhook {
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
 }
 /// `PATCH /orgs/{org}/hooks/{hook_id}`: Update an organization webhook
 pub mod orgs_update_webhook {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "orgs/update-webhook";
-    /// Matches `PATCH /orgs/{org}/hooks/{hook_id}` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `PATCH /orgs/{org}/hooks/{hook_id}` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        org: impl ::std::convert::Into<crate::stub_support::Arg<::std::string::String>>,
-        hook_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
+        org: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "PATCH",
             &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}",
@@ -248,18 +248,18 @@ pub mod orgs_update_webhook {
     }
     /// 200 OK: answers with `body` as JSON.
     pub fn ok(body: &super::super::models::OrgHook) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(200u16, body)
+        crate::stub_runtime::json(200u16, body)
     }
     /// 200 with the spec's `default` example.
     pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "{\"id\":1,\"url\":\"https://api.github.com/orgs/octocat/hooks/1\",\"ping_url\":\"https://api.github.com/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"name\":\"web\",\"events\":[\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
         )
     }
     /// 200 with the spec's `ghes` example.
     pub fn ok_example_ghes() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "{\"id\":1,\"url\":\"https://HOSTNAME/orgs/octocat/hooks/1\",\"ping_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://HOSTNAME/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"name\":\"web\",\"events\":[\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
         )
@@ -268,53 +268,53 @@ pub mod orgs_update_webhook {
     pub fn bad_request(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(400u16, body)
+        crate::stub_runtime::json(400u16, body)
     }
     /// 400 Problems parsing JSON: answers with GitHub's usual error body for this status.
     pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(400u16)
+        crate::stub_runtime::github_error(400u16)
     }
     /// 401 Requires authentication: answers with `body` as JSON.
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
     /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
     pub fn unprocessable_entity(
         body: &super::super::models::ValidationError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(422u16, body)
+        crate::stub_runtime::json(422u16, body)
     }
     /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
     pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(422u16)
+        crate::stub_runtime::github_error(422u16)
     }
 }
 /// `GET /orgs/{org}/hooks/{hook_id}/config`: Get a webhook configuration for an organization
 pub mod orgs_get_webhook_config_for_org {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "orgs/get-webhook-config-for-org";
-    /// Matches `GET /orgs/{org}/hooks/{hook_id}/config` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `GET /orgs/{org}/hooks/{hook_id}/config` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        org: impl ::std::convert::Into<crate::stub_support::Arg<::std::string::String>>,
-        hook_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
+        org: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "GET",
             &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}/config",
@@ -325,11 +325,11 @@ pub mod orgs_get_webhook_config_for_org {
     pub fn ok(
         body: &super::super::models::WebhookConfig,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(200u16, body)
+        crate::stub_runtime::json(200u16, body)
     }
     /// 200 with the spec's `default` example.
     pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
         )
@@ -338,33 +338,33 @@ pub mod orgs_get_webhook_config_for_org {
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
 }
 /// `PATCH /orgs/{org}/hooks/{hook_id}/config`: Update a webhook configuration for an organization
 pub mod orgs_update_webhook_config_for_org {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "orgs/update-webhook-config-for-org";
-    /// Matches `PATCH /orgs/{org}/hooks/{hook_id}/config` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `PATCH /orgs/{org}/hooks/{hook_id}/config` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        org: impl ::std::convert::Into<crate::stub_support::Arg<::std::string::String>>,
-        hook_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
+        org: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "PATCH",
             &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}/config",
@@ -375,11 +375,11 @@ pub mod orgs_update_webhook_config_for_org {
     pub fn ok(
         body: &super::super::models::WebhookConfig,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(200u16, body)
+        crate::stub_runtime::json(200u16, body)
     }
     /// 200 with the spec's `default` example.
     pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
         )
@@ -388,43 +388,43 @@ pub mod orgs_update_webhook_config_for_org {
     pub fn bad_request(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(400u16, body)
+        crate::stub_runtime::json(400u16, body)
     }
     /// 400 Problems parsing JSON: answers with GitHub's usual error body for this status.
     pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(400u16)
+        crate::stub_runtime::github_error(400u16)
     }
     /// 401 Requires authentication: answers with `body` as JSON.
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
 }
 /// `GET /orgs/{org}/hooks/{hook_id}/deliveries`: List deliveries for an organization webhook
 pub mod orgs_list_webhook_deliveries {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "orgs/list-webhook-deliveries";
-    /// Matches `GET /orgs/{org}/hooks/{hook_id}/deliveries` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `GET /orgs/{org}/hooks/{hook_id}/deliveries` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        org: impl ::std::convert::Into<crate::stub_support::Arg<::std::string::String>>,
-        hook_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
+        org: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "GET",
             &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}/deliveries",
@@ -435,18 +435,18 @@ pub mod orgs_list_webhook_deliveries {
     pub fn ok(
         body: &::std::vec::Vec<super::super::models::HookDeliveryItem>,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(200u16, body)
+        crate::stub_runtime::json(200u16, body)
     }
     /// 200 with the spec's `default` example.
     pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":\"2019-06-03T00:57:16Z\"},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":null}]",
         )
     }
     /// 200 with the spec's `legacy` example.
     pub fn ok_example_legacy() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456}]",
         )
@@ -455,54 +455,54 @@ pub mod orgs_list_webhook_deliveries {
     pub fn bad_request(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(400u16, body)
+        crate::stub_runtime::json(400u16, body)
     }
     /// 400 Bad Request: answers with GitHub's usual error body for this status.
     pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(400u16)
+        crate::stub_runtime::github_error(400u16)
     }
     /// 401 Requires authentication: answers with `body` as JSON.
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
     /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
     pub fn unprocessable_entity(
         body: &super::super::models::ValidationError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(422u16, body)
+        crate::stub_runtime::json(422u16, body)
     }
     /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
     pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(422u16)
+        crate::stub_runtime::github_error(422u16)
     }
 }
 /// `GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}`: Get a webhook delivery for an organization webhook
 pub mod orgs_get_webhook_delivery {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "orgs/get-webhook-delivery";
-    /// Matches `GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        org: impl ::std::convert::Into<crate::stub_support::Arg<::std::string::String>>,
-        hook_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
-        delivery_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
+        org: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+        delivery_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "GET",
             &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}",
@@ -517,18 +517,18 @@ pub mod orgs_get_webhook_delivery {
     pub fn ok(
         body: &super::super::models::HookDelivery,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(200u16, body)
+        crate::stub_runtime::json(200u16, body)
     }
     /// 200 with the spec's `default` example.
     pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"throttled_at\":\"2019-06-03T00:57:16Z\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
         )
     }
     /// 200 with the spec's `legacy` example.
     pub fn ok_example_legacy() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
         )
@@ -537,54 +537,54 @@ pub mod orgs_get_webhook_delivery {
     pub fn bad_request(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(400u16, body)
+        crate::stub_runtime::json(400u16, body)
     }
     /// 400 Bad Request: answers with GitHub's usual error body for this status.
     pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(400u16)
+        crate::stub_runtime::github_error(400u16)
     }
     /// 401 Requires authentication: answers with `body` as JSON.
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
     /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
     pub fn unprocessable_entity(
         body: &super::super::models::ValidationError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(422u16, body)
+        crate::stub_runtime::json(422u16, body)
     }
     /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
     pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(422u16)
+        crate::stub_runtime::github_error(422u16)
     }
 }
 /// `POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`: Redeliver a delivery for an organization webhook
 pub mod orgs_redeliver_webhook_delivery {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "orgs/redeliver-webhook-delivery";
-    /// Matches `POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        org: impl ::std::convert::Into<crate::stub_support::Arg<::std::string::String>>,
-        hook_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
-        delivery_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
+        org: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+        delivery_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "POST",
             &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
@@ -599,63 +599,63 @@ pub mod orgs_redeliver_webhook_delivery {
     pub fn accepted(
         body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(202u16, body)
+        crate::stub_runtime::json(202u16, body)
     }
     /// 202 with the spec's `default` example.
     pub fn accepted_example_default() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(202u16, "null")
+        crate::stub_runtime::json_text(202u16, "null")
     }
     /// 400 Bad Request: answers with `body` as JSON.
     pub fn bad_request(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(400u16, body)
+        crate::stub_runtime::json(400u16, body)
     }
     /// 400 Bad Request: answers with GitHub's usual error body for this status.
     pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(400u16)
+        crate::stub_runtime::github_error(400u16)
     }
     /// 401 Requires authentication: answers with `body` as JSON.
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
     /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
     pub fn unprocessable_entity(
         body: &super::super::models::ValidationError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(422u16, body)
+        crate::stub_runtime::json(422u16, body)
     }
     /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
     pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(422u16)
+        crate::stub_runtime::github_error(422u16)
     }
 }
 /// `POST /orgs/{org}/hooks/{hook_id}/pings`: Ping an organization webhook
 pub mod orgs_ping_webhook {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "orgs/ping-webhook";
-    /// Matches `POST /orgs/{org}/hooks/{hook_id}/pings` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `POST /orgs/{org}/hooks/{hook_id}/pings` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        org: impl ::std::convert::Into<crate::stub_support::Arg<::std::string::String>>,
-        hook_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
+        org: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "POST",
             &["", "/api/v3"],
             "/orgs/{org}/hooks/{hook_id}/pings",
@@ -670,40 +670,40 @@ pub mod orgs_ping_webhook {
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
 }
 /// `GET /admin/hooks`: List global webhooks
 pub mod enterprise_admin_list_global_webhooks {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "enterprise-admin/list-global-webhooks";
-    /// Matches `GET /admin/hooks` under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `GET /admin/hooks` under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given() -> ::wiremock::MockBuilder {
-        crate::stub_support::given("GET", &["/api/v3"], "/admin/hooks", &[])
+        crate::stub_runtime::given("GET", &["/api/v3"], "/admin/hooks", &[])
     }
     /// 200 OK: answers with `body` as JSON.
     pub fn ok(
         body: &::std::vec::Vec<super::super::models::GlobalHook>,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(200u16, body)
+        crate::stub_runtime::json(200u16, body)
     }
     /// 200 with the spec's `default` example.
     pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "[{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\",\"user\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}]",
         )
@@ -712,40 +712,40 @@ pub mod enterprise_admin_list_global_webhooks {
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
 }
 /// `POST /admin/hooks`: Create a global webhook
 pub mod enterprise_admin_create_global_webhook {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "enterprise-admin/create-global-webhook";
-    /// Matches `POST /admin/hooks` under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `POST /admin/hooks` under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given() -> ::wiremock::MockBuilder {
-        crate::stub_support::given("POST", &["/api/v3"], "/admin/hooks", &[])
+        crate::stub_runtime::given("POST", &["/api/v3"], "/admin/hooks", &[])
     }
     /// 201 Created: answers with `body` as JSON.
     pub fn created(
         body: &super::super::models::GlobalHook,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(201u16, body)
+        crate::stub_runtime::json(201u16, body)
     }
     /// 201 with the spec's `default` example.
     pub fn created_example_default() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             201u16,
             "{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\",\"user\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}",
         )
@@ -754,52 +754,52 @@ pub mod enterprise_admin_create_global_webhook {
     pub fn bad_request(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(400u16, body)
+        crate::stub_runtime::json(400u16, body)
     }
     /// 400 Problems parsing JSON: answers with GitHub's usual error body for this status.
     pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(400u16)
+        crate::stub_runtime::github_error(400u16)
     }
     /// 401 Requires authentication: answers with `body` as JSON.
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
     /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
     pub fn unprocessable_entity(
         body: &super::super::models::ValidationError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(422u16, body)
+        crate::stub_runtime::json(422u16, body)
     }
     /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
     pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(422u16)
+        crate::stub_runtime::github_error(422u16)
     }
 }
 /// `GET /admin/hooks/{hook_id}`: Get a global webhook
 pub mod enterprise_admin_get_global_webhook {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "enterprise-admin/get-global-webhook";
-    /// Matches `GET /admin/hooks/{hook_id}` under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `GET /admin/hooks/{hook_id}` under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        hook_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "GET",
             &["/api/v3"],
             "/admin/hooks/{hook_id}",
@@ -808,11 +808,11 @@ pub mod enterprise_admin_get_global_webhook {
     }
     /// 200 OK: answers with `body` as JSON.
     pub fn ok(body: &super::super::models::GlobalHook) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(200u16, body)
+        crate::stub_runtime::json(200u16, body)
     }
     /// 200 with the spec's `default` example.
     pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\",\"user\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}",
         )
@@ -821,32 +821,32 @@ pub mod enterprise_admin_get_global_webhook {
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
 }
 /// `DELETE /admin/hooks/{hook_id}`: Delete a global webhook
 pub mod enterprise_admin_delete_global_webhook {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "enterprise-admin/delete-global-webhook";
-    /// Matches `DELETE /admin/hooks/{hook_id}` under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `DELETE /admin/hooks/{hook_id}` under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        hook_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "DELETE",
             &["/api/v3"],
             "/admin/hooks/{hook_id}",
@@ -861,32 +861,32 @@ pub mod enterprise_admin_delete_global_webhook {
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
 }
 /// `PATCH /admin/hooks/{hook_id}`: Update a global webhook
 pub mod enterprise_admin_update_global_webhook {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "enterprise-admin/update-global-webhook";
-    /// Matches `PATCH /admin/hooks/{hook_id}` under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `PATCH /admin/hooks/{hook_id}` under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        hook_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "PATCH",
             &["/api/v3"],
             "/admin/hooks/{hook_id}",
@@ -895,11 +895,11 @@ pub mod enterprise_admin_update_global_webhook {
     }
     /// 200 OK: answers with `body` as JSON.
     pub fn ok(body: &super::super::models::GlobalHook2) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(200u16, body)
+        crate::stub_runtime::json(200u16, body)
     }
     /// 200 with the spec's `default` example.
     pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json_text(
+        crate::stub_runtime::json_text(
             200u16,
             "{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"form\",\"insecure_ssl\":\"0\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}",
         )
@@ -908,52 +908,52 @@ pub mod enterprise_admin_update_global_webhook {
     pub fn bad_request(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(400u16, body)
+        crate::stub_runtime::json(400u16, body)
     }
     /// 400 Problems parsing JSON: answers with GitHub's usual error body for this status.
     pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(400u16)
+        crate::stub_runtime::github_error(400u16)
     }
     /// 401 Requires authentication: answers with `body` as JSON.
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
     /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
     pub fn unprocessable_entity(
         body: &super::super::models::ValidationError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(422u16, body)
+        crate::stub_runtime::json(422u16, body)
     }
     /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
     pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(422u16)
+        crate::stub_runtime::github_error(422u16)
     }
 }
 /// `POST /admin/hooks/{hook_id}/pings`: Ping a global webhook
 pub mod enterprise_admin_ping_global_webhook {
     /// The spec operationId.
     pub const OPERATION_ID: &str = "enterprise-admin/ping-global-webhook";
-    /// Matches `POST /admin/hooks/{hook_id}/pings` under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stub_support::Arg::Any).
+    /// Matches `POST /admin/hooks/{hook_id}/pings` under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
     pub fn given(
-        hook_id: impl ::std::convert::Into<crate::stub_support::Arg<i64>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
     ) -> ::wiremock::MockBuilder {
-        crate::stub_support::given(
+        crate::stub_runtime::given(
             "POST",
             &["/api/v3"],
             "/admin/hooks/{hook_id}/pings",
@@ -968,20 +968,20 @@ pub mod enterprise_admin_ping_global_webhook {
     pub fn unauthorized(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(401u16, body)
+        crate::stub_runtime::json(401u16, body)
     }
     /// 401 Requires authentication: answers with GitHub's usual error body for this status.
     pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(401u16)
+        crate::stub_runtime::github_error(401u16)
     }
     /// 404 Resource not found: answers with `body` as JSON.
     pub fn not_found(
         body: &super::super::models::BasicError,
     ) -> ::wiremock::ResponseTemplate {
-        crate::stub_support::json(404u16, body)
+        crate::stub_runtime::json(404u16, body)
     }
     /// 404 Resource not found: answers with GitHub's usual error body for this status.
     pub fn not_found_github() -> ::wiremock::ResponseTemplate {
-        crate::stub_support::github_error(404u16)
+        crate::stub_runtime::github_error(404u16)
     }
 }

@@ -1,7 +1,7 @@
 //! Deliveries: pings and redeliveries are recorded as GitHub shows them; the list is newest
 //! first with cursor pagination and `status`/`redelivery` filters.
 
-use hookspec_mock::fake::signature_256;
+use hookspec_mock::signature_256;
 use hookspec_mock::{DeliverySeed, FakeGitHub, HookSeed};
 use pretty_assertions::assert_eq;
 use serde_json::Value;

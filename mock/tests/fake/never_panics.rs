@@ -1,8 +1,8 @@
 //! Property: whatever arrives — any method, path, query, headers or body — the handler
 //! neither panics nor answers 500, and every body it sends is JSON.
 
-use hookspec_mock::fake::{Fake, FakeRequest};
 use hookspec_mock::{DeliverySeed, HookSeed};
+use hookspec_mock::{Fake, FakeRequest};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 

@@ -1,7 +1,7 @@
 //! Organization hooks: create, list, get, update, delete and the config endpoints, on both
 //! path prefixes, with GitHub's defaults, URLs and secret masking.
 
-use hookspec_mock::fake::{Fake, FakeRequest};
+use hookspec_mock::{Fake, FakeRequest};
 use hookspec_mock::{FakeGitHub, HookSeed};
 use pretty_assertions::assert_eq;
 use serde_json::json;

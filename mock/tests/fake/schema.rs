@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use hookspec_mock::fake::{Fake, FakeRequest, FakeResponse};
-use hookspec_mock::operation::{Operation, Product};
 use hookspec_mock::{DeliverySeed, HookSeed, OPERATION_IDS, OPERATIONS};
+use hookspec_mock::{Fake, FakeRequest, FakeResponse};
+use hookspec_mock::{Operation, Product};
 use serde_json::{Value, json};
 
 const BASE: &str = "http://127.0.0.1:4010";

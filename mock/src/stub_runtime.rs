@@ -1,6 +1,7 @@
 //! What the generated typed stubs (`crate::stubs`) call: path arguments that are a value or
 //! anything, the method-and-path matcher, JSON responders with GitHub's content type, and
-//! GitHub's error bodies.
+//! GitHub's error bodies (from the fake's one table). Hidden from the docs: users reach
+//! [`Arg`] and [`any`] through `hookspec_mock::stubs`.
 
 use std::fmt::Display;
 
@@ -80,31 +81,14 @@ pub fn json_text(status: u16, text: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(text.as_bytes().to_vec(), JSON_CONTENT_TYPE)
 }
 
-/// GitHub's message for an error status.
+/// GitHub's message for an error status (the fake's own table).
 pub fn github_message(status: u16) -> &'static str {
-    match status {
-        400 => "Problems parsing JSON",
-        401 => "Requires authentication",
-        403 => "Forbidden",
-        404 => "Not Found",
-        409 => "Conflict",
-        422 => "Validation Failed",
-        429 => "API rate limit exceeded",
-        _ => "Server Error",
-    }
+    crate::fake::github_error::message(status)
 }
 
 /// GitHub's error body for `status` (`basic-error`, or `validation-error` for 422).
 pub fn github_error_body(status: u16) -> serde_json::Value {
-    let mut body = serde_json::json!({
-        "message": github_message(status),
-        "documentation_url": "https://docs.github.com/rest",
-        "status": status.to_string(),
-    });
-    if status == 422 {
-        body["errors"] = serde_json::json!([]);
-    }
-    body
+    crate::fake::github_error::status_body(status).unwrap_or_default()
 }
 
 /// A response with GitHub's error body for `status`.

@@ -1,5 +1,5 @@
-//! The standalone HTTP server: the same [`Fake`] served through hyper directly (no wiremock,
-//! so nothing is kept per request), as the `hookspec-mock` binary runs it.
+//! The fake over hyper: the same [`Fake`] served through hyper directly (no wiremock, so
+//! nothing is kept per request), as the `hookspec-mock` binary runs it.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -15,7 +15,8 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
-use crate::fake::{Fake, FakeRequest};
+use crate::fake::github_error;
+use crate::fake::{Fake, FakeRequest, FakeResponse};
 
 /// The largest request body the server reads (GitHub's hook bodies are tiny).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -35,7 +36,7 @@ pub enum RequestLog {
 /// ```
 /// # #[tokio::main]
 /// # async fn main() -> std::io::Result<()> {
-/// use hookspec_mock::{fake::Fake, serve::{serve, RequestLog}};
+/// use hookspec_mock::{Fake, RequestLog, serve};
 ///
 /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
 /// let address = listener.local_addr()?;
@@ -153,13 +154,9 @@ async fn answer(
     http_response
 }
 
-fn too_large() -> crate::fake::FakeResponse {
-    let body = serde_json::json!({
-        "message": "Payload too large",
-        "documentation_url": "https://docs.github.com/rest",
-        "status": "413",
-    });
-    crate::fake::FakeResponse {
+fn too_large() -> FakeResponse {
+    let body = github_error::status_body(413).unwrap_or_default();
+    FakeResponse {
         status: 413,
         headers: vec![(
             "Content-Type".to_owned(),

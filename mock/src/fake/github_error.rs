@@ -1,24 +1,72 @@
-//! Errors: the GitHub-shaped error answers of the HTTP API, and the library's own errors for
-//! callers of [`FakeState`](crate::fake::FakeState).
+//! GitHub's error answers in one place: the status → message table, the `basic-error` and
+//! `validation-error` bodies, and [`ApiError`], the error answers the fake's operations give.
+//! The fake, both servers and the typed stubs all build their error bodies here.
 
 use serde_json::{Map, Value, json};
 
-/// An error from seeding or configuring a fake through [`FakeState`](crate::fake::FakeState).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StateError {
-    /// No organization or global hook has this id.
-    #[error("no webhook with id {0}")]
-    UnknownHook(u64),
-    /// The operationId is not one of the 17 operations the fake serves.
-    #[error("unknown operation `{0}` (expected one of hookspec_mock::OPERATION_IDS)")]
-    UnknownOperation(String),
-    /// A fault asked for a status code HTTP cannot carry.
-    #[error("status {0} is not between 100 and 599")]
-    InvalidStatus(u16),
-}
-
 /// Where GitHub's generic errors point.
 pub(crate) const REST_DOCS: &str = "https://docs.github.com/rest";
+
+/// GitHub's message for an error status, as its `basic-error` bodies word it; other statuses
+/// get their HTTP reason phrase.
+pub fn message(status: u16) -> &'static str {
+    match status {
+        400 => "Problems parsing JSON",
+        401 => "Requires authentication",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        410 => "Gone",
+        413 => "Payload too large",
+        422 => "Validation Failed",
+        429 => "API rate limit exceeded",
+        500 => "Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => hyper::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|code| code.canonical_reason())
+            .unwrap_or("Server Error"),
+    }
+}
+
+/// A `basic-error` body.
+pub(crate) fn basic(message: &str, documentation_url: &str, status: u16) -> Value {
+    json!({ "message": message, "documentation_url": documentation_url, "status": status.to_string() })
+}
+
+/// GitHub's usual body for an error `status` (`basic-error`, or `validation-error` with an
+/// empty `errors` for 422); `None` for statuses that carry no body.
+pub fn status_body(status: u16) -> Option<Value> {
+    if matches!(status, 100..=199 | 204 | 304) {
+        return None;
+    }
+    let mut body = basic(message(status), REST_DOCS, status);
+    if status == 422
+        && let Some(object) = body.as_object_mut()
+    {
+        object.insert("errors".into(), Value::Array(Vec::new()));
+    }
+    Some(body)
+}
+
+/// GitHub's body for a rate-limit answer (403 primary, 429 secondary).
+pub(crate) fn rate_limit_body(status: u16) -> Value {
+    if status == 429 {
+        basic(
+            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.",
+            "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+            status,
+        )
+    } else {
+        basic(
+            "API rate limit exceeded for user ID 1.",
+            "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+            status,
+        )
+    }
+}
 
 /// One item of a `validation-error` body's `errors` array.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,20 +145,21 @@ impl ApiError {
     }
 
     pub(crate) fn body(&self) -> Value {
-        let status = self.status().to_string();
+        let status = self.status();
         match self {
-            ApiError::NotFound => basic("Not Found", REST_DOCS, &status),
-            ApiError::RequiresAuthentication => {
-                basic("Requires authentication", REST_DOCS, &status)
-            }
-            ApiError::BadCredentials => basic("Bad credentials", REST_DOCS, &status),
-            ApiError::ProblemsParsingJson => basic("Problems parsing JSON", REST_DOCS, &status),
-            ApiError::BodyNotObject => basic("Body should be a JSON object", REST_DOCS, &status),
+            ApiError::NotFound
+            | ApiError::RequiresAuthentication
+            | ApiError::ProblemsParsingJson => basic(message(status), REST_DOCS, status),
+            ApiError::BadCredentials => basic("Bad credentials", REST_DOCS, status),
+            ApiError::BodyNotObject => basic("Body should be a JSON object", REST_DOCS, status),
             ApiError::UnsupportedApiVersion {
                 requested,
                 supported,
             } => {
-                let list: Vec<String> = supported
+                // GitHub lists the newest version first and marks it.
+                let mut newest_first = supported.to_vec();
+                newest_first.sort_unstable_by(|a, b| b.cmp(a));
+                let list: Vec<String> = newest_first
                     .iter()
                     .enumerate()
                     .map(|(i, v)| {
@@ -125,12 +174,12 @@ impl ApiError {
                     "The version you specified in the \"X-GitHub-Api-Version\" request header, \"{requested}\", is not a supported version. The following versions are currently supported: {}.",
                     list.join(", ")
                 );
-                basic(&message, REST_DOCS, &status)
+                basic(&message, REST_DOCS, status)
             }
             ApiError::BadRequest {
                 message,
                 documentation_url,
-            } => basic(message, documentation_url, &status),
+            } => basic(message, documentation_url, status),
             ApiError::Validation {
                 errors,
                 documentation_url,
@@ -149,17 +198,29 @@ impl ApiError {
                     })
                     .collect();
                 json!({
-                    "message": "Validation Failed",
+                    "message": message(status),
                     "errors": errors,
                     "documentation_url": documentation_url,
-                    "status": status,
+                    "status": status.to_string(),
                 })
             }
         }
     }
 }
 
-/// A `basic-error` body.
-pub(crate) fn basic(message: &str, documentation_url: &str, status: &str) -> Value {
-    json!({ "message": message, "documentation_url": documentation_url, "status": status })
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_status_has_one_message_everywhere() {
+        assert_eq!(message(404), "Not Found");
+        assert_eq!(message(400), "Problems parsing JSON");
+        assert_eq!(message(418), "I'm a teapot");
+        assert_eq!(
+            status_body(422).and_then(|body| body.get("errors").cloned()),
+            Some(json!([]))
+        );
+        assert_eq!(status_body(204), None);
+    }
 }

@@ -1,10 +1,11 @@
-//! [`FakeGitHub`]: the fake served by a wiremock [`MockServer`], mounted once at the lowest
-//! priority so that a test's own mocks always win.
+//! The wiremock adapter: [`FakeGitHub`], the fake served by a wiremock [`MockServer`], mounted
+//! once at the lowest priority so that a test's own mocks always win, and [`FakeResponder`].
 
 use wiremock::http::{HeaderName, HeaderValue};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::fake::{Fake, FakeConfig, FakeRequest, FakeResponse, FakeState};
+use crate::table::Product;
 
 /// A wiremock [`Respond`] that answers every request with a [`Fake`].
 ///
@@ -14,7 +15,7 @@ use crate::fake::{Fake, FakeConfig, FakeRequest, FakeResponse, FakeState};
 /// ```
 /// # #[tokio::main]
 /// # async fn main() {
-/// use hookspec_mock::{FakeResponder, fake::Fake};
+/// use hookspec_mock::{Fake, FakeResponder};
 /// use wiremock::{Mock, MockServer, matchers::any};
 ///
 /// let server = MockServer::start().await;
@@ -137,7 +138,7 @@ impl FakeGitHub {
 
     /// The base URL of GHES 3.21 paths, `http://127.0.0.1:PORT/api/v3`.
     pub fn ghes_uri(&self) -> String {
-        format!("{}/api/v3", self.server.uri())
+        format!("{}{}", self.server.uri(), Product::Ghes.path_prefix())
     }
 
     /// The underlying wiremock server, to mount your own mocks or read received requests.

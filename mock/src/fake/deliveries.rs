@@ -1,0 +1,140 @@
+//! Deliveries of organization webhooks: the list (newest first, with cursor pagination and the
+//! `status` and `redelivery` filters), one delivery in full, and redelivery.
+
+use serde_json::{Value, json};
+
+use super::delivery::{self, Target};
+use super::github_error::{ApiError, FieldError};
+use super::model::{Delivery, HookKind};
+use super::org_hooks::org_hook;
+use super::pagination;
+use super::render;
+use super::reply::{Context, Reply};
+use super::state::State;
+use super::validation;
+
+pub(crate) fn get(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    org_hook(state, context)?;
+    let found = find(state, context.hook_id()?, context.delivery_id()?)?;
+    Ok(Reply::json(200, &render::delivery_json(found)))
+}
+
+pub(crate) fn redeliver(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    let (login, found) = org_hook(state, context)?;
+    let (login, found) = (login.to_owned(), found.clone());
+    let org_id = state.org(&login).map(|org| org.id);
+    let original = find(state, found.id, context.delivery_id()?)?.clone();
+    let id = state.take_delivery_id();
+    let target = Target {
+        kind: HookKind::Organization,
+        org_login: Some(&login),
+        org_id,
+    };
+    state.push_delivery(delivery::redeliver(id, &original, &found, &target));
+    Ok(Reply::json(202, &json!({})))
+}
+
+/// Delivery `id` of hook `hook_id`.
+fn find(state: &State, hook_id: u64, id: u64) -> Result<&Delivery, ApiError> {
+    state
+        .deliveries
+        .get(&hook_id)
+        .and_then(|list| list.iter().find(|d| d.id == id))
+        .ok_or(ApiError::NotFound)
+}
+
+/// A page of a hook's deliveries, newest first, filtered by `status` and `redelivery`, with
+/// cursor links.
+pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    org_hook(state, context)?;
+    let hook = context.hook_id()?;
+    let docs = context.docs();
+    let pairs = pagination::query_pairs(context.request.query.as_deref());
+    let per_page = pagination::per_page(&pairs);
+    let cursor = match pagination::query_value(&pairs, "cursor") {
+        None | Some("") => None,
+        Some(text) => Some(
+            pagination::parse_cursor(text).ok_or_else(|| ApiError::BadRequest {
+                message: format!("Invalid cursor: {text}"),
+                documentation_url: docs,
+            })?,
+        ),
+    };
+    let mut errors = validation::Errors::default();
+    let status_filter = match pagination::query_value(&pairs, "status") {
+        None => None,
+        Some("success") => Some(200..=399),
+        Some("failure") => Some(400..=599),
+        Some(_) => {
+            errors.push(FieldError::invalid(
+                "WebhookDelivery",
+                "status",
+                "status must be success or failure",
+            ));
+            None
+        }
+    };
+    let redelivery_filter = match pagination::query_value(&pairs, "redelivery") {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(_) => {
+            errors.push(FieldError::invalid(
+                "WebhookDelivery",
+                "redelivery",
+                "redelivery must be true or false",
+            ));
+            None
+        }
+    };
+    errors.finish(docs)?;
+
+    let filtered: Vec<&Delivery> = state
+        .deliveries
+        .get(&hook)
+        .map(|list| list.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .filter(|d| {
+            status_filter
+                .as_ref()
+                .is_none_or(|range| range.contains(&d.status_code))
+        })
+        .filter(|d| redelivery_filter.is_none_or(|wanted| d.redelivery == wanted))
+        .collect();
+    let start = match cursor {
+        None => 0,
+        Some(cursor) => filtered
+            .iter()
+            .position(|d| d.id <= cursor)
+            .unwrap_or(filtered.len()),
+    };
+    let end = start.saturating_add(per_page).min(filtered.len());
+    let items: Vec<Value> = filtered[start..end]
+        .iter()
+        .map(|d| render::delivery_summary_json(d))
+        .collect();
+
+    let url = context.request_url();
+    let mut links = Vec::new();
+    if start > 0 {
+        let prev = filtered[start.saturating_sub(per_page)].id;
+        let target = pagination::url_with(&url, &pairs, "cursor", &pagination::cursor_for(prev));
+        links.push(format!("<{target}>; rel=\"prev\""));
+    }
+    if end < filtered.len() {
+        let target = pagination::url_with(
+            &url,
+            &pairs,
+            "cursor",
+            &pagination::cursor_for(filtered[end].id),
+        );
+        links.push(format!("<{target}>; rel=\"next\""));
+    }
+    let mut reply = Reply::json(200, &items);
+    if !links.is_empty() {
+        reply = reply.header("Link", links.join(", "));
+    }
+    Ok(reply)
+}

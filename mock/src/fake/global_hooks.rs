@@ -1,0 +1,87 @@
+//! GHES global webhooks: list, create, get, update, delete, and ping.
+
+use super::delivery::{self, Target};
+use super::github_error::ApiError;
+use super::model::{HookConfig, HookKind};
+use super::pagination;
+use super::render;
+use super::reply::{Context, Reply};
+use super::state::State;
+use super::validation;
+
+pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    Ok(pagination::hooks_page(
+        context,
+        state.global_hooks.values(),
+        state.global_hooks.len(),
+        None,
+    ))
+}
+
+pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    let input = validation::read_create(&context.request.body, context.docs())?;
+    let id = state.take_hook_id();
+    let hook = input.into_hook(id, HookKind::Global, context.now);
+    let reply = Reply::json(201, &render::hook_view(&hook, &context.api_base, None));
+    let location = render::hook_url(&hook, &context.api_base, None);
+    state.global_hooks.insert(id, hook);
+    Ok(reply.header("Location", location))
+}
+
+pub(crate) fn get(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    let hook = state
+        .global_hooks
+        .get(&context.hook_id()?)
+        .ok_or(ApiError::NotFound)?;
+    Ok(Reply::json(
+        200,
+        &render::hook_view(hook, &context.api_base, None),
+    ))
+}
+
+pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    let id = context.hook_id()?;
+    if !state.global_hooks.contains_key(&id) {
+        return Err(ApiError::NotFound);
+    }
+    let input = validation::read_update(&context.request.body, context.docs())?;
+    let hook = state.global_hooks.get_mut(&id).ok_or(ApiError::NotFound)?;
+    // Documented: parameters not provided are overwritten with their defaults, or removed
+    // when they have none.
+    hook.active = input.active.unwrap_or(true);
+    hook.events = input
+        .events
+        .unwrap_or_else(|| HookKind::Global.default_events());
+    let config = input.config.unwrap_or_default();
+    let url = config.url.unwrap_or_else(|| hook.config.url.clone());
+    hook.config = HookConfig::new(url, config.content_type, config.insecure_ssl, config.secret);
+    hook.updated_at = context.now;
+    Ok(Reply::json(
+        200,
+        &render::hook_view(hook, &context.api_base, None),
+    ))
+}
+
+pub(crate) fn delete(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    let id = context.hook_id()?;
+    state.global_hooks.remove(&id).ok_or(ApiError::NotFound)?;
+    state.forget_deliveries(id);
+    Ok(Reply::empty(204))
+}
+
+pub(crate) fn ping(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    let found = state
+        .global_hooks
+        .get(&context.hook_id()?)
+        .cloned()
+        .ok_or(ApiError::NotFound)?;
+    let hook_json = render::hook_json(&found, &context.api_base, None);
+    let id = state.take_delivery_id();
+    let target = Target {
+        kind: HookKind::Global,
+        org_login: None,
+        org_id: None,
+    };
+    state.push_delivery(delivery::ping(id, &found, hook_json, &target));
+    Ok(Reply::empty(204))
+}

@@ -1,0 +1,331 @@
+//! The things the fake stores: hooks and their configuration (with GitHub's defaults, applied
+//! here and nowhere else), deliveries, the seeds tests create them from, and recorded requests.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+/// Which kind of webhook a [`Hook`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HookKind {
+    /// An organization webhook (`type: Organization`).
+    Organization,
+    /// A GHES global webhook (`type: Global`).
+    Global,
+}
+
+impl HookKind {
+    /// The `type` field GitHub shows.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            HookKind::Organization => "Organization",
+            HookKind::Global => "Global",
+        }
+    }
+
+    /// The events a hook of this kind gets when none are given.
+    pub fn default_events(self) -> Vec<String> {
+        match self {
+            HookKind::Organization => vec!["push".to_owned()],
+            HookKind::Global => vec!["user".to_owned(), "organization".to_owned()],
+        }
+    }
+}
+
+/// A webhook's configuration, secret included (responses mask it; this view does not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookConfig {
+    /// Where payloads go.
+    pub url: String,
+    /// `json` or `form`.
+    pub content_type: String,
+    /// `"0"` (verify TLS) or `"1"`.
+    pub insecure_ssl: String,
+    /// The HMAC key, if one is set.
+    pub secret: Option<String>,
+}
+
+impl HookConfig {
+    /// GitHub's `content_type` when none is given.
+    pub(crate) const DEFAULT_CONTENT_TYPE: &'static str = "form";
+    /// GitHub's `insecure_ssl` when none is given.
+    pub(crate) const DEFAULT_INSECURE_SSL: &'static str = "0";
+
+    /// A configuration with GitHub's defaults for what is not given (the one place they are
+    /// applied, for creates, seeds and global-hook updates alike).
+    pub(crate) fn new(
+        url: String,
+        content_type: Option<String>,
+        insecure_ssl: Option<String>,
+        secret: Option<String>,
+    ) -> HookConfig {
+        HookConfig {
+            url,
+            content_type: content_type.unwrap_or_else(|| Self::DEFAULT_CONTENT_TYPE.to_owned()),
+            insecure_ssl: insecure_ssl.unwrap_or_else(|| Self::DEFAULT_INSECURE_SSL.to_owned()),
+            secret,
+        }
+    }
+}
+
+/// A stored webhook, as [`FakeState::org_hooks`] and [`FakeState::global_hooks`] return it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hook {
+    /// The id (unique across organization and global hooks).
+    pub id: u64,
+    /// Organization or global.
+    pub kind: HookKind,
+    /// Always `web`.
+    pub name: String,
+    /// Whether deliveries are sent.
+    pub active: bool,
+    /// The events it subscribes to.
+    pub events: Vec<String>,
+    /// Its configuration.
+    pub config: HookConfig,
+    /// When it was created.
+    pub created_at: OffsetDateTime,
+    /// When it last changed.
+    pub updated_at: OffsetDateTime,
+}
+
+impl Hook {
+    /// A hook named `web` with GitHub's defaults for what is not given: active, and the
+    /// kind's default events.
+    pub(crate) fn new(
+        id: u64,
+        kind: HookKind,
+        active: Option<bool>,
+        events: Option<Vec<String>>,
+        config: HookConfig,
+        now: OffsetDateTime,
+    ) -> Hook {
+        Hook {
+            id,
+            kind,
+            name: "web".to_owned(),
+            active: active.unwrap_or(true),
+            events: events.unwrap_or_else(|| kind.default_events()),
+            config,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+/// What to seed a hook with through [`FakeState::insert_org_hook`] or
+/// [`FakeState::insert_global_hook`]; unset fields take GitHub's defaults.
+///
+/// ```
+/// use hookspec_mock::HookSeed;
+///
+/// let seed = HookSeed::new("https://example.com/hook").events(["issues"]).secret("s3cret");
+/// assert_eq!(seed.events, Some(vec!["issues".to_owned()]));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookSeed {
+    /// `config.url`.
+    pub url: String,
+    /// `config.content_type` (default `form`).
+    pub content_type: Option<String>,
+    /// `config.insecure_ssl` (default `"0"`).
+    pub insecure_ssl: Option<String>,
+    /// `config.secret` (default none).
+    pub secret: Option<String>,
+    /// `events` (default `["push"]` for organization hooks, `["user","organization"]` for
+    /// global hooks).
+    pub events: Option<Vec<String>>,
+    /// `active` (default true).
+    pub active: bool,
+}
+
+impl HookSeed {
+    /// A seed delivering to `url`, with every other field at its default.
+    pub fn new(url: impl Into<String>) -> Self {
+        HookSeed {
+            url: url.into(),
+            content_type: None,
+            insecure_ssl: None,
+            secret: None,
+            events: None,
+            active: true,
+        }
+    }
+
+    /// The seed with these events.
+    pub fn events<I, S>(mut self, events: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.events = Some(events.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The seed with a secret.
+    pub fn secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+
+    /// The seed with a content type (`json` or `form`).
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// The seed, active or not.
+    pub fn active(mut self, active: bool) -> Self {
+        self.active = active;
+        self
+    }
+
+    pub(crate) fn into_hook(self, id: u64, kind: HookKind, now: OffsetDateTime) -> Hook {
+        Hook::new(
+            id,
+            kind,
+            Some(self.active),
+            self.events,
+            HookConfig::new(self.url, self.content_type, self.insecure_ssl, self.secret),
+            now,
+        )
+    }
+}
+
+/// One recorded delivery of a hook, as GitHub shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    /// The delivery id (grows with time across all hooks).
+    pub id: u64,
+    /// The hook it belongs to.
+    pub hook_id: u64,
+    /// The `X-GitHub-Delivery` GUID (a redelivery keeps the original's).
+    pub guid: String,
+    /// When it was delivered.
+    pub delivered_at: OffsetDateTime,
+    /// Whether it is a redelivery.
+    pub redelivery: bool,
+    /// Seconds the delivery took.
+    pub duration: f64,
+    /// The outcome as GitHub words it (`OK`, `Invalid HTTP Response: 500`).
+    pub status: String,
+    /// The receiver's status code.
+    pub status_code: u16,
+    /// The event (`ping`, `issues`).
+    pub event: String,
+    /// The event's action, if any.
+    pub action: Option<String>,
+    /// The GitHub App installation, if any.
+    pub installation_id: Option<u64>,
+    /// The repository, if any.
+    pub repository_id: Option<u64>,
+    /// When it was throttled, if it was.
+    pub throttled_at: Option<OffsetDateTime>,
+    /// The URL it was delivered to.
+    pub url: String,
+    /// The request headers sent (with `X-Hub-Signature-256` when the hook has a secret).
+    pub request_headers: BTreeMap<String, String>,
+    /// The payload sent.
+    pub request_payload: Value,
+    /// The receiver's response headers.
+    pub response_headers: BTreeMap<String, String>,
+    /// The receiver's response body.
+    pub response_payload: String,
+}
+
+/// What to seed a delivery with through [`FakeState::insert_delivery`]; any status code will
+/// do, so that the `status` filter can be exercised.
+///
+/// ```
+/// use hookspec_mock::DeliverySeed;
+///
+/// let failed = DeliverySeed::new("issues").action("opened").status_code(500);
+/// assert_eq!(failed.status_code, 500);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliverySeed {
+    /// The event.
+    pub event: String,
+    /// The action (default none).
+    pub action: Option<String>,
+    /// The receiver's status code (default 200).
+    pub status_code: u16,
+    /// Whether it is a redelivery (default false).
+    pub redelivery: bool,
+    /// The installation id (default none).
+    pub installation_id: Option<u64>,
+    /// The repository id (default none).
+    pub repository_id: Option<u64>,
+    /// The payload (default `{}`).
+    pub payload: Value,
+}
+
+impl DeliverySeed {
+    /// A successful (200) delivery of `event` with an empty payload.
+    pub fn new(event: impl Into<String>) -> Self {
+        DeliverySeed {
+            event: event.into(),
+            action: None,
+            status_code: 200,
+            redelivery: false,
+            installation_id: None,
+            repository_id: None,
+            payload: Value::Object(Default::default()),
+        }
+    }
+
+    /// The seed with an action.
+    pub fn action(mut self, action: impl Into<String>) -> Self {
+        self.action = Some(action.into());
+        self
+    }
+
+    /// The seed with the receiver's status code.
+    pub fn status_code(mut self, status_code: u16) -> Self {
+        self.status_code = status_code;
+        self
+    }
+
+    /// The seed marked as a redelivery or not.
+    pub fn redelivery(mut self, redelivery: bool) -> Self {
+        self.redelivery = redelivery;
+        self
+    }
+
+    /// The seed with a repository id.
+    pub fn repository_id(mut self, repository_id: u64) -> Self {
+        self.repository_id = Some(repository_id);
+        self
+    }
+
+    /// The seed with a payload.
+    pub fn payload(mut self, payload: Value) -> Self {
+        self.payload = payload;
+        self
+    }
+}
+
+/// A request the fake routed to an operation, as [`FakeState::requests`] returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// The method.
+    pub method: String,
+    /// The path as sent (with any `/api/v3` prefix).
+    pub path: String,
+    /// The raw query string, if any.
+    pub query: Option<String>,
+    /// The headers as received.
+    pub headers: Vec<(String, String)>,
+    /// The body as received.
+    pub body: Vec<u8>,
+    /// The status the fake answered with.
+    pub status: u16,
+}
+
+impl RecordedRequest {
+    /// The body parsed as JSON, if it is JSON.
+    pub fn json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}

@@ -1,0 +1,151 @@
+//! Organization webhooks: list, create, get, update, delete, their configuration, and ping.
+
+use super::delivery::{self, Target};
+use super::github_error::ApiError;
+use super::model::{Hook, HookConfig, HookKind};
+use super::pagination;
+use super::render;
+use super::reply::{Context, Reply};
+use super::state::State;
+use super::validation::{self, ConfigInput};
+
+pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    let org = state.org(context.org()?).ok_or(ApiError::NotFound)?;
+    Ok(pagination::hooks_page(
+        context,
+        org.hooks.values(),
+        org.hooks.len(),
+        Some(&org.login),
+    ))
+}
+
+pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    let login = state
+        .org(context.org()?)
+        .ok_or(ApiError::NotFound)?
+        .login
+        .clone();
+    let input = validation::read_create(&context.request.body, context.docs())?;
+    let id = state.take_hook_id();
+    let hook = input.into_hook(id, HookKind::Organization, context.now);
+    let reply = Reply::json(
+        201,
+        &render::hook_view(&hook, &context.api_base, Some(&login)),
+    );
+    let location = render::hook_url(&hook, &context.api_base, Some(&login));
+    if let Some(org) = state.org_mut(&login) {
+        org.hooks.insert(id, hook);
+    }
+    Ok(reply.header("Location", location))
+}
+
+pub(crate) fn get(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    let (login, hook) = org_hook(state, context)?;
+    Ok(Reply::json(
+        200,
+        &render::hook_view(hook, &context.api_base, Some(login)),
+    ))
+}
+
+pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    org_hook(state, context)?;
+    let input = validation::read_update(&context.request.body, context.docs())?;
+    let (login, hook) = org_hook_mut(state, context)?;
+    if let Some(active) = input.active {
+        hook.active = active;
+    }
+    if let Some(events) = input.events {
+        hook.events = events;
+    }
+    match input.config {
+        Some(config) => {
+            // Documented: updating a hook overwrites the secret; an omitted one is removed.
+            let secret = config.secret.clone();
+            merge_config(&mut hook.config, config);
+            hook.config.secret = secret;
+        }
+        None => hook.config.secret = None,
+    }
+    hook.updated_at = context.now;
+    Ok(Reply::json(
+        200,
+        &render::hook_view(hook, &context.api_base, Some(&login)),
+    ))
+}
+
+pub(crate) fn delete(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    let id = context.hook_id()?;
+    let org = state.org_mut(context.org()?).ok_or(ApiError::NotFound)?;
+    org.hooks.remove(&id).ok_or(ApiError::NotFound)?;
+    state.forget_deliveries(id);
+    Ok(Reply::empty(204))
+}
+
+pub(crate) fn get_config(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    let (_, hook) = org_hook(state, context)?;
+    Ok(Reply::json(200, &render::config_view(&hook.config)))
+}
+
+pub(crate) fn update_config(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    org_hook(state, context)?;
+    let input = validation::read_config_update(&context.request.body, context.docs())?;
+    let (_, hook) = org_hook_mut(state, context)?;
+    merge_config(&mut hook.config, input);
+    hook.updated_at = context.now;
+    Ok(Reply::json(200, &render::config_view(&hook.config)))
+}
+
+pub(crate) fn ping(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    let (login, found) = org_hook(state, context)?;
+    let (login, found) = (login.to_owned(), found.clone());
+    let org_id = state.org(&login).map(|org| org.id);
+    let hook_json = render::hook_json(&found, &context.api_base, Some(&login));
+    let id = state.take_delivery_id();
+    let target = Target {
+        kind: HookKind::Organization,
+        org_login: Some(&login),
+        org_id,
+    };
+    state.push_delivery(delivery::ping(id, &found, hook_json, &target));
+    Ok(Reply::empty(204))
+}
+
+/// The organization's login and the hook the route names (404 for either unknown).
+pub(crate) fn org_hook<'a>(
+    state: &'a State,
+    context: &Context<'_>,
+) -> Result<(&'a str, &'a Hook), ApiError> {
+    let org = state.org(context.org()?).ok_or(ApiError::NotFound)?;
+    let hook = org
+        .hooks
+        .get(&context.hook_id()?)
+        .ok_or(ApiError::NotFound)?;
+    Ok((&org.login, hook))
+}
+
+fn org_hook_mut<'a>(
+    state: &'a mut State,
+    context: &Context<'_>,
+) -> Result<(String, &'a mut Hook), ApiError> {
+    let id = context.hook_id()?;
+    let org = state.org_mut(context.org()?).ok_or(ApiError::NotFound)?;
+    let login = org.login.clone();
+    let hook = org.hooks.get_mut(&id).ok_or(ApiError::NotFound)?;
+    Ok((login, hook))
+}
+
+/// Sets the config fields a request sent and keeps the others (the config endpoint's rule).
+fn merge_config(config: &mut HookConfig, input: ConfigInput) {
+    if let Some(url) = input.url {
+        config.url = url;
+    }
+    if let Some(content_type) = input.content_type {
+        config.content_type = content_type;
+    }
+    if let Some(insecure_ssl) = input.insecure_ssl {
+        config.insecure_ssl = insecure_ssl;
+    }
+    if let Some(secret) = input.secret {
+        config.secret = Some(secret);
+    }
+}

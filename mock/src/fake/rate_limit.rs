@@ -1,0 +1,74 @@
+//! GitHub's rate-limit headers: `X-RateLimit-*` counted per token in an hourly window (never
+//! running out on their own), and `Retry-After` under an injected rate-limit fault.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use super::auth::Credentials;
+
+/// The rate limit GitHub gives unauthenticated requests.
+const UNAUTHENTICATED_LIMIT: u32 = 60;
+
+/// Requests counted per token in the current window.
+#[derive(Debug)]
+pub(crate) struct RateWindow {
+    /// The limit authenticated requests get.
+    pub limit: u32,
+    used: BTreeMap<String, u32>,
+    reset: i64,
+}
+
+impl RateWindow {
+    pub(crate) fn new(limit: u32) -> RateWindow {
+        RateWindow {
+            limit: limit.max(1),
+            used: BTreeMap::new(),
+            reset: OffsetDateTime::now_utc().unix_timestamp() + 3600,
+        }
+    }
+
+    /// Counts one request and appends the headers that report it. When a token uses up its
+    /// limit a new window starts.
+    pub(crate) fn count(
+        &mut self,
+        credentials: &Credentials<'_>,
+        now: OffsetDateTime,
+        rate_limited: Option<Duration>,
+        headers: &mut Vec<(String, String)>,
+    ) {
+        let (key, limit) = match credentials {
+            Credentials::Token(token) => (*token, self.limit),
+            _ => ("", UNAUTHENTICATED_LIMIT),
+        };
+        let now_seconds = now.unix_timestamp();
+        if now_seconds >= self.reset {
+            self.used.clear();
+            self.reset = now_seconds + 3600;
+        }
+        let (used, remaining, reset) = match rate_limited {
+            Some(retry_after) => (
+                limit,
+                0,
+                now_seconds.saturating_add(retry_after.as_secs() as i64),
+            ),
+            None => {
+                let used = match self.used.get_mut(key) {
+                    Some(used) => used,
+                    None => self.used.entry(key.to_owned()).or_insert(0),
+                };
+                *used = if *used >= limit { 1 } else { *used + 1 };
+                (*used, limit - *used, self.reset)
+            }
+        };
+        if let Some(retry_after) = rate_limited {
+            headers.push(("Retry-After".to_owned(), retry_after.as_secs().to_string()));
+        }
+        headers.push(("X-RateLimit-Limit".to_owned(), limit.to_string()));
+        headers.push(("X-RateLimit-Remaining".to_owned(), remaining.to_string()));
+        headers.push(("X-RateLimit-Reset".to_owned(), reset.to_string()));
+        headers.push(("X-RateLimit-Used".to_owned(), used.to_string()));
+        headers.push(("X-RateLimit-Resource".to_owned(), "core".to_owned()));
+    }
+}

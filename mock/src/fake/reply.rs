@@ -1,0 +1,86 @@
+//! What an operation handler gets ([`Context`]: the request, the base URL to build URLs on, the
+//! time, the routed operation and its path parameters) and what it gives back ([`Reply`]).
+
+use time::OffsetDateTime;
+
+use super::github_error::ApiError;
+use super::http::FakeRequest;
+use super::routes::Route;
+
+/// What an operation answers before the pipeline adds the common headers.
+pub(crate) struct Reply {
+    pub status: u16,
+    /// The body, already serialized as JSON.
+    pub body: Option<Vec<u8>>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Reply {
+    pub(crate) fn json(status: u16, body: &impl serde::Serialize) -> Reply {
+        let body = serde_json::to_vec(body).unwrap_or_default();
+        Reply {
+            status,
+            body: Some(body),
+            headers: Vec::new(),
+        }
+    }
+
+    pub(crate) fn empty(status: u16) -> Reply {
+        Reply {
+            status,
+            body: None,
+            headers: Vec::new(),
+        }
+    }
+
+    pub(crate) fn header(mut self, name: &str, value: String) -> Reply {
+        self.headers.push((name.to_owned(), value));
+        self
+    }
+}
+
+impl From<ApiError> for Reply {
+    fn from(error: ApiError) -> Reply {
+        Reply::json(error.status(), &error.body())
+    }
+}
+
+/// Everything an operation needs to know about the request.
+pub(crate) struct Context<'a> {
+    pub request: &'a FakeRequest,
+    /// The client's base URL plus the product's path prefix: where the URLs we return start.
+    pub api_base: String,
+    pub now: OffsetDateTime,
+    pub route: &'a Route,
+}
+
+impl Context<'_> {
+    /// The URL the client called, without its query (for `Link`).
+    pub(crate) fn request_url(&self) -> String {
+        format!(
+            "{}{}",
+            self.request.base_url.trim_end_matches('/'),
+            self.request.path
+        )
+    }
+
+    /// The operation's documentation page, for GitHub's error bodies.
+    pub(crate) fn docs(&self) -> &'static str {
+        self.route.operation.documentation_url
+    }
+
+    /// The `{org}` path parameter (404 when the route has none).
+    pub(crate) fn org(&self) -> Result<&str, ApiError> {
+        self.route.params.org.as_deref().ok_or(ApiError::NotFound)
+    }
+
+    /// The `{hook_id}` path parameter.
+    pub(crate) fn hook_id(&self) -> Result<u64, ApiError> {
+        self.route.params.hook_id.ok_or(ApiError::NotFound)
+    }
+
+    /// The `{delivery_id}` path parameter.
+    pub(crate) fn delivery_id(&self) -> Result<u64, ApiError> {
+        self.route.params.delivery_id.ok_or(ApiError::NotFound)
+    }
+}
