@@ -36,6 +36,9 @@ pub struct ProductIr {
     pub path_prefix: String,
     /// For a documentation edition, the product that serves it (`edition-of`).
     pub edition_of: Option<String>,
+    /// How long GitHub waits for a webhook receiver before it fails the delivery
+    /// (`delivery-timeout-seconds`, default 10).
+    pub delivery_timeout_seconds: u64,
 }
 
 /// A component schema.
@@ -257,6 +260,17 @@ fn products(spec: &Spec) -> Result<Vec<ProductIr>, SpecError> {
             .get("edition-of")
             .and_then(Value::as_str)
             .map(str::to_string);
+        let delivery_timeout_seconds = match product.get("delivery-timeout-seconds") {
+            None => 10,
+            Some(value) => value.as_u64().filter(|s| *s > 0).ok_or_else(|| {
+                spec.error(
+                    pointer_join(&here, "delivery-timeout-seconds"),
+                    SpecErrorKind::Invalid(format!(
+                        "delivery-timeout-seconds must be a whole number of seconds above 0, not {value}"
+                    )),
+                )
+            })?,
+        };
         out.push(ProductIr {
             id: id.clone(),
             title,
@@ -264,6 +278,7 @@ fn products(spec: &Spec) -> Result<Vec<ProductIr>, SpecError> {
             default_api_version,
             path_prefix,
             edition_of,
+            delivery_timeout_seconds,
         });
     }
     let known: Vec<String> = out.iter().map(|p| p.id.clone()).collect();

@@ -204,6 +204,7 @@ pub fn emit_products(ir: &Ir) -> TokenStream {
         let prefix = &product.path_prefix;
         let versions = &product.api_versions;
         let default_version = &product.default_api_version;
+        let timeout = product.delivery_timeout_seconds;
         let edition_of = match &product.edition_of {
             Some(parent) => {
                 let parent = ident(&pascal(parent));
@@ -222,6 +223,7 @@ pub fn emit_products(ir: &Ir) -> TokenStream {
                 api_versions: &[#(#versions),*],
                 default_api_version: #default_version,
                 edition_of: #edition_of,
+                delivery_timeout: ::std::time::Duration::from_secs(#timeout),
             };
         }
     });

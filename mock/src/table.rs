@@ -32,6 +32,8 @@ pub struct ProductInfo {
     pub default_api_version: &'static str,
     /// For a documentation edition, the product that serves it.
     pub edition_of: Option<Product>,
+    /// How long GitHub waits for a webhook receiver before it fails the delivery.
+    pub delivery_timeout: std::time::Duration,
 }
 
 impl Product {
@@ -61,6 +63,11 @@ impl Product {
     /// The API version a request that names none gets.
     pub fn default_api_version(self) -> &'static str {
         self.info().default_api_version
+    }
+
+    /// How long GitHub waits for a webhook receiver on this product.
+    pub fn delivery_timeout(self) -> std::time::Duration {
+        self.info().delivery_timeout
     }
 
     /// The product that serves this one: itself, or the product it is an edition of.

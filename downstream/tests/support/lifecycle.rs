@@ -1,10 +1,44 @@
 //! A full organization-webhook lifecycle driven with plain reqwest, as any client of GitHub
-//! would drive it: create, list, get, update, config get/update, ping, list deliveries, get a
-//! delivery, redeliver, delete, then 404. Shared by the downstream tests and the mock crate's
-//! binary test (which includes this file by path), so the in-process fake and the standalone
-//! server are held to the same walk.
+//! would drive it, with a real receiver behind the hook: create (the receiver gets the
+//! creation ping), list, get, update, config get/update, ping, list deliveries, get a delivery,
+//! redeliver, delete, then 404. Shared by the downstream tests and the mock crate's binary test
+//! (which includes this file by path), so the in-process fake and the standalone server are
+//! held to the same walk.
 
+use std::time::Duration;
+
+use hookspec_mock::Receiver;
 use serde_json::{Value, json};
+
+/// How long a delivery may take to show up in the deliveries API.
+const DELIVERY_WAIT: Duration = Duration::from_secs(10);
+
+/// Polls `{hook}/deliveries` until it lists `count` deliveries (newest first), as a client
+/// of GitHub would; panics after [`DELIVERY_WAIT`].
+async fn deliveries_once(client: &reqwest::Client, hook: &str, token: &str, count: usize) -> Value {
+    let deadline = std::time::Instant::now() + DELIVERY_WAIT;
+    loop {
+        let listed = call(
+            client,
+            reqwest::Method::GET,
+            &format!("{hook}/deliveries"),
+            token,
+            None,
+        )
+        .await;
+        assert_eq!(listed.status, 200, "list deliveries: {}", listed.body);
+        let got = listed.body.as_array().map_or(0, Vec::len);
+        if got >= count {
+            return listed.body;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "list deliveries: {got} of {count} after {DELIVERY_WAIT:?}: {}",
+            listed.body
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
 
 /// What one call answered.
 pub struct Answer {
@@ -52,6 +86,11 @@ pub async fn org_webhook_lifecycle(api_base: &str, org: &str, token: &str) {
     use reqwest::Method;
     let client = reqwest::Client::new();
     let hooks = format!("{api_base}/orgs/{org}/hooks");
+    let receiver = Receiver::start()
+        .await
+        .unwrap_or_else(|error| panic!("receiver: {error}"));
+    receiver.set_secret("s3cret");
+    let receiver_url = receiver.url();
 
     let created = call(
         &client,
@@ -62,7 +101,7 @@ pub async fn org_webhook_lifecycle(api_base: &str, org: &str, token: &str) {
             "name": "web",
             "active": true,
             "events": ["push", "pull_request"],
-            "config": { "url": "https://example.com/webhook", "content_type": "json", "secret": "s3cret" }
+            "config": { "url": receiver_url, "content_type": "json", "secret": "s3cret" }
         })),
     )
     .await;
@@ -78,6 +117,18 @@ pub async fn org_webhook_lifecycle(api_base: &str, org: &str, token: &str) {
     );
     assert_eq!(created.body["url"], hook);
     assert_eq!(created.body["config"]["secret"], "********");
+    let pinged = receiver.wait_for(1, DELIVERY_WAIT).await;
+    assert_eq!(pinged.len(), 1, "create: GitHub pings every new hook");
+    assert_eq!(pinged[0].event(), Some("ping"));
+    assert_eq!(
+        pinged[0].signature_256_valid,
+        Some(true),
+        "create: ping signed"
+    );
+    assert_eq!(
+        pinged[0].payload().map(|p| p["hook_id"].clone()),
+        Some(json!(id))
+    );
 
     let listed = call(&client, Method::GET, &hooks, token, None).await;
     assert_eq!(listed.status, 200, "list");
@@ -105,7 +156,7 @@ pub async fn org_webhook_lifecycle(api_base: &str, org: &str, token: &str) {
     assert_eq!(updated.body["events"], json!(["pull_request"]));
     assert_eq!(updated.body["active"], false);
     assert_eq!(
-        updated.body["config"]["url"], "https://example.com/webhook",
+        updated.body["config"]["url"], receiver_url,
         "update keeps the config"
     );
     assert!(
@@ -128,26 +179,38 @@ pub async fn org_webhook_lifecycle(api_base: &str, org: &str, token: &str) {
     assert_eq!(config.status, 200, "config update");
     assert_eq!(
         config.body,
-        json!({ "content_type": "json", "insecure_ssl": "1", "secret": "********", "url": "https://example.com/webhook" })
+        json!({ "content_type": "json", "insecure_ssl": "1", "secret": "********", "url": receiver_url })
     );
+
+    // Only active hooks deliver: switch it back on (a config without a secret would remove it).
+    let reactivated = call(
+        &client,
+        Method::PATCH,
+        &hook,
+        token,
+        Some(json!({ "active": true, "config": { "url": receiver_url, "content_type": "json", "secret": "n3w" } })),
+    )
+    .await;
+    assert_eq!(reactivated.status, 200, "update: active again");
+    receiver.set_secret("n3w");
 
     let ping = call(&client, Method::POST, &format!("{hook}/pings"), token, None).await;
     assert_eq!(ping.status, 204, "ping");
 
-    let deliveries = call(
-        &client,
-        Method::GET,
-        &format!("{hook}/deliveries"),
-        token,
-        None,
-    )
-    .await;
-    assert_eq!(deliveries.status, 200, "list deliveries");
-    let first = deliveries.body[0].clone();
+    let deliveries = deliveries_once(&client, &hook, token, 2).await;
+    let first = deliveries[0].clone();
+    assert_eq!(first["event"], "ping", "list deliveries: {deliveries}");
     assert_eq!(
-        first["event"], "ping",
-        "list deliveries: {}",
-        deliveries.body
+        (first["status"].clone(), first["status_code"].clone()),
+        (json!("OK"), json!(200)),
+        "list deliveries: the receiver's real answer: {deliveries}"
+    );
+    let received = receiver.received();
+    assert_eq!(received.len(), 2, "ping: the receiver got it");
+    assert_eq!(
+        received[1].signature_256_valid,
+        Some(true),
+        "ping: signed with the new secret"
     );
     let delivery_id = first["id"].as_u64().unwrap_or_default();
 
@@ -183,21 +246,20 @@ pub async fn org_webhook_lifecycle(api_base: &str, org: &str, token: &str) {
     .await;
     assert_eq!(redelivered.status, 202, "redeliver");
 
-    let deliveries = call(
-        &client,
-        Method::GET,
-        &format!("{hook}/deliveries"),
-        token,
-        None,
-    )
-    .await;
+    let deliveries = deliveries_once(&client, &hook, token, 3).await;
     assert_eq!(
-        deliveries.body.as_array().map(Vec::len),
-        Some(2),
+        deliveries.as_array().map(Vec::len),
+        Some(3),
         "redeliver records a delivery"
     );
-    assert_eq!(deliveries.body[0]["redelivery"], true);
-    assert_eq!(deliveries.body[0]["guid"], first["guid"]);
+    assert_eq!(deliveries[0]["redelivery"], true);
+    assert_eq!(deliveries[0]["guid"], first["guid"]);
+    let received = receiver.wait_for(3, DELIVERY_WAIT).await;
+    assert_eq!(
+        received.get(2).and_then(|d| d.guid()),
+        first["guid"].as_str(),
+        "redeliver: the receiver got the same GUID again"
+    );
 
     let deleted = call(&client, Method::DELETE, &hook, token, None).await;
     assert_eq!(deleted.status, 204, "delete");

@@ -3,6 +3,7 @@
 //! under `/api/v3` until Ctrl-C.
 
 use std::io::Write;
+use std::time::Duration;
 
 use clap::Parser;
 use hookspec_mock::{Fake, FakeConfig, RequestLog, TokenConfig, serve};
@@ -14,8 +15,24 @@ use hookspec_mock::{Fake, FakeConfig, RequestLog, TokenConfig, serve};
 /// `/api/v3` (including `/api/v3/admin/hooks`). The first line printed is
 /// `listening on http://HOST:PORT`; then one line per request (method, path, status, time).
 /// Without any token flag, any token is an organization owner and a site admin.
+///
+/// Webhooks are delivered for real: creating a hook sends it a signed `ping`, as do
+/// `POST .../pings`; `POST .../deliveries/{id}/attempts` resends a delivery. Each attempt is
+/// logged on its own line and listed by the deliveries API with the receiver's real answer.
+/// Deliveries go only to loopback addresses unless --allow-external-deliveries is given.
+const ENDPOINTS: &str = "\
+The fake's own endpoints (outside GitHub's paths):
+  POST /_hookspec/orgs/{org}/events/{event}   emit an event (body: its payload as JSON) to the
+                                              org's active hooks subscribed to it; 202 with
+                                              {\"deliveries\": [ids]}
+  POST /_hookspec/admin/events/{event}        the same for GHES global hooks
+  GET  /_hookspec/deliveries/pending          {\"pending\": N}: deliveries not yet recorded
+
+Example:
+  curl -X POST http://127.0.0.1:8080/_hookspec/orgs/octocat/events/push -d '{\"ref\":\"refs/heads/main\"}'";
+
 #[derive(Debug, Parser)]
-#[command(name = "hookspec-mock", version)]
+#[command(name = "hookspec-mock", version, after_help = ENDPOINTS)]
 struct Args {
     /// The port to listen on; 0 picks a free port (read it from the first line of output).
     #[arg(long, value_name = "N")]
@@ -44,7 +61,16 @@ struct Args {
     #[arg(long = "org", value_name = "LOGIN", default_value = "octocat")]
     orgs: Vec<String>,
 
-    /// Do not log requests.
+    /// Deliver webhooks to any host, not only to loopback addresses.
+    #[arg(long)]
+    allow_external_deliveries: bool,
+
+    /// Fail a delivery whose receiver has not answered within this many milliseconds
+    /// (default: the product's, 10 s on api.github.com paths and 30 s on GHES paths).
+    #[arg(long, value_name = "MS")]
+    delivery_timeout_ms: Option<u64>,
+
+    /// Do not log requests and deliveries.
     #[arg(long)]
     quiet: bool,
 }
@@ -70,6 +96,9 @@ impl Args {
             orgs: self.orgs.clone(),
             tokens,
             record_requests: false,
+            allow_external_deliveries: self.allow_external_deliveries,
+            delivery_timeout: self.delivery_timeout_ms.map(Duration::from_millis),
+            log_deliveries: !self.quiet,
             ..FakeConfig::default()
         }
     }

@@ -1,4 +1,7 @@
-//! How a fake starts: which organizations exist and which tokens may do what.
+//! How a fake starts: which organizations exist, which tokens may do what, and how webhooks
+//! are delivered.
+
+use std::time::Duration;
 
 /// What a token is in every organization of the fake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -86,6 +89,19 @@ pub struct FakeConfig {
     /// The `X-RateLimit-Limit` reported to authenticated requests (default: 5000). The fake
     /// never runs out on its own: use [`Fault::rate_limit`](crate::Fault::rate_limit) for that.
     pub rate_limit: u32,
+    /// Whether webhooks may be delivered to hosts other than loopback addresses (default:
+    /// false: a delivery to any other host is recorded as failed, saying why).
+    pub allow_external_deliveries: bool,
+    /// How long a receiver may take before its delivery fails as timed out; `None` (the
+    /// default) uses the product's, as GitHub's documentation gives it (10 s on api.github.com,
+    /// 30 s on GHES; the spec's product table). Tests set a short one.
+    pub delivery_timeout: Option<Duration>,
+    /// Whether each delivery is logged on standard output, one line each (default: false; the
+    /// binary turns it on).
+    pub log_deliveries: bool,
+    /// How many delivery records each hook keeps, oldest dropped first (default: 1000). GitHub
+    /// keeps deliveries for a limited time; this keeps memory flat under sustained pinging.
+    pub max_deliveries_per_hook: usize,
 }
 
 impl Default for FakeConfig {
@@ -95,6 +111,10 @@ impl Default for FakeConfig {
             tokens: Vec::new(),
             record_requests: true,
             rate_limit: 5000,
+            allow_external_deliveries: false,
+            delivery_timeout: None,
+            log_deliveries: false,
+            max_deliveries_per_hook: 1000,
         }
     }
 }
@@ -103,6 +123,18 @@ impl FakeConfig {
     /// The configuration with one more organization.
     pub fn with_org(mut self, login: impl Into<String>) -> Self {
         self.orgs.push(login.into());
+        self
+    }
+
+    /// The configuration with every delivery timing out after `timeout`.
+    pub fn with_delivery_timeout(mut self, timeout: Duration) -> Self {
+        self.delivery_timeout = Some(timeout);
+        self
+    }
+
+    /// The configuration with deliveries allowed to any host, not only loopback addresses.
+    pub fn allowing_external_deliveries(mut self) -> Self {
+        self.allow_external_deliveries = true;
         self
     }
 

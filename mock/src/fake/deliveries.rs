@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::delivery::{self, Target};
+use super::delivery::Target;
 use super::github_error::{ApiError, FieldError};
 use super::model::{Delivery, HookKind};
 use super::org_hooks::org_hook;
@@ -24,13 +24,14 @@ pub(crate) fn redeliver(state: &mut State, context: &Context<'_>) -> Result<Repl
     let (login, found) = (login.to_owned(), found.clone());
     let org_id = state.org(&login).map(|org| org.id);
     let original = find(state, found.id, context.delivery_id()?)?.clone();
-    let id = state.take_delivery_id();
     let target = Target {
         kind: HookKind::Organization,
         org_login: Some(&login),
         org_id,
     };
-    state.push_delivery(delivery::redeliver(id, &original, &found, &target));
+    // A redelivery resends the original payload under the original GUID, through the hook as
+    // it is configured now.
+    state.redeliver(&found, &target, &original, context.product);
     Ok(Reply::json(202, &json!({})))
 }
 

@@ -1,13 +1,21 @@
 //! GHES global webhooks: list, create, get, update, delete, and ping.
 
-use super::delivery::{self, Target};
+use super::delivery::Target;
 use super::github_error::ApiError;
 use super::model::{HookConfig, HookKind};
+use super::org_hooks::send_ping;
 use super::pagination;
 use super::render;
 use super::reply::{Context, Reply};
 use super::state::State;
 use super::validation;
+
+/// Where global hooks deliver from: no organization.
+const GLOBAL: Target<'static> = Target {
+    kind: HookKind::Global,
+    org_login: None,
+    org_id: None,
+};
 
 pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     Ok(pagination::hooks_page(
@@ -24,7 +32,9 @@ pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, 
     let hook = input.into_hook(id, HookKind::Global, context.now);
     let reply = Reply::json(201, &render::hook_view(&hook, &context.api_base, None));
     let location = render::hook_url(&hook, &context.api_base, None);
-    state.global_hooks.insert(id, hook);
+    state.global_hooks.insert(id, hook.clone());
+    // GitHub pings every new hook.
+    send_ping(state, &hook, &GLOBAL, context);
     Ok(reply.header("Location", location))
 }
 
@@ -75,13 +85,6 @@ pub(crate) fn ping(state: &mut State, context: &Context<'_>) -> Result<Reply, Ap
         .get(&context.hook_id()?)
         .cloned()
         .ok_or(ApiError::NotFound)?;
-    let hook_json = render::hook_json(&found, &context.api_base, None);
-    let id = state.take_delivery_id();
-    let target = Target {
-        kind: HookKind::Global,
-        org_login: None,
-        org_id: None,
-    };
-    state.push_delivery(delivery::ping(id, &found, hook_json, &target));
+    send_ping(state, &found, &GLOBAL, context);
     Ok(Reply::empty(204))
 }

@@ -13,7 +13,7 @@ use super::model::RecordedRequest;
 use super::reply::{Context, Reply};
 use super::routes::{self, Route};
 use super::state::{FakeState, State};
-use super::{deliveries, global_hooks, org_hooks};
+use super::{control, deliveries, global_hooks, org_hooks};
 use crate::table::{OperationId, Product};
 
 /// The fake GitHub: a synchronous request → response handler over shared state.
@@ -60,6 +60,9 @@ impl Fake {
     /// Answers one request as GitHub would. Never panics, and never answers 500 unless a
     /// fault asks for it.
     pub fn handle(&self, request: &FakeRequest) -> FakeResponse {
+        if request.path.starts_with(control::PREFIX) {
+            return control::handle(&self.state, request);
+        }
         let now = OffsetDateTime::now_utc();
         let (product, below_prefix) =
             Product::of_path(&request.path).unwrap_or((Product::Dotcom, &request.path));
@@ -111,6 +114,7 @@ impl Fake {
                                 ),
                                 now,
                                 route,
+                                product,
                             };
                             auth::authorize(
                                 state.tokens.as_ref(),

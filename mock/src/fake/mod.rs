@@ -10,6 +10,7 @@
 
 mod auth;
 mod config;
+mod control;
 mod deliveries;
 mod delivery;
 mod faults;
@@ -28,7 +29,7 @@ mod state;
 mod validation;
 
 pub use config::{FakeConfig, OrgRole, TokenConfig};
-pub use delivery::signature_256;
+pub use delivery::sign::{signature_1, signature_256, verify_signature_1, verify_signature_256};
 pub use faults::Fault;
 pub use handler::Fake;
 pub use http::{FakeRequest, FakeResponse};

@@ -33,9 +33,17 @@ pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, 
         &render::hook_view(&hook, &context.api_base, Some(&login)),
     );
     let location = render::hook_url(&hook, &context.api_base, Some(&login));
+    let org_id = state.org(&login).map(|org| org.id);
     if let Some(org) = state.org_mut(&login) {
-        org.hooks.insert(id, hook);
+        org.hooks.insert(id, hook.clone());
     }
+    // GitHub pings every new hook.
+    let target = Target {
+        kind: HookKind::Organization,
+        org_login: Some(&login),
+        org_id,
+    };
+    send_ping(state, &hook, &target, context);
     Ok(reply.header("Location", location))
 }
 
@@ -99,15 +107,25 @@ pub(crate) fn ping(state: &mut State, context: &Context<'_>) -> Result<Reply, Ap
     let (login, found) = org_hook(state, context)?;
     let (login, found) = (login.to_owned(), found.clone());
     let org_id = state.org(&login).map(|org| org.id);
-    let hook_json = render::hook_json(&found, &context.api_base, Some(&login));
-    let id = state.take_delivery_id();
     let target = Target {
         kind: HookKind::Organization,
         org_login: Some(&login),
         org_id,
     };
-    state.push_delivery(delivery::ping(id, &found, hook_json, &target));
+    send_ping(state, &found, &target, context);
     Ok(Reply::empty(204))
+}
+
+/// Sends `hook` a `ping` in the background (organization and global hooks alike).
+pub(crate) fn send_ping(
+    state: &mut State,
+    hook: &Hook,
+    target: &Target<'_>,
+    context: &Context<'_>,
+) {
+    let hook_json = render::hook_json(hook, &context.api_base, target.org_login);
+    let payload = delivery::ping_payload(hook, hook_json, target);
+    state.deliver(hook, target, "ping", payload, context.product);
 }
 
 /// The organization's login and the hook the route names (404 for either unknown).

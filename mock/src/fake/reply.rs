@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 use super::github_error::ApiError;
 use super::http::FakeRequest;
 use super::routes::Route;
+use crate::table::Product;
 
 /// What an operation answers before the pipeline adds the common headers.
 pub(crate) struct Reply {
@@ -52,6 +53,8 @@ pub(crate) struct Context<'a> {
     pub api_base: String,
     pub now: OffsetDateTime,
     pub route: &'a Route,
+    /// The product the request addressed (its path prefix).
+    pub product: Product,
 }
 
 impl Context<'_> {

@@ -3,17 +3,20 @@
 //! inspect it.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::Duration;
 
+use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::auth::Grants;
 use super::config::{FakeConfig, OrgRole};
-use super::delivery;
+use super::delivery::send::{Outbox, Pending, Policy};
+use super::delivery::{self, Outgoing, Target};
 use super::faults::{ActiveFault, Fault};
 use super::model::{Delivery, DeliverySeed, Hook, HookKind, HookSeed, RecordedRequest};
 use super::rate_limit::RateWindow;
-use crate::table::{OPERATIONS, OperationId};
+use crate::table::{Access, OPERATIONS, OperationId, Product};
 
 /// An error from seeding or configuring a fake through [`FakeState`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,6 +30,12 @@ pub enum StateError {
     /// A fault asked for a status code HTTP cannot carry.
     #[error("status {0} is not between 100 and 599")]
     InvalidStatus(u16),
+    /// No organization has this login.
+    #[error("no organization `{0}`")]
+    UnknownOrg(String),
+    /// Deliveries were still on their way when the wait ended.
+    #[error("{0} deliveries still pending after the timeout")]
+    DeliveriesPending(usize),
 }
 
 /// An organization and its hooks.
@@ -55,10 +64,14 @@ pub(crate) struct State {
     pub requests: BTreeMap<OperationId, Vec<RecordedRequest>>,
     pub rate_window: RateWindow,
     pub request_counter: u64,
+    pub outbox: Outbox,
+    /// Overrides the product's delivery timeout.
+    pub delivery_timeout: Option<Duration>,
+    pub max_deliveries_per_hook: usize,
 }
 
 impl State {
-    pub(crate) fn new(config: &FakeConfig) -> State {
+    pub(crate) fn new(config: &FakeConfig, myself: Weak<Mutex<State>>) -> State {
         let tokens = (!config.tokens.is_empty()).then(|| {
             let mut map: BTreeMap<String, Grants> = BTreeMap::new();
             for token in &config.tokens {
@@ -84,6 +97,15 @@ impl State {
             requests: BTreeMap::new(),
             rate_window: RateWindow::new(config.rate_limit),
             request_counter: 0,
+            outbox: Outbox::new(
+                myself,
+                Policy {
+                    allow_external: config.allow_external_deliveries,
+                    log: config.log_deliveries,
+                },
+            ),
+            delivery_timeout: config.delivery_timeout,
+            max_deliveries_per_hook: config.max_deliveries_per_hook.max(1),
         };
         for org in &config.orgs {
             state.add_org(org);
@@ -134,12 +156,125 @@ impl State {
         self.deliveries.remove(&hook_id);
     }
 
+    /// Stores a delivery record in id order (attempts finish in any order), dropping the
+    /// oldest past the cap; a record for a hook deleted meanwhile is dropped.
     pub(crate) fn push_delivery(&mut self, delivery: Delivery) {
-        self.deliveries
-            .entry(delivery.hook_id)
-            .or_default()
-            .push(delivery);
+        if self.hook(delivery.hook_id).is_none() {
+            return;
+        }
+        let list = self.deliveries.entry(delivery.hook_id).or_default();
+        let at = list.partition_point(|d| d.id < delivery.id);
+        list.insert(at, delivery);
+        if list.len() > self.max_deliveries_per_hook {
+            let excess = list.len() - self.max_deliveries_per_hook;
+            list.drain(..excess);
+        }
     }
+
+    /// The hook `id`, organization or global.
+    pub(crate) fn hook(&self, id: u64) -> Option<&Hook> {
+        self.global_hooks
+            .get(&id)
+            .or_else(|| self.orgs.values().find_map(|org| org.hooks.get(&id)))
+    }
+
+    /// How long a receiver may take on `product`.
+    pub(crate) fn delivery_timeout(&self, product: Product) -> Duration {
+        self.delivery_timeout
+            .unwrap_or_else(|| product.delivery_timeout())
+    }
+
+    /// Sends `event` with `payload` to `hook` in the background (nothing for an inactive hook)
+    /// and returns the delivery's id.
+    pub(crate) fn deliver(
+        &mut self,
+        hook: &Hook,
+        target: &Target<'_>,
+        event: &str,
+        payload: Value,
+        product: Product,
+    ) -> Option<u64> {
+        if !hook.active {
+            return None;
+        }
+        let id = self.take_delivery_id();
+        let timeout = self.delivery_timeout(product);
+        let outgoing = Outgoing::new(
+            id,
+            hook,
+            target,
+            delivery::new_guid(),
+            event,
+            payload,
+            timeout,
+        );
+        self.send(outgoing);
+        Some(id)
+    }
+
+    /// Resends `original` through `hook` as it is configured now: the same GUID, event,
+    /// payload and metadata, marked as a redelivery.
+    pub(crate) fn redeliver(
+        &mut self,
+        hook: &Hook,
+        target: &Target<'_>,
+        original: &Delivery,
+        product: Product,
+    ) -> Option<u64> {
+        if !hook.active {
+            return None;
+        }
+        let id = self.take_delivery_id();
+        let timeout = self.delivery_timeout(product);
+        let mut outgoing = Outgoing::new(
+            id,
+            hook,
+            target,
+            original.guid.clone(),
+            &original.event,
+            original.request_payload.clone(),
+            timeout,
+        );
+        outgoing.redelivery = true;
+        outgoing.action.clone_from(&original.action);
+        outgoing.installation_id = original.installation_id;
+        outgoing.repository_id = original.repository_id;
+        self.send(outgoing);
+        Some(id)
+    }
+
+    fn send(&mut self, outgoing: Outgoing) {
+        if let Err(refused) = self.outbox.send(outgoing) {
+            self.push_delivery(*refused);
+        }
+    }
+
+    /// Sends `event` to every active hook in `hooks` subscribed to it (or to `*`).
+    fn fan_out(
+        &mut self,
+        hooks: Vec<Hook>,
+        target: &Target<'_>,
+        event: &str,
+        payload: &Value,
+        product: Product,
+    ) -> Vec<u64> {
+        hooks
+            .iter()
+            .filter(|hook| hook.events.iter().any(|e| e == event || e == "*"))
+            .filter_map(|hook| self.deliver(hook, target, event, payload.clone(), product))
+            .collect()
+    }
+}
+
+/// The product whose operations of `access` a hook of that kind is managed through (org
+/// hooks: the first product of the org-hook operations; global hooks: of the global ones),
+/// for the delivery timeout of events emitted outside any request.
+fn home_product(access: Access) -> Product {
+    OPERATIONS
+        .iter()
+        .find(|op| op.access == access)
+        .and_then(|op| op.products.first().copied())
+        .unwrap_or(Product::Dotcom)
 }
 
 /// A cloneable handle on a fake's state, to seed and inspect it from a test.
@@ -153,7 +288,7 @@ pub struct FakeState {
 impl FakeState {
     pub(crate) fn new(config: &FakeConfig) -> Self {
         FakeState {
-            inner: Arc::new(Mutex::new(State::new(config))),
+            inner: Arc::new_cyclic(|myself| Mutex::new(State::new(config, myself.clone()))),
         }
     }
 
@@ -226,9 +361,7 @@ impl FakeState {
     pub fn insert_delivery(&self, hook_id: u64, seed: DeliverySeed) -> Result<u64, StateError> {
         let mut state = self.lock();
         let hook_url = state
-            .global_hooks
-            .get(&hook_id)
-            .or_else(|| state.orgs.values().find_map(|org| org.hooks.get(&hook_id)))
+            .hook(hook_id)
             .map(|hook| hook.config.url.clone())
             .ok_or(StateError::UnknownHook(hook_id))?;
         let id = state.take_delivery_id();
@@ -244,6 +377,81 @@ impl FakeState {
             .get(&hook_id)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Emits `event` with `payload` in organization `org`, as GitHub does when something
+    /// happens there: every active hook of `org` whose `events` include `event` (or `*`) gets
+    /// a signed POST in the background, and each attempt becomes a delivery in the deliveries
+    /// API. Returns the ids of the deliveries, one per hook reached.
+    ///
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use hookspec_mock::{FakeGitHub, HookSeed, Receiver};
+    /// use serde_json::json;
+    ///
+    /// let fake = FakeGitHub::start().await;
+    /// let receiver = Receiver::start().await?;
+    /// fake.state().insert_org_hook("octocat", HookSeed::new(receiver.url()).events(["issues"]));
+    /// let sent = fake.state().emit_org_event("octocat", "issues", json!({ "action": "opened" }))?;
+    /// fake.state().wait_for_deliveries(std::time::Duration::from_secs(5)).await?;
+    /// assert_eq!(sent.len(), 1);
+    /// assert_eq!(receiver.received()[0].event(), Some("issues"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn emit_org_event(
+        &self,
+        org: &str,
+        event: &str,
+        payload: Value,
+    ) -> Result<Vec<u64>, StateError> {
+        let mut state = self.lock();
+        let found = state
+            .org(org)
+            .ok_or_else(|| StateError::UnknownOrg(org.to_owned()))?;
+        let (login, org_id) = (found.login.clone(), found.id);
+        let hooks: Vec<Hook> = found.hooks.values().cloned().collect();
+        let target = Target {
+            kind: HookKind::Organization,
+            org_login: Some(&login),
+            org_id: Some(org_id),
+        };
+        let product = home_product(Access::OrganizationOwner);
+        Ok(state.fan_out(hooks, &target, event, &payload, product))
+    }
+
+    /// Emits `event` with `payload` to the GHES global hooks subscribed to it, as
+    /// [`emit_org_event`](Self::emit_org_event) does for an organization.
+    pub fn emit_global_event(&self, event: &str, payload: Value) -> Vec<u64> {
+        let mut state = self.lock();
+        let hooks: Vec<Hook> = state.global_hooks.values().cloned().collect();
+        let target = Target {
+            kind: HookKind::Global,
+            org_login: None,
+            org_id: None,
+        };
+        let product = home_product(Access::SiteAdmin);
+        state.fan_out(hooks, &target, event, &payload, product)
+    }
+
+    /// How many deliveries are on their way (sent, not yet recorded).
+    pub fn pending_deliveries(&self) -> usize {
+        self.pending().count()
+    }
+
+    /// Waits until every delivery sent so far is recorded, or `timeout` passes
+    /// ([`StateError::DeliveriesPending`] then says how many are still on their way).
+    pub async fn wait_for_deliveries(&self, timeout: Duration) -> Result<(), StateError> {
+        let pending = self.pending();
+        match pending.settle(timeout).await {
+            0 => Ok(()),
+            left => Err(StateError::DeliveriesPending(left)),
+        }
+    }
+
+    fn pending(&self) -> Arc<Pending> {
+        self.lock().outbox.pending()
     }
 
     /// Makes the operation `operation_id` (one of [`OPERATION_IDS`](crate::OPERATION_IDS)) misbehave, replacing any

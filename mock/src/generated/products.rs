@@ -32,6 +32,7 @@ static DOTCOM: crate::table::ProductInfo = crate::table::ProductInfo {
     api_versions: &["2022-11-28"],
     default_api_version: "2022-11-28",
     edition_of: ::std::option::Option::None,
+    delivery_timeout: ::std::time::Duration::from_secs(10u64),
 };
 /// The row of `ghes`.
 static GHES: crate::table::ProductInfo = crate::table::ProductInfo {
@@ -42,6 +43,7 @@ static GHES: crate::table::ProductInfo = crate::table::ProductInfo {
     api_versions: &["2022-11-28", "2026-03-10"],
     default_api_version: "2022-11-28",
     edition_of: ::std::option::Option::None,
+    delivery_timeout: ::std::time::Duration::from_secs(30u64),
 };
 /// The row of `dotcom-legacy`.
 static DOTCOM_LEGACY: crate::table::ProductInfo = crate::table::ProductInfo {
@@ -52,6 +54,7 @@ static DOTCOM_LEGACY: crate::table::ProductInfo = crate::table::ProductInfo {
     api_versions: &["2022-11-28"],
     default_api_version: "2022-11-28",
     edition_of: ::std::option::Option::Some(Product::Dotcom),
+    delivery_timeout: ::std::time::Duration::from_secs(10u64),
 };
 /// Every product of the spec, in spec order.
 pub static PRODUCTS: &[&crate::table::ProductInfo] = &[&DOTCOM, &GHES, &DOTCOM_LEGACY];

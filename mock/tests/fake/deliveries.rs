@@ -1,12 +1,22 @@
-//! Deliveries: pings and redeliveries are recorded as GitHub shows them; the list is newest
-//! first with cursor pagination and `status`/`redelivery` filters.
+//! Deliveries: pings and redeliveries are sent to a real receiver and recorded as GitHub shows
+//! them; the list is newest first with cursor pagination and `status`/`redelivery` filters.
+
+use std::time::Duration;
 
 use hookspec_mock::signature_256;
-use hookspec_mock::{DeliverySeed, FakeGitHub, HookSeed};
+use hookspec_mock::{DeliverySeed, FakeGitHub, HookSeed, Receiver};
 use pretty_assertions::assert_eq;
 use serde_json::Value;
 
 use crate::support::Api;
+
+/// Waits until every delivery the fake sent is recorded.
+async fn settle(fake: &FakeGitHub) {
+    fake.state()
+        .wait_for_deliveries(Duration::from_secs(10))
+        .await
+        .unwrap();
+}
 
 fn ids(body: &Value) -> Vec<u64> {
     body.as_array()
@@ -19,10 +29,11 @@ fn ids(body: &Value) -> Vec<u64> {
 #[tokio::test]
 async fn ping_answers_204_and_records_a_signed_ping_delivery() {
     let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
     let api = Api::new(&fake.uri());
     let hook = fake.state().insert_org_hook(
         "octocat",
-        HookSeed::new("https://example.com/hook")
+        HookSeed::new(receiver.url())
             .content_type("json")
             .secret("s3cret"),
     );
@@ -31,6 +42,7 @@ async fn ping_answers_204_and_records_a_signed_ping_delivery() {
         .await;
     assert_eq!(ping.status, 204);
     assert_eq!(ping.text, "");
+    settle(&fake).await;
 
     let deliveries = fake.state().deliveries(hook);
     assert_eq!(deliveries.len(), 1);
@@ -70,7 +82,7 @@ async fn ping_answers_204_and_records_a_signed_ping_delivery() {
     assert_eq!(shown.status, 200);
     assert_eq!(shown.body["event"], "ping");
     assert_eq!(shown.body["action"], Value::Null);
-    assert_eq!(shown.body["url"], "https://example.com/hook");
+    assert_eq!(shown.body["url"], receiver.url());
     assert_eq!(shown.body["request"]["headers"]["X-GitHub-Event"], "ping");
     assert_eq!(
         shown.body["request"]["payload"]["zen"],
@@ -82,9 +94,10 @@ async fn ping_answers_204_and_records_a_signed_ping_delivery() {
 #[tokio::test]
 async fn a_hook_without_a_secret_sends_no_signature() {
     let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
     let hook = fake
         .state()
-        .insert_org_hook("octocat", HookSeed::new("https://example.com/hook"));
+        .insert_org_hook("octocat", HookSeed::new(receiver.url()));
     let api = Api::new(&fake.uri());
     assert_eq!(
         api.post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
@@ -92,6 +105,7 @@ async fn a_hook_without_a_secret_sends_no_signature() {
             .status,
         204
     );
+    settle(&fake).await;
     let delivery = &fake.state().deliveries(hook)[0];
     assert!(!delivery.request_headers.contains_key("X-Hub-Signature-256"));
     assert_eq!(
@@ -103,10 +117,11 @@ async fn a_hook_without_a_secret_sends_no_signature() {
 #[tokio::test]
 async fn redeliver_answers_202_and_records_a_redelivery_with_the_same_guid() {
     let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
     let api = Api::new(&fake.uri());
     let hook = fake
         .state()
-        .insert_org_hook("octocat", HookSeed::new("https://example.com/hook"));
+        .insert_org_hook("octocat", HookSeed::new(receiver.url()));
     let original = fake
         .state()
         .insert_delivery(
@@ -123,6 +138,7 @@ async fn redeliver_answers_202_and_records_a_redelivery_with_the_same_guid() {
         .await;
     assert_eq!(answer.status, 202);
     assert!(answer.body.is_object());
+    settle(&fake).await;
 
     let list = api
         .get(&format!("/orgs/octocat/hooks/{hook}/deliveries"))

@@ -7,6 +7,7 @@
 mod binary;
 mod concurrency;
 mod deliveries;
+mod delivery_engine;
 mod errors;
 mod faults;
 mod global_hooks;

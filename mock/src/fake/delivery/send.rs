@@ -1,0 +1,381 @@
+//! Sending deliveries in the background and recording what really happened. Each [`Outbox`]
+//! owns one thread with its own small tokio runtime, started on the first delivery, so the API
+//! call that triggers a delivery answers at once whatever runtime (or none) the caller uses.
+//! Attempts run concurrently up to a bound, reuse connections per receiver, end at the
+//! product's timeout, and go only to loopback addresses unless external delivery is allowed.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use time::OffsetDateTime;
+use tokio::sync::{Notify, Semaphore, mpsc};
+
+use super::Outgoing;
+use crate::fake::state::State;
+
+/// How many attempts run at once.
+const MAX_IN_FLIGHT: usize = 64;
+/// The most of a receiver's answer that is kept in the record.
+const MAX_RESPONSE_BODY: usize = 64 * 1024;
+
+/// What the receiver did with one attempt.
+#[derive(Debug, Clone)]
+pub(crate) struct Outcome {
+    /// `OK`, `Invalid HTTP Response: 500`, or why nothing was answered.
+    pub status: String,
+    /// The receiver's status code; 0 when it answered none.
+    pub status_code: u16,
+    pub headers: BTreeMap<String, String>,
+    pub body: String,
+    pub duration: Duration,
+}
+
+impl Outcome {
+    fn failed(status: String, duration: Duration) -> Outcome {
+        Outcome {
+            status,
+            status_code: 0,
+            headers: BTreeMap::new(),
+            body: String::new(),
+            duration,
+        }
+    }
+}
+
+/// How deliveries go out: the policy and the bounds.
+#[derive(Debug, Clone)]
+pub(crate) struct Policy {
+    /// Whether hosts other than loopback addresses may receive deliveries.
+    pub allow_external: bool,
+    /// Whether each attempt is logged on standard output.
+    pub log: bool,
+}
+
+/// Deliveries on their way: the queue to the sending thread and the count of those not yet
+/// recorded, which tests wait on.
+#[derive(Debug)]
+pub(crate) struct Outbox {
+    state: Weak<Mutex<State>>,
+    policy: Policy,
+    queue: OnceLock<mpsc::UnboundedSender<Outgoing>>,
+    pending: Arc<Pending>,
+}
+
+/// The count of deliveries sent but not yet recorded.
+#[derive(Debug, Default)]
+pub(crate) struct Pending {
+    count: AtomicUsize,
+    changed: Notify,
+}
+
+impl Pending {
+    pub(crate) fn count(&self) -> usize {
+        self.count.load(Ordering::SeqCst)
+    }
+
+    fn done(&self) {
+        self.count.fetch_sub(1, Ordering::SeqCst);
+        self.changed.notify_waiters();
+    }
+
+    /// Waits until no delivery is pending, or `timeout`; the count still pending.
+    pub(crate) async fn settle(&self, timeout: Duration) -> usize {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            let left = self.count();
+            if left == 0 {
+                return 0;
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                return self.count();
+            }
+        }
+    }
+}
+
+impl Outbox {
+    pub(crate) fn new(state: Weak<Mutex<State>>, policy: Policy) -> Outbox {
+        Outbox {
+            state,
+            policy,
+            queue: OnceLock::new(),
+            pending: Arc::new(Pending::default()),
+        }
+    }
+
+    pub(crate) fn pending(&self) -> Arc<Pending> {
+        self.pending.clone()
+    }
+
+    /// Sends `outgoing` in the background; `Err` with the record of a refused attempt, to be
+    /// stored now, when policy forbids it or its URL cannot be used.
+    pub(crate) fn send(&self, outgoing: Outgoing) -> Result<(), Box<super::Delivery>> {
+        if let Err(why) = check_url(&outgoing.url, self.policy.allow_external) {
+            if self.policy.log {
+                log_line(&outgoing, &why);
+            }
+            let outcome = Outcome::failed(why, Duration::ZERO);
+            return Err(Box::new(
+                outgoing.record(outcome, OffsetDateTime::now_utc()),
+            ));
+        }
+        let queue = self.queue.get_or_init(|| {
+            start_thread(
+                self.state.clone(),
+                self.pending.clone(),
+                self.policy.clone(),
+            )
+        });
+        self.pending.count.fetch_add(1, Ordering::SeqCst);
+        if let Err(unsent) = queue.send(outgoing) {
+            self.pending.done();
+            let outcome = Outcome::failed(
+                "hookspec: the delivery thread has stopped".to_owned(),
+                Duration::ZERO,
+            );
+            return Err(Box::new(
+                unsent.0.record(outcome, OffsetDateTime::now_utc()),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Whether deliveries may go to `url`: an absolute http(s) URL, on a loopback address unless
+/// external delivery is allowed.
+fn check_url(url: &str, allow_external: bool) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("hookspec: invalid URL {url:?}: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "hookspec: cannot deliver to a {} URL",
+            parsed.scheme()
+        ));
+    }
+    if allow_external {
+        return Ok(());
+    }
+    let loopback = match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    if loopback {
+        Ok(())
+    } else {
+        Err(format!(
+            "hookspec: delivery to {} refused: the fake delivers only to loopback addresses unless external delivery is allowed (FakeConfig::allow_external_deliveries, --allow-external-deliveries)",
+            parsed.host_str().unwrap_or_default()
+        ))
+    }
+}
+
+type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// The two clients of the sending thread: one verifying certificates, one for hooks with
+/// `insecure_ssl: "1"`.
+struct Clients {
+    verified: Option<HttpsClient>,
+    insecure: Option<HttpsClient>,
+}
+
+fn start_thread(
+    state: Weak<Mutex<State>>,
+    pending: Arc<Pending>,
+    policy: Policy,
+) -> mpsc::UnboundedSender<Outgoing> {
+    let (sender, mut receiver) = mpsc::unbounded_channel::<Outgoing>();
+    let spawned = std::thread::Builder::new()
+        .name("hookspec-deliveries".to_owned())
+        .spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                // Without a runtime nothing can be sent: record every attempt as failed.
+                while let Some(outgoing) = receiver.blocking_recv() {
+                    let outcome = Outcome::failed(
+                        "hookspec: cannot start the delivery runtime".to_owned(),
+                        Duration::ZERO,
+                    );
+                    store(&state, outgoing.record(outcome, OffsetDateTime::now_utc()));
+                    pending.done();
+                }
+                return;
+            };
+            runtime.block_on(async move {
+                let clients = Arc::new(Clients {
+                    verified: crate::tls::client(false).ok(),
+                    insecure: crate::tls::client(true).ok(),
+                });
+                let bound = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+                while let Some(outgoing) = receiver.recv().await {
+                    let Ok(permit) = bound.clone().acquire_owned().await else {
+                        break;
+                    };
+                    let (state, pending, clients, policy) = (
+                        state.clone(),
+                        pending.clone(),
+                        clients.clone(),
+                        policy.clone(),
+                    );
+                    tokio::spawn(async move {
+                        let delivered_at = OffsetDateTime::now_utc();
+                        let outcome = attempt(&clients, &outgoing).await;
+                        if policy.log {
+                            log_line(&outgoing, &outcome_text(&outcome));
+                        }
+                        store(&state, outgoing.record(outcome, delivered_at));
+                        pending.done();
+                        drop(permit);
+                    });
+                }
+            });
+        });
+    if spawned.is_err() {
+        // No thread: the receiver is dropped with the closure and every send fails, so each
+        // attempt is recorded as failed by `Outbox::send`.
+    }
+    sender
+}
+
+fn outcome_text(outcome: &Outcome) -> String {
+    if outcome.status_code == 0 {
+        outcome.status.clone()
+    } else {
+        format!("{} {}", outcome.status_code, outcome.status)
+    }
+}
+
+fn log_line(outgoing: &Outgoing, outcome: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(
+        stdout,
+        "delivery {} {} hook {} -> {}: {outcome}",
+        outgoing.guid, outgoing.event, outgoing.hook_id, outgoing.url
+    );
+    let _ = stdout.flush();
+}
+
+fn store(state: &Weak<Mutex<State>>, delivery: super::Delivery) {
+    if let Some(state) = state.upgrade() {
+        let mut state = state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        state.push_delivery(delivery);
+    }
+}
+
+/// One POST and the receiver's answer, within the timeout.
+async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
+    let started = Instant::now();
+    let client = if outgoing.insecure_ssl {
+        clients.insecure.as_ref()
+    } else {
+        clients.verified.as_ref()
+    };
+    let Some(client) = client else {
+        return Outcome::failed("hookspec: cannot set up TLS".to_owned(), started.elapsed());
+    };
+    let mut request = hyper::Request::builder()
+        .method(hyper::Method::POST)
+        .uri(outgoing.url.as_str());
+    for (name, value) in &outgoing.request_headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    let request = match request.body(Full::new(Bytes::from(outgoing.body.clone()))) {
+        Ok(request) => request,
+        Err(error) => {
+            return Outcome::failed(
+                format!("hookspec: cannot build the request: {error}"),
+                started.elapsed(),
+            );
+        }
+    };
+    let exchange = async {
+        let response = client.request(request).await?;
+        let (parts, body) = response.into_parts();
+        let body = match Limited::new(body, MAX_RESPONSE_BODY).collect().await {
+            Ok(collected) => String::from_utf8_lossy(&collected.to_bytes()).into_owned(),
+            Err(_) => String::new(),
+        };
+        Ok::<_, hyper_util::client::legacy::Error>((parts, body))
+    };
+    match tokio::time::timeout(outgoing.timeout, exchange).await {
+        Err(_) => Outcome::failed("timed out".to_owned(), started.elapsed()),
+        Ok(Err(error)) => Outcome::failed(failure_text(&error), started.elapsed()),
+        Ok(Ok((parts, body))) => {
+            let status_code = parts.status.as_u16();
+            let headers = parts
+                .headers
+                .iter()
+                .map(|(name, value)| {
+                    (
+                        name.as_str().to_owned(),
+                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            Outcome {
+                status: super::status_text(status_code),
+                status_code,
+                headers,
+                body,
+                duration: started.elapsed(),
+            }
+        }
+    }
+}
+
+/// GitHub's wording for an attempt that got no answer.
+fn failure_text(error: &hyper_util::client::legacy::Error) -> String {
+    if error.is_connect() {
+        "failed to connect to host".to_owned()
+    } else {
+        "connection reset by peer".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_hosts_receive_by_default() {
+        for url in [
+            "http://127.0.0.1:9/hook",
+            "http://127.8.0.1/x",
+            "http://[::1]:8080/",
+            "http://localhost:3000/hook",
+            "https://LOCALHOST/hook",
+        ] {
+            assert_eq!(check_url(url, false), Ok(()), "{url}");
+        }
+        for url in [
+            "https://example.com/hook",
+            "http://10.0.0.1/hook",
+            "http://192.168.1.2/",
+            "http://localhost.example.com/",
+        ] {
+            let refused = check_url(url, false);
+            assert!(
+                refused.as_ref().is_err_and(|why| why.contains("loopback")),
+                "{url}: {refused:?}"
+            );
+            assert_eq!(check_url(url, true), Ok(()), "{url}");
+        }
+        assert!(check_url("ftp://127.0.0.1/", true).is_err());
+        assert!(check_url("not a url", true).is_err());
+    }
+}

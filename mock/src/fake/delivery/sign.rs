@@ -1,0 +1,154 @@
+//! What a delivery's bytes are and how they are signed: the body for the hook's content type
+//! (`json`, or `form` as `payload=<url-encoded JSON>`), and GitHub's HMAC signatures over those
+//! exact bytes (`X-Hub-Signature-256: sha256=<hex>`, `X-Hub-Signature: sha1=<hex>`).
+
+use hmac::{Hmac, KeyInit, Mac};
+use serde_json::Value;
+
+/// The body GitHub POSTs for `payload` with the hook's content type, and its media type.
+pub(crate) fn wire_body(content_type: &str, payload: &Value) -> (Vec<u8>, &'static str) {
+    let json = payload.to_string();
+    if content_type == "form" {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("payload", &json)
+            .finish();
+        (body.into_bytes(), "application/x-www-form-urlencoded")
+    } else {
+        (json.into_bytes(), "application/json")
+    }
+}
+
+fn hex(bytes: &[u8], prefix: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + bytes.len() * 2);
+    out.push_str(prefix);
+    for byte in bytes {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
+/// `sha256=<hex HMAC-SHA256 of body keyed by secret>`, as GitHub sends in `X-Hub-Signature-256`.
+///
+/// ```
+/// // The test vector of GitHub's "Validating webhook deliveries".
+/// assert_eq!(
+///     hookspec_mock::signature_256("It's a Secret to Everybody", b"Hello, World!"),
+///     "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+/// );
+/// ```
+pub fn signature_256(secret: &str, body: &[u8]) -> String {
+    match Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) {
+        Ok(mut mac) => {
+            mac.update(body);
+            hex(&mac.finalize().into_bytes(), "sha256=")
+        }
+        // HMAC takes keys of any length; this cannot happen.
+        Err(_) => String::new(),
+    }
+}
+
+/// `sha1=<hex HMAC-SHA1 of body keyed by secret>`, as GitHub still sends in `X-Hub-Signature`
+/// for receivers that predate SHA-256.
+pub fn signature_1(secret: &str, body: &[u8]) -> String {
+    match Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()) {
+        Ok(mut mac) => {
+            mac.update(body);
+            hex(&mac.finalize().into_bytes(), "sha1=")
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// Whether `signature` (an `X-Hub-Signature-256` value) is the signature of `body` under
+/// `secret`, compared in constant time, as a receiver should check it.
+///
+/// ```
+/// let body = br#"{"zen":"Keep it logically awesome."}"#;
+/// let signature = hookspec_mock::signature_256("s3cret", body);
+/// assert!(hookspec_mock::verify_signature_256("s3cret", body, &signature));
+/// assert!(!hookspec_mock::verify_signature_256("wrong", body, &signature));
+/// ```
+pub fn verify_signature_256(secret: &str, body: &[u8], signature: &str) -> bool {
+    let Some(hex_digest) = signature.trim().strip_prefix("sha256=") else {
+        return false;
+    };
+    let Some(expected) = decode_hex(hex_digest) else {
+        return false;
+    };
+    match Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) {
+        Ok(mut mac) => {
+            mac.update(body);
+            mac.verify_slice(&expected).is_ok()
+        }
+        Err(_) => false,
+    }
+}
+
+/// Whether `signature` (an `X-Hub-Signature` value) is the SHA-1 signature of `body`.
+pub fn verify_signature_1(secret: &str, body: &[u8], signature: &str) -> bool {
+    let Some(expected) = signature.trim().strip_prefix("sha1=").and_then(decode_hex) else {
+        return false;
+    };
+    match Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()) {
+        Ok(mut mac) => {
+            mac.update(body);
+            mac.verify_slice(&expected).is_ok()
+        }
+        Err(_) => false,
+    }
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signature_matches_githubs_documented_example() {
+        // From GitHub's "Validating webhook deliveries" page.
+        assert_eq!(
+            signature_256("It's a Secret to Everybody", b"Hello, World!"),
+            "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+        );
+    }
+
+    #[test]
+    fn sha1_signatures_match_an_independent_hmac() {
+        // RFC 2202 test case 2: key "Jefe", data "what do ya want for nothing?".
+        assert_eq!(
+            signature_1("Jefe", b"what do ya want for nothing?"),
+            "sha1=effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+        );
+        assert!(verify_signature_1(
+            "Jefe",
+            b"what do ya want for nothing?",
+            "sha1=effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+        ));
+    }
+
+    #[test]
+    fn a_form_body_is_the_url_encoded_json_under_payload() {
+        let (body, media) = wire_body("form", &serde_json::json!({"a": "b c"}));
+        assert_eq!(media, "application/x-www-form-urlencoded");
+        assert_eq!(body, b"payload=%7B%22a%22%3A%22b+c%22%7D");
+    }
+
+    #[test]
+    fn malformed_signatures_never_verify() {
+        for bad in ["", "sha256=", "sha256=zz", "sha1=00", "md5=00"] {
+            assert!(!verify_signature_256("s", b"x", bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! A webhook receiver for tests: a loopback HTTP endpoint that records every delivery it gets
+//! (headers and raw bytes), checks its signatures with a secret over those raw bytes, and
+//! answers as it is told (a status, after a delay, or by closing the connection).
+//!
+//! Point a fake's hook at [`Receiver::url`] to see what the fake sends, or use it beside your
+//! own receiver to compare.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, oneshot};
+
+use crate::fake::{verify_signature_1, verify_signature_256};
+
+/// The largest delivery body the receiver reads (GitHub caps payloads at 25 MB).
+const MAX_BODY: usize = 25 * 1024 * 1024;
+
+/// How the receiver answers a delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReceiverAnswer {
+    /// Answer this status with a short text body.
+    Status(u16),
+    /// Wait, then answer the status (a wait longer than the fake's delivery timeout makes the
+    /// delivery time out).
+    Delay(Duration, u16),
+    /// Close the connection without answering.
+    Close,
+}
+
+/// One delivery as the receiver got it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedDelivery {
+    /// The method (`POST`).
+    pub method: String,
+    /// The path and query the delivery was sent to.
+    pub path: String,
+    /// The headers as received.
+    pub headers: Vec<(String, String)>,
+    /// The body, byte for byte.
+    pub body: Vec<u8>,
+    /// With a secret set: whether `X-Hub-Signature-256` is the signature of the raw body
+    /// (false when it is missing or wrong); `None` without a secret.
+    pub signature_256_valid: Option<bool>,
+    /// The same for the SHA-1 `X-Hub-Signature`.
+    pub signature_1_valid: Option<bool>,
+}
+
+impl ReceivedDelivery {
+    /// The first value of header `name`, compared case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// `X-GitHub-Event`.
+    pub fn event(&self) -> Option<&str> {
+        self.header("x-github-event")
+    }
+
+    /// `X-GitHub-Delivery`, the delivery's GUID.
+    pub fn guid(&self) -> Option<&str> {
+        self.header("x-github-delivery")
+    }
+
+    /// The payload: the JSON body, or the `payload` field of a form body.
+    pub fn payload(&self) -> Option<Value> {
+        let is_form = self
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+        if is_form {
+            let (_, json) =
+                url::form_urlencoded::parse(&self.body).find(|(key, _)| key == "payload")?;
+            serde_json::from_str(&json).ok()
+        } else {
+            serde_json::from_slice(&self.body).ok()
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    secret: Option<String>,
+    answer: Option<ReceiverAnswer>,
+    next: VecDeque<ReceiverAnswer>,
+    received: Vec<ReceivedDelivery>,
+}
+
+/// A loopback webhook receiver that records what it gets; stops when dropped.
+///
+/// ```
+/// # #[tokio::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use hookspec_mock::{FakeGitHub, HookSeed, Receiver, ReceiverAnswer};
+///
+/// let receiver = Receiver::start().await?;
+/// receiver.set_secret("s3cret");
+/// receiver.answer_next(ReceiverAnswer::Status(500)); // the first delivery fails, then 200s
+///
+/// let fake = FakeGitHub::start().await;
+/// let hook = fake.state().insert_org_hook("octocat", HookSeed::new(receiver.url()).secret("s3cret"));
+/// reqwest::Client::new()
+///     .post(format!("{}/orgs/octocat/hooks/{hook}/pings", fake.uri()))
+///     .bearer_auth("t")
+///     .send()
+///     .await?;
+/// let got = receiver.wait_for(1, Duration::from_secs(5)).await;
+/// assert_eq!(got[0].event(), Some("ping"));
+/// assert_eq!(got[0].signature_256_valid, Some(true));
+/// fake.state().wait_for_deliveries(Duration::from_secs(5)).await?;
+/// assert_eq!(fake.state().deliveries(hook)[0].status, "Invalid HTTP Response: 500");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Receiver {
+    address: SocketAddr,
+    inner: Arc<Mutex<Inner>>,
+    arrived: Arc<Notify>,
+    _stop: oneshot::Sender<()>,
+}
+
+impl Receiver {
+    /// Starts a receiver on a free loopback port, answering 200 to everything.
+    pub async fn start() -> std::io::Result<Receiver> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let address = listener.local_addr()?;
+        let inner = Arc::new(Mutex::new(Inner::default()));
+        let arrived = Arc::new(Notify::new());
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(accept(listener, inner.clone(), arrived.clone(), stopped));
+        Ok(Receiver {
+            address,
+            inner,
+            arrived,
+            _stop: stop,
+        })
+    }
+
+    /// The URL to give a hook as `config.url`: `http://127.0.0.1:PORT/webhook`.
+    pub fn url(&self) -> String {
+        format!("http://{}/webhook", self.address)
+    }
+
+    /// Checks signatures from now on with `secret`, over the raw bytes received.
+    pub fn set_secret(&self, secret: &str) {
+        self.lock().secret = Some(secret.to_owned());
+    }
+
+    /// Answers every delivery this way from now on (after any [`answer_next`](Self::answer_next)).
+    pub fn answer(&self, answer: ReceiverAnswer) {
+        self.lock().answer = Some(answer);
+    }
+
+    /// Answers the next delivery this way, once; queued answers are used in order.
+    pub fn answer_next(&self, answer: ReceiverAnswer) {
+        self.lock().next.push_back(answer);
+    }
+
+    /// Every delivery received so far, oldest first.
+    pub fn received(&self) -> Vec<ReceivedDelivery> {
+        self.lock().received.clone()
+    }
+
+    /// Waits until at least `count` deliveries have arrived or `timeout` passes, and returns
+    /// what has arrived.
+    pub async fn wait_for(&self, count: usize, timeout: Duration) -> Vec<ReceivedDelivery> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let arrived = self.arrived.notified();
+            tokio::pin!(arrived);
+            arrived.as_mut().enable();
+            let received = self.received();
+            if received.len() >= count {
+                return received;
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                return self.received();
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+async fn accept(
+    listener: TcpListener,
+    inner: Arc<Mutex<Inner>>,
+    arrived: Arc<Notify>,
+    mut stopped: oneshot::Receiver<()>,
+) {
+    loop {
+        tokio::select! {
+            _ = &mut stopped => return,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let (inner, arrived) = (inner.clone(), arrived.clone());
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| {
+                        let (inner, arrived) = (inner.clone(), arrived.clone());
+                        async move { receive(request, &inner, &arrived).await }
+                    });
+                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                });
+            }
+        }
+    }
+}
+
+/// Records one delivery and answers it; `Err` closes the connection without an answer.
+async fn receive(
+    request: hyper::Request<Incoming>,
+    inner: &Mutex<Inner>,
+    arrived: &Notify,
+) -> Result<hyper::Response<Full<Bytes>>, std::io::Error> {
+    let (parts, body) = request.into_parts();
+    let body = Limited::new(body, MAX_BODY)
+        .collect()
+        .await
+        .map(|collected| collected.to_bytes().to_vec())
+        .unwrap_or_default();
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let answer = {
+        let mut inner = inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut delivery = ReceivedDelivery {
+            method: parts.method.as_str().to_owned(),
+            path: parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+            headers,
+            body,
+            signature_256_valid: None,
+            signature_1_valid: None,
+        };
+        if let Some(secret) = &inner.secret {
+            delivery.signature_256_valid = Some(
+                delivery
+                    .header("x-hub-signature-256")
+                    .is_some_and(|s| verify_signature_256(secret, &delivery.body, s)),
+            );
+            delivery.signature_1_valid = Some(
+                delivery
+                    .header("x-hub-signature")
+                    .is_some_and(|s| verify_signature_1(secret, &delivery.body, s)),
+            );
+        }
+        inner.received.push(delivery);
+        inner
+            .next
+            .pop_front()
+            .or_else(|| inner.answer.clone())
+            .unwrap_or(ReceiverAnswer::Status(200))
+    };
+    arrived.notify_waiters();
+    let status = match answer {
+        ReceiverAnswer::Close => {
+            return Err(std::io::Error::other("told to close the connection"));
+        }
+        ReceiverAnswer::Status(status) => status,
+        ReceiverAnswer::Delay(wait, status) => {
+            tokio::time::sleep(wait).await;
+            status
+        }
+    };
+    let response = hyper::Response::builder()
+        .status(status)
+        .header("content-type", "text/plain")
+        .body(Full::new(Bytes::from(format!(
+            "hookspec receiver: {status}"
+        ))))
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())));
+    Ok(response)
+}

@@ -1,0 +1,429 @@
+//! The delivery engine end to end: real POSTs to a loopback receiver, signed over the exact
+//! bytes sent (checked here by an independent HMAC), and a deliveries API that reports what
+//! the receiver really answered: a status, a closed port, a hang, a dropped connection.
+
+use std::time::Duration;
+
+use hmac::{KeyInit, Mac};
+use hookspec_mock::{FakeConfig, FakeGitHub, HookSeed, Receiver, ReceiverAnswer};
+use pretty_assertions::assert_eq;
+use serde_json::json;
+
+use crate::support::Api;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// `sha256=<hex>` and `sha1=<hex>` computed here, without the fake's code.
+fn independent_signatures(secret: &str, body: &[u8]) -> (String, String) {
+    let mut sha256 = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    sha256.update(body);
+    let mut sha1 = hmac::Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).unwrap();
+    sha1.update(body);
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    (
+        format!("sha256={}", hex(&sha256.finalize().into_bytes())),
+        format!("sha1={}", hex(&sha1.finalize().into_bytes())),
+    )
+}
+
+async fn settle(fake: &FakeGitHub) {
+    fake.state().wait_for_deliveries(WAIT).await.unwrap();
+}
+
+#[tokio::test]
+async fn creating_a_hook_sends_a_signed_ping_to_its_url() {
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
+    let api = Api::new(&fake.uri());
+    let created = api
+        .post(
+            "/orgs/octocat/hooks",
+            json!({ "name": "web", "config": { "url": receiver.url(), "content_type": "json", "secret": "s3cret" } }),
+        )
+        .await;
+    assert_eq!(created.status, 201);
+    let got = receiver.wait_for(1, WAIT).await;
+    assert_eq!(got.len(), 1);
+    let ping = &got[0];
+    assert_eq!(ping.method, "POST");
+    assert_eq!(ping.event(), Some("ping"));
+    assert_eq!(ping.header("content-type"), Some("application/json"));
+    assert!(
+        ping.header("user-agent")
+            .is_some_and(|ua| ua.starts_with("GitHub-Hookshot/"))
+    );
+    assert_eq!(
+        ping.header("x-github-hook-id"),
+        Some(created.body["id"].to_string().as_str())
+    );
+    assert_eq!(
+        ping.header("x-github-hook-installation-target-type"),
+        Some("organization")
+    );
+    assert!(
+        ping.header("x-github-hook-installation-target-id")
+            .is_some()
+    );
+    let (sha256, sha1) = independent_signatures("s3cret", &ping.body);
+    assert_eq!(ping.header("x-hub-signature-256"), Some(sha256.as_str()));
+    assert_eq!(ping.header("x-hub-signature"), Some(sha1.as_str()));
+    let payload = ping.payload().unwrap();
+    assert_eq!(payload["hook_id"], created.body["id"]);
+    assert_eq!(payload["hook"]["config"]["secret"], "********");
+    assert_eq!(payload["organization"]["login"], "octocat");
+    assert_eq!(payload["sender"]["type"], "User");
+    assert!(payload["zen"].is_string());
+
+    settle(&fake).await;
+    let hook = created.body["id"].as_u64().unwrap();
+    let records = fake.state().deliveries(hook);
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].guid, ping.guid().unwrap());
+    assert_eq!(
+        (records[0].status.as_str(), records[0].status_code),
+        ("OK", 200)
+    );
+    assert_eq!(records[0].response_payload, "hookspec receiver: 200");
+}
+
+#[tokio::test]
+async fn a_form_hook_sends_the_url_encoded_payload_signed_over_the_form_bytes() {
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
+    let hook = fake.state().insert_org_hook(
+        "octocat",
+        HookSeed::new(receiver.url())
+            .content_type("form")
+            .secret("k"),
+    );
+    let api = Api::new(&fake.uri());
+    api.post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+        .await;
+    let got = receiver.wait_for(1, WAIT).await;
+    let ping = &got[0];
+    assert_eq!(
+        ping.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert!(ping.body.starts_with(b"payload=%7B"));
+    let (sha256, _) = independent_signatures("k", &ping.body);
+    assert_eq!(ping.header("x-hub-signature-256"), Some(sha256.as_str()));
+    assert_eq!(ping.payload().unwrap()["hook_id"], hook);
+}
+
+#[tokio::test]
+async fn a_hook_without_a_secret_gets_no_signature_headers() {
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
+    let hook = fake
+        .state()
+        .insert_org_hook("octocat", HookSeed::new(receiver.url()));
+    Api::new(&fake.uri())
+        .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+        .await;
+    let ping = &receiver.wait_for(1, WAIT).await[0];
+    assert_eq!(ping.header("x-hub-signature-256"), None);
+    assert_eq!(ping.header("x-hub-signature"), None);
+}
+
+#[tokio::test]
+async fn a_receiver_answering_500_is_a_failed_delivery_with_its_answer_recorded() {
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
+    receiver.answer(ReceiverAnswer::Status(500));
+    let hook = fake
+        .state()
+        .insert_org_hook("octocat", HookSeed::new(receiver.url()));
+    let api = Api::new(&fake.uri());
+    api.post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+        .await;
+    settle(&fake).await;
+    let record = &fake.state().deliveries(hook)[0];
+    assert_eq!(
+        (record.status.as_str(), record.status_code),
+        ("Invalid HTTP Response: 500", 500)
+    );
+    assert_eq!(record.response_payload, "hookspec receiver: 500");
+    assert_eq!(record.response_headers["content-type"], "text/plain");
+    let failures = api
+        .get(&format!(
+            "/orgs/octocat/hooks/{hook}/deliveries?status=failure"
+        ))
+        .await;
+    assert_eq!(failures.body.as_array().map(Vec::len), Some(1));
+    let successes = api
+        .get(&format!(
+            "/orgs/octocat/hooks/{hook}/deliveries?status=success"
+        ))
+        .await;
+    assert_eq!(successes.body, json!([]));
+}
+
+#[tokio::test]
+async fn a_closed_port_is_a_failed_connection() {
+    let fake = FakeGitHub::start().await;
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let hook = fake.state().insert_org_hook(
+        "octocat",
+        HookSeed::new(format!("http://127.0.0.1:{port}/hook")),
+    );
+    Api::new(&fake.uri())
+        .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+        .await;
+    settle(&fake).await;
+    let record = &fake.state().deliveries(hook)[0];
+    assert_eq!(
+        (record.status.as_str(), record.status_code),
+        ("failed to connect to host", 0)
+    );
+}
+
+#[tokio::test]
+async fn a_receiver_that_hangs_times_out_at_the_configured_timeout() {
+    let fake = FakeGitHub::start_with(
+        FakeConfig::default().with_delivery_timeout(Duration::from_millis(200)),
+    )
+    .await;
+    let receiver = Receiver::start().await.unwrap();
+    receiver.answer(ReceiverAnswer::Delay(Duration::from_secs(30), 200));
+    let hook = fake
+        .state()
+        .insert_org_hook("octocat", HookSeed::new(receiver.url()));
+    let ping = Api::new(&fake.uri())
+        .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+        .await;
+    assert_eq!(ping.status, 204);
+    // The API answered while the receiver still holds the delivery.
+    assert_eq!(fake.state().pending_deliveries(), 1);
+    settle(&fake).await;
+    let record = &fake.state().deliveries(hook)[0];
+    assert_eq!(
+        (record.status.as_str(), record.status_code),
+        ("timed out", 0)
+    );
+    assert!(record.duration >= 0.2, "{}", record.duration);
+}
+
+#[tokio::test]
+async fn a_receiver_that_drops_the_connection_is_a_failed_delivery() {
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
+    receiver.answer(ReceiverAnswer::Close);
+    let hook = fake
+        .state()
+        .insert_org_hook("octocat", HookSeed::new(receiver.url()));
+    Api::new(&fake.uri())
+        .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+        .await;
+    settle(&fake).await;
+    let record = &fake.state().deliveries(hook)[0];
+    assert_eq!(record.status_code, 0);
+    assert_ne!(record.status, "OK");
+    assert_eq!(receiver.received().len(), 1);
+}
+
+#[tokio::test]
+async fn redelivery_resends_the_same_payload_under_the_same_guid() {
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
+    receiver.answer_next(ReceiverAnswer::Status(502));
+    let hook = fake
+        .state()
+        .insert_org_hook("octocat", HookSeed::new(receiver.url()));
+    let api = Api::new(&fake.uri());
+    api.post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+        .await;
+    settle(&fake).await;
+    let failed = fake.state().deliveries(hook)[0].clone();
+    assert_eq!(failed.status_code, 502);
+    let again = api
+        .post_empty(&format!(
+            "/orgs/octocat/hooks/{hook}/deliveries/{}/attempts",
+            failed.id
+        ))
+        .await;
+    assert_eq!(again.status, 202);
+    settle(&fake).await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].body, got[1].body);
+    assert_eq!(got[0].guid(), got[1].guid());
+    let records = fake.state().deliveries(hook);
+    assert_eq!(records.len(), 2);
+    assert!(records[1].redelivery);
+    assert_eq!(
+        (records[1].guid.as_str(), records[1].status_code),
+        (failed.guid.as_str(), 200)
+    );
+}
+
+#[tokio::test]
+async fn an_inactive_hook_sends_nothing() {
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
+    let hook = fake
+        .state()
+        .insert_org_hook("octocat", HookSeed::new(receiver.url()).active(false));
+    let api = Api::new(&fake.uri());
+    let ping = api
+        .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+        .await;
+    assert_eq!(ping.status, 204);
+    let sent = fake
+        .state()
+        .emit_org_event("octocat", "push", json!({}))
+        .unwrap();
+    assert_eq!(sent, Vec::<u64>::new());
+    settle(&fake).await;
+    assert!(fake.state().deliveries(hook).is_empty());
+    assert!(receiver.received().is_empty());
+}
+
+#[tokio::test]
+async fn an_emitted_push_reaches_only_the_hooks_subscribed_to_it() {
+    let fake = FakeGitHub::start().await;
+    let (push, issues, every) = (
+        Receiver::start().await.unwrap(),
+        Receiver::start().await.unwrap(),
+        Receiver::start().await.unwrap(),
+    );
+    let state = fake.state();
+    let push_hook = state.insert_org_hook("octocat", HookSeed::new(push.url()).events(["push"]));
+    let issues_hook =
+        state.insert_org_hook("octocat", HookSeed::new(issues.url()).events(["issues"]));
+    let every_hook = state.insert_org_hook("octocat", HookSeed::new(every.url()).events(["*"]));
+    let payload = json!({ "ref": "refs/heads/main", "repository": { "id": 42 } });
+    let sent = state
+        .emit_org_event("octocat", "push", payload.clone())
+        .unwrap();
+    assert_eq!(sent.len(), 2);
+    settle(&fake).await;
+    assert_eq!(push.received().len(), 1);
+    assert_eq!(every.received().len(), 1);
+    assert!(issues.received().is_empty());
+    assert_eq!(push.received()[0].event(), Some("push"));
+    assert_eq!(push.received()[0].payload(), Some(payload));
+    assert!(state.deliveries(issues_hook).is_empty());
+    for hook in [push_hook, every_hook] {
+        let records = state.deliveries(hook);
+        assert_eq!(records.len(), 1);
+        assert_eq!(
+            (records[0].event.as_str(), records[0].repository_id),
+            ("push", Some(42))
+        );
+    }
+    assert_eq!(
+        state
+            .emit_org_event("nobody", "push", json!({}))
+            .unwrap_err()
+            .to_string(),
+        "no organization `nobody`"
+    );
+}
+
+#[tokio::test]
+async fn an_emitted_event_reaches_global_hooks_with_the_global_target_type() {
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
+    fake.state()
+        .insert_global_hook(HookSeed::new(receiver.url()).events(["user"]));
+    let sent = fake
+        .state()
+        .emit_global_event("user", json!({ "action": "created" }));
+    assert_eq!(sent.len(), 1);
+    let got = receiver.wait_for(1, WAIT).await;
+    assert_eq!(
+        got[0].header("x-github-hook-installation-target-type"),
+        Some("global")
+    );
+    assert_eq!(got[0].event(), Some("user"));
+}
+
+#[tokio::test]
+async fn a_non_loopback_url_is_refused_by_default_and_says_why() {
+    let fake = FakeGitHub::start().await;
+    let hook = fake
+        .state()
+        .insert_org_hook("octocat", HookSeed::new("https://example.com/hook"));
+    let ping = Api::new(&fake.uri())
+        .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+        .await;
+    assert_eq!(ping.status, 204);
+    // Refused at once: nothing was sent, so nothing is pending.
+    assert_eq!(fake.state().pending_deliveries(), 0);
+    let record = &fake.state().deliveries(hook)[0];
+    assert_eq!(record.status_code, 0);
+    assert!(record.status.contains("loopback"), "{}", record.status);
+    assert!(record.status.contains("example.com"), "{}", record.status);
+}
+
+#[tokio::test]
+async fn the_delivery_records_of_a_hook_are_capped() {
+    let config = FakeConfig {
+        max_deliveries_per_hook: 3,
+        ..FakeConfig::default()
+    };
+    let fake = FakeGitHub::start_with(config).await;
+    let receiver = Receiver::start().await.unwrap();
+    let hook = fake
+        .state()
+        .insert_org_hook("octocat", HookSeed::new(receiver.url()));
+    for _ in 0..5 {
+        fake.state()
+            .emit_org_event("octocat", "push", json!({}))
+            .unwrap();
+    }
+    settle(&fake).await;
+    let records = fake.state().deliveries(hook);
+    assert_eq!(records.len(), 3);
+    let ids: Vec<u64> = records.iter().map(|d| d.id).collect();
+    assert_eq!(ids, [3, 4, 5], "the oldest go first");
+}
+
+#[tokio::test]
+async fn the_control_endpoint_emits_events_for_clients_in_any_language() {
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
+    fake.state()
+        .insert_org_hook("octocat", HookSeed::new(receiver.url()).events(["issues"]));
+    let client = reqwest::Client::new();
+    let answer = client
+        .post(format!(
+            "{}/_hookspec/orgs/octocat/events/issues",
+            fake.uri()
+        ))
+        .body(r#"{"action":"opened"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 202);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["deliveries"].as_array().map(Vec::len), Some(1));
+    let got = receiver.wait_for(1, WAIT).await;
+    assert_eq!(got[0].payload(), Some(json!({ "action": "opened" })));
+    let pending: serde_json::Value = client
+        .get(format!("{}/_hookspec/deliveries/pending", fake.uri()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(pending["pending"].is_u64());
+    let unknown = client
+        .post(format!("{}/_hookspec/orgs/nobody/events/push", fake.uri()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+    let not_json = client
+        .post(format!("{}/_hookspec/orgs/octocat/events/push", fake.uri()))
+        .body("{nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status(), 400);
+}
