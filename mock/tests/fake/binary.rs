@@ -153,3 +153,46 @@ fn the_binarys_help_explains_every_flag() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_binary_delivers_emitted_events_and_logs_each_delivery() {
+    let server = spawn(&[]);
+    let receiver = hookspec_mock::Receiver::start().await.unwrap();
+    receiver.set_secret("s3cret");
+    let api = Api::new(&server.base);
+    let created = api
+        .post(
+            "/orgs/octocat/hooks",
+            serde_json::json!({ "name": "web", "events": ["issues"], "config": { "url": receiver.url(), "content_type": "json", "secret": "s3cret" } }),
+        )
+        .await;
+    assert_eq!(created.status, 201);
+    let emitted = api
+        .post(
+            "/_hookspec/orgs/octocat/events/issues",
+            serde_json::json!({ "action": "opened" }),
+        )
+        .await;
+    assert_eq!(emitted.status, 202, "{}", emitted.text);
+    let got = receiver.wait_for(2, Duration::from_secs(10)).await;
+    let events: Vec<Option<&str>> = got.iter().map(|d| d.event()).collect();
+    assert_eq!(events, [Some("ping"), Some("issues")]);
+    assert!(got.iter().all(|d| d.signature_256_valid == Some(true)));
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut delivery_lines = Vec::new();
+    while delivery_lines.len() < 2 && std::time::Instant::now() < deadline {
+        if let Ok(line) = server.lines.recv_timeout(Duration::from_millis(200))
+            && line.starts_with("delivery ")
+        {
+            delivery_lines.push(line);
+        }
+    }
+    assert_eq!(delivery_lines.len(), 2, "{delivery_lines:?}");
+    assert!(
+        delivery_lines.iter().all(|line| line.ends_with(": 200 OK")
+            && line.contains(&receiver.url())
+            && !line.contains("s3cret")),
+        "{delivery_lines:?}"
+    );
+}
