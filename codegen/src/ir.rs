@@ -71,6 +71,8 @@ pub struct OperationIr {
     pub documentation_url: String,
     /// Who may call it (`x-hookspec-access`): `org-owner` or `site-admin`.
     pub access: String,
+    /// The OAuth scopes that let a classic token call it (`x-hookspec-oauth-scopes`).
+    pub oauth_scopes: Vec<String>,
     /// `page`, `cursor`, or none.
     pub pagination: Option<String>,
     /// Parameters, path-level first, in spec order.
@@ -408,6 +410,12 @@ fn operation(
             ));
         }
     };
+    let oauth_scopes = string_list(
+        spec,
+        raw.get("x-hookspec-oauth-scopes"),
+        &pointer_join(pointer, "x-hookspec-oauth-scopes"),
+    )?
+    .unwrap_or_default();
     let pagination = raw
         .get("x-hookspec-pagination")
         .and_then(Value::as_str)
@@ -539,6 +547,7 @@ fn operation(
         products,
         documentation_url,
         access,
+        oauth_scopes,
         pagination,
         parameters,
         request,

@@ -42,6 +42,7 @@ fn operation(op: &OperationIr) -> TokenStream {
     let id = &op.id;
     let operation_id = variant(op);
     let documentation_url = &op.documentation_url;
+    let oauth_scopes = &op.oauth_scopes;
     let access = match op.access.as_str() {
         "site-admin" => quote!(SiteAdmin),
         _ => quote!(OrganizationOwner),
@@ -115,6 +116,7 @@ fn operation(op: &OperationIr) -> TokenStream {
         operation_id: OperationId::#operation_id,
         documentation_url: #documentation_url,
         access: crate::table::Access::#access,
+        oauth_scopes: &[#(#oauth_scopes),*],
         method: #method,
         path: #path,
         summary: #summary,

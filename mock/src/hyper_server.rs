@@ -148,7 +148,14 @@ async fn answer(
     if log == RequestLog::Stdout {
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;
         let mut stdout = std::io::stdout().lock();
-        let _ = writeln!(stdout, "{method} {path} {status} {elapsed:.3}ms");
+        match &response.reason {
+            Some(reason) => {
+                let _ = writeln!(stdout, "{method} {path} {status} {elapsed:.3}ms ({reason})");
+            }
+            None => {
+                let _ = writeln!(stdout, "{method} {path} {status} {elapsed:.3}ms");
+            }
+        }
         let _ = stdout.flush();
     }
     http_response
@@ -164,5 +171,6 @@ fn too_large() -> FakeResponse {
         )],
         body: serde_json::to_vec(&body).unwrap_or_default(),
         delay: None,
+        reason: Some(format!("the body is over {MAX_BODY_BYTES} bytes")),
     }
 }

@@ -168,6 +168,8 @@ pub struct Operation {
     pub documentation_url: &'static str,
     /// Who may call it.
     pub access: Access,
+    /// The OAuth scopes that let a classic token call it (`X-Accepted-OAuth-Scopes`).
+    pub oauth_scopes: &'static [&'static str],
     /// The HTTP method in upper case.
     pub method: &'static str,
     /// The path template as on api.github.com (`/orgs/{org}/hooks/{hook_id}`); GHES serves it

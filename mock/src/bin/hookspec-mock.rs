@@ -13,7 +13,8 @@ use hookspec_mock::{Fake, FakeConfig, RequestLog, TokenConfig, serve};
 ///
 /// api.github.com paths are served at the root (`/orgs/{org}/hooks`), GHES 3.21 paths under
 /// `/api/v3` (including `/api/v3/admin/hooks`). The first line printed is
-/// `listening on http://HOST:PORT`; then one line per request (method, path, status, time).
+/// `listening on http://HOST:PORT`; then one line per request (method, path, status, time,
+/// and for a 4xx the reason in plain words).
 /// Without any token flag, any token is an organization owner and a site admin.
 ///
 /// Webhooks are delivered for real: creating a hook sends it a signed `ping`, as do
@@ -57,8 +58,10 @@ struct Args {
     #[arg(long = "member-token", value_name = "T")]
     member_tokens: Vec<String>,
 
-    /// An organization that exists from the start. Repeatable.
-    #[arg(long = "org", value_name = "LOGIN", default_value = "octocat")]
+    /// An organization that exists. Repeatable. Without --org any organization a client
+    /// names exists (created on first use); with it, only the listed ones do and others answer
+    /// 404, as on GitHub.
+    #[arg(long = "org", value_name = "LOGIN")]
     orgs: Vec<String>,
 
     /// Deliver webhooks to any host, not only to loopback addresses.
@@ -92,14 +95,18 @@ impl Args {
                     .map(|t| TokenConfig::member(t.as_str())),
             )
             .collect();
+        let orgs = if self.orgs.is_empty() {
+            FakeConfig::default()
+        } else {
+            FakeConfig::default().only_orgs(self.orgs.iter().cloned())
+        };
         FakeConfig {
-            orgs: self.orgs.clone(),
             tokens,
             record_requests: false,
             allow_external_deliveries: self.allow_external_deliveries,
             delivery_timeout: self.delivery_timeout_ms.map(Duration::from_millis),
             log_deliveries: !self.quiet,
-            ..FakeConfig::default()
+            ..orgs
         }
     }
 }

@@ -50,13 +50,19 @@ pub(crate) fn authorize(
 ) -> Result<(), ApiError> {
     let grants = match credentials {
         Credentials::Missing => return Err(ApiError::RequiresAuthentication),
-        Credentials::Unreadable => return Err(ApiError::BadCredentials),
+        Credentials::Unreadable => {
+            return Err(ApiError::BadCredentials {
+                reason: "the Authorization header is not `token T` or `Bearer T`".to_owned(),
+            });
+        }
         Credentials::Token(token) => match tokens {
             None => Grants {
                 org_role: OrgRole::Owner,
                 site_admin: true,
             },
-            Some(tokens) => *tokens.get(*token).ok_or(ApiError::BadCredentials)?,
+            Some(tokens) => *tokens.get(*token).ok_or_else(|| ApiError::BadCredentials {
+                reason: "the token is not one the fake was started with".to_owned(),
+            })?,
         },
     };
     let allowed = match access {
@@ -66,6 +72,11 @@ pub(crate) fn authorize(
     if allowed {
         Ok(())
     } else {
-        Err(ApiError::NotFound)
+        Err(ApiError::not_found(match access {
+            Access::SiteAdmin => "the token is not a site admin (GitHub hides the endpoint)",
+            Access::OrganizationOwner => {
+                "the token is not an organization owner (GitHub hides the endpoint)"
+            }
+        }))
     }
 }

@@ -79,6 +79,10 @@ impl TokenConfig {
 pub struct FakeConfig {
     /// Organizations that exist from the start (default: `octocat`).
     pub orgs: Vec<String>,
+    /// Whether any organization a client names exists (created on first use), as a newcomer
+    /// expects (default: true). False: only [`orgs`](Self::orgs) exist and others answer 404,
+    /// as on GitHub.
+    pub any_org: bool,
     /// Tokens and their roles; empty (the default) means any token is an organization owner
     /// and a site admin.
     pub tokens: Vec<TokenConfig>,
@@ -108,6 +112,7 @@ impl Default for FakeConfig {
     fn default() -> Self {
         FakeConfig {
             orgs: vec!["octocat".to_owned()],
+            any_org: true,
             tokens: Vec::new(),
             record_requests: true,
             rate_limit: 5000,
@@ -123,6 +128,17 @@ impl FakeConfig {
     /// The configuration with one more organization.
     pub fn with_org(mut self, login: impl Into<String>) -> Self {
         self.orgs.push(login.into());
+        self
+    }
+
+    /// The configuration where only `orgs` exist (any other answers 404, as on GitHub).
+    pub fn only_orgs<I, S>(mut self, orgs: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.orgs = orgs.into_iter().map(Into::into).collect();
+        self.any_org = false;
         self
     }
 

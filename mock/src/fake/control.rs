@@ -66,9 +66,12 @@ fn answer(status: u16, body: &Value) -> FakeResponse {
         )],
         body: serde_json::to_vec(body).unwrap_or_default(),
         delay: None,
+        reason: None,
     }
 }
 
 fn error_answer(status: u16, message: &str) -> FakeResponse {
-    answer(status, &github_error::basic(message, REST_DOCS, status))
+    let mut response = answer(status, &github_error::basic(message, REST_DOCS, status));
+    response.reason = Some(message.to_owned());
+    response
 }

@@ -41,7 +41,7 @@ fn find(state: &State, hook_id: u64, id: u64) -> Result<&Delivery, ApiError> {
         .deliveries
         .get(&hook_id)
         .and_then(|list| list.iter().find(|d| d.id == id))
-        .ok_or(ApiError::NotFound)
+        .ok_or_else(|| ApiError::not_found(format!("no delivery {id} of hook {hook_id}")))
 }
 
 /// A page of a hook's deliveries, newest first, filtered by `status` and `redelivery`, with
@@ -49,7 +49,6 @@ fn find(state: &State, hook_id: u64, id: u64) -> Result<&Delivery, ApiError> {
 pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     org_hook(state, context)?;
     let hook = context.hook_id()?;
-    let docs = context.docs();
     let pairs = pagination::query_pairs(context.request.query.as_deref());
     let per_page = pagination::per_page(&pairs);
     let cursor = match pagination::query_value(&pairs, "cursor") {
@@ -57,7 +56,6 @@ pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, Ap
         Some(text) => Some(
             pagination::parse_cursor(text).ok_or_else(|| ApiError::BadRequest {
                 message: format!("Invalid cursor: {text}"),
-                documentation_url: docs,
             })?,
         ),
     };
@@ -88,7 +86,7 @@ pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, Ap
             None
         }
     };
-    errors.finish(docs)?;
+    errors.finish()?;
 
     let filtered: Vec<&Delivery> = state
         .deliveries

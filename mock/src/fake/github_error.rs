@@ -101,42 +101,45 @@ impl FieldError {
     }
 }
 
-/// An error answer of the HTTP API, rendered exactly in GitHub's shapes.
+/// An error answer of the HTTP API, rendered exactly in GitHub's shapes, with the reason in
+/// plain words for the log line and the recorded request (GitHub's bodies do not carry it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ApiError {
     /// 404 for unknown routes, organizations, hooks and deliveries, and for hidden endpoints.
-    NotFound,
+    NotFound { reason: String },
     /// 401 without an `Authorization` header.
     RequiresAuthentication,
-    /// 401 for a token the fake does not know.
-    BadCredentials,
+    /// 401 for a token the fake does not accept.
+    BadCredentials { reason: String },
     /// 400 for a body that is not JSON.
-    ProblemsParsingJson,
+    ProblemsParsingJson { reason: String },
     /// 400 for JSON that is not an object.
     BodyNotObject,
     /// 400 for an `X-GitHub-Api-Version` the product does not support.
     UnsupportedApiVersion {
         requested: String,
         supported: &'static [&'static str],
+        product: &'static str,
     },
     /// 400 with a message (a bad cursor).
-    BadRequest {
-        message: String,
-        documentation_url: &'static str,
-    },
+    BadRequest { message: String },
     /// 422 `validation-error`.
-    Validation {
-        errors: Vec<FieldError>,
-        documentation_url: &'static str,
-    },
+    Validation { errors: Vec<FieldError> },
 }
 
 impl ApiError {
+    /// A 404 for `reason`.
+    pub(crate) fn not_found(reason: impl Into<String>) -> ApiError {
+        ApiError::NotFound {
+            reason: reason.into(),
+        }
+    }
+
     pub(crate) fn status(&self) -> u16 {
         match self {
-            ApiError::NotFound => 404,
-            ApiError::RequiresAuthentication | ApiError::BadCredentials => 401,
-            ApiError::ProblemsParsingJson
+            ApiError::NotFound { .. } => 404,
+            ApiError::RequiresAuthentication | ApiError::BadCredentials { .. } => 401,
+            ApiError::ProblemsParsingJson { .. }
             | ApiError::BodyNotObject
             | ApiError::UnsupportedApiVersion { .. }
             | ApiError::BadRequest { .. } => 400,
@@ -144,17 +147,52 @@ impl ApiError {
         }
     }
 
-    pub(crate) fn body(&self) -> Value {
-        let status = self.status();
+    /// Why, in plain words.
+    pub(crate) fn reason(&self) -> String {
         match self {
-            ApiError::NotFound
-            | ApiError::RequiresAuthentication
-            | ApiError::ProblemsParsingJson => basic(message(status), REST_DOCS, status),
-            ApiError::BadCredentials => basic("Bad credentials", REST_DOCS, status),
+            ApiError::NotFound { reason }
+            | ApiError::BadCredentials { reason }
+            | ApiError::ProblemsParsingJson { reason } => reason.clone(),
+            ApiError::RequiresAuthentication => "no Authorization header".to_owned(),
+            ApiError::BodyNotObject => "the body is JSON but not an object".to_owned(),
+            ApiError::UnsupportedApiVersion {
+                requested,
+                supported,
+                product,
+            } => format!(
+                "API version `{requested}` is not supported on {product} (it accepts {})",
+                supported.join(", ")
+            ),
+            ApiError::BadRequest { message } => message.clone(),
+            ApiError::Validation { errors } => {
+                let parts: Vec<String> = errors
+                    .iter()
+                    .map(|e| match (&e.message, e.code) {
+                        (_, "missing_field") => format!("`{}` missing", e.field),
+                        (Some(message), _) => format!("`{}` {}: {message}", e.field, e.code),
+                        (None, code) => format!("`{}` {code}", e.field),
+                    })
+                    .collect();
+                format!("validation failed: {}", parts.join("; "))
+            }
+        }
+    }
+
+    /// GitHub's body; `documentation_url` is the operation's page when the request was routed
+    /// to one (GitHub's errors point there), else GitHub's generic page.
+    pub(crate) fn body(&self, documentation_url: Option<&str>) -> Value {
+        let status = self.status();
+        let docs = documentation_url.unwrap_or(REST_DOCS);
+        match self {
+            ApiError::NotFound { .. } => basic(message(status), docs, status),
+            ApiError::RequiresAuthentication => basic(message(status), REST_DOCS, status),
+            ApiError::ProblemsParsingJson { .. } => basic(message(status), REST_DOCS, status),
+            ApiError::BadCredentials { .. } => basic("Bad credentials", REST_DOCS, status),
             ApiError::BodyNotObject => basic("Body should be a JSON object", REST_DOCS, status),
             ApiError::UnsupportedApiVersion {
                 requested,
                 supported,
+                ..
             } => {
                 // GitHub lists the newest version first and marks it.
                 let mut newest_first = supported.to_vec();
@@ -176,20 +214,16 @@ impl ApiError {
                 );
                 basic(&message, REST_DOCS, status)
             }
-            ApiError::BadRequest {
-                message,
-                documentation_url,
-            } => basic(message, documentation_url, status),
-            ApiError::Validation {
-                errors,
-                documentation_url,
-            } => {
+            ApiError::BadRequest { message } => basic(message, docs, status),
+            ApiError::Validation { errors } => {
                 let errors: Vec<Value> = errors
                     .iter()
                     .map(|e| {
                         let mut item = Map::new();
                         item.insert("resource".into(), e.resource.into());
-                        item.insert("field".into(), e.field.into());
+                        if !e.field.is_empty() {
+                            item.insert("field".into(), e.field.into());
+                        }
                         item.insert("code".into(), e.code.into());
                         if let Some(message) = &e.message {
                             item.insert("message".into(), message.clone().into());
@@ -200,7 +234,7 @@ impl ApiError {
                 json!({
                     "message": message(status),
                     "errors": errors,
-                    "documentation_url": documentation_url,
+                    "documentation_url": docs,
                     "status": status.to_string(),
                 })
             }

@@ -1,5 +1,6 @@
 //! GHES global webhooks: list, create, get, update, delete, and ping.
 
+use super::conditional;
 use super::delivery::Target;
 use super::github_error::ApiError;
 use super::model::{HookConfig, HookKind};
@@ -27,7 +28,7 @@ pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, Ap
 }
 
 pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    let input = validation::read_create(&context.request.body, context.docs())?;
+    let input = validation::read_create(&context.request.body)?;
     let id = state.take_hook_id();
     let hook = input.into_hook(id, HookKind::Global, context.now);
     let reply = Reply::json(201, &render::hook_view(&hook, &context.api_base, None));
@@ -39,23 +40,21 @@ pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, 
 }
 
 pub(crate) fn get(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    let hook = state
-        .global_hooks
-        .get(&context.hook_id()?)
-        .ok_or(ApiError::NotFound)?;
-    Ok(Reply::json(
-        200,
-        &render::hook_view(hook, &context.api_base, None),
-    ))
+    let id = context.hook_id()?;
+    let hook = state.global_hooks.get(&id).ok_or_else(|| no_hook(id))?;
+    Ok(
+        Reply::json(200, &render::hook_view(hook, &context.api_base, None))
+            .header("Last-Modified", conditional::http_date(hook.updated_at)),
+    )
 }
 
 pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     let id = context.hook_id()?;
     if !state.global_hooks.contains_key(&id) {
-        return Err(ApiError::NotFound);
+        return Err(no_hook(id));
     }
-    let input = validation::read_update(&context.request.body, context.docs())?;
-    let hook = state.global_hooks.get_mut(&id).ok_or(ApiError::NotFound)?;
+    let input = validation::read_update(&context.request.body)?;
+    let hook = state.global_hooks.get_mut(&id).ok_or_else(|| no_hook(id))?;
     // Documented: parameters not provided are overwritten with their defaults, or removed
     // when they have none.
     hook.active = input.active.unwrap_or(true);
@@ -74,17 +73,22 @@ pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, 
 
 pub(crate) fn delete(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     let id = context.hook_id()?;
-    state.global_hooks.remove(&id).ok_or(ApiError::NotFound)?;
+    state.global_hooks.remove(&id).ok_or_else(|| no_hook(id))?;
     state.forget_deliveries(id);
     Ok(Reply::empty(204))
 }
 
 pub(crate) fn ping(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
+    let id = context.hook_id()?;
     let found = state
         .global_hooks
-        .get(&context.hook_id()?)
+        .get(&id)
         .cloned()
-        .ok_or(ApiError::NotFound)?;
+        .ok_or_else(|| no_hook(id))?;
     send_ping(state, &found, &GLOBAL, context);
     Ok(Reply::empty(204))
+}
+
+fn no_hook(id: u64) -> ApiError {
+    ApiError::not_found(format!("no global hook {id}"))
 }

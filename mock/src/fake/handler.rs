@@ -1,6 +1,9 @@
 //! The pipeline every request passes, in order: product and API version, fault, authorization,
-//! the operation (dispatched to its resource module), then the common headers, rate limit,
-//! request id and recording. Synchronous and panic-free.
+//! the operation (dispatched to its resource module), the conditional request, then the common
+//! headers, rate limit, request id and recording (with the reason for every 4xx).
+//! Synchronous and panic-free.
+
+use std::time::Duration;
 
 use time::OffsetDateTime;
 
@@ -13,8 +16,8 @@ use super::model::RecordedRequest;
 use super::reply::{Context, Reply};
 use super::routes::{self, Route};
 use super::state::{FakeState, State};
-use super::{control, deliveries, global_hooks, org_hooks};
-use crate::table::{OperationId, Product};
+use super::{conditional, control, deliveries, github_headers, global_hooks, org_hooks};
+use crate::table::{Access, OPERATIONS, OperationId, Product};
 
 /// The fake GitHub: a synchronous request → response handler over shared state.
 ///
@@ -67,94 +70,80 @@ impl Fake {
         let (product, below_prefix) =
             Product::of_path(&request.path).unwrap_or((Product::Dotcom, &request.path));
         let route = routes::route(&request.method, product, below_prefix);
-        let supported = product.api_versions();
-        let requested_version = request.header("x-github-api-version").map(str::trim);
-        let version_ok = requested_version.is_none_or(|version| supported.contains(&version));
         let credentials = Credentials::of(request);
+        let requested = request.header("x-github-api-version").map(str::trim);
+        let version_ok = requested.is_none_or(|version| product.api_versions().contains(&version));
 
         let mut state = self.state.lock();
         state.request_counter += 1;
         let request_id = request_id(state.request_counter, now);
 
-        let mut delay = None;
-        let mut rate_limited = None;
-        let reply = match &route {
-            None => Reply::from(ApiError::NotFound),
+        let mut outcome = Outcome {
+            api_version: version_ok.then(|| {
+                requested
+                    .unwrap_or(product.default_api_version())
+                    .to_owned()
+            }),
+            ..Outcome::default()
+        };
+        let mut reply = match &route {
+            None => Reply::error(
+                &ApiError::not_found(format!(
+                    "no operation at {} {} on {}",
+                    request.method,
+                    request.path,
+                    product.id()
+                )),
+                None,
+            ),
             Some(route) => {
-                let fault = faults::take(&mut state.faults, route.operation.operation_id);
-                if let Some(fault) = &fault {
-                    delay = fault.delay;
-                }
-                match fault.map(|fault| fault.kind) {
-                    Some(FaultKind::Status(status)) => match github_error::status_body(status) {
-                        Some(body) => Reply::json(status, &body),
-                        None => Reply::empty(status),
-                    },
-                    Some(FaultKind::RateLimit {
-                        status,
-                        retry_after,
-                    }) => {
-                        rate_limited = Some(retry_after);
-                        Reply::json(status, &github_error::rate_limit_body(status))
-                    }
-                    Some(FaultKind::Delay) | None => match requested_version {
-                        Some(requested) if !version_ok => {
-                            Reply::from(ApiError::UnsupportedApiVersion {
-                                requested: requested.to_owned(),
-                                supported,
-                            })
-                        }
-                        _ => {
-                            let context = Context {
-                                request,
-                                api_base: format!(
-                                    "{}{}",
-                                    request.base_url.trim_end_matches('/'),
-                                    product.path_prefix()
-                                ),
-                                now,
-                                route,
-                                product,
-                            };
-                            auth::authorize(
-                                state.tokens.as_ref(),
-                                &credentials,
-                                route.operation.access,
-                            )
-                            .and_then(|()| dispatch(&mut state, &context))
-                            .unwrap_or_else(Reply::from)
-                        }
-                    },
-                }
+                let context = Context {
+                    request,
+                    api_base: format!(
+                        "{}{}",
+                        request.base_url.trim_end_matches('/'),
+                        product.path_prefix()
+                    ),
+                    now,
+                    route,
+                    product,
+                };
+                answer(&mut state, &context, &credentials, &mut outcome)
             }
         };
+        let not_modified = conditional::apply(request, &mut reply);
 
-        let mut headers = Vec::with_capacity(reply.headers.len() + 10);
+        let mut headers = Vec::with_capacity(reply.headers.len() + 16);
         if reply.body.is_some() {
             headers.push((
                 "Content-Type".to_owned(),
                 "application/json; charset=utf-8".to_owned(),
             ));
         }
-        headers.extend(reply.headers);
-        if version_ok {
-            let selected = requested_version.unwrap_or(product.default_api_version());
-            headers.push((
-                "X-GitHub-Api-Version-Selected".to_owned(),
-                selected.to_owned(),
-            ));
+        headers.extend(std::mem::take(&mut reply.headers));
+        github_headers::cache(&mut headers, &request.method, reply.status, &credentials);
+        if let Some(route) = &route {
+            let granted = granted_scopes(&state, &credentials);
+            github_headers::scopes(&mut headers, route.operation, &credentials, &granted);
+        }
+        if let Some(selected) = outcome.api_version {
+            headers.push(("X-GitHub-Api-Version-Selected".to_owned(), selected));
         }
         headers.push((
             "X-GitHub-Media-Type".to_owned(),
-            "github.v3; format=json".to_owned(),
+            github_headers::media_type(request.header("accept")),
         ));
-        state
-            .rate_window
-            .count(&credentials, now, rate_limited, &mut headers);
+        state.rate_window.count(
+            &credentials,
+            now,
+            outcome.rate_limited,
+            !not_modified,
+            &mut headers,
+        );
         headers.push(("X-GitHub-Request-Id".to_owned(), request_id));
 
         if let Some(route) = &route {
-            record(&mut state, route, request, reply.status);
+            record(&mut state, route, request, &reply);
         }
         drop(state);
 
@@ -162,9 +151,116 @@ impl Fake {
             status: reply.status,
             headers,
             body: reply.body.unwrap_or_default(),
-            delay,
+            delay: outcome.delay,
+            reason: reply.reason,
         }
     }
+}
+
+/// What the pipeline learns on the way that shapes the answer's headers.
+#[derive(Default)]
+struct Outcome {
+    delay: Option<Duration>,
+    rate_limited: Option<Duration>,
+    /// The API version the answer is in; `None` when the request's is not supported.
+    api_version: Option<String>,
+}
+
+/// A routed request's answer: an injected fault, else the API version check, authorization,
+/// the organization (created on first use unless the orgs are listed), and the operation.
+fn answer(
+    state: &mut State,
+    context: &Context<'_>,
+    credentials: &Credentials<'_>,
+    outcome: &mut Outcome,
+) -> Reply {
+    let operation = context.route.operation;
+    let product = context.product;
+    let requested = context
+        .request
+        .header("x-github-api-version")
+        .map(str::trim);
+    let supported = product.api_versions();
+    let version_ok = requested.is_none_or(|version| supported.contains(&version));
+    if version_ok {
+        outcome.api_version = Some(
+            requested
+                .unwrap_or(product.default_api_version())
+                .to_owned(),
+        );
+    }
+    let fault = faults::take(&mut state.faults, operation.operation_id);
+    if let Some(fault) = &fault {
+        outcome.delay = fault.delay;
+    }
+    match fault.map(|fault| fault.kind) {
+        Some(FaultKind::Status(status)) => match github_error::status_body(status) {
+            Some(body) => Reply::json(status, &body),
+            None => Reply::empty(status),
+        },
+        Some(FaultKind::RateLimit {
+            status,
+            retry_after,
+        }) => {
+            outcome.rate_limited = Some(retry_after);
+            Reply::json(status, &github_error::rate_limit_body(status))
+        }
+        Some(FaultKind::Delay) | None => {
+            let result = match requested {
+                Some(requested) if outcome.api_version.is_none() => {
+                    Err(ApiError::UnsupportedApiVersion {
+                        requested: requested.to_owned(),
+                        supported,
+                        product: product.id(),
+                    })
+                }
+                _ => auth::authorize(state.tokens.as_ref(), credentials, operation.access)
+                    .and_then(|()| {
+                        if let (true, Some(org)) = (state.any_org, &context.route.params.org) {
+                            state.add_org(org);
+                        }
+                        dispatch(state, context)
+                    }),
+            };
+            result.unwrap_or_else(|error| Reply::error(&error, Some(operation.documentation_url)))
+        }
+    }
+}
+
+/// The scopes the caller's token holds, for `X-OAuth-Scopes`.
+fn granted_scopes(state: &State, credentials: &Credentials<'_>) -> Vec<&'static str> {
+    let grants = match credentials {
+        Credentials::Token(token) => match &state.tokens {
+            None => Some(auth::Grants {
+                org_role: super::config::OrgRole::Owner,
+                site_admin: true,
+            }),
+            Some(tokens) => tokens.get(*token).copied(),
+        },
+        _ => None,
+    };
+    let mut scopes = Vec::new();
+    if let Some(grants) = grants {
+        if grants.org_role == super::config::OrgRole::Owner {
+            scopes.extend(
+                OPERATIONS
+                    .iter()
+                    .filter(|op| op.access == Access::OrganizationOwner)
+                    .flat_map(|op| op.oauth_scopes.iter().copied()),
+            );
+        }
+        if grants.site_admin {
+            scopes.extend(
+                OPERATIONS
+                    .iter()
+                    .filter(|op| op.access == Access::SiteAdmin)
+                    .flat_map(|op| op.oauth_scopes.iter().copied()),
+            );
+        }
+    }
+    scopes.sort_unstable();
+    scopes.dedup();
+    scopes
 }
 
 /// Hands the request to the resource module that owns its operation.
@@ -192,7 +288,7 @@ fn dispatch(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError>
 }
 
 /// Keeps the request for [`FakeState::requests`] when recording is on.
-fn record(state: &mut State, route: &Route, request: &FakeRequest, status: u16) {
+fn record(state: &mut State, route: &Route, request: &FakeRequest, reply: &Reply) {
     if !state.record_requests {
         return;
     }
@@ -206,7 +302,8 @@ fn record(state: &mut State, route: &Route, request: &FakeRequest, status: u16) 
             query: request.query.clone(),
             headers: request.headers.clone(),
             body: request.body.clone(),
-            status,
+            status: reply.status,
+            reason: reply.reason.clone(),
         });
 }
 

@@ -76,6 +76,9 @@ pub struct FakeResponse {
     pub body: Vec<u8>,
     /// How long the server should wait before answering (set by a delay fault).
     pub delay: Option<Duration>,
+    /// Why the fake answered a 4xx, in plain words (`unknown org `acme` (known: octocat)`);
+    /// GitHub's body does not say, so servers log it.
+    pub reason: Option<String>,
 }
 
 impl FakeResponse {

@@ -9,12 +9,14 @@
 //! [`deliveries`] or [`global_hooks`].
 
 mod auth;
+mod conditional;
 mod config;
 mod control;
 mod deliveries;
 mod delivery;
 mod faults;
 pub(crate) mod github_error;
+mod github_headers;
 mod global_hooks;
 mod handler;
 mod http;

@@ -321,6 +321,8 @@ pub struct RecordedRequest {
     pub body: Vec<u8>,
     /// The status the fake answered with.
     pub status: u16,
+    /// Why the fake answered a 4xx, in plain words.
+    pub reason: Option<String>,
 }
 
 impl RecordedRequest {

@@ -1,5 +1,6 @@
 //! Organization webhooks: list, create, get, update, delete, their configuration, and ping.
 
+use super::conditional;
 use super::delivery::{self, Target};
 use super::github_error::ApiError;
 use super::model::{Hook, HookConfig, HookKind};
@@ -10,7 +11,7 @@ use super::state::State;
 use super::validation::{self, ConfigInput};
 
 pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    let org = state.org(context.org()?).ok_or(ApiError::NotFound)?;
+    let org = state.org_or_404(context.org()?)?;
     Ok(pagination::hooks_page(
         context,
         org.hooks.values(),
@@ -20,12 +21,8 @@ pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, Ap
 }
 
 pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    let login = state
-        .org(context.org()?)
-        .ok_or(ApiError::NotFound)?
-        .login
-        .clone();
-    let input = validation::read_create(&context.request.body, context.docs())?;
+    let login = state.org_or_404(context.org()?)?.login.clone();
+    let input = validation::read_create(&context.request.body)?;
     let id = state.take_hook_id();
     let hook = input.into_hook(id, HookKind::Organization, context.now);
     let reply = Reply::json(
@@ -52,12 +49,13 @@ pub(crate) fn get(state: &mut State, context: &Context<'_>) -> Result<Reply, Api
     Ok(Reply::json(
         200,
         &render::hook_view(hook, &context.api_base, Some(login)),
-    ))
+    )
+    .header("Last-Modified", conditional::http_date(hook.updated_at)))
 }
 
 pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     org_hook(state, context)?;
-    let input = validation::read_update(&context.request.body, context.docs())?;
+    let input = validation::read_update(&context.request.body)?;
     let (login, hook) = org_hook_mut(state, context)?;
     if let Some(active) = input.active {
         hook.active = active;
@@ -83,8 +81,10 @@ pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, 
 
 pub(crate) fn delete(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     let id = context.hook_id()?;
-    let org = state.org_mut(context.org()?).ok_or(ApiError::NotFound)?;
-    org.hooks.remove(&id).ok_or(ApiError::NotFound)?;
+    let org = state.org_mut_or_404(context.org()?)?;
+    org.hooks
+        .remove(&id)
+        .ok_or_else(|| no_hook(id, &org.login))?;
     state.forget_deliveries(id);
     Ok(Reply::empty(204))
 }
@@ -96,7 +96,7 @@ pub(crate) fn get_config(state: &mut State, context: &Context<'_>) -> Result<Rep
 
 pub(crate) fn update_config(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     org_hook(state, context)?;
-    let input = validation::read_config_update(&context.request.body, context.docs())?;
+    let input = validation::read_config_update(&context.request.body)?;
     let (_, hook) = org_hook_mut(state, context)?;
     merge_config(&mut hook.config, input);
     hook.updated_at = context.now;
@@ -133,11 +133,9 @@ pub(crate) fn org_hook<'a>(
     state: &'a State,
     context: &Context<'_>,
 ) -> Result<(&'a str, &'a Hook), ApiError> {
-    let org = state.org(context.org()?).ok_or(ApiError::NotFound)?;
-    let hook = org
-        .hooks
-        .get(&context.hook_id()?)
-        .ok_or(ApiError::NotFound)?;
+    let org = state.org_or_404(context.org()?)?;
+    let id = context.hook_id()?;
+    let hook = org.hooks.get(&id).ok_or_else(|| no_hook(id, &org.login))?;
     Ok((&org.login, hook))
 }
 
@@ -146,10 +144,14 @@ fn org_hook_mut<'a>(
     context: &Context<'_>,
 ) -> Result<(String, &'a mut Hook), ApiError> {
     let id = context.hook_id()?;
-    let org = state.org_mut(context.org()?).ok_or(ApiError::NotFound)?;
+    let org = state.org_mut_or_404(context.org()?)?;
     let login = org.login.clone();
-    let hook = org.hooks.get_mut(&id).ok_or(ApiError::NotFound)?;
+    let hook = org.hooks.get_mut(&id).ok_or_else(|| no_hook(id, &login))?;
     Ok((login, hook))
+}
+
+fn no_hook(id: u64, login: &str) -> ApiError {
+    ApiError::not_found(format!("no hook {id} in org `{login}`"))
 }
 
 /// Sets the config fields a request sent and keeps the others (the config endpoint's rule).

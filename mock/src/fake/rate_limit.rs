@@ -29,13 +29,14 @@ impl RateWindow {
         }
     }
 
-    /// Counts one request and appends the headers that report it. When a token uses up its
-    /// limit a new window starts.
+    /// Counts one request (unless `counted` is false: a 304 is free) and appends the headers
+    /// that report it. When a token uses up its limit a new window starts.
     pub(crate) fn count(
         &mut self,
         credentials: &Credentials<'_>,
         now: OffsetDateTime,
         rate_limited: Option<Duration>,
+        counted: bool,
         headers: &mut Vec<(String, String)>,
     ) {
         let (key, limit) = match credentials {
@@ -58,7 +59,9 @@ impl RateWindow {
                     Some(used) => used,
                     None => self.used.entry(key.to_owned()).or_insert(0),
                 };
-                *used = if *used >= limit { 1 } else { *used + 1 };
+                if counted {
+                    *used = if *used >= limit { 1 } else { *used + 1 };
+                }
                 (*used, limit - *used, self.reset)
             }
         };

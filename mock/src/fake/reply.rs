@@ -14,6 +14,8 @@ pub(crate) struct Reply {
     /// The body, already serialized as JSON.
     pub body: Option<Vec<u8>>,
     pub headers: Vec<(String, String)>,
+    /// Why a 4xx was answered, in plain words.
+    pub reason: Option<String>,
 }
 
 impl Reply {
@@ -23,6 +25,7 @@ impl Reply {
             status,
             body: Some(body),
             headers: Vec::new(),
+            reason: None,
         }
     }
 
@@ -31,6 +34,7 @@ impl Reply {
             status,
             body: None,
             headers: Vec::new(),
+            reason: None,
         }
     }
 
@@ -40,9 +44,12 @@ impl Reply {
     }
 }
 
-impl From<ApiError> for Reply {
-    fn from(error: ApiError) -> Reply {
-        Reply::json(error.status(), &error.body())
+impl Reply {
+    /// GitHub's answer for `error`; `documentation_url` is the routed operation's page.
+    pub(crate) fn error(error: &ApiError, documentation_url: Option<&str>) -> Reply {
+        let mut reply = Reply::json(error.status(), &error.body(documentation_url));
+        reply.reason = Some(error.reason());
+        reply
     }
 }
 
@@ -67,23 +74,28 @@ impl Context<'_> {
         )
     }
 
-    /// The operation's documentation page, for GitHub's error bodies.
-    pub(crate) fn docs(&self) -> &'static str {
-        self.route.operation.documentation_url
-    }
-
     /// The `{org}` path parameter (404 when the route has none).
     pub(crate) fn org(&self) -> Result<&str, ApiError> {
-        self.route.params.org.as_deref().ok_or(ApiError::NotFound)
+        self.route
+            .params
+            .org
+            .as_deref()
+            .ok_or_else(|| ApiError::not_found("the route has no {org}"))
     }
 
     /// The `{hook_id}` path parameter.
     pub(crate) fn hook_id(&self) -> Result<u64, ApiError> {
-        self.route.params.hook_id.ok_or(ApiError::NotFound)
+        self.route
+            .params
+            .hook_id
+            .ok_or_else(|| ApiError::not_found("the route has no {hook_id}"))
     }
 
     /// The `{delivery_id}` path parameter.
     pub(crate) fn delivery_id(&self) -> Result<u64, ApiError> {
-        self.route.params.delivery_id.ok_or(ApiError::NotFound)
+        self.route
+            .params
+            .delivery_id
+            .ok_or_else(|| ApiError::not_found("the route has no {delivery_id}"))
     }
 }

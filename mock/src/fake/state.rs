@@ -14,6 +14,7 @@ use super::config::{FakeConfig, OrgRole};
 use super::delivery::send::{Outbox, Pending, Policy};
 use super::delivery::{self, Outgoing, Target};
 use super::faults::{ActiveFault, Fault};
+use super::github_error::ApiError;
 use super::model::{Delivery, DeliverySeed, Hook, HookKind, HookSeed, RecordedRequest};
 use super::rate_limit::RateWindow;
 use crate::table::{Access, OPERATIONS, OperationId, Product};
@@ -52,6 +53,8 @@ pub(crate) struct State {
     /// None: any token is an owner and a site admin.
     pub tokens: Option<BTreeMap<String, Grants>>,
     pub record_requests: bool,
+    /// Whether any organization a client names exists.
+    pub any_org: bool,
     /// Keyed by lower-cased login (logins are case-insensitive).
     pub orgs: BTreeMap<String, Org>,
     pub global_hooks: BTreeMap<u64, Hook>,
@@ -87,6 +90,7 @@ impl State {
         let mut state = State {
             tokens,
             record_requests: config.record_requests,
+            any_org: config.any_org,
             orgs: BTreeMap::new(),
             global_hooks: BTreeMap::new(),
             deliveries: BTreeMap::new(),
@@ -129,6 +133,29 @@ impl State {
             },
         );
         id
+    }
+
+    /// Organization `login`, or a 404 saying which organizations exist.
+    pub(crate) fn org_or_404(&self, login: &str) -> Result<&Org, ApiError> {
+        self.org(login).ok_or_else(|| self.unknown_org(login))
+    }
+
+    /// The same, to change it.
+    pub(crate) fn org_mut_or_404(&mut self, login: &str) -> Result<&mut Org, ApiError> {
+        let unknown = self.unknown_org(login);
+        self.org_mut(login).ok_or(unknown)
+    }
+
+    fn unknown_org(&self, login: &str) -> ApiError {
+        let known: Vec<&str> = self.orgs.values().map(|org| org.login.as_str()).collect();
+        ApiError::not_found(format!(
+            "unknown org `{login}` (known: {})",
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        ))
     }
 
     pub(crate) fn org(&self, login: &str) -> Option<&Org> {
@@ -407,6 +434,9 @@ impl FakeState {
         payload: Value,
     ) -> Result<Vec<u64>, StateError> {
         let mut state = self.lock();
+        if state.any_org {
+            state.add_org(org);
+        }
         let found = state
             .org(org)
             .ok_or_else(|| StateError::UnknownOrg(org.to_owned()))?;

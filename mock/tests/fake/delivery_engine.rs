@@ -315,8 +315,10 @@ async fn an_emitted_push_reaches_only_the_hooks_subscribed_to_it() {
             ("push", Some(42))
         );
     }
+    let listed = FakeGitHub::start_with(FakeConfig::default().only_orgs(["octocat"])).await;
     assert_eq!(
-        state
+        listed
+            .state()
             .emit_org_event("nobody", "push", json!({}))
             .unwrap_err()
             .to_string(),
@@ -385,7 +387,7 @@ async fn the_delivery_records_of_a_hook_are_capped() {
 
 #[tokio::test]
 async fn the_control_endpoint_emits_events_for_clients_in_any_language() {
-    let fake = FakeGitHub::start().await;
+    let fake = FakeGitHub::start_with(FakeConfig::default().only_orgs(["octocat"])).await;
     let receiver = Receiver::start().await.unwrap();
     fake.state()
         .insert_org_hook("octocat", HookSeed::new(receiver.url()).events(["issues"]));

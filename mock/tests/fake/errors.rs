@@ -2,21 +2,27 @@
 //! `validation-error`, 400 for unreadable bodies and unsupported API versions, 401 without
 //! credentials; plus the headers every answer carries and what real clients send.
 
-use hookspec_mock::FakeGitHub;
+use hookspec_mock::{FakeConfig, FakeGitHub, find_operation};
 use pretty_assertions::assert_eq;
 use serde_json::{Value, json};
 
 use crate::support::{Answer, Api, hook_body};
 
+/// GitHub's 404: `Not Found`, pointing at the operation's page when the path names one and
+/// at the REST reference otherwise.
 fn assert_not_found(answer: &Answer) {
     assert_eq!(answer.status, 404, "{}", answer.text);
     assert_eq!(
         answer.header("content-type").as_deref(),
         Some("application/json; charset=utf-8")
     );
+    let docs = answer.body["documentation_url"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(docs.starts_with("https://docs.github.com/rest"), "{docs}");
     assert_eq!(
         answer.body,
-        json!({ "message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404" })
+        json!({ "message": "Not Found", "documentation_url": docs, "status": "404" })
     );
 }
 
@@ -44,7 +50,8 @@ fn assert_validation_error(answer: &Answer, field: &str, code: &str) {
 
 #[tokio::test]
 async fn unknown_routes_organizations_hooks_and_methods_are_404_in_githubs_shape() {
-    let fake = FakeGitHub::start().await;
+    // Organizations are unknown only when the fake lists them (by default any org exists).
+    let fake = FakeGitHub::start_with(FakeConfig::default().only_orgs(["octocat"])).await;
     let api = Api::new(&fake.uri());
     assert_not_found(&api.get("/nothing/here").await);
     assert_not_found(&api.get("/api/v3/nothing").await);
@@ -350,5 +357,81 @@ async fn requests_are_accepted_as_real_clients_send_them() {
     assert_eq!(
         (answer.status, &answer.body["active"]),
         (200, &Value::Bool(false))
+    );
+}
+
+#[tokio::test]
+async fn a_404_on_an_operation_points_at_its_documentation_and_says_why() {
+    let fake = FakeGitHub::start_with(FakeConfig::default().only_orgs(["octocat"])).await;
+    let api = Api::new(&fake.uri());
+    let unknown_org = api.get("/orgs/acme/hooks").await;
+    assert_eq!(unknown_org.status, 404);
+    let list = find_operation("orgs/list-webhooks").unwrap();
+    assert_eq!(
+        unknown_org.body["documentation_url"],
+        list.documentation_url
+    );
+    let unrouted = api.get("/nowhere").await;
+    assert_eq!(
+        unrouted.body["documentation_url"],
+        "https://docs.github.com/rest"
+    );
+    let recorded = fake.state().requests("orgs/list-webhooks");
+    assert_eq!(
+        recorded[0].reason.as_deref(),
+        Some("unknown org `acme` (known: octocat)")
+    );
+}
+
+#[tokio::test]
+async fn any_organization_exists_unless_the_fake_lists_them() {
+    let fake = FakeGitHub::start().await;
+    let api = Api::new(&fake.uri());
+    assert_eq!(api.get("/orgs/acme/hooks").await.status, 200);
+    let created = api
+        .post("/orgs/Some-Org/hooks", hook_body("http://127.0.0.1:9/hook"))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert!(fake.state().orgs().contains(&"Some-Org".to_owned()));
+}
+
+#[tokio::test]
+async fn every_4xx_is_recorded_with_its_reason_in_plain_words() {
+    let fake = FakeGitHub::start().await;
+    let api = Api::new(&fake.uri());
+    api.post(
+        "/orgs/octocat/hooks",
+        json!({ "name": "web", "config": {} }),
+    )
+    .await;
+    let create = fake.state().requests("orgs/create-webhook");
+    assert_eq!(create[0].status, 422);
+    assert_eq!(
+        create[0].reason.as_deref(),
+        Some("validation failed: `url` missing")
+    );
+    let ghes = api.raw(
+        "GET",
+        "/orgs/octocat/hooks",
+        None,
+        &[("X-GitHub-Api-Version", "2021-01-01")],
+    );
+    assert_eq!(ghes.await.status, 400);
+    let list = fake.state().requests("orgs/list-webhooks");
+    assert!(
+        list[0]
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("`2021-01-01` is not supported on dotcom")),
+        "{:?}",
+        list[0].reason
+    );
+    let no_token = api.token(None).get("/orgs/octocat/hooks").await;
+    assert_eq!(no_token.status, 401);
+    assert_eq!(
+        fake.state().requests("orgs/list-webhooks")[1]
+            .reason
+            .as_deref(),
+        Some("no Authorization header")
     );
 }

@@ -1,0 +1,98 @@
+//! Conditional requests as GitHub documents them: every successful read carries a weak `ETag`
+//! (and a single hook its `Last-Modified`); a request whose `If-None-Match` still matches, or
+//! whose `If-Modified-Since` is not older than the resource, answers `304 Not Modified` with
+//! no body, and does not count against the rate limit.
+
+use std::time::SystemTime;
+
+use sha2::{Digest, Sha256};
+
+use super::http::FakeRequest;
+use super::reply::Reply;
+
+/// The weak validator of a body: `W/"<hex SHA-256>"`.
+pub(crate) fn etag(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    let mut tag = String::with_capacity(4 + digest.len() * 2 + 1);
+    tag.push_str("W/\"");
+    for byte in digest {
+        tag.push_str(&format!("{byte:02x}"));
+    }
+    tag.push('"');
+    tag
+}
+
+/// An HTTP date (`Tue, 06 Sep 2011 20:39:23 GMT`).
+pub(crate) fn http_date(at: time::OffsetDateTime) -> String {
+    httpdate::fmt_http_date(SystemTime::from(at))
+}
+
+/// Adds `ETag` to a successful GET and turns it into a 304 when the client's copy is current;
+/// true when it did (a 304 is not counted against the rate limit).
+pub(crate) fn apply(request: &FakeRequest, reply: &mut Reply) -> bool {
+    if request.method != "GET" || reply.status != 200 {
+        return false;
+    }
+    let Some(body) = &reply.body else {
+        return false;
+    };
+    let tag = etag(body);
+    let unchanged = match request.header("if-none-match") {
+        Some(wanted) => matches_etag(wanted, &tag),
+        None => request
+            .header("if-modified-since")
+            .zip(header(reply, "last-modified"))
+            .and_then(|(since, modified)| {
+                Some(
+                    httpdate::parse_http_date(modified).ok()?
+                        <= httpdate::parse_http_date(since).ok()?,
+                )
+            })
+            .unwrap_or(false),
+    };
+    reply.headers.push(("ETag".to_owned(), tag));
+    if unchanged {
+        reply.status = 304;
+        reply.body = None;
+    }
+    unchanged
+}
+
+fn header<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
+    reply
+        .headers
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_str())
+}
+
+/// Whether an `If-None-Match` list names `tag` (weak comparison: `W/` is ignored; `*` matches).
+fn matches_etag(wanted: &str, tag: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    let tag = bare(tag);
+    wanted
+        .split(',')
+        .any(|candidate| candidate.trim() == "*" || bare(candidate) == tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weak_and_strong_forms_of_a_tag_match() {
+        let tag = etag(b"[]");
+        assert!(tag.starts_with("W/\"") && tag.ends_with('"') && tag.len() == 68);
+        assert!(matches_etag(&tag, &tag));
+        assert!(matches_etag(tag.trim_start_matches("W/"), &tag));
+        assert!(matches_etag(&format!("\"other\", {tag}"), &tag));
+        assert!(matches_etag("*", &tag));
+        assert!(!matches_etag("\"other\"", &tag));
+    }
+
+    #[test]
+    fn http_dates_have_the_imf_fixdate_form() {
+        let at = time::macros::datetime!(2011-09-06 20:39:23 UTC);
+        assert_eq!(http_date(at), "Tue, 06 Sep 2011 20:39:23 GMT");
+    }
+}

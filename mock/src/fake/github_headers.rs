@@ -1,0 +1,115 @@
+//! The headers GitHub sends on every answer of these endpoints besides the body's: the media
+//! type it served (`X-GitHub-Media-Type`, from the `Accept` the client sent), caching
+//! (`Cache-Control`, `Vary`) and the OAuth scopes the operation accepts and the token has.
+
+use super::auth::Credentials;
+use crate::table::Operation;
+
+/// `X-GitHub-Media-Type` for an `Accept` header: `github.v3; format=json`, with the media
+/// type's parameter when it names one (`application/vnd.github.v3.full+json` →
+/// `github.v3; param=full; format=json`).
+pub(crate) fn media_type(accept: Option<&str>) -> String {
+    let param = accept
+        .into_iter()
+        .flat_map(|a| a.split(','))
+        .find_map(|item| {
+            let media = item.split(';').next()?.trim();
+            let rest = media.strip_prefix("application/vnd.github")?;
+            let (name, _format) = rest.split_once('+').unwrap_or((rest, "json"));
+            let mut parts = name.split('.').filter(|p| !p.is_empty());
+            let first = parts.next();
+            let param = match first {
+                Some(version)
+                    if version.starts_with('v')
+                        && version[1..].chars().all(|c| c.is_ascii_digit()) =>
+                {
+                    parts.next()
+                }
+                other => other,
+            };
+            Some(param.map(str::to_owned))
+        });
+    match param.flatten() {
+        Some(param) => format!("github.v3; param={param}; format=json"),
+        None => "github.v3; format=json".to_owned(),
+    }
+}
+
+/// The caching headers GitHub sends: private for authenticated reads, `no-cache` otherwise.
+pub(crate) fn cache(
+    headers: &mut Vec<(String, String)>,
+    method: &str,
+    status: u16,
+    credentials: &Credentials<'_>,
+) {
+    let authenticated = matches!(credentials, Credentials::Token(_));
+    let cacheable = method == "GET" && matches!(status, 200 | 304);
+    let value = match (cacheable, authenticated) {
+        (true, true) => "private, max-age=60, s-maxage=60",
+        (true, false) => "public, max-age=60, s-maxage=60",
+        (false, _) => "no-cache",
+    };
+    headers.push(("Cache-Control".to_owned(), value.to_owned()));
+    headers.push((
+        "Vary".to_owned(),
+        "Accept, Authorization, Cookie, X-GitHub-OTP".to_owned(),
+    ));
+    headers.push((
+        "Vary".to_owned(),
+        "Accept-Encoding, Accept, X-Requested-With".to_owned(),
+    ));
+}
+
+/// `X-Accepted-OAuth-Scopes` (what the operation accepts, from the spec) and, for classic
+/// tokens (`ghp_`, `gho_`), `X-OAuth-Scopes`: the scopes the fake's token holds.
+pub(crate) fn scopes(
+    headers: &mut Vec<(String, String)>,
+    operation: &Operation,
+    credentials: &Credentials<'_>,
+    granted: &[&str],
+) {
+    headers.push((
+        "X-Accepted-OAuth-Scopes".to_owned(),
+        operation.oauth_scopes.join(", "),
+    ));
+    if let Credentials::Token(token) = credentials
+        && (token.starts_with("ghp_") || token.starts_with("gho_"))
+    {
+        headers.push(("X-OAuth-Scopes".to_owned(), granted.join(", ")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_media_type_reflects_the_accept_parameter() {
+        for (accept, expected) in [
+            (None, "github.v3; format=json"),
+            (Some("application/json"), "github.v3; format=json"),
+            (
+                Some("application/vnd.github+json"),
+                "github.v3; format=json",
+            ),
+            (
+                Some("application/vnd.github.v3+json"),
+                "github.v3; format=json",
+            ),
+            (
+                Some("application/vnd.github.v3.full+json"),
+                "github.v3; param=full; format=json",
+            ),
+            (
+                Some("application/vnd.github.raw+json"),
+                "github.v3; param=raw; format=json",
+            ),
+            (
+                Some("text/html, application/vnd.github.v3.text+json"),
+                "github.v3; param=text; format=json",
+            ),
+        ] {
+            assert_eq!(media_type(accept), expected, "{accept:?}");
+        }
+    }
+}
