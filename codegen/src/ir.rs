@@ -73,6 +73,8 @@ pub struct OperationIr {
     pub access: String,
     /// The OAuth scopes that let a classic token call it (`x-hookspec-oauth-scopes`).
     pub oauth_scopes: Vec<String>,
+    /// The webhook deliveries it causes (`callbacks`), in spec order.
+    pub callbacks: Vec<CallbackIr>,
     /// `page`, `cursor`, or none.
     pub pagination: Option<String>,
     /// Parameters, path-level first, in spec order.
@@ -83,6 +85,17 @@ pub struct OperationIr {
     pub responses: Vec<ResponseIr>,
     /// `/paths/<path>/<method>`.
     pub pointer: String,
+}
+
+/// A webhook delivery an operation causes: an OpenAPI callback whose name is the event.
+#[derive(Debug, Clone)]
+pub struct CallbackIr {
+    /// The event (`ping`): the callback's name.
+    pub event: String,
+    /// Where it goes (the callback's runtime expression).
+    pub url: String,
+    /// The payload's JSON body.
+    pub body: BodyIr,
 }
 
 /// One parameter.
@@ -416,6 +429,7 @@ fn operation(
         &pointer_join(pointer, "x-hookspec-oauth-scopes"),
     )?
     .unwrap_or_default();
+    let callbacks = callbacks(spec, &raw, pointer)?;
     let pagination = raw
         .get("x-hookspec-pagination")
         .and_then(Value::as_str)
@@ -548,12 +562,53 @@ fn operation(
         documentation_url,
         access,
         oauth_scopes,
+        callbacks,
         pagination,
         parameters,
         request,
         responses,
         pointer: pointer.to_string(),
     })
+}
+
+/// An operation's callbacks: each `name: { expression: { post: { requestBody } } }` is a
+/// delivery of event `name` with that body.
+fn callbacks(spec: &Spec, raw: &Value, pointer: &str) -> Result<Vec<CallbackIr>, SpecError> {
+    let Some(Value::Object(map)) = raw.get("callbacks") else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (event, node) in map {
+        let here = pointer_join(&pointer_join(pointer, "callbacks"), event);
+        let (callback, callback_pointer) = deref(spec, node, &here)?;
+        let Some(Value::Object(expressions)) = Some(callback) else {
+            continue;
+        };
+        for (url, item) in expressions {
+            let post_pointer = pointer_join(&pointer_join(&callback_pointer, url), "post");
+            let body = item
+                .pointer("/post/requestBody")
+                .map(|node| deref(spec, node, &pointer_join(&post_pointer, "requestBody")))
+                .transpose()?
+                .map(|(body, body_pointer)| json_body(spec, body, &body_pointer))
+                .transpose()?
+                .flatten()
+                .ok_or_else(|| {
+                    spec.error(
+                        &post_pointer,
+                        SpecErrorKind::Invalid(
+                            "a callback needs a post with a JSON requestBody (the delivery's payload)".into(),
+                        ),
+                    )
+                })?;
+            out.push(CallbackIr {
+                event: event.clone(),
+                url: url.clone(),
+                body,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The `application/json` content of a request body or response, if any.

@@ -43,6 +43,12 @@ fn operation(op: &OperationIr) -> TokenStream {
     let operation_id = variant(op);
     let documentation_url = &op.documentation_url;
     let oauth_scopes = &op.oauth_scopes;
+    let callbacks = op.callbacks.iter().map(|callback| {
+        let event = &callback.event;
+        let url = &callback.url;
+        let schema = callback.body.json_schema.to_string();
+        quote!(crate::table::Callback { event: #event, url: #url, payload_schema: #schema })
+    });
     let access = match op.access.as_str() {
         "site-admin" => quote!(SiteAdmin),
         _ => quote!(OrganizationOwner),
@@ -117,6 +123,7 @@ fn operation(op: &OperationIr) -> TokenStream {
         documentation_url: #documentation_url,
         access: crate::table::Access::#access,
         oauth_scopes: &[#(#oauth_scopes),*],
+        callbacks: &[#(#callbacks),*],
         method: #method,
         path: #path,
         summary: #summary,

@@ -71,8 +71,8 @@ pub use generated::models;
 pub use hyper_server::{MAX_BODY_BYTES, RequestLog, serve};
 pub use receiver::{ReceivedDelivery, Receiver, ReceiverAnswer};
 pub use table::{
-    Access, Example, OPERATION_IDS, OPERATIONS, Operation, OperationId, PRODUCTS, Parameter,
-    ParameterLocation, Product, ProductInfo, Response, ResponseHeader, find_operation,
+    Access, Callback, Example, OPERATION_IDS, OPERATIONS, Operation, OperationId, PRODUCTS,
+    Parameter, ParameterLocation, Product, ProductInfo, Response, ResponseHeader, find_operation,
 };
 pub use wiremock_server::{FakeGitHub, FakeResponder};
 

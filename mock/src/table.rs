@@ -156,6 +156,17 @@ pub struct Response {
     pub added: Option<&'static str>,
 }
 
+/// A webhook delivery an operation causes (an OpenAPI callback of the spec).
+#[derive(Debug, Clone, Copy)]
+pub struct Callback {
+    /// The event (`ping`), sent as `X-GitHub-Event`.
+    pub event: &'static str,
+    /// Where it goes, as the spec's runtime expression (`{$request.body#/config/url}`).
+    pub url: &'static str,
+    /// The payload's schema as self-contained JSON Schema text (Draft 4).
+    pub payload_schema: &'static str,
+}
+
 /// One operation of the spec.
 #[derive(Debug, Clone, Copy)]
 pub struct Operation {
@@ -170,6 +181,8 @@ pub struct Operation {
     pub access: Access,
     /// The OAuth scopes that let a classic token call it (`X-Accepted-OAuth-Scopes`).
     pub oauth_scopes: &'static [&'static str],
+    /// The webhook deliveries it causes (the spec's `callbacks`).
+    pub callbacks: &'static [Callback],
     /// The HTTP method in upper case.
     pub method: &'static str,
     /// The path template as on api.github.com (`/orgs/{org}/hooks/{hook_id}`); GHES serves it

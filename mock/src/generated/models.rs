@@ -322,6 +322,206 @@ pub struct GlobalHook2 {
     /// `ping_url`.
     pub ping_url: ::std::string::String,
 }
+/// The payload of a `ping` delivery (GitHub's webhook description, event `ping`). GitHub's schema also lists an optional `repository`, sent only for repository hooks; it is left out here.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPing {
+    /// The webhook that is being pinged
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub hook: ::std::option::Option<WebhookPingHook>,
+    /// The ID of the webhook that triggered the ping.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub hook_id: ::std::option::Option<i64>,
+    /// A GitHub organization. Webhook payloads contain the `organization` property when the webhook is configured for an
+    /// organization, or when the event occurs from activity in a repository owned by an organization.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization: ::std::option::Option<WebhookOrganizationSimple>,
+    /// A GitHub user.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sender: ::std::option::Option<WebhookSimpleUser>,
+    /// Random string of GitHub zen.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub zen: ::std::option::Option<::std::string::String>,
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPingHookConfig {
+    /// The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.
+    ///
+    /// Default: `"form"`.
+    #[serde(default = "default_webhook_ping_hook_config_content_type")]
+    pub content_type: WebhookConfigContentType,
+    /// Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub insecure_ssl: ::std::option::Option<WebhookConfigInsecureSsl>,
+    /// If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub secret: ::std::option::Option<WebhookConfigSecret>,
+    /// The URL to which the payloads will be delivered.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<WebhookConfigUrl>,
+}
+fn default_webhook_ping_hook_config_content_type() -> WebhookConfigContentType {
+    ::std::string::String::from("form")
+}
+/// The type of webhook. The only valid value is 'web'.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WebhookPingHookName {
+    /// `web`
+    #[serde(rename = "web")]
+    Web,
+}
+/// The webhook that is being pinged
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPingHook {
+    /// Determines whether the hook is actually triggered for the events it subscribes to.
+    pub active: bool,
+    /// Only included for GitHub Apps. When you register a new GitHub App, GitHub sends a ping event to the webhook URL you specified during registration. The GitHub App ID sent in this field is required for authenticating an app.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub app_id: ::std::option::Option<i64>,
+    /// `config`.
+    pub config: WebhookPingHookConfig,
+    /// `created_at`.
+    pub created_at: ::std::string::String,
+    /// `deliveries_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub deliveries_url: ::std::option::Option<::std::string::String>,
+    /// Determines what events the hook is triggered for. Default: ['push'].
+    pub events: ::std::vec::Vec<::std::string::String>,
+    /// Unique identifier of the webhook.
+    pub id: i64,
+    /// `last_response`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_response: ::std::option::Option<WebhookHookResponse>,
+    /// The type of webhook. The only valid value is 'web'.
+    pub name: WebhookPingHookName,
+    /// `ping_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub ping_url: ::std::option::Option<::std::string::String>,
+    /// `test_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_url: ::std::option::Option<::std::string::String>,
+    /// `type`.
+    pub r#type: ::std::string::String,
+    /// `updated_at`.
+    pub updated_at: ::std::string::String,
+    /// `url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookHookResponse {
+    /// `code`.
+    pub code: ::std::option::Option<i64>,
+    /// `status`.
+    pub status: ::std::option::Option<::std::string::String>,
+    /// `message`.
+    pub message: ::std::option::Option<::std::string::String>,
+}
+/// A GitHub organization. Webhook payloads contain the `organization` property when the webhook is configured for an
+/// organization, or when the event occurs from activity in a repository owned by an organization.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookOrganizationSimple {
+    /// `login`.
+    pub login: ::std::string::String,
+    /// `id`.
+    pub id: i64,
+    /// `node_id`.
+    pub node_id: ::std::string::String,
+    /// `url`.
+    pub url: ::std::string::String,
+    /// `repos_url`.
+    pub repos_url: ::std::string::String,
+    /// `events_url`.
+    pub events_url: ::std::string::String,
+    /// `hooks_url`.
+    pub hooks_url: ::std::string::String,
+    /// `issues_url`.
+    pub issues_url: ::std::string::String,
+    /// `members_url`.
+    pub members_url: ::std::string::String,
+    /// `public_members_url`.
+    pub public_members_url: ::std::string::String,
+    /// `avatar_url`.
+    pub avatar_url: ::std::string::String,
+    /// `description`.
+    pub description: ::std::option::Option<::std::string::String>,
+}
+/// A GitHub user.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookSimpleUser {
+    /// `name`.
+    ///
+    /// Absent is `None`; an explicit `null` is `Some(None)`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "deserialize_some"
+    )]
+    pub name: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    /// `email`.
+    ///
+    /// Absent is `None`; an explicit `null` is `Some(None)`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "deserialize_some"
+    )]
+    pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    /// `login`.
+    pub login: ::std::string::String,
+    /// `id`.
+    pub id: i64,
+    /// `node_id`.
+    pub node_id: ::std::string::String,
+    /// `avatar_url`.
+    pub avatar_url: ::std::string::String,
+    /// `gravatar_id`.
+    pub gravatar_id: ::std::option::Option<::std::string::String>,
+    /// `url`.
+    pub url: ::std::string::String,
+    /// `html_url`.
+    pub html_url: ::std::string::String,
+    /// `followers_url`.
+    pub followers_url: ::std::string::String,
+    /// `following_url`.
+    pub following_url: ::std::string::String,
+    /// `gists_url`.
+    pub gists_url: ::std::string::String,
+    /// `starred_url`.
+    pub starred_url: ::std::string::String,
+    /// `subscriptions_url`.
+    pub subscriptions_url: ::std::string::String,
+    /// `organizations_url`.
+    pub organizations_url: ::std::string::String,
+    /// `repos_url`.
+    pub repos_url: ::std::string::String,
+    /// `events_url`.
+    pub events_url: ::std::string::String,
+    /// `received_events_url`.
+    pub received_events_url: ::std::string::String,
+    /// `type`.
+    pub r#type: ::std::string::String,
+    /// `site_admin`.
+    pub site_admin: bool,
+    /// `starred_at`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub starred_at: ::std::option::Option<::std::string::String>,
+    /// `user_view_type`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_view_type: ::std::option::Option<::std::string::String>,
+}
 /// Must be passed as "web".
 #[derive(
     Debug,

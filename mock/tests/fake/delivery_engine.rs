@@ -429,3 +429,56 @@ async fn the_control_endpoint_emits_events_for_clients_in_any_language() {
         .unwrap();
     assert_eq!(not_json.status(), 400);
 }
+
+/// The schema the spec gives `event`'s payload (an operation's callback).
+fn payload_validator(event: &str) -> jsonschema::Validator {
+    let callback = hookspec_mock::OPERATIONS
+        .iter()
+        .flat_map(|op| op.callbacks.iter())
+        .find(|callback| callback.event == event)
+        .unwrap_or_else(|| panic!("the spec describes no {event} delivery"));
+    let schema: serde_json::Value = serde_json::from_str(callback.payload_schema).unwrap();
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_ping_the_fake_sends_validates_against_the_spec_payload_schema() {
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
+    let api = Api::new(&fake.uri());
+    let ghes = Api::new(&fake.ghes_uri());
+    for content_type in ["json", "form"] {
+        let body = json!({ "name": "web", "config": { "url": receiver.url(), "content_type": content_type, "secret": "s" } });
+        let org = api.post("/orgs/octocat/hooks", body.clone()).await;
+        api.post_empty(&format!("/orgs/octocat/hooks/{}/pings", org.body["id"]))
+            .await;
+        let global = ghes.post("/admin/hooks", body).await;
+        ghes.post_empty(&format!("/admin/hooks/{}/pings", global.body["id"]))
+            .await;
+    }
+    let got = receiver.wait_for(8, WAIT).await;
+    assert_eq!(got.len(), 8);
+    let validator = payload_validator("ping");
+    assert!(
+        !validator.is_valid(&json!({ "hook": { "id": "one" }, "sender": { "login": "x" } })),
+        "the schema rejects what GitHub would not send"
+    );
+    for delivery in &got {
+        let payload = delivery.payload().unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&payload)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:?} in {payload}");
+    }
+    // Organization pings carry the organization; global ones do not.
+    let with_org = got
+        .iter()
+        .filter(|d| d.payload().unwrap().get("organization").is_some())
+        .count();
+    assert_eq!(with_org, 4);
+}
