@@ -71,7 +71,9 @@ fn global_hooks_exist_only_on_ghes_and_org_hooks_everywhere() {
         .iter()
         .find(|p| p.id == "dotcom")
         .unwrap_or_else(|| panic!("no dotcom product"));
-    assert_eq!(dotcom.api_versions, ["2022-11-28"]);
+    // GitHub released 2026-03-10 for api.github.com too (spec/README.md, "API versions").
+    assert_eq!(dotcom.api_versions, ["2022-11-28", "2026-03-10"]);
+    assert_eq!(dotcom.default_api_version, "2022-11-28");
 }
 
 #[test]

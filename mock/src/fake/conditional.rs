@@ -1,7 +1,8 @@
-//! Conditional requests as GitHub documents them: every successful read carries a weak `ETag`
-//! (and a single hook its `Last-Modified`); a request whose `If-None-Match` still matches, or
-//! whose `If-Modified-Since` is not older than the resource, answers `304 Not Modified` with
-//! no body, and does not count against the rate limit.
+//! Conditional requests as GitHub documents them: a successful read or update carries a weak
+//! `ETag` and a create a strong one (as recorded exchanges show), a single hook also its
+//! `Last-Modified`; a GET whose `If-None-Match` still matches, or whose `If-Modified-Since` is
+//! not older than the resource, answers `304 Not Modified` with no body, and does not count
+//! against the rate limit.
 
 use std::time::SystemTime;
 
@@ -10,11 +11,11 @@ use sha2::{Digest, Sha256};
 use super::http::FakeRequest;
 use super::reply::Reply;
 
-/// The weak validator of a body: `W/"<hex SHA-256>"`.
-pub(crate) fn etag(body: &[u8]) -> String {
+/// The validator of a body: `W/"<hex SHA-256>"`, or without `W/` when `strong`.
+pub(crate) fn etag(body: &[u8], strong: bool) -> String {
     let digest = Sha256::digest(body);
     let mut tag = String::with_capacity(4 + digest.len() * 2 + 1);
-    tag.push_str("W/\"");
+    tag.push_str(if strong { "\"" } else { "W/\"" });
     for byte in digest {
         tag.push_str(&format!("{byte:02x}"));
     }
@@ -27,16 +28,20 @@ pub(crate) fn http_date(at: time::OffsetDateTime) -> String {
     httpdate::fmt_http_date(SystemTime::from(at))
 }
 
-/// Adds `ETag` to a successful GET and turns it into a 304 when the client's copy is current;
-/// true when it did (a 304 is not counted against the rate limit).
+/// Adds `ETag` to a successful answer with a body and turns a GET into a 304 when the client's
+/// copy is current; true when it did (a 304 is not counted against the rate limit).
 pub(crate) fn apply(request: &FakeRequest, reply: &mut Reply) -> bool {
-    if request.method != "GET" || reply.status != 200 {
-        return false;
-    }
     let Some(body) = &reply.body else {
         return false;
     };
-    let tag = etag(body);
+    if !matches!(reply.status, 200 | 201) {
+        return false;
+    }
+    let tag = etag(body, reply.status == 201);
+    if request.method != "GET" {
+        reply.headers.push(("ETag".to_owned(), tag));
+        return false;
+    }
     let unchanged = match request.header("if-none-match") {
         Some(wanted) => matches_etag(wanted, &tag),
         None => request
@@ -81,7 +86,8 @@ mod tests {
 
     #[test]
     fn weak_and_strong_forms_of_a_tag_match() {
-        let tag = etag(b"[]");
+        let tag = etag(b"[]", false);
+        assert!(etag(b"[]", true).starts_with('"'));
         assert!(tag.starts_with("W/\"") && tag.ends_with('"') && tag.len() == 68);
         assert!(matches_etag(&tag, &tag));
         assert!(matches_etag(tag.trim_start_matches("W/"), &tag));

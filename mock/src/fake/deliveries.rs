@@ -62,8 +62,9 @@ pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, Ap
     let mut errors = validation::Errors::default();
     let status_filter = match pagination::query_value(&pairs, "status") {
         None => None,
-        Some("success") => Some(200..=399),
-        Some("failure") => Some(400..=599),
+        // A failure is anything but a success, attempts that got no answer included.
+        Some("success") => Some(true),
+        Some("failure") => Some(false),
         Some(_) => {
             errors.push(FieldError::invalid(
                 "WebhookDelivery",
@@ -96,9 +97,7 @@ pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, Ap
         .iter()
         .rev()
         .filter(|d| {
-            status_filter
-                .as_ref()
-                .is_none_or(|range| range.contains(&d.status_code))
+            status_filter.is_none_or(|success| (200..=399).contains(&d.status_code) == success)
         })
         .filter(|d| redelivery_filter.is_none_or(|wanted| d.redelivery == wanted))
         .collect();

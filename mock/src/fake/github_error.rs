@@ -78,6 +78,16 @@ pub(crate) struct FieldError {
 }
 
 impl FieldError {
+    /// A rule GitHub enforces beyond the schema: `code: custom`, a message, no field.
+    pub(crate) fn custom(resource: &'static str, message: impl Into<String>) -> Self {
+        FieldError {
+            resource,
+            field: "",
+            code: "custom",
+            message: Some(message.into()),
+        }
+    }
+
     pub(crate) fn missing(resource: &'static str, field: &'static str) -> Self {
         FieldError {
             resource,
@@ -168,6 +178,7 @@ impl ApiError {
                 let parts: Vec<String> = errors
                     .iter()
                     .map(|e| match (&e.message, e.code) {
+                        (Some(message), "custom") => message.clone(),
                         (_, "missing_field") => format!("`{}` missing", e.field),
                         (Some(message), _) => format!("`{}` {}: {message}", e.field, e.code),
                         (None, code) => format!("`{}` {code}", e.field),

@@ -35,25 +35,26 @@ pub(crate) fn media_type(accept: Option<&str>) -> String {
     }
 }
 
-/// The caching headers GitHub sends: private for authenticated reads, `no-cache` otherwise.
+/// The caching headers GitHub sends, as recorded exchanges show them: a 200 or 201 is
+/// `Cache-Control: private, max-age=60, s-maxage=60` (public for anonymous reads) and varies on
+/// the credentials; every answer varies on the encoding and media type.
 pub(crate) fn cache(
     headers: &mut Vec<(String, String)>,
-    method: &str,
     status: u16,
     credentials: &Credentials<'_>,
 ) {
-    let authenticated = matches!(credentials, Credentials::Token(_));
-    let cacheable = method == "GET" && matches!(status, 200 | 304);
-    let value = match (cacheable, authenticated) {
-        (true, true) => "private, max-age=60, s-maxage=60",
-        (true, false) => "public, max-age=60, s-maxage=60",
-        (false, _) => "no-cache",
-    };
-    headers.push(("Cache-Control".to_owned(), value.to_owned()));
-    headers.push((
-        "Vary".to_owned(),
-        "Accept, Authorization, Cookie, X-GitHub-OTP".to_owned(),
-    ));
+    if matches!(status, 200 | 201) {
+        let value = if matches!(credentials, Credentials::Token(_)) {
+            "private, max-age=60, s-maxage=60"
+        } else {
+            "public, max-age=60, s-maxage=60"
+        };
+        headers.push(("Cache-Control".to_owned(), value.to_owned()));
+        headers.push((
+            "Vary".to_owned(),
+            "Accept, Authorization, Cookie, X-GitHub-OTP".to_owned(),
+        ));
+    }
     headers.push((
         "Vary".to_owned(),
         "Accept-Encoding, Accept, X-Requested-With".to_owned(),

@@ -8,6 +8,7 @@ use super::org_hooks::send_ping;
 use super::pagination;
 use super::render;
 use super::reply::{Context, Reply};
+use super::rules;
 use super::state::State;
 use super::validation;
 
@@ -31,6 +32,7 @@ pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, 
     let input = validation::read_create(&context.request.body)?;
     let id = state.take_hook_id();
     let hook = input.into_hook(id, HookKind::Global, context.now);
+    rules::check(&hook, state.global_hooks.values(), true)?;
     let reply = Reply::json(201, &render::hook_view(&hook, &context.api_base, None));
     let location = render::hook_url(&hook, &context.api_base, None);
     state.global_hooks.insert(id, hook.clone());

@@ -121,7 +121,7 @@ impl Fake {
             ));
         }
         headers.extend(std::mem::take(&mut reply.headers));
-        github_headers::cache(&mut headers, &request.method, reply.status, &credentials);
+        github_headers::cache(&mut headers, reply.status, &credentials);
         if let Some(route) = &route {
             let granted = granted_scopes(&state, &credentials);
             github_headers::scopes(&mut headers, route.operation, &credentials, &granted);

@@ -27,6 +27,7 @@ mod rate_limit;
 mod render;
 mod reply;
 mod routes;
+mod rules;
 mod state;
 mod validation;
 

@@ -7,6 +7,7 @@ use super::model::{Hook, HookConfig, HookKind};
 use super::pagination;
 use super::render;
 use super::reply::{Context, Reply};
+use super::rules;
 use super::state::State;
 use super::validation::{self, ConfigInput};
 
@@ -25,6 +26,7 @@ pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, 
     let input = validation::read_create(&context.request.body)?;
     let id = state.take_hook_id();
     let hook = input.into_hook(id, HookKind::Organization, context.now);
+    rules::check(&hook, state.org_or_404(&login)?.hooks.values(), true)?;
     let reply = Reply::json(
         201,
         &render::hook_view(&hook, &context.api_base, Some(&login)),
@@ -56,6 +58,13 @@ pub(crate) fn get(state: &mut State, context: &Context<'_>) -> Result<Reply, Api
 pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     org_hook(state, context)?;
     let input = validation::read_update(&context.request.body)?;
+    let (_, current) = org_hook(state, context)?;
+    if let Some(events) = &input.events {
+        let mut changed = current.clone();
+        changed.events.clone_from(events);
+        let org = state.org_or_404(context.org()?)?;
+        rules::check(&changed, org.hooks.values(), false)?;
+    }
     let (login, hook) = org_hook_mut(state, context)?;
     if let Some(active) = input.active {
         hook.active = active;

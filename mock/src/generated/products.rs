@@ -29,7 +29,7 @@ static DOTCOM: crate::table::ProductInfo = crate::table::ProductInfo {
     id: "dotcom",
     title: "GitHub.com (api.github.com)",
     path_prefix: "",
-    api_versions: &["2022-11-28"],
+    api_versions: &["2022-11-28", "2026-03-10"],
     default_api_version: "2022-11-28",
     edition_of: ::std::option::Option::None,
     delivery_timeout: ::std::time::Duration::from_secs(10u64),

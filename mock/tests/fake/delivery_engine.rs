@@ -177,7 +177,7 @@ async fn a_closed_port_is_a_failed_connection() {
     let record = &fake.state().deliveries(hook)[0];
     assert_eq!(
         (record.status.as_str(), record.status_code),
-        ("failed to connect to host", 0)
+        ("failed to connect to host", 502)
     );
 }
 
@@ -202,7 +202,7 @@ async fn a_receiver_that_hangs_times_out_at_the_configured_timeout() {
     let record = &fake.state().deliveries(hook)[0];
     assert_eq!(
         (record.status.as_str(), record.status_code),
-        ("timed out", 0)
+        ("timed out", 504)
     );
     assert!(record.duration >= 0.2, "{}", record.duration);
 }
@@ -220,7 +220,7 @@ async fn a_receiver_that_drops_the_connection_is_a_failed_delivery() {
         .await;
     settle(&fake).await;
     let record = &fake.state().deliveries(hook)[0];
-    assert_eq!(record.status_code, 0);
+    assert_eq!(record.status_code, 502);
     assert_ne!(record.status, "OK");
     assert_eq!(receiver.received().len(), 1);
 }
@@ -357,8 +357,18 @@ async fn a_non_loopback_url_is_refused_by_default_and_says_why() {
     // Refused at once: nothing was sent, so nothing is pending.
     assert_eq!(fake.state().pending_deliveries(), 0);
     let record = &fake.state().deliveries(hook)[0];
-    assert_eq!(record.status_code, 0);
+    assert_eq!(record.status_code, 502);
     assert!(record.status.contains("loopback"), "{}", record.status);
+    let failures = Api::new(&fake.uri())
+        .get(&format!(
+            "/orgs/octocat/hooks/{hook}/deliveries?status=failure"
+        ))
+        .await;
+    assert_eq!(
+        failures.body.as_array().map(Vec::len),
+        Some(1),
+        "a delivery that was not sent is a failure"
+    );
     assert!(record.status.contains("example.com"), "{}", record.status);
 }
 
@@ -452,7 +462,9 @@ async fn every_ping_the_fake_sends_validates_against_the_spec_payload_schema() {
     let api = Api::new(&fake.uri());
     let ghes = Api::new(&fake.ghes_uri());
     for content_type in ["json", "form"] {
-        let body = json!({ "name": "web", "config": { "url": receiver.url(), "content_type": content_type, "secret": "s" } });
+        // One URL per hook: GitHub refuses a second hook with the same URL.
+        let url = format!("{}?{content_type}", receiver.url());
+        let body = json!({ "name": "web", "config": { "url": url, "content_type": content_type, "secret": "s" } });
         let org = api.post("/orgs/octocat/hooks", body.clone()).await;
         api.post_empty(&format!("/orgs/octocat/hooks/{}/pings", org.body["id"]))
             .await;

@@ -246,15 +246,26 @@ async fn an_api_version_the_product_does_not_support_is_400() {
         Some("2022-11-28")
     );
 
+    // api.github.com accepts 2026-03-10 too, as GitHub does since that version's release.
     let newer_on_dotcom = root
         .raw("GET", "/orgs/octocat/hooks", None, &with("2026-03-10"))
         .await;
-    assert_eq!(newer_on_dotcom.status, 400);
+    assert_eq!(newer_on_dotcom.status, 200);
+    assert_eq!(
+        newer_on_dotcom
+            .header("x-github-api-version-selected")
+            .as_deref(),
+        Some("2026-03-10")
+    );
+    let unknown_on_dotcom = root
+        .raw("GET", "/orgs/octocat/hooks", None, &with("2025-01-01"))
+        .await;
+    assert_eq!(unknown_on_dotcom.status, 400);
     assert!(
-        newer_on_dotcom.body["message"]
+        unknown_on_dotcom.body["message"]
             .as_str()
             .unwrap()
-            .contains("\"2026-03-10\", is not a supported version")
+            .contains("\"2025-01-01\", is not a supported version. The following versions are currently supported: \"2026-03-10\" (most recent), \"2022-11-28\".")
     );
 
     let newer_on_ghes = ghes

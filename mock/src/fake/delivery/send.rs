@@ -39,10 +39,12 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
-    fn failed(status: String, duration: Duration) -> Outcome {
+    /// An attempt that got no answer: `status_code` is what GitHub records for it (0 when the
+    /// fake itself refused to send).
+    fn failed(status: String, status_code: u16, duration: Duration) -> Outcome {
         Outcome {
             status,
-            status_code: 0,
+            status_code,
             headers: BTreeMap::new(),
             body: String::new(),
             duration,
@@ -125,7 +127,8 @@ impl Outbox {
             if self.policy.log {
                 log_line(&outgoing, &why);
             }
-            let outcome = Outcome::failed(why, Duration::ZERO);
+            // 502, as GitHub records a receiver it cannot reach.
+            let outcome = Outcome::failed(why, 502, Duration::ZERO);
             return Err(Box::new(
                 outgoing.record(outcome, OffsetDateTime::now_utc()),
             ));
@@ -142,6 +145,7 @@ impl Outbox {
             self.pending.done();
             let outcome = Outcome::failed(
                 "hookspec: the delivery thread has stopped".to_owned(),
+                0,
                 Duration::ZERO,
             );
             return Err(Box::new(
@@ -207,6 +211,7 @@ fn start_thread(
                 while let Some(outgoing) = receiver.blocking_recv() {
                     let outcome = Outcome::failed(
                         "hookspec: cannot start the delivery runtime".to_owned(),
+                        0,
                         Duration::ZERO,
                     );
                     store(&state, outgoing.record(outcome, OffsetDateTime::now_utc()));
@@ -286,7 +291,11 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
         clients.verified.as_ref()
     };
     let Some(client) = client else {
-        return Outcome::failed("hookspec: cannot set up TLS".to_owned(), started.elapsed());
+        return Outcome::failed(
+            "hookspec: cannot set up TLS".to_owned(),
+            0,
+            started.elapsed(),
+        );
     };
     let mut request = hyper::Request::builder()
         .method(hyper::Method::POST)
@@ -299,6 +308,7 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
         Err(error) => {
             return Outcome::failed(
                 format!("hookspec: cannot build the request: {error}"),
+                0,
                 started.elapsed(),
             );
         }
@@ -313,8 +323,12 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
         Ok::<_, hyper_util::client::legacy::Error>((parts, body))
     };
     match tokio::time::timeout(outgoing.timeout, exchange).await {
-        Err(_) => Outcome::failed("timed out".to_owned(), started.elapsed()),
-        Ok(Err(error)) => Outcome::failed(failure_text(&error), started.elapsed()),
+        // GitHub words it "timed out"; the 504 is our choice (spec/README.md).
+        Err(_) => Outcome::failed("timed out".to_owned(), 504, started.elapsed()),
+        Ok(Err(error)) => {
+            let (status, status_code) = failure(&error);
+            Outcome::failed(status, status_code, started.elapsed())
+        }
         Ok(Ok((parts, body))) => {
             let status_code = parts.status.as_u16();
             let headers = parts
@@ -338,12 +352,14 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
     }
 }
 
-/// GitHub's wording for an attempt that got no answer.
-fn failure_text(error: &hyper_util::client::legacy::Error) -> String {
+/// GitHub's wording and code for an attempt that got no answer. `failed to connect to host`
+/// with 502 is what GitHub records when it cannot reach a receiver (its troubleshooting docs and
+/// REST examples); the code for a dropped connection is our choice (spec/README.md).
+fn failure(error: &hyper_util::client::legacy::Error) -> (String, u16) {
     if error.is_connect() {
-        "failed to connect to host".to_owned()
+        ("failed to connect to host".to_owned(), 502)
     } else {
-        "connection reset by peer".to_owned()
+        ("connection reset by peer".to_owned(), 502)
     }
 }
 
