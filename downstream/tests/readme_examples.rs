@@ -1,0 +1,55 @@
+//! The README's Rust examples, run as written (inside a test function), so the README cannot
+//! drift from the API.
+
+// A test that cannot unwrap should fail right there, loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[tokio::test]
+async fn the_readme_delivery_example_runs() -> Result<(), Box<dyn std::error::Error>> {
+    // README, "Webhook deliveries, for real":
+    use hookspec_mock::{FakeGitHub, HookSeed, Receiver, ReceiverAnswer};
+    use std::time::Duration;
+
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await?; // or your own receiver's URL
+    receiver.set_secret("s3cret");
+    receiver.answer_next(ReceiverAnswer::Status(500)); // the first delivery fails, then 200s
+    let hook = fake.state().insert_org_hook(
+        "my-org",
+        HookSeed::new(receiver.url())
+            .secret("s3cret")
+            .events(["push"]),
+    );
+    fake.state().emit_org_event(
+        "my-org",
+        "push",
+        serde_json::json!({ "ref": "refs/heads/main" }),
+    )?;
+    fake.state()
+        .wait_for_deliveries(Duration::from_secs(5))
+        .await?;
+    assert_eq!(receiver.received()[0].signature_256_valid, Some(true));
+    assert_eq!(
+        fake.state().deliveries(hook)[0].status,
+        "Invalid HTTP Response: 500"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_readme_fake_example_runs_with_any_org() {
+    // README, "Using the fake from Rust":
+    let fake = hookspec_mock::FakeGitHub::start().await;
+    let base = fake.uri();
+    let answer = reqwest::Client::new()
+        .post(format!("{base}/orgs/my-org/hooks"))
+        .bearer_auth("t")
+        .json(&serde_json::json!({ "name": "web", "config": { "url": "http://127.0.0.1:9/hook" } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 201);
+    let hooks = fake.state().org_hooks("my-org");
+    let calls = fake.state().requests("orgs/create-webhook");
+    assert_eq!((hooks.len(), calls.len()), (1, 1));
+}
