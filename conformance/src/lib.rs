@@ -26,12 +26,15 @@
 //! # }
 //! ```
 
+pub mod body_diff;
 pub mod case;
 pub mod checks;
 pub mod embedded;
 pub mod error;
+pub mod expect;
 pub mod harness;
 pub mod http;
+pub mod link;
 pub mod load;
 pub mod report;
 pub mod runner;

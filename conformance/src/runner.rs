@@ -13,9 +13,11 @@ use serde_json::Value;
 use url::Url;
 
 use crate::case::{Case, Step};
-use crate::checks::{self, Expectations, LinkEntry, link_url};
+use crate::checks;
 use crate::error::{CaseError, Check, CleanupError, Problem, Problems, RequestLine, StepError};
+use crate::expect::Expectations;
 use crate::http::{self, HttpClient, HttpFailure, Request, Response, preview};
+use crate::link::{self, LinkEntry, link_url};
 use crate::load::CaseFile;
 use crate::report::{CaseResult, Outcome};
 use crate::safety::{self, Ledger};
@@ -339,7 +341,7 @@ impl Runner {
                 }
             }
             next = checks::joined_header(&response, "link")
-                .and_then(|text| checks::parse_link(&text).ok())
+                .and_then(|text| link::parse_link(&text).ok())
                 .and_then(|links| link_url(&links, "next").map(str::to_string))
                 .and_then(|text| Url::parse(&text).ok())
                 .filter(|url| self.target.owns_url(url));
