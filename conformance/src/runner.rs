@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use hookspec_mock::operation::{Operation, ParameterLocation};
+use hookspec_mock::operation::Operation;
 use serde_json::Value;
 use url::Url;
 
@@ -18,7 +18,7 @@ use crate::error::{CaseError, Check, CleanupError, Problem, Problems, RequestLin
 use crate::expect::Expectations;
 use crate::http::{self, HttpClient, HttpFailure, Request, Response, preview};
 use crate::link::{self, LinkEntry, link_url};
-use crate::load::CaseFile;
+use crate::load::{self, CaseFile};
 use crate::report::{CaseResult, Outcome};
 use crate::safety::{self, Ledger};
 use crate::target::Target;
@@ -408,66 +408,13 @@ impl CaseRun<'_> {
             url: "(not sent)".to_string(),
         };
         let runner = self.runner;
-        let Some(operation) = runner
-            .options
-            .operations
-            .iter()
-            .find(|op| op.id == step.operation)
-        else {
-            let message = if runner.options.operations.is_empty() {
-                format!(
-                    "unknown operation {:?}: the operation table is empty (run `cargo xtask gen`)",
-                    step.operation
+        let operation = load::step_operation(runner.options.operations, &self.file.case, step)
+            .map_err(|mismatch| {
+                error(
+                    unbuilt(mismatch.method.unwrap_or("?")),
+                    vec![Problem::new(Check::Case, mismatch.message)],
                 )
-            } else {
-                format!("unknown operation {:?}: not in the spec", step.operation)
-            };
-            return Err(error(
-                unbuilt("?"),
-                vec![Problem::new(Check::Case, message)],
-            ));
-        };
-        let product = runner.target.product;
-        if !operation.available_on(product) {
-            return Err(error(
-                unbuilt(operation.method),
-                vec![Problem::new(
-                    Check::Case,
-                    format!(
-                        "{} does not exist on {} (the spec has it on {}); fix the case's products",
-                        operation.id,
-                        product.id(),
-                        operation
-                            .products
-                            .iter()
-                            .map(|p| p.id())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )],
-            ));
-        }
-        if operation.mutates() && self.file.case.read_only {
-            return Err(error(
-                unbuilt(operation.method),
-                vec![Problem::new(
-                    Check::Case,
-                    format!(
-                        "the case says read_only, but {} is a {}",
-                        operation.id, operation.method
-                    ),
-                )],
-            ));
-        }
-        if step.retry.is_some() && operation.mutates() {
-            return Err(error(
-                unbuilt(operation.method),
-                vec![Problem::new(
-                    Check::Case,
-                    "retry is only for steps that do not change state",
-                )],
-            ));
-        }
+            })?;
         let (request, per_page, body_json) = self
             .build(operation, step)
             .map_err(|problem| error(unbuilt(operation.method), vec![problem]))?;
@@ -515,7 +462,6 @@ impl CaseRun<'_> {
         step: &Step,
     ) -> Result<(Request, Option<usize>, Option<Value>), Problem> {
         let runner = self.runner;
-        let product = runner.target.product;
         let case = |message: String| Problem::new(Check::Case, message);
         let mut url = match &step.url {
             Some(text) => {
@@ -539,18 +485,7 @@ impl CaseRun<'_> {
             None => self.path_url(operation, step)?,
         };
         for (name, value) in &step.query {
-            let documented = operation.parameters.iter().any(|p| {
-                p.location == ParameterLocation::Query
-                    && p.name == name
-                    && (p.products.is_empty() || p.products.contains(&product))
-            });
-            if !documented {
-                return Err(case(format!(
-                    "query parameter {name:?} is not documented for {} on {}",
-                    operation.id,
-                    product.id()
-                )));
-            }
+            // Whether the parameter is documented for the case's products is checked at load.
             let value = self
                 .vars
                 .interpolate(value)
