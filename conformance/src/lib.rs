@@ -29,6 +29,7 @@
 pub mod body_diff;
 pub mod case;
 pub mod checks;
+mod cleanup;
 pub mod embedded;
 pub mod error;
 pub mod expect;
@@ -37,6 +38,7 @@ pub mod http;
 pub mod link;
 pub mod load;
 pub mod report;
+pub mod request;
 pub mod runner;
 pub mod safety;
 pub mod schema;
