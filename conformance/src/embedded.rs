@@ -38,6 +38,8 @@ impl Embedded {
 
     /// One target per product: dotcom and dotcom-legacy at `uri()`, ghes at `ghes_uri()`.
     pub fn targets(&self, timeout: Duration) -> Result<Vec<Target>, TargetError> {
+        // product fact: read from the spec's product table at merge
+        // (the products the fake serves, and which one sits under the `/api/v3` prefix)
         [
             (self.fake.uri(), Product::Dotcom),
             (self.fake.ghes_uri(), Product::Ghes),

@@ -17,58 +17,15 @@ use crate::checks;
 use crate::cleanup;
 use crate::error::{CaseError, Check, CleanupError, Problem, Problems, RequestLine, StepError};
 use crate::expect::Expectations;
-use crate::http::{self, HttpClient, HttpFailure, Request, Response, preview};
+use crate::http::{HttpClient, HttpFailure, Request, Response, preview};
 use crate::link::{LinkEntry, link_url};
 use crate::load::{self, CaseFile};
 use crate::report::{CaseResult, Outcome};
 use crate::request::{self, StepRequest};
+use crate::run::RunOptions;
 use crate::safety::{self, Ledger};
 use crate::target::Target;
 use crate::vars::{self, Vars};
-
-/// How a runner behaves, apart from its target.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    /// The operation table (normally `hookspec_mock::OPERATIONS`).
-    pub operations: &'static [Operation],
-    /// Run only cases marked `read_only` (others are skipped).
-    pub read_only: bool,
-    /// The largest body read.
-    pub max_body: usize,
-    /// The most pages a `follow` step walks.
-    pub max_pages: usize,
-}
-
-impl Default for RunOptions {
-    fn default() -> Self {
-        RunOptions {
-            operations: hookspec_mock::OPERATIONS,
-            read_only: false,
-            max_body: http::DEFAULT_MAX_BODY,
-            max_pages: 100,
-        }
-    }
-}
-
-/// A new run id: time and process, in hex (unique enough to tell runs apart on one server).
-pub fn new_run_id() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!(
-        "run-{:x}-{:x}{}",
-        nanos & 0xffff_ffff_ffff,
-        std::process::id(),
-        if count > 0 {
-            format!("-{count}")
-        } else {
-            String::new()
-        }
-    )
-}
 
 /// Runs cases against one target. Cheap to share: every method takes `&self`.
 #[derive(Debug)]
@@ -85,13 +42,9 @@ pub struct Runner {
 static CASE_RUNS: AtomicU64 = AtomicU64::new(0);
 
 impl Runner {
-    /// A runner with its own ledger and run id.
-    pub fn new(target: Target, options: RunOptions) -> Result<Self, crate::error::TargetError> {
-        Runner::with_ledger(target, options, Arc::new(Ledger::new()), new_run_id())
-    }
-
-    /// A runner sharing `ledger` and `run_id` with others (one per product of the embedded fake).
-    pub fn with_ledger(
+    /// A runner sharing `ledger` and `run_id` with the other runners of a run
+    /// ([`crate::run::Run::new`] makes them).
+    pub(crate) fn in_run(
         target: Target,
         options: RunOptions,
         ledger: Arc<Ledger>,
