@@ -5,9 +5,13 @@
 use std::path::{Path, PathBuf};
 
 use hookspec_mock::operation::{Operation, ParameterLocation, Product};
+use serde_json::Value;
 
 use crate::case::{Case, Step};
 use crate::error::{LoadCause, LoadError};
+use crate::expect::Expectations;
+use crate::request;
+use crate::vars::Vars;
 
 /// A loaded case and where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,8 +115,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Case, LoadError> {
 
 type Invalid = (Option<String>, String);
 
-/// The rules of the format that serde cannot express (see `CASES.md`), and what each step asks
-/// of the operation table.
+/// The rules of the format that serde cannot express (see `CASES.md`), what each step asks of
+/// the operation table, and the variables each step uses.
 fn validate(case: &Case, operations: &'static [Operation]) -> Result<(), Invalid> {
     if case.products.is_empty() {
         return Err((None, "`products` is empty".into()));
@@ -128,15 +132,54 @@ fn validate(case: &Case, operations: &'static [Operation]) -> Result<(), Invalid
     if case.steps.is_empty() {
         return Err((None, "`steps` is empty".into()));
     }
+    // The variables each step can use, with stand-in values: the run's, and what earlier steps
+    // capture (a step whose capture fails ends the case, so later steps never run without it).
+    let mut vars = Vars::for_run("x", "x", "x", "x");
     for (index, step) in case.steps.iter().enumerate() {
         validate_step(step)
             .and_then(|()| {
-                step_operation(operations, case, step)
-                    .map(|_| ())
-                    .map_err(|mismatch| mismatch.message)
+                step_operation(operations, case, step).map_err(|mismatch| mismatch.message)
             })
+            .and_then(|operation| check_variables(operation, step, &vars))
             .map_err(|message| (Some(format!("{} {:?}", index + 1, step.name)), message))?;
+        for name in step.expect.capture.keys() {
+            vars.set(name.clone(), Value::String("x".into()));
+        }
     }
+    Ok(())
+}
+
+/// Every `${name}` of the step names a variable `vars` has, and every `{name}` of the path
+/// template has a value: the errors the runner would otherwise meet before sending the step.
+fn check_variables(operation: &Operation, step: &Step, vars: &Vars) -> Result<(), String> {
+    let text = |text: &str| {
+        vars.interpolate(text)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    match &step.url {
+        Some(url) => text(url)?,
+        None => {
+            for name in request::path_template_names(operation.path) {
+                match step.path_params.get(name) {
+                    Some(value) => text(value)?,
+                    None if vars.get(name).is_none() => {
+                        return Err(request::no_value_for(name, operation.path));
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    for value in step.query.values().chain(step.headers.values()) {
+        text(value)?;
+    }
+    if let Some(body) = &step.body {
+        vars.interpolate_json(body).map_err(|e| e.to_string())?;
+    } else if let Some(raw) = &step.raw_body {
+        text(raw)?;
+    }
+    Expectations::resolve(&step.expect, vars).map_err(|problem| problem.message)?;
     Ok(())
 }
 
@@ -393,6 +436,31 @@ mod tests {
         assert!(
             text.contains(
                 "query parameter \"color\" is not documented for orgs/list-webhooks on dotcom"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_path_segment_without_a_value_fails_at_load() {
+        let text = load_error(
+            "products: [dotcom]\nsteps:\n  - name: a\n    operation: orgs/get-webhook\n    expect: { status: 200 }\n",
+        );
+        assert!(
+            text.contains("no value for {hook_id} in /orgs/{org}/hooks/{hook_id}"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_variable_no_earlier_step_captures_fails_at_load() {
+        let text = load_error(
+            "products: [dotcom]\nsteps:\n  - name: a\n    operation: orgs/list-webhooks\n    expect: { status: 200, capture: { first: body:/0/id } }\n  - name: b\n    operation: orgs/get-webhook\n    path_params: { hook_id: \"${second}\" }\n    expect: { status: 200, match: { /id: \"${first}\" } }\n",
+        );
+        assert!(text.contains("step 2 \"b\""), "{text}");
+        assert!(
+            text.contains(
+                "unknown variable ${second} (known: first, marker_url, org, product, run_id)"
             ),
             "{text}"
         );

@@ -141,15 +141,9 @@ fn path_url(
                 Some(value) => vars
                     .interpolate(value)
                     .map_err(|e| Problem::new(Check::Case, e.to_string()))?,
-                None => vars.text(name).ok_or_else(|| {
-                    Problem::new(
-                        Check::Case,
-                        format!(
-                            "no value for {{{name}}} in {}: give path_params.{name} or capture {name} in an earlier step",
-                            operation.path
-                        ),
-                    )
-                })?,
+                None => vars
+                    .text(name)
+                    .ok_or_else(|| Problem::new(Check::Case, no_value_for(name, operation.path)))?,
             };
             if value.is_empty() || value == "." || value == ".." {
                 return Err(Problem::new(
@@ -173,4 +167,25 @@ fn path_url(
         }
     }
     Ok(url)
+}
+
+/// Why a `{name}` of a path template has no value.
+pub(crate) fn no_value_for(name: &str, path: &str) -> String {
+    format!(
+        "no value for {{{name}}} in {path}: give path_params.{name} or capture {name} in an earlier step"
+    )
+}
+
+/// The `{name}`s of a path template, in order (an unclosed `{` ends the list).
+pub(crate) fn path_template_names(path: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        names.push(&rest[open + 1..open + close]);
+        rest = &rest[open + close + 1..];
+    }
+    names
 }

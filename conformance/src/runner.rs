@@ -154,15 +154,12 @@ impl Runner {
     }
 
     fn initial_vars(&self) -> Vars {
-        let mut vars = Vars::new();
-        vars.set("org", Value::String(self.target.org.clone()));
-        vars.set("marker_url", Value::String(self.marker.clone()));
-        vars.set("run_id", Value::String(self.run_id.clone()));
-        vars.set(
-            "product",
-            Value::String(self.target.product.id().to_string()),
-        );
-        vars
+        Vars::for_run(
+            &self.target.org,
+            &self.marker,
+            &self.run_id,
+            self.target.product.id(),
+        )
     }
 
     /// Deletes everything left in the ledger by any case (after Ctrl-C or at the end of a run).

@@ -36,6 +36,16 @@ impl Vars {
         Vars(BTreeMap::new())
     }
 
+    /// The variables set before a case's first step (see `CASES.md`).
+    pub(crate) fn for_run(org: &str, marker_url: &str, run_id: &str, product: &str) -> Self {
+        let mut vars = Vars::new();
+        vars.set("org", Value::String(org.to_string()));
+        vars.set("marker_url", Value::String(marker_url.to_string()));
+        vars.set("run_id", Value::String(run_id.to_string()));
+        vars.set("product", Value::String(product.to_string()));
+        vars
+    }
+
     /// Sets `name` to a JSON value (a captured id stays a number).
     pub fn set(&mut self, name: impl Into<String>, value: Value) {
         self.0.insert(name.into(), value);
