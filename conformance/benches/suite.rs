@@ -2,13 +2,11 @@
 //! run, and the runner's own overhead per case (time not spent waiting for the server).
 //! A plain binary that prints its figures: `cargo bench -p hookspec-conformance --bench suite`.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hookspec_conformance::embedded::Embedded;
 use hookspec_conformance::report::{CaseResult, Summary};
-use hookspec_conformance::runner::{RunOptions, Runner, new_run_id};
-use hookspec_conformance::safety::Ledger;
+use hookspec_conformance::run::{Run, RunOptions};
 use hookspec_conformance::suite;
 
 /// Timed runs after the first (cold) one.
@@ -52,19 +50,17 @@ async fn bench() -> Result<(), Box<dyn std::error::Error>> {
     let entries = suite::collect(&suite::default_cases_dir(), &[])?;
     let loaded = started.elapsed();
     let embedded = Embedded::start().await;
-    let ledger = Arc::new(Ledger::new());
-    let run_id = new_run_id();
-    let runners = embedded
-        .targets(Duration::from_secs(10))?
-        .into_iter()
-        .map(|t| Runner::with_ledger(t, RunOptions::default(), ledger.clone(), run_id.clone()))
-        .collect::<Result<Vec<_>, _>>()?;
+    let run = Run::new(
+        embedded.targets(Duration::from_secs(10))?,
+        RunOptions::default(),
+    )?;
+    let runners = run.runners();
     let setup = started.elapsed();
 
     let mut all = Vec::new();
     for _ in 0..=RUNS {
         let started = Instant::now();
-        let results = suite::run(&entries, &runners, |_, _, _| {}).await;
+        let results = suite::run(&entries, runners, |_, _, _| {}).await;
         all.push(figures(started.elapsed(), &results));
     }
     let cold = all.remove(0);

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use hookspec_mock::FakeGitHub;
-use hookspec_mock::Product;
+use hookspec_mock::PRODUCTS;
 
 use crate::error::TargetError;
 use crate::target::{DEFAULT_ORG, Target};
@@ -36,20 +36,18 @@ impl Embedded {
         &self.fake
     }
 
-    /// One target per product: dotcom and dotcom-legacy at `uri()`, ghes at `ghes_uri()`.
+    /// One target per product of the spec's product table, at the fake's root plus the
+    /// product's path prefix (dotcom and its older edition at the root, ghes under `/api/v3`).
     pub fn targets(&self, timeout: Duration) -> Result<Vec<Target>, TargetError> {
-        [
-            (self.fake.uri(), Product::Dotcom),
-            (self.fake.ghes_uri(), Product::Ghes),
-            (self.fake.uri(), Product::DotcomLegacy),
-        ]
-        .into_iter()
-        .map(|(uri, product)| {
-            Ok(Target::new(&uri, product)?
-                .with_token(EMBEDDED_TOKEN)
-                .with_org(DEFAULT_ORG)
-                .with_timeout(timeout))
-        })
-        .collect()
+        PRODUCTS
+            .iter()
+            .map(|info| {
+                let uri = format!("{}{}", self.fake.uri(), info.product.path_prefix());
+                Ok(Target::new(&uri, info.product)?
+                    .with_token(EMBEDDED_TOKEN)
+                    .with_org(DEFAULT_ORG)
+                    .with_timeout(timeout))
+            })
+            .collect()
     }
 }

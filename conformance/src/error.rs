@@ -263,7 +263,7 @@ pub enum TargetError {
         message: String,
     },
     /// The product is not one the spec knows.
-    #[error("unknown product {0:?} (expected dotcom, ghes or dotcom-legacy)")]
+    #[error("unknown product {0:?} (expected {known})", known = crate::target::known_products())]
     Product(String),
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]

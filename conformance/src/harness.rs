@@ -3,15 +3,13 @@
 //! or, without `HOOKSPEC_TARGET`, a fresh embedded fake per case file.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::embedded::Embedded;
 use crate::error::TargetError;
 use crate::load;
 use crate::report::Outcome;
-use crate::runner::{RunOptions, Runner, new_run_id};
-use crate::safety::Ledger;
+use crate::run::{Run, RunOptions};
 use crate::target::{DEFAULT_TIMEOUT, Target, parse_product};
 
 /// A case file that failed under the harness: the failure text of every product it ran on.
@@ -90,19 +88,12 @@ async fn run_case_file_async(path: &Path) -> Result<(), HarnessError> {
                 .map_err(|e| harness_error(path, e.to_string()))?
         }
     };
-    let ledger = Arc::new(Ledger::new());
-    let run_id = new_run_id();
+    let run =
+        Run::new(targets, RunOptions::default()).map_err(|e| harness_error(path, e.to_string()))?;
     let mut failures = Vec::new();
     let mut ran = 0usize;
     let mut reasons = Vec::new();
-    for target in targets {
-        let runner = Runner::with_ledger(
-            target,
-            RunOptions::default(),
-            ledger.clone(),
-            run_id.clone(),
-        )
-        .map_err(|e| harness_error(path, e.to_string()))?;
+    for runner in run.runners() {
         let result = runner.run(&file).await;
         match &result.outcome {
             Outcome::Passed => ran += 1,

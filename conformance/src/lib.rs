@@ -8,32 +8,34 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use hookspec_conformance::{embedded::Embedded, runner::{RunOptions, Runner}, suite};
-//! use std::{sync::Arc, time::Duration};
+//! use hookspec_conformance::{embedded::Embedded, run::{Run, RunOptions}, suite};
+//! use std::time::Duration;
 //!
 //! let embedded = Embedded::start().await;
-//! let ledger = Arc::new(hookspec_conformance::safety::Ledger::new());
-//! let run_id = hookspec_conformance::runner::new_run_id();
-//! let runners = embedded
-//!     .targets(Duration::from_secs(5))?
-//!     .into_iter()
-//!     .map(|t| Runner::with_ledger(t, RunOptions::default(), ledger.clone(), run_id.clone()))
-//!     .collect::<Result<Vec<_>, _>>()?;
+//! // One runner per product the fake serves, sharing the run's id and ledger.
+//! let run = Run::new(embedded.targets(Duration::from_secs(5))?, RunOptions::default())?;
 //! let entries = suite::collect(&suite::default_cases_dir(), &[])?;
-//! let results = suite::run(&entries, &runners, |_, _, r| println!("{}", r.line())).await;
+//! let results = suite::run(&entries, run.runners(), |_, _, r| println!("{}", r.line())).await;
+//! run.cleanup_all().await;
 //! println!("{}", hookspec_conformance::report::Summary::of(&results));
 //! # Ok(())
 //! # }
 //! ```
 
+pub mod body_diff;
 pub mod case;
 pub mod checks;
+mod cleanup;
 pub mod embedded;
 pub mod error;
+pub mod expect;
 pub mod harness;
 pub mod http;
+pub mod link;
 pub mod load;
 pub mod report;
+pub mod request;
+pub mod run;
 pub mod runner;
 pub mod safety;
 pub mod schema;

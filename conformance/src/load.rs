@@ -1,12 +1,17 @@
-//! Finding and loading case files: YAML in, a checked [`Case`] out, or an error naming the file
-//! and, where the YAML parser gives it, the line.
+//! Finding and loading case files: YAML in, a [`Case`] checked against the format and the
+//! spec's operation table out, or an error naming the file and, where the YAML parser gives it,
+//! the line. A case that asks for what the spec does not have fails here, before any request.
 
 use std::path::{Path, PathBuf};
 
-use hookspec_mock::Product;
+use hookspec_mock::{Operation, ParameterLocation, Product};
+use serde_json::Value;
 
 use crate::case::{Case, Step};
 use crate::error::{LoadCause, LoadError};
+use crate::expect::Expectations;
+use crate::request;
+use crate::vars::Vars;
 
 /// A loaded case and where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,7 +92,8 @@ pub fn load(root: Option<&Path>, path: &Path) -> Result<CaseFile, LoadError> {
     })
 }
 
-/// Parses and checks case text; `path` is only used in errors.
+/// Parses and checks case text against the format and the spec's operation table
+/// (`hookspec_mock::OPERATIONS`); `path` is only used in errors.
 pub fn parse(path: &Path, text: &str) -> Result<Case, LoadError> {
     let case: Case = serde_yaml::from_str(text).map_err(|error| {
         let location = error.location();
@@ -98,7 +104,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Case, LoadError> {
             cause: LoadCause::Yaml(error),
         }
     })?;
-    validate(&case).map_err(|(step, message)| LoadError {
+    validate(&case, hookspec_mock::OPERATIONS).map_err(|(step, message)| LoadError {
         path: path.to_path_buf(),
         line: None,
         column: None,
@@ -109,8 +115,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Case, LoadError> {
 
 type Invalid = (Option<String>, String);
 
-/// The rules of the format that serde cannot express (see `CASES.md`).
-fn validate(case: &Case) -> Result<(), Invalid> {
+/// The rules of the format that serde cannot express (see `CASES.md`), what each step asks of
+/// the operation table, and the variables each step uses.
+fn validate(case: &Case, operations: &'static [Operation]) -> Result<(), Invalid> {
     if case.products.is_empty() {
         return Err((None, "`products` is empty".into()));
     }
@@ -118,18 +125,150 @@ fn validate(case: &Case) -> Result<(), Invalid> {
         if Product::from_id(product).is_none() {
             return Err((
                 None,
-                format!("unknown product {product:?} (expected dotcom, ghes or dotcom-legacy)"),
+                format!(
+                    "unknown product {product:?} (expected {})",
+                    crate::target::known_products()
+                ),
             ));
         }
     }
     if case.steps.is_empty() {
         return Err((None, "`steps` is empty".into()));
     }
+    // The variables each step can use, with stand-in values: the run's, and what earlier steps
+    // capture (a step whose capture fails ends the case, so later steps never run without it).
+    let mut vars = Vars::for_run("x", "x", "x", "x");
     for (index, step) in case.steps.iter().enumerate() {
         validate_step(step)
+            .and_then(|()| {
+                step_operation(operations, case, step).map_err(|mismatch| mismatch.message)
+            })
+            .and_then(|operation| check_variables(operation, step, &vars))
             .map_err(|message| (Some(format!("{} {:?}", index + 1, step.name)), message))?;
+        for name in step.expect.capture.keys() {
+            vars.set(name.clone(), Value::String("x".into()));
+        }
     }
     Ok(())
+}
+
+/// Every `${name}` of the step names a variable `vars` has, and every `{name}` of the path
+/// template has a value: the errors the runner would otherwise meet before sending the step.
+fn check_variables(operation: &Operation, step: &Step, vars: &Vars) -> Result<(), String> {
+    let text = |text: &str| {
+        vars.interpolate(text)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    match &step.url {
+        Some(url) => text(url)?,
+        None => {
+            for name in request::path_template_names(operation.path) {
+                match step.path_params.get(name) {
+                    Some(value) => text(value)?,
+                    None if vars.get(name).is_none() => {
+                        return Err(request::no_value_for(name, operation.path));
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    for value in step.query.values().chain(step.headers.values()) {
+        text(value)?;
+    }
+    if let Some(body) = &step.body {
+        vars.interpolate_json(body).map_err(|e| e.to_string())?;
+    } else if let Some(raw) = &step.raw_body {
+        text(raw)?;
+    }
+    Expectations::resolve(&step.expect, vars).map_err(|problem| problem.message)?;
+    Ok(())
+}
+
+/// A step that asks for what the operation table does not give.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SpecMismatch {
+    /// The operation's method, when the operation is known.
+    pub method: Option<&'static str>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The operation `step` exercises, when the case may use it as it does: the operation is in
+/// the table, exists on every product the case lists, changes nothing in a read-only case, is
+/// retried only if it changes nothing, and documents every query parameter the step sends on
+/// every listed product. Loading checks every step with it; the runner again for cases built
+/// in code or run with another table.
+pub(crate) fn step_operation(
+    operations: &'static [Operation],
+    case: &Case,
+    step: &Step,
+) -> Result<&'static Operation, SpecMismatch> {
+    let Some(operation) = operations.iter().find(|op| op.id == step.operation) else {
+        let message = if operations.is_empty() {
+            format!(
+                "unknown operation {:?}: the operation table is empty (run `cargo xtask gen`)",
+                step.operation
+            )
+        } else {
+            format!("unknown operation {:?}: not in the spec", step.operation)
+        };
+        return Err(SpecMismatch {
+            method: None,
+            message,
+        });
+    };
+    let mismatch = |message: String| SpecMismatch {
+        method: Some(operation.method),
+        message,
+    };
+    let products: Vec<Product> = case
+        .products
+        .iter()
+        .filter_map(|p| Product::from_id(p))
+        .collect();
+    if let Some(product) = products.iter().find(|p| !operation.available_on(**p)) {
+        return Err(mismatch(format!(
+            "{} does not exist on {} (the spec has it on {}); fix the case's products",
+            operation.id,
+            product.id(),
+            operation
+                .products
+                .iter()
+                .map(|p| p.id())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    if operation.mutates() && case.read_only {
+        return Err(mismatch(format!(
+            "the case says read_only, but {} is a {}",
+            operation.id, operation.method
+        )));
+    }
+    if step.retry.is_some() && operation.mutates() {
+        return Err(mismatch(
+            "retry is only for steps that do not change state".into(),
+        ));
+    }
+    for product in &products {
+        for name in step.query.keys() {
+            let documented = operation.parameters.iter().any(|p| {
+                p.location == ParameterLocation::Query
+                    && p.name == name
+                    && (p.products.is_empty() || p.products.contains(product))
+            });
+            if !documented {
+                return Err(mismatch(format!(
+                    "query parameter {name:?} is not documented for {} on {}",
+                    operation.id,
+                    product.id()
+                )));
+            }
+        }
+    }
+    Ok(operation)
 }
 
 fn validate_step(step: &Step) -> Result<(), String> {
@@ -237,6 +376,97 @@ mod tests {
         let text = error.map(|e| e.to_string()).unwrap_or_default();
         assert!(text.contains("step 1 \"get it\""), "{text}");
         assert!(text.contains("capture.id"), "{text}");
+    }
+
+    fn load_error(yaml: &str) -> String {
+        let text = format!("description: x\n{yaml}");
+        match parse(Path::new("x.yaml"), &text) {
+            Ok(_) => panic!("the case should not load:\n{text}"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    #[test]
+    fn an_unknown_operation_fails_at_load() {
+        let text = load_error(
+            "products: [dotcom]\nsteps:\n  - name: a\n    operation: orgs/no-such-thing\n    expect: { status: 200 }\n",
+        );
+        assert!(text.contains("step 1 \"a\""), "{text}");
+        assert!(
+            text.contains("unknown operation \"orgs/no-such-thing\": not in the spec"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_operation_missing_on_a_listed_product_fails_at_load() {
+        let text = load_error(
+            "products: [dotcom, ghes]\nsteps:\n  - name: a\n    operation: enterprise-admin/list-global-webhooks\n    expect: { status: 200 }\n",
+        );
+        assert!(
+            text.contains("enterprise-admin/list-global-webhooks does not exist on dotcom"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_read_only_case_that_changes_state_fails_at_load() {
+        let text = load_error(
+            "products: [dotcom]\nread_only: true\nsteps:\n  - name: a\n    operation: orgs/create-webhook\n    expect: { status: 201 }\n",
+        );
+        assert!(
+            text.contains("the case says read_only, but orgs/create-webhook is a POST"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_retried_step_that_changes_state_fails_at_load() {
+        let text = load_error(
+            "products: [dotcom]\nsteps:\n  - name: a\n    operation: orgs/create-webhook\n    retry: { attempts: 3 }\n    expect: { status: 201 }\n",
+        );
+        assert!(
+            text.contains("retry is only for steps that do not change state"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_undocumented_query_parameter_fails_at_load() {
+        let text = load_error(
+            "products: [dotcom]\nsteps:\n  - name: a\n    operation: orgs/list-webhooks\n    query: { color: red }\n    expect: { status: 200 }\n",
+        );
+        assert!(
+            text.contains(
+                "query parameter \"color\" is not documented for orgs/list-webhooks on dotcom"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_path_segment_without_a_value_fails_at_load() {
+        let text = load_error(
+            "products: [dotcom]\nsteps:\n  - name: a\n    operation: orgs/get-webhook\n    expect: { status: 200 }\n",
+        );
+        assert!(
+            text.contains("no value for {hook_id} in /orgs/{org}/hooks/{hook_id}"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_variable_no_earlier_step_captures_fails_at_load() {
+        let text = load_error(
+            "products: [dotcom]\nsteps:\n  - name: a\n    operation: orgs/list-webhooks\n    expect: { status: 200, capture: { first: body:/0/id } }\n  - name: b\n    operation: orgs/get-webhook\n    path_params: { hook_id: \"${second}\" }\n    expect: { status: 200, match: { /id: \"${first}\" } }\n",
+        );
+        assert!(text.contains("step 2 \"b\""), "{text}");
+        assert!(
+            text.contains(
+                "unknown variable ${second} (known: first, marker_url, org, product, run_id)"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

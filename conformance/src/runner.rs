@@ -1,6 +1,6 @@
-//! Running a case against a target: builds each step's request from the operation table and the
-//! variables, refuses what could touch foreign resources, sends it, checks the response,
-//! follows `Link` pages, captures values, and deletes whatever the case created, failure or not.
+//! Running a case on one target: each step's request sent once its safety is checked, the
+//! response checked, retried while the step allows, `Link` pages followed, values captured; then
+//! whatever the case created deleted, failure or not.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -8,66 +8,24 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use hookspec_mock::{Operation, ParameterLocation};
+use hookspec_mock::Operation;
 use serde_json::Value;
 use url::Url;
 
 use crate::case::{Case, Step};
-use crate::checks::{self, Expectations, LinkEntry, link_url};
+use crate::checks;
+use crate::cleanup;
 use crate::error::{CaseError, Check, CleanupError, Problem, Problems, RequestLine, StepError};
-use crate::http::{self, HttpClient, HttpFailure, Request, Response, preview};
-use crate::load::CaseFile;
+use crate::expect::Expectations;
+use crate::http::{HttpClient, HttpFailure, Request, Response, preview};
+use crate::link::{LinkEntry, link_url};
+use crate::load::{self, CaseFile};
 use crate::report::{CaseResult, Outcome};
+use crate::request::{self, StepRequest};
+use crate::run::RunOptions;
 use crate::safety::{self, Ledger};
 use crate::target::Target;
-use crate::vars::{CaptureSource, Vars, text_of};
-
-/// The API version sent when a case does not set `X-GitHub-Api-Version` itself.
-pub const DEFAULT_API_VERSION: &str = "2022-11-28";
-
-/// How a runner behaves, apart from its target.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    /// The operation table (normally `hookspec_mock::OPERATIONS`).
-    pub operations: &'static [Operation],
-    /// Run only cases marked `read_only` (others are skipped).
-    pub read_only: bool,
-    /// The largest body read.
-    pub max_body: usize,
-    /// The most pages a `follow` step walks.
-    pub max_pages: usize,
-}
-
-impl Default for RunOptions {
-    fn default() -> Self {
-        RunOptions {
-            operations: hookspec_mock::OPERATIONS,
-            read_only: false,
-            max_body: http::DEFAULT_MAX_BODY,
-            max_pages: 100,
-        }
-    }
-}
-
-/// A new run id: time and process, in hex (unique enough to tell runs apart on one server).
-pub fn new_run_id() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!(
-        "run-{:x}-{:x}{}",
-        nanos & 0xffff_ffff_ffff,
-        std::process::id(),
-        if count > 0 {
-            format!("-{count}")
-        } else {
-            String::new()
-        }
-    )
-}
+use crate::vars::{self, Vars};
 
 /// Runs cases against one target. Cheap to share: every method takes `&self`.
 #[derive(Debug)]
@@ -84,13 +42,9 @@ pub struct Runner {
 static CASE_RUNS: AtomicU64 = AtomicU64::new(0);
 
 impl Runner {
-    /// A runner with its own ledger and run id.
-    pub fn new(target: Target, options: RunOptions) -> Result<Self, crate::error::TargetError> {
-        Runner::with_ledger(target, options, Arc::new(Ledger::new()), new_run_id())
-    }
-
-    /// A runner sharing `ledger` and `run_id` with others (one per product of the embedded fake).
-    pub fn with_ledger(
+    /// A runner sharing `ledger` and `run_id` with the other runners of a run
+    /// ([`crate::run::Run::new`] makes them).
+    pub(crate) fn in_run(
         target: Target,
         options: RunOptions,
         ledger: Arc<Ledger>,
@@ -126,6 +80,11 @@ impl Runner {
     /// The marker URL every created hook carries.
     pub fn marker_url(&self) -> &str {
         &self.marker
+    }
+
+    /// How this runner behaves.
+    pub(crate) fn options(&self) -> &RunOptions {
+        &self.options
     }
 
     /// Why `case` does not run on this target, if it does not.
@@ -178,7 +137,7 @@ impl Runner {
                 break;
             }
         }
-        let cleanup = self.cleanup_owned(Some(&run.owner), &file.path).await;
+        let cleanup = cleanup::cleanup_owned(self, Some(&run.owner), &file.path).await;
         run.requests += cleanup.requests;
         run.waited += cleanup.waited;
         errors.extend(cleanup.errors.into_iter().map(CaseError::Cleanup));
@@ -195,52 +154,23 @@ impl Runner {
     }
 
     fn initial_vars(&self) -> Vars {
-        let mut vars = Vars::new();
-        vars.set("org", Value::String(self.target.org.clone()));
-        vars.set("marker_url", Value::String(self.marker.clone()));
-        vars.set("run_id", Value::String(self.run_id.clone()));
-        vars.set(
-            "product",
-            Value::String(self.target.product.id().to_string()),
-        );
-        vars
+        Vars::for_run(
+            &self.target.org,
+            &self.marker,
+            &self.run_id,
+            self.target.product.id(),
+        )
     }
 
     /// Deletes everything left in the ledger by any case (after Ctrl-C or at the end of a run).
     pub async fn cleanup_all(&self) -> Vec<CleanupError> {
-        self.cleanup_owned(None, Path::new("(run)")).await.errors
+        cleanup::cleanup_owned(self, None, Path::new("(run)"))
+            .await
+            .errors
     }
 
-    async fn cleanup_owned(&self, owner: Option<&str>, file: &Path) -> CleanupOutcome {
-        let (created, pending) = self.ledger.take(owner);
-        let mut outcome = CleanupOutcome::default();
-        for item in created {
-            self.delete(&item.url, file, &mut outcome).await;
-        }
-        for item in pending {
-            self.sweep(&item.collection, file, &mut outcome).await;
-        }
-        outcome
-    }
-
-    fn headers(&self, auth: bool) -> Vec<(String, String)> {
-        let mut headers = vec![
-            (
-                "Accept".to_string(),
-                "application/vnd.github+json".to_string(),
-            ),
-            (
-                "X-GitHub-Api-Version".to_string(),
-                DEFAULT_API_VERSION.to_string(),
-            ),
-        ];
-        if auth && let Some(token) = &self.target.token {
-            headers.push(("Authorization".to_string(), format!("Bearer {token}")));
-        }
-        headers
-    }
-
-    async fn timed_send(
+    /// Sends `request`, adding the time waited and the request to the counts.
+    pub(crate) async fn timed_send(
         &self,
         request: &Request,
         waited: &mut Duration,
@@ -252,114 +182,6 @@ impl Runner {
         *requests += 1;
         outcome
     }
-
-    async fn delete(&self, url: &Url, file: &Path, outcome: &mut CleanupOutcome) {
-        let request = Request {
-            method: "DELETE".into(),
-            url: url.clone(),
-            headers: self.headers(true),
-            body: None,
-        };
-        let sent = self
-            .timed_send(&request, &mut outcome.waited, &mut outcome.requests)
-            .await;
-        let message = match sent {
-            Ok(response) if (200..300).contains(&response.status) || response.status == 404 => {
-                return;
-            }
-            Ok(response) => format!(
-                "status {} (body: {})",
-                response.status,
-                preview(&response.body)
-            ),
-            Err(failure) => failure.to_string(),
-        };
-        // Not deleted: keep it in the ledger so a later cleanup_all tries again.
-        self.ledger.created("(cleanup)", url.clone());
-        outcome.errors.push(CleanupError {
-            file: file.to_path_buf(),
-            request: request.line(),
-            message,
-        });
-    }
-
-    /// Lists `collection` page by page and deletes the items carrying this run's marker (the
-    /// result of creates whose response never arrived).
-    async fn sweep(&self, collection: &Url, file: &Path, outcome: &mut CleanupOutcome) {
-        let mut url = collection.clone();
-        url.query_pairs_mut().append_pair("per_page", "100");
-        let mut seen = BTreeSet::new();
-        let mut found = Vec::new();
-        let mut next = Some(url);
-        while let Some(url) = next.take() {
-            if !seen.insert(url.to_string()) || seen.len() > self.options.max_pages {
-                break;
-            }
-            let request = Request {
-                method: "GET".into(),
-                url: url.clone(),
-                headers: self.headers(true),
-                body: None,
-            };
-            let response = match self
-                .timed_send(&request, &mut outcome.waited, &mut outcome.requests)
-                .await
-            {
-                Ok(response) if response.status == 200 => response,
-                Ok(response) => {
-                    outcome.errors.push(CleanupError {
-                        file: file.to_path_buf(),
-                        request: request.line(),
-                        message: format!(
-                            "cannot list to find hooks marked {} whose create got no answer: status {}",
-                            self.marker, response.status
-                        ),
-                    });
-                    return;
-                }
-                Err(failure) => {
-                    outcome.errors.push(CleanupError {
-                        file: file.to_path_buf(),
-                        request: request.line(),
-                        message: format!(
-                            "cannot list to find hooks marked {} whose create got no answer: {failure}",
-                            self.marker
-                        ),
-                    });
-                    return;
-                }
-            };
-            if let Ok(Value::Array(items)) = serde_json::from_slice::<Value>(&response.body) {
-                for item in items {
-                    if safety::carries_marker(&item, &self.marker)
-                        && let Some(id) = item.get("id").map(text_of)
-                    {
-                        found.push(id);
-                    }
-                }
-            }
-            next = checks::joined_header(&response, "link")
-                .and_then(|text| checks::parse_link(&text).ok())
-                .and_then(|links| link_url(&links, "next").map(str::to_string))
-                .and_then(|text| Url::parse(&text).ok())
-                .filter(|url| self.target.owns_url(url));
-        }
-        for id in found {
-            let mut url = collection.clone();
-            if let Ok(mut segments) = url.path_segments_mut() {
-                segments.pop_if_empty().push(&id);
-            }
-            self.ledger.deleted(&url);
-            self.delete(&url, file, outcome).await;
-        }
-    }
-}
-
-#[derive(Debug, Default)]
-struct CleanupOutcome {
-    errors: Vec<CleanupError>,
-    waited: Duration,
-    requests: usize,
 }
 
 /// The state of one case run.
@@ -406,70 +228,27 @@ impl CaseRun<'_> {
             url: "(not sent)".to_string(),
         };
         let runner = self.runner;
-        let Some(operation) = runner
-            .options
-            .operations
-            .iter()
-            .find(|op| op.id == step.operation)
-        else {
-            let message = if runner.options.operations.is_empty() {
-                format!(
-                    "unknown operation {:?}: the operation table is empty (run `cargo xtask gen`)",
-                    step.operation
+        let operation = load::step_operation(runner.options.operations, &self.file.case, step)
+            .map_err(|mismatch| {
+                error(
+                    unbuilt(mismatch.method.unwrap_or("?")),
+                    vec![Problem::new(Check::Case, mismatch.message)],
                 )
-            } else {
-                format!("unknown operation {:?}: not in the spec", step.operation)
-            };
-            return Err(error(
-                unbuilt("?"),
-                vec![Problem::new(Check::Case, message)],
-            ));
-        };
-        let product = runner.target.product;
-        if !operation.available_on(product) {
-            return Err(error(
-                unbuilt(operation.method),
-                vec![Problem::new(
-                    Check::Case,
-                    format!(
-                        "{} does not exist on {} (the spec has it on {}); fix the case's products",
-                        operation.id,
-                        product.id(),
-                        operation
-                            .products
-                            .iter()
-                            .map(|p| p.id())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )],
-            ));
-        }
-        if operation.mutates() && self.file.case.read_only {
-            return Err(error(
-                unbuilt(operation.method),
-                vec![Problem::new(
-                    Check::Case,
-                    format!(
-                        "the case says read_only, but {} is a {}",
-                        operation.id, operation.method
-                    ),
-                )],
-            ));
-        }
-        if step.retry.is_some() && operation.mutates() {
-            return Err(error(
-                unbuilt(operation.method),
-                vec![Problem::new(
-                    Check::Case,
-                    "retry is only for steps that do not change state",
-                )],
-            ));
-        }
-        let (request, per_page, body_json) = self
-            .build(operation, step)
+            })?;
+        let StepRequest {
+            request,
+            per_page,
+            body_json,
+        } = request::build(&runner.target, operation, step, &self.vars)
             .map_err(|problem| error(unbuilt(operation.method), vec![problem]))?;
-        if let Err(problem) = self.check_safety(operation, step, &request, body_json.as_ref()) {
+        if let Err(problem) = runner.ledger.refuse_foreign_mutation(
+            runner.options.operations,
+            operation,
+            step.url.is_some(),
+            &request,
+            body_json.as_ref(),
+            &runner.marker,
+        ) {
             return Err(error(request.line(), vec![problem]));
         }
         let expect = Expectations::resolve(&step.expect, &self.vars)
@@ -504,206 +283,6 @@ impl CaseRun<'_> {
                 }
             }
         }
-    }
-
-    /// The request of a step, the `per_page` it asks for, and its JSON body.
-    fn build(
-        &self,
-        operation: &Operation,
-        step: &Step,
-    ) -> Result<(Request, Option<usize>, Option<Value>), Problem> {
-        let runner = self.runner;
-        let product = runner.target.product;
-        let case = |message: String| Problem::new(Check::Case, message);
-        let mut url = match &step.url {
-            Some(text) => {
-                let text = self
-                    .vars
-                    .interpolate(text)
-                    .map_err(|e| case(e.to_string()))?;
-                let url = Url::parse(&text)
-                    .map_err(|e| Problem::new(Check::Request, format!("url {text:?}: {e}")))?;
-                if !runner.target.owns_url(&url) {
-                    return Err(Problem::new(
-                        Check::Safety,
-                        format!(
-                            "refused: {url} is not on the target {}",
-                            runner.target.base()
-                        ),
-                    ));
-                }
-                url
-            }
-            None => self.path_url(operation, step)?,
-        };
-        for (name, value) in &step.query {
-            let documented = operation.parameters.iter().any(|p| {
-                p.location == ParameterLocation::Query
-                    && p.name == name
-                    && (p.products.is_empty() || p.products.contains(&product))
-            });
-            if !documented {
-                return Err(case(format!(
-                    "query parameter {name:?} is not documented for {} on {}",
-                    operation.id,
-                    product.id()
-                )));
-            }
-            let value = self
-                .vars
-                .interpolate(value)
-                .map_err(|e| case(e.to_string()))?;
-            url.query_pairs_mut().append_pair(name, &value);
-        }
-        let per_page = url
-            .query_pairs()
-            .find(|(k, _)| k == "per_page")
-            .and_then(|(_, v)| v.parse::<usize>().ok());
-        let mut headers = runner.headers(step.auth);
-        for (name, value) in &step.headers {
-            let value = self
-                .vars
-                .interpolate(value)
-                .map_err(|e| case(e.to_string()))?;
-            headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
-            headers.push((name.clone(), value));
-        }
-        let mut body_json = None;
-        let body = match (&step.body, &step.raw_body) {
-            (Some(body), _) => {
-                let body = self
-                    .vars
-                    .interpolate_json(body)
-                    .map_err(|e| case(e.to_string()))?;
-                let bytes = serde_json::to_vec(&body)
-                    .map_err(|e| Problem::new(Check::Request, e.to_string()))?;
-                body_json = Some(body);
-                Some(bytes)
-            }
-            (None, Some(raw)) => {
-                let raw = self
-                    .vars
-                    .interpolate(raw)
-                    .map_err(|e| case(e.to_string()))?;
-                body_json = serde_json::from_str(&raw).ok();
-                Some(raw.into_bytes())
-            }
-            (None, None) => None,
-        };
-        if body.is_some()
-            && !headers
-                .iter()
-                .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-        {
-            headers.push(("Content-Type".into(), "application/json".into()));
-        }
-        Ok((
-            Request {
-                method: operation.method.to_string(),
-                url,
-                headers,
-                body,
-            },
-            per_page,
-            body_json,
-        ))
-    }
-
-    /// The operation's path on the target, `{name}` filled from `path_params` or the variables.
-    fn path_url(&self, operation: &Operation, step: &Step) -> Result<Url, Problem> {
-        let runner = self.runner;
-        let mut url = runner.target.base_url.clone();
-        let mut segments_out = Vec::new();
-        for segment in operation.path.split('/').filter(|s| !s.is_empty()) {
-            let mut text = String::new();
-            let mut rest = segment;
-            while let Some(open) = rest.find('{') {
-                text.push_str(&rest[..open]);
-                let Some(close) = rest[open..].find('}') else {
-                    return Err(Problem::new(
-                        Check::Case,
-                        format!("unclosed {{ in the path template {}", operation.path),
-                    ));
-                };
-                let name = &rest[open + 1..open + close];
-                let value = match step.path_params.get(name) {
-                    Some(value) => self
-                        .vars
-                        .interpolate(value)
-                        .map_err(|e| Problem::new(Check::Case, e.to_string()))?,
-                    None => self.vars.text(name).ok_or_else(|| {
-                        Problem::new(
-                            Check::Case,
-                            format!(
-                                "no value for {{{name}}} in {}: give path_params.{name} or capture {name} in an earlier step",
-                                operation.path
-                            ),
-                        )
-                    })?,
-                };
-                if value.is_empty() || value == "." || value == ".." {
-                    return Err(Problem::new(
-                        Check::Request,
-                        format!("{{{name}}} is {value:?}, which is not a path segment"),
-                    ));
-                }
-                text.push_str(&value);
-                rest = &rest[open + close + 1..];
-            }
-            text.push_str(rest);
-            segments_out.push(text);
-        }
-        {
-            let mut segments = url
-                .path_segments_mut()
-                .map_err(|()| Problem::new(Check::Request, "the target URL cannot take a path"))?;
-            segments.pop_if_empty();
-            for segment in &segments_out {
-                segments.push(segment);
-            }
-        }
-        Ok(url)
-    }
-
-    /// Refuses a state-changing request that is neither a marked create nor aimed at what this
-    /// run created.
-    fn check_safety(
-        &self,
-        operation: &Operation,
-        step: &Step,
-        request: &Request,
-        body: Option<&Value>,
-    ) -> Result<(), Problem> {
-        if !operation.mutates() {
-            return Ok(());
-        }
-        let runner = self.runner;
-        if let Some(body) = body
-            && let Some((pointer, value)) = safety::unmarked_url(body, &runner.marker)
-        {
-            return Err(Problem::new(
-                Check::Safety,
-                format!(
-                    "refused: {pointer} is {value:?}, which does not carry this run's marker {}; write \"${{marker_url}}\" there",
-                    runner.marker
-                ),
-            ));
-        }
-        if runner.ledger.owns(&request.url) {
-            return Ok(());
-        }
-        let is_create = safety::delete_below(runner.options.operations, operation).is_some();
-        if is_create && step.url.is_none() {
-            return Ok(());
-        }
-        Err(Problem::new(
-            Check::Safety,
-            format!(
-                "refused: {} {} would change something this run did not create",
-                request.method,
-                request.url.path()
-            ),
-        ))
     }
 
     async fn send(&mut self, request: &Request) -> Result<Response, HttpFailure> {
@@ -744,7 +323,9 @@ impl CaseRun<'_> {
                 });
             }
         };
-        self.record(operation, is_create, request, &response);
+        runner
+            .ledger
+            .record_response(&self.owner, operation, is_create, request, &response);
         let checked = checks::check_response(operation, &response, expect, per_page);
         self.notes.extend(checked.notes);
         if !checked.problems.is_empty() {
@@ -785,47 +366,8 @@ impl CaseRun<'_> {
                 });
             }
         }
-        capture(step, &response, checked.json.as_ref(), &checked.links)
+        vars::capture(step, &response, checked.json.as_ref(), &checked.links)
             .map_err(|problem| Failed::one(request.line(), problem))
-    }
-
-    /// Records what a response says about creates and deletes.
-    fn record(
-        &self,
-        operation: &Operation,
-        is_create: bool,
-        request: &Request,
-        response: &Response,
-    ) {
-        let ledger = &self.runner.ledger;
-        let status = response.status;
-        let mut collection = request.url.clone();
-        collection.set_query(None);
-        if is_create {
-            let id = serde_json::from_slice::<Value>(&response.body)
-                .ok()
-                .and_then(|json| json.get("id").map(text_of))
-                .filter(|id| !id.is_empty());
-            match (status, id) {
-                (200..=299, Some(id)) => {
-                    let mut url = collection.clone();
-                    if let Ok(mut segments) = url.path_segments_mut() {
-                        segments.pop_if_empty().push(&id);
-                    }
-                    ledger.created(&self.owner, url);
-                    ledger.resolved(&self.owner, &collection);
-                }
-                // Created (or maybe) without an id to delete it by: stays pending, to be found
-                // by its marker at cleanup.
-                (200..=299, None) | (500..=599, _) => {}
-                _ => ledger.resolved(&self.owner, &collection),
-            }
-        } else if operation.method == "DELETE"
-            && ((200..300).contains(&status) || status == 404)
-            && ledger.owns(&request.url)
-        {
-            ledger.deleted(&request.url);
-        }
     }
 
     /// Walks the `rel` links from the first page, checking every page like the first.
@@ -927,52 +469,6 @@ impl CaseRun<'_> {
         }
         Ok(())
     }
-}
-
-/// The captures of a step, from the first response.
-fn capture(
-    step: &Step,
-    response: &Response,
-    json: Option<&Value>,
-    links: &[LinkEntry],
-) -> Result<Vec<(String, Value)>, Problem> {
-    let mut captured = Vec::new();
-    for (name, source) in &step.expect.capture {
-        let source = CaptureSource::parse(source)
-            .map_err(|e| Problem::new(Check::Case, format!("capture {name}: {e}")))?;
-        let value = match &source {
-            CaptureSource::Body(pointer) => json.and_then(|j| j.pointer(pointer)).cloned(),
-            CaptureSource::Header(header) => response
-                .header(header)
-                .map(|v| Value::String(v.to_string())),
-            CaptureSource::Link(rel) => link_url(links, rel).map(|u| Value::String(u.to_string())),
-        };
-        let Some(value) = value else {
-            let (check, what) = match &source {
-                CaptureSource::Body(pointer) => (
-                    Check::Capture,
-                    format!("the body has nothing at {pointer:?}"),
-                ),
-                CaptureSource::Header(header) => {
-                    (Check::Header, format!("header {header} is missing"))
-                }
-                CaptureSource::Link(rel) => (
-                    Check::Link,
-                    if response.headers.get("link").is_some() {
-                        format!("the Link header has no rel=\"{rel}\"")
-                    } else {
-                        format!("the Link header is missing (the case expects rel=\"{rel}\")")
-                    },
-                ),
-            };
-            return Err(Problem::new(
-                check,
-                format!("cannot capture {name}: {what}"),
-            ));
-        };
-        captured.push((name.clone(), value));
-    }
-    Ok(captured)
 }
 
 /// A problem describing why no usable response arrived.

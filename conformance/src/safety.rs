@@ -13,6 +13,11 @@ use hookspec_mock::Operation;
 use serde_json::Value;
 use url::Url;
 
+use crate::error::{Check, Problem};
+use crate::http::{Request, Response};
+use crate::target::Target;
+use crate::vars::text_of;
+
 /// The host of every run's marker URL; `.invalid` never resolves, so no delivery leaves.
 pub const MARKER_HOST: &str = "hookspec-conformance.invalid";
 
@@ -136,6 +141,103 @@ impl Ledger {
     /// How many created resources are not deleted yet.
     pub fn live_count(&self) -> usize {
         self.lock().live.len()
+    }
+}
+
+impl Ledger {
+    /// Refuses a state-changing request that is neither a marked create nor aimed at what this
+    /// run created. `explicit_url` says the step gave a URL instead of the operation's path (a
+    /// create must go to the path the operation table names).
+    pub(crate) fn refuse_foreign_mutation(
+        &self,
+        operations: &'static [Operation],
+        operation: &Operation,
+        explicit_url: bool,
+        request: &Request,
+        body: Option<&Value>,
+        marker: &str,
+    ) -> Result<(), Problem> {
+        if !operation.mutates() {
+            return Ok(());
+        }
+        if let Some(body) = body
+            && let Some((pointer, value)) = unmarked_url(body, marker)
+        {
+            return Err(Problem::new(
+                Check::Safety,
+                format!(
+                    "refused: {pointer} is {value:?}, which does not carry this run's marker {marker}; write \"${{marker_url}}\" there"
+                ),
+            ));
+        }
+        if self.owns(&request.url) {
+            return Ok(());
+        }
+        let is_create = delete_below(operations, operation).is_some();
+        if is_create && !explicit_url {
+            return Ok(());
+        }
+        Err(Problem::new(
+            Check::Safety,
+            format!(
+                "refused: {} {} would change something this run did not create",
+                request.method,
+                request.url.path()
+            ),
+        ))
+    }
+
+    /// Records what a response says about creates and deletes: a create answered with an id is
+    /// owned and to be deleted; one answered without (or with a 5xx) stays pending, to be found
+    /// by its marker; a delete of something owned leaves nothing to delete.
+    pub(crate) fn record_response(
+        &self,
+        owner: &str,
+        operation: &Operation,
+        is_create: bool,
+        request: &Request,
+        response: &Response,
+    ) {
+        let status = response.status;
+        let mut collection = request.url.clone();
+        collection.set_query(None);
+        if is_create {
+            let id = serde_json::from_slice::<Value>(&response.body)
+                .ok()
+                .and_then(|json| json.get("id").map(text_of))
+                .filter(|id| !id.is_empty());
+            match (status, id) {
+                (200..=299, Some(id)) => {
+                    let mut url = collection.clone();
+                    if let Ok(mut segments) = url.path_segments_mut() {
+                        segments.pop_if_empty().push(&id);
+                    }
+                    self.created(owner, url);
+                    self.resolved(owner, &collection);
+                }
+                // Created (or maybe) without an id to delete it by: stays pending, to be found
+                // by its marker at cleanup.
+                (200..=299, None) | (500..=599, _) => {}
+                _ => self.resolved(owner, &collection),
+            }
+        } else if operation.method == "DELETE"
+            && ((200..300).contains(&status) || status == 404)
+            && self.owns(&request.url)
+        {
+            self.deleted(&request.url);
+        }
+    }
+}
+
+/// Refuses a URL a step gives that is not on the target (a `Link` from elsewhere, say).
+pub(crate) fn refuse_off_target(target: &Target, url: &Url) -> Result<(), Problem> {
+    if target.owns_url(url) {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            Check::Safety,
+            format!("refused: {url} is not on the target {}", target.base()),
+        ))
     }
 }
 

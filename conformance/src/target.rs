@@ -2,7 +2,17 @@
 
 use std::time::Duration;
 
-use hookspec_mock::Product;
+use hookspec_mock::{PRODUCTS, Product};
+
+/// The product ids of the spec's product table, for messages (`dotcom, ghes or dotcom-legacy`).
+pub fn known_products() -> String {
+    let ids: Vec<&str> = PRODUCTS.iter().map(|info| info.id).collect();
+    match ids.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
 use url::Url;
 
 use crate::error::TargetError;

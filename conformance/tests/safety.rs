@@ -4,14 +4,13 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use hookspec_conformance::embedded::Embedded;
 use hookspec_conformance::error::Check;
 use hookspec_conformance::report::Outcome;
-use hookspec_conformance::runner::{RunOptions, Runner, new_run_id};
-use hookspec_conformance::safety::{Ledger, MARKER_HOST};
+use hookspec_conformance::run::{Run, RunOptions};
+use hookspec_conformance::safety::MARKER_HOST;
 use hookspec_conformance::suite::{self, Entry};
 use hookspec_mock::{DeliverySeed, FakeGitHub, FakeState, Fault, HookSeed};
 
@@ -44,21 +43,16 @@ fn seed_foreign(state: &FakeState) -> (Vec<u64>, Vec<u64>) {
     (org, global)
 }
 
-fn runners(embedded: &Embedded, ledger: &Arc<Ledger>, run_id: &str) -> Vec<Runner> {
+/// A run with one runner per product of the fake.
+fn run(embedded: &Embedded) -> Run {
     let targets = match embedded.targets(TIMEOUT) {
         Ok(targets) => targets,
         Err(error) => panic!("{error}"),
     };
-    targets
-        .into_iter()
-        .map(|t| {
-            match Runner::with_ledger(t, RunOptions::default(), ledger.clone(), run_id.to_string())
-            {
-                Ok(runner) => runner,
-                Err(error) => panic!("{error}"),
-            }
-        })
-        .collect()
+    match Run::new(targets, RunOptions::default()) {
+        Ok(run) => run,
+        Err(error) => panic!("{error}"),
+    }
 }
 
 fn marked_hooks(state: &FakeState) -> Vec<String> {
@@ -144,8 +138,8 @@ steps:
     )));
 
     let embedded = Embedded::from_fake(fake);
-    let ledger = Arc::new(Ledger::new());
-    let runners = runners(&embedded, &ledger, &new_run_id());
+    let run = run(&embedded);
+    let (ledger, runners) = (run.ledger().clone(), run.into_runners());
     let results = suite::run(&entries, &runners, |_, _, _| {}).await;
     for runner in &runners {
         assert!(runner.cleanup_all().await.is_empty());
@@ -252,8 +246,8 @@ async fn a_run_stopped_midway_still_deletes_what_it_created() {
         support::scenario("org_hook_lifecycle_create_list_get_update_ping_redeliver_delete");
     let global_case = support::scenario("global_hook_lifecycle_create_list_get_update_ping_delete");
     let embedded = Embedded::from_fake(fake);
-    let ledger = Arc::new(Ledger::new());
-    let runners = runners(&embedded, &ledger, &new_run_id());
+    let run = run(&embedded);
+    let (ledger, runners) = (run.ledger().clone(), run.into_runners());
     let (Some(dotcom), Some(ghes)) = (
         runners.iter().find(|r| r.target().product.id() == "dotcom"),
         runners.iter().find(|r| r.target().product.id() == "ghes"),

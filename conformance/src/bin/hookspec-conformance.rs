@@ -5,15 +5,13 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::Parser;
 use hookspec_conformance::embedded::Embedded;
 use hookspec_conformance::report::{self, CaseResult, Summary};
-use hookspec_conformance::runner::{RunOptions, Runner, new_run_id};
-use hookspec_conformance::safety::Ledger;
+use hookspec_conformance::run::{Run, RunOptions};
 use hookspec_conformance::suite;
 use hookspec_conformance::target::{Target, parse_product};
 
@@ -220,54 +218,43 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         );
     }
     let targets = targets(&cli, timeout).await?;
-    let ledger = Arc::new(Ledger::new());
-    let run_id = new_run_id();
     let options = RunOptions {
         read_only: cli.read_only,
         ..RunOptions::default()
     };
-    let runners = targets
-        .targets
-        .iter()
-        .map(|t| Runner::with_ledger(t.clone(), options.clone(), ledger.clone(), run_id.clone()))
-        .collect::<Result<Vec<_>, _>>()?;
+    let run = Run::new(targets.targets.iter().cloned(), options)?;
+    let runners = run.runners();
     let Some(first) = runners.first() else {
         bail!("no target to run against (--product matches none of the fake's products)");
     };
-    let total = suite::planned_count(&entries, &runners);
+    let total = suite::planned_count(&entries, runners);
     println!(
         "hookspec-conformance: {} case file(s), {total} run(s), from {} against {}; run {} (marker {})",
         entries.len(),
         cases_dir.display(),
         targets.description,
-        run_id,
+        run.run_id(),
         first.marker_url()
     );
     let started = Instant::now();
     let verbose = cli.verbose;
     let mut results: Vec<CaseResult> = Vec::new();
     let interrupted = {
-        let run = suite::run_into(&entries, &runners, &mut results, |done, total, result| {
+        let suite_run = suite::run_into(&entries, runners, &mut results, |done, total, result| {
             print_result(done, total, result, verbose);
         });
         tokio::select! {
-            () = run => false,
+            () = suite_run => false,
             () = interrupts.next() => true,
         }
     };
     if interrupted {
         eprintln!(
             "interrupted: deleting the {} resource(s) this run created (Ctrl-C again to stop now)",
-            ledger.live_count()
+            run.ledger().live_count()
         );
     }
-    let cleanup = async {
-        let mut errors = Vec::new();
-        for runner in &runners {
-            errors.extend(runner.cleanup_all().await);
-        }
-        errors
-    };
+    let cleanup = run.cleanup_all();
     let cleanup_errors = tokio::select! {
         errors = cleanup => errors,
         () = interrupts.next() => {

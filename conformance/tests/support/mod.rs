@@ -4,14 +4,13 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use hookspec_conformance::error::{Check, StepError};
 use hookspec_conformance::load::{self, CaseFile};
 use hookspec_conformance::report::CaseResult;
-use hookspec_conformance::runner::{RunOptions, Runner, new_run_id};
-use hookspec_conformance::safety::Ledger;
+use hookspec_conformance::run::{Run, RunOptions};
+use hookspec_conformance::runner::Runner;
 use hookspec_conformance::suite::{self, Entry};
 use hookspec_conformance::target::Target;
 use hookspec_mock::Product;
@@ -54,25 +53,8 @@ pub async fn run_scenario(url: &str, stem: &str, timeout: Duration) -> CaseResul
         .await
 }
 
-/// A runner for `url` as `product`, with a token, org `octocat` and `timeout`.
+/// A runner for `url` as `product`, with a token, org `octocat` and `timeout`: a run of its own.
 pub fn runner(url: &str, product: Product, timeout: Duration) -> Runner {
-    runner_with(
-        url,
-        product,
-        timeout,
-        Arc::new(Ledger::new()),
-        &new_run_id(),
-    )
-}
-
-/// A runner sharing `ledger` and `run_id`.
-pub fn runner_with(
-    url: &str,
-    product: Product,
-    timeout: Duration,
-    ledger: Arc<Ledger>,
-    run_id: &str,
-) -> Runner {
     let target = match Target::new(url, product) {
         Ok(target) => target
             .with_token("test-token")
@@ -80,8 +62,9 @@ pub fn runner_with(
             .with_timeout(timeout),
         Err(error) => panic!("{error}"),
     };
-    match Runner::with_ledger(target, RunOptions::default(), ledger, run_id.to_string()) {
-        Ok(runner) => runner,
+    match Run::new([target], RunOptions::default()).map(Run::into_runners) {
+        Ok(mut runners) if runners.len() == 1 => runners.remove(0),
+        Ok(runners) => panic!("one target made {} runners", runners.len()),
         Err(error) => panic!("{error}"),
     }
 }

@@ -1,0 +1,188 @@
+//! A step's request: method and path from the operation table, `{name}` segments, query,
+//! headers and body filled from the step and the case's variables, on the target's base URL.
+
+use hookspec_mock::Operation;
+use serde_json::Value;
+use url::Url;
+
+use crate::case::Step;
+use crate::error::{Check, Problem};
+use crate::http::Request;
+use crate::safety;
+use crate::target::Target;
+use crate::vars::Vars;
+
+/// The headers every request to `target` carries (the token's only when `auth`); a step's own
+/// headers replace these by name. `X-GitHub-Api-Version` is the target product's default version
+/// (the spec's product table) when a case does not set one.
+pub(crate) fn base_headers(target: &Target, auth: bool) -> Vec<(String, String)> {
+    let mut headers = vec![
+        (
+            "Accept".to_string(),
+            "application/vnd.github+json".to_string(),
+        ),
+        (
+            "X-GitHub-Api-Version".to_string(),
+            target.product.default_api_version().to_string(),
+        ),
+    ];
+    if auth && let Some(token) = &target.token {
+        headers.push(("Authorization".to_string(), format!("Bearer {token}")));
+    }
+    headers
+}
+
+/// A step's request with what the checks and the safety rules need to know about it.
+#[derive(Debug)]
+pub(crate) struct StepRequest {
+    /// The request to send.
+    pub request: Request,
+    /// The `per_page` its query asks for (no page may hold more).
+    pub per_page: Option<usize>,
+    /// Its body as JSON, when it is JSON (for the marker rule).
+    pub body_json: Option<Value>,
+}
+
+/// The request of a step on `target`, its values taken from the step and `vars`.
+pub(crate) fn build(
+    target: &Target,
+    operation: &Operation,
+    step: &Step,
+    vars: &Vars,
+) -> Result<StepRequest, Problem> {
+    let case = |message: String| Problem::new(Check::Case, message);
+    let mut url = match &step.url {
+        Some(text) => {
+            let text = vars.interpolate(text).map_err(|e| case(e.to_string()))?;
+            let url = Url::parse(&text)
+                .map_err(|e| Problem::new(Check::Request, format!("url {text:?}: {e}")))?;
+            safety::refuse_off_target(target, &url)?;
+            url
+        }
+        None => path_url(target, operation, step, vars)?,
+    };
+    for (name, value) in &step.query {
+        // Whether the parameter is documented for the case's products is checked at load.
+        let value = vars.interpolate(value).map_err(|e| case(e.to_string()))?;
+        url.query_pairs_mut().append_pair(name, &value);
+    }
+    let per_page = url
+        .query_pairs()
+        .find(|(k, _)| k == "per_page")
+        .and_then(|(_, v)| v.parse::<usize>().ok());
+    let mut headers = base_headers(target, step.auth);
+    for (name, value) in &step.headers {
+        let value = vars.interpolate(value).map_err(|e| case(e.to_string()))?;
+        headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        headers.push((name.clone(), value));
+    }
+    let mut body_json = None;
+    let body = match (&step.body, &step.raw_body) {
+        (Some(body), _) => {
+            let body = vars
+                .interpolate_json(body)
+                .map_err(|e| case(e.to_string()))?;
+            let bytes = serde_json::to_vec(&body)
+                .map_err(|e| Problem::new(Check::Request, e.to_string()))?;
+            body_json = Some(body);
+            Some(bytes)
+        }
+        (None, Some(raw)) => {
+            let raw = vars.interpolate(raw).map_err(|e| case(e.to_string()))?;
+            body_json = serde_json::from_str(&raw).ok();
+            Some(raw.into_bytes())
+        }
+        (None, None) => None,
+    };
+    if body.is_some()
+        && !headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+    {
+        headers.push(("Content-Type".into(), "application/json".into()));
+    }
+    Ok(StepRequest {
+        request: Request {
+            method: operation.method.to_string(),
+            url,
+            headers,
+            body,
+        },
+        per_page,
+        body_json,
+    })
+}
+
+/// The operation's path on the target, `{name}` filled from `path_params` or the variables.
+fn path_url(
+    target: &Target,
+    operation: &Operation,
+    step: &Step,
+    vars: &Vars,
+) -> Result<Url, Problem> {
+    let mut url = target.base_url.clone();
+    let mut segments_out = Vec::new();
+    for segment in operation.path.split('/').filter(|s| !s.is_empty()) {
+        let mut text = String::new();
+        let mut rest = segment;
+        while let Some(open) = rest.find('{') {
+            text.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}') else {
+                return Err(Problem::new(
+                    Check::Case,
+                    format!("unclosed {{ in the path template {}", operation.path),
+                ));
+            };
+            let name = &rest[open + 1..open + close];
+            let value = match step.path_params.get(name) {
+                Some(value) => vars
+                    .interpolate(value)
+                    .map_err(|e| Problem::new(Check::Case, e.to_string()))?,
+                None => vars
+                    .text(name)
+                    .ok_or_else(|| Problem::new(Check::Case, no_value_for(name, operation.path)))?,
+            };
+            if value.is_empty() || value == "." || value == ".." {
+                return Err(Problem::new(
+                    Check::Request,
+                    format!("{{{name}}} is {value:?}, which is not a path segment"),
+                ));
+            }
+            text.push_str(&value);
+            rest = &rest[open + close + 1..];
+        }
+        text.push_str(rest);
+        segments_out.push(text);
+    }
+    {
+        let mut segments = url
+            .path_segments_mut()
+            .map_err(|()| Problem::new(Check::Request, "the target URL cannot take a path"))?;
+        segments.pop_if_empty();
+        for segment in &segments_out {
+            segments.push(segment);
+        }
+    }
+    Ok(url)
+}
+
+/// Why a `{name}` of a path template has no value.
+pub(crate) fn no_value_for(name: &str, path: &str) -> String {
+    format!(
+        "no value for {{{name}}} in {path}: give path_params.{name} or capture {name} in an earlier step"
+    )
+}
+
+/// The `{name}`s of a path template, in order (an unclosed `{` ends the list).
+pub(crate) fn path_template_names(path: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        names.push(&rest[open + 1..open + close]);
+        rest = &rest[open + close + 1..];
+    }
+    names
+}
