@@ -22,6 +22,7 @@ mod handler;
 mod http;
 mod model;
 mod org_hooks;
+mod outbound;
 mod pagination;
 mod rate_limit;
 mod render;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full, Limited};
@@ -19,7 +19,6 @@ use time::OffsetDateTime;
 use tokio::sync::{Notify, Semaphore, mpsc};
 
 use super::Outgoing;
-use crate::fake::state::State;
 
 /// How many attempts run at once.
 const MAX_IN_FLIGHT: usize = 64;
@@ -52,6 +51,9 @@ impl Outcome {
     }
 }
 
+/// Where a finished attempt's record goes (the fake's state, which this module does not know).
+pub(crate) type Record = Arc<dyn Fn(super::Delivery) + Send + Sync>;
+
 /// How deliveries go out: the policy and the bounds.
 #[derive(Debug, Clone)]
 pub(crate) struct Policy {
@@ -63,9 +65,8 @@ pub(crate) struct Policy {
 
 /// Deliveries on their way: the queue to the sending thread and the count of those not yet
 /// recorded, which tests wait on.
-#[derive(Debug)]
 pub(crate) struct Outbox {
-    state: Weak<Mutex<State>>,
+    record: Record,
     policy: Policy,
     queue: OnceLock<mpsc::UnboundedSender<Outgoing>>,
     pending: Arc<Pending>,
@@ -106,10 +107,20 @@ impl Pending {
     }
 }
 
+impl std::fmt::Debug for Outbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outbox")
+            .field("policy", &self.policy)
+            .field("pending", &self.pending.count())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Outbox {
-    pub(crate) fn new(state: Weak<Mutex<State>>, policy: Policy) -> Outbox {
+    /// An outbox that hands each finished attempt's record to `record`.
+    pub(crate) fn new(record: Record, policy: Policy) -> Outbox {
         Outbox {
-            state,
+            record,
             policy,
             queue: OnceLock::new(),
             pending: Arc::new(Pending::default()),
@@ -135,7 +146,7 @@ impl Outbox {
         }
         let queue = self.queue.get_or_init(|| {
             start_thread(
-                self.state.clone(),
+                self.record.clone(),
                 self.pending.clone(),
                 self.policy.clone(),
             )
@@ -195,7 +206,7 @@ struct Clients {
 }
 
 fn start_thread(
-    state: Weak<Mutex<State>>,
+    record: Record,
     pending: Arc<Pending>,
     policy: Policy,
 ) -> mpsc::UnboundedSender<Outgoing> {
@@ -214,7 +225,7 @@ fn start_thread(
                         0,
                         Duration::ZERO,
                     );
-                    store(&state, outgoing.record(outcome, OffsetDateTime::now_utc()));
+                    record(outgoing.record(outcome, OffsetDateTime::now_utc()));
                     pending.done();
                 }
                 return;
@@ -229,8 +240,8 @@ fn start_thread(
                     let Ok(permit) = bound.clone().acquire_owned().await else {
                         break;
                     };
-                    let (state, pending, clients, policy) = (
-                        state.clone(),
+                    let (record, pending, clients, policy) = (
+                        record.clone(),
                         pending.clone(),
                         clients.clone(),
                         policy.clone(),
@@ -241,7 +252,7 @@ fn start_thread(
                         if policy.log {
                             log_line(&outgoing, &outcome_text(&outcome));
                         }
-                        store(&state, outgoing.record(outcome, delivered_at));
+                        record(outgoing.record(outcome, delivered_at));
                         pending.done();
                         drop(permit);
                     });
@@ -271,15 +282,6 @@ fn log_line(outgoing: &Outgoing, outcome: &str) {
         outgoing.guid, outgoing.event, outgoing.hook_id, outgoing.url
     );
     let _ = stdout.flush();
-}
-
-fn store(state: &Weak<Mutex<State>>, delivery: super::Delivery) {
-    if let Some(state) = state.upgrade() {
-        let mut state = state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        state.push_delivery(delivery);
-    }
 }
 
 /// One POST and the receiver's answer, within the timeout.

@@ -1,0 +1,194 @@
+//! The state's side of webhook deliveries: queueing an attempt for a hook (a ping, a
+//! redelivery, an emitted event), fanning an emitted event out to the hooks subscribed to it,
+//! and waiting until what was sent is recorded.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::delivery::send::Pending;
+use super::delivery::{self, Outgoing, Target};
+use super::model::{Delivery, Hook, HookKind};
+use super::state::{FakeState, State, StateError};
+use crate::table::{Access, OPERATIONS, Product};
+
+impl State {
+    /// How long a receiver may take on `product`.
+    pub(crate) fn delivery_timeout(&self, product: Product) -> Duration {
+        self.delivery_timeout
+            .unwrap_or_else(|| product.delivery_timeout())
+    }
+
+    /// Sends `event` with `payload` to `hook` in the background (nothing for an inactive hook)
+    /// and returns the delivery's id.
+    pub(crate) fn deliver(
+        &mut self,
+        hook: &Hook,
+        target: &Target<'_>,
+        event: &str,
+        payload: Value,
+        product: Product,
+    ) -> Option<u64> {
+        if !hook.active {
+            return None;
+        }
+        let id = self.take_delivery_id();
+        let timeout = self.delivery_timeout(product);
+        let outgoing = Outgoing::new(
+            id,
+            hook,
+            target,
+            delivery::new_guid(),
+            event,
+            payload,
+            timeout,
+        );
+        self.send(outgoing);
+        Some(id)
+    }
+
+    /// Resends `original` through `hook` as it is configured now: the same GUID, event,
+    /// payload and metadata, marked as a redelivery.
+    pub(crate) fn redeliver(
+        &mut self,
+        hook: &Hook,
+        target: &Target<'_>,
+        original: &Delivery,
+        product: Product,
+    ) -> Option<u64> {
+        if !hook.active {
+            return None;
+        }
+        let id = self.take_delivery_id();
+        let timeout = self.delivery_timeout(product);
+        let mut outgoing = Outgoing::new(
+            id,
+            hook,
+            target,
+            original.guid.clone(),
+            &original.event,
+            original.request_payload.clone(),
+            timeout,
+        );
+        outgoing.redelivery = true;
+        outgoing.action.clone_from(&original.action);
+        outgoing.installation_id = original.installation_id;
+        outgoing.repository_id = original.repository_id;
+        self.send(outgoing);
+        Some(id)
+    }
+
+    fn send(&mut self, outgoing: Outgoing) {
+        if let Err(refused) = self.outbox.send(outgoing) {
+            self.push_delivery(*refused);
+        }
+    }
+
+    /// Sends `event` to every active hook in `hooks` subscribed to it (or to `*`).
+    pub(crate) fn fan_out(
+        &mut self,
+        hooks: Vec<Hook>,
+        target: &Target<'_>,
+        event: &str,
+        payload: &Value,
+        product: Product,
+    ) -> Vec<u64> {
+        hooks
+            .iter()
+            .filter(|hook| hook.events.iter().any(|e| e == event || e == "*"))
+            .filter_map(|hook| self.deliver(hook, target, event, payload.clone(), product))
+            .collect()
+    }
+}
+
+impl FakeState {
+    /// Emits `event` with `payload` in organization `org`, as GitHub does when something
+    /// happens there: every active hook of `org` whose `events` include `event` (or `*`) gets
+    /// a signed POST in the background, and each attempt becomes a delivery in the deliveries
+    /// API. Returns the ids of the deliveries, one per hook reached.
+    ///
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use hookspec_mock::{FakeGitHub, HookSeed, Receiver};
+    /// use serde_json::json;
+    ///
+    /// let fake = FakeGitHub::start().await;
+    /// let receiver = Receiver::start().await?;
+    /// fake.state().insert_org_hook("octocat", HookSeed::new(receiver.url()).events(["issues"]));
+    /// let sent = fake.state().emit_org_event("octocat", "issues", json!({ "action": "opened" }))?;
+    /// fake.state().wait_for_deliveries(std::time::Duration::from_secs(5)).await?;
+    /// assert_eq!(sent.len(), 1);
+    /// assert_eq!(receiver.received()[0].event(), Some("issues"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn emit_org_event(
+        &self,
+        org: &str,
+        event: &str,
+        payload: Value,
+    ) -> Result<Vec<u64>, StateError> {
+        let mut state = self.lock();
+        if state.any_org {
+            state.add_org(org);
+        }
+        let found = state
+            .org(org)
+            .ok_or_else(|| StateError::UnknownOrg(org.to_owned()))?;
+        let (login, org_id) = (found.login.clone(), found.id);
+        let hooks: Vec<Hook> = found.hooks.values().cloned().collect();
+        let target = Target {
+            kind: HookKind::Organization,
+            org_login: Some(&login),
+            org_id: Some(org_id),
+        };
+        let product = home_product(Access::OrganizationOwner);
+        Ok(state.fan_out(hooks, &target, event, &payload, product))
+    }
+
+    /// Emits `event` with `payload` to the GHES global hooks subscribed to it, as
+    /// [`emit_org_event`](Self::emit_org_event) does for an organization.
+    pub fn emit_global_event(&self, event: &str, payload: Value) -> Vec<u64> {
+        let mut state = self.lock();
+        let hooks: Vec<Hook> = state.global_hooks.values().cloned().collect();
+        let target = Target {
+            kind: HookKind::Global,
+            org_login: None,
+            org_id: None,
+        };
+        let product = home_product(Access::SiteAdmin);
+        state.fan_out(hooks, &target, event, &payload, product)
+    }
+
+    /// How many deliveries are on their way (sent, not yet recorded).
+    pub fn pending_deliveries(&self) -> usize {
+        self.pending().count()
+    }
+
+    /// Waits until every delivery sent so far is recorded, or `timeout` passes
+    /// ([`StateError::DeliveriesPending`] then says how many are still on their way).
+    pub async fn wait_for_deliveries(&self, timeout: Duration) -> Result<(), StateError> {
+        let pending = self.pending();
+        match pending.settle(timeout).await {
+            0 => Ok(()),
+            left => Err(StateError::DeliveriesPending(left)),
+        }
+    }
+
+    fn pending(&self) -> Arc<Pending> {
+        self.lock().outbox.pending()
+    }
+}
+
+/// The product whose operations of `access` a hook of that kind is managed through (org
+/// hooks: the first product of the org-hook operations; global hooks: of the global ones),
+/// for the delivery timeout of events emitted outside any request.
+fn home_product(access: Access) -> Product {
+    OPERATIONS
+        .iter()
+        .find(|op| op.access == access)
+        .and_then(|op| op.products.first().copied())
+        .unwrap_or(Product::Dotcom)
+}
