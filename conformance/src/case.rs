@@ -15,6 +15,10 @@ pub struct Case {
     /// True when no step changes server state.
     #[serde(default)]
     pub read_only: bool,
+    /// Labels a user can skip the case by (`--skip-tag`): `many-hooks` marks cases that create
+    /// many hooks at once (only the run's own, and deleted afterwards).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     /// The steps, run in order; the first failure ends the case.
     pub steps: Vec<Step>,
 }

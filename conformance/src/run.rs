@@ -19,6 +19,8 @@ pub struct RunOptions {
     pub operations: &'static [Operation],
     /// Run only cases marked `read_only` (others are skipped).
     pub read_only: bool,
+    /// Skip cases carrying any of these tags.
+    pub skip_tags: Vec<String>,
     /// The largest body read.
     pub max_body: usize,
     /// The most pages a `follow` step walks.
@@ -30,6 +32,7 @@ impl Default for RunOptions {
         RunOptions {
             operations: hookspec_mock::OPERATIONS,
             read_only: false,
+            skip_tags: Vec::new(),
             max_body: http::DEFAULT_MAX_BODY,
             max_pages: 100,
         }

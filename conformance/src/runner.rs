@@ -99,6 +99,9 @@ impl Runner {
         if self.options.read_only && !case.read_only {
             return Some("changes server state; --read-only runs only read-only cases".into());
         }
+        if let Some(tag) = case.tags.iter().find(|tag| self.options.skip_tags.contains(tag)) {
+            return Some(format!("tagged {tag}, skipped by --skip-tag"));
+        }
         None
     }
 

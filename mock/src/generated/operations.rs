@@ -231,6 +231,16 @@ pub static OPERATIONS: &[crate::table::Operation] = &[
                 added: ::std::option::Option::None,
             },
             crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "The pages list no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
+            },
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -489,6 +499,16 @@ pub static OPERATIONS: &[crate::table::Operation] = &[
                     },
                 ],
                 added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "The pages list no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
             },
             crate::table::Response {
                 status: 401u16,
@@ -847,6 +867,16 @@ pub static OPERATIONS: &[crate::table::Operation] = &[
                 added: ::std::option::Option::None,
             },
             crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "The pages list no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
+            },
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -1140,6 +1170,16 @@ pub static OPERATIONS: &[crate::table::Operation] = &[
                 added: ::std::option::Option::None,
             },
             crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "The pages list no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
+            },
+            crate::table::Response {
                 status: 400u16,
                 description: "Bad Request",
                 schema: ::std::option::Option::Some(
@@ -1285,6 +1325,16 @@ pub static OPERATIONS: &[crate::table::Operation] = &[
                     },
                 ],
                 added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "The pages list no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
             },
             crate::table::Response {
                 status: 400u16,
@@ -1652,6 +1702,16 @@ pub static OPERATIONS: &[crate::table::Operation] = &[
                 added: ::std::option::Option::None,
             },
             crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "The pages list no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
+            },
+            crate::table::Response {
                 status: 401u16,
                 description: "Requires authentication",
                 schema: ::std::option::Option::Some(
@@ -1849,6 +1909,16 @@ pub static OPERATIONS: &[crate::table::Operation] = &[
                     },
                 ],
                 added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "The pages list no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
             },
             crate::table::Response {
                 status: 401u16,

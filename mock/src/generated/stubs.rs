@@ -37,6 +37,10 @@ pub mod orgs_list_webhooks {
             "[{\"id\":1,\"url\":\"https://HOSTNAME/orgs/octocat/hooks/1\",\"ping_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}]",
         )
     }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
+    }
     /// 401 Requires authentication: answers with `body` as JSON.
     pub fn unauthorized(
         body: &super::super::models::BasicError,
@@ -167,6 +171,10 @@ pub mod orgs_get_webhook {
             200u16,
             "{\"id\":1,\"url\":\"https://HOSTNAME/orgs/octocat/hooks/1\",\"ping_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/pings\",\"deliveries_url\":\"https://HOSTNAME/orgs/octocat/hooks/1/deliveries\",\"name\":\"web\",\"events\":[\"push\",\"pull_request\"],\"active\":true,\"config\":{\"url\":\"http://example.com\",\"content_type\":\"json\"},\"updated_at\":\"2011-09-06T20:39:23Z\",\"created_at\":\"2011-09-06T17:26:27Z\",\"type\":\"Organization\"}",
         )
+    }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
     }
     /// 401 Requires authentication: answers with `body` as JSON.
     pub fn unauthorized(
@@ -334,6 +342,10 @@ pub mod orgs_get_webhook_config_for_org {
             "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
         )
     }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
+    }
     /// 401 Requires authentication: answers with `body` as JSON.
     pub fn unauthorized(
         body: &super::super::models::BasicError,
@@ -451,6 +463,10 @@ pub mod orgs_list_webhook_deliveries {
             "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456}]",
         )
     }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
+    }
     /// 400 Bad Request: answers with `body` as JSON.
     pub fn bad_request(
         body: &super::super::models::BasicError,
@@ -532,6 +548,10 @@ pub mod orgs_get_webhook_delivery {
             200u16,
             "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
         )
+    }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
     }
     /// 400 Bad Request: answers with `body` as JSON.
     pub fn bad_request(
@@ -708,6 +728,10 @@ pub mod enterprise_admin_list_global_webhooks {
             "[{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\",\"user\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}]",
         )
     }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
+    }
     /// 401 Requires authentication: answers with `body` as JSON.
     pub fn unauthorized(
         body: &super::super::models::BasicError,
@@ -816,6 +840,10 @@ pub mod enterprise_admin_get_global_webhook {
             200u16,
             "{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\",\"user\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}",
         )
+    }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
     }
     /// 401 Requires authentication: answers with `body` as JSON.
     pub fn unauthorized(
