@@ -99,7 +99,11 @@ impl Runner {
         if self.options.read_only && !case.read_only {
             return Some("changes server state; --read-only runs only read-only cases".into());
         }
-        if let Some(tag) = case.tags.iter().find(|tag| self.options.skip_tags.contains(tag)) {
+        if let Some(tag) = case
+            .tags
+            .iter()
+            .find(|tag| self.options.skip_tags.contains(tag))
+        {
             return Some(format!("tagged {tag}, skipped by --skip-tag"));
         }
         None

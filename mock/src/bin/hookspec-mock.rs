@@ -73,6 +73,12 @@ struct Args {
     #[arg(long, value_name = "MS")]
     delivery_timeout_ms: Option<u64>,
 
+    /// Add a member to every JSON payload whose bytes change when a receiver re-serializes the
+    /// JSON before checking the signature (\u escapes, escaped slashes, non-ASCII text): only a
+    /// receiver that verifies the raw bytes accepts such deliveries.
+    #[arg(long)]
+    signature_traps: bool,
+
     /// Do not log requests and deliveries.
     #[arg(long)]
     quiet: bool,
@@ -106,6 +112,7 @@ impl Args {
             allow_external_deliveries: self.allow_external_deliveries,
             delivery_timeout: self.delivery_timeout_ms.map(Duration::from_millis),
             log_deliveries: !self.quiet,
+            signature_traps: self.signature_traps,
             ..orgs
         }
     }

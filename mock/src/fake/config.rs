@@ -106,6 +106,11 @@ pub struct FakeConfig {
     /// How many delivery records each hook keeps, oldest dropped first (default: 1000). GitHub
     /// keeps deliveries for a limited time; this keeps memory flat under sustained pinging.
     pub max_deliveries_per_hook: usize,
+    /// Signature traps (default: false): every JSON payload also carries a `hookspec_trap`
+    /// member written with `\u` escapes, escaped slashes, non-ASCII text and a line separator,
+    /// whose bytes change if a receiver parses and re-serializes the JSON before checking the
+    /// signature. A receiver that verifies the raw bytes, as GitHub's docs require, accepts it.
+    pub signature_traps: bool,
 }
 
 impl Default for FakeConfig {
@@ -120,6 +125,7 @@ impl Default for FakeConfig {
             delivery_timeout: None,
             log_deliveries: false,
             max_deliveries_per_hook: 1000,
+            signature_traps: false,
         }
     }
 }

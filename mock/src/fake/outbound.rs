@@ -43,6 +43,7 @@ impl State {
             event,
             payload,
             timeout,
+            self.signature_traps,
         );
         self.send(outgoing);
         Some(id)
@@ -70,6 +71,8 @@ impl State {
             &original.event,
             original.request_payload.clone(),
             timeout,
+            // The recorded payload already carries any trap.
+            false,
         );
         outgoing.redelivery = true;
         outgoing.action.clone_from(&original.action);

@@ -70,6 +70,8 @@ pub(crate) struct State {
     /// Overrides the product's delivery timeout.
     pub delivery_timeout: Option<Duration>,
     pub max_deliveries_per_hook: usize,
+    /// Whether payloads carry the re-serialization trap.
+    pub signature_traps: bool,
 }
 
 impl State {
@@ -116,6 +118,7 @@ impl State {
             ),
             delivery_timeout: config.delivery_timeout,
             max_deliveries_per_hook: config.max_deliveries_per_hook.max(1),
+            signature_traps: config.signature_traps,
         };
         for org in &config.orgs {
             state.add_org(org);

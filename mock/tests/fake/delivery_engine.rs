@@ -494,3 +494,55 @@ async fn every_ping_the_fake_sends_validates_against_the_spec_payload_schema() {
         .count();
     assert_eq!(with_org, 4);
 }
+
+#[tokio::test]
+async fn signature_traps_catch_a_receiver_that_re_serializes_before_verifying() {
+    let config = FakeConfig {
+        signature_traps: true,
+        ..FakeConfig::default()
+    };
+    let fake = FakeGitHub::start_with(config).await;
+    let receiver = Receiver::start().await.unwrap();
+    receiver.set_secret("s3cret");
+    fake.state().insert_org_hook(
+        "octocat",
+        HookSeed::new(receiver.url())
+            .content_type("json")
+            .secret("s3cret")
+            .events(["issues"]),
+    );
+    fake.state()
+        .emit_org_event("octocat", "issues", json!({ "action": "opened" }))
+        .unwrap();
+    let got = &receiver.wait_for(1, WAIT).await[0];
+    // Verifying the raw bytes works...
+    assert_eq!(got.signature_256_valid, Some(true));
+    let payload = got.payload().unwrap();
+    assert_eq!(payload["action"], "opened");
+    assert!(payload["hookspec_trap"].is_string());
+    // ...re-serializing first does not.
+    let reserialized = serde_json::to_vec(&payload).unwrap();
+    let signature = got.header("x-hub-signature-256").unwrap();
+    assert!(!hookspec_mock::verify_signature_256(
+        "s3cret",
+        &reserialized,
+        signature
+    ));
+    // Off by default.
+    let plain = FakeGitHub::start().await;
+    let other = Receiver::start().await.unwrap();
+    plain
+        .state()
+        .insert_org_hook("octocat", HookSeed::new(other.url()));
+    plain
+        .state()
+        .emit_org_event("octocat", "push", json!({}))
+        .unwrap();
+    assert!(
+        other.wait_for(1, WAIT).await[0]
+            .payload()
+            .unwrap()
+            .get("hookspec_trap")
+            .is_none()
+    );
+}

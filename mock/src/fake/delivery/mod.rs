@@ -48,7 +48,9 @@ pub(crate) struct Outgoing {
 }
 
 impl Outgoing {
-    /// `event` with `payload` through `hook` as it is configured now.
+    /// `event` with `payload` through `hook` as it is configured now; with `trap`, the body
+    /// carries [`sign::TRAP_MEMBER`].
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         id: u64,
         hook: &Hook,
@@ -57,8 +59,15 @@ impl Outgoing {
         event: &str,
         payload: Value,
         timeout: Duration,
+        trap: bool,
     ) -> Outgoing {
-        let (body, content_type) = sign::wire_body(&hook.config.content_type, &payload);
+        let (body, content_type) = sign::wire_body(&hook.config.content_type, &payload, trap);
+        // The record shows the payload as sent, trap included.
+        let payload = if trap {
+            sign::parsed_payload(&body, content_type).unwrap_or(payload)
+        } else {
+            payload
+        };
         let mut request_headers = hookshot_headers(&guid, event, hook.id);
         match (target.kind, target.org_id) {
             (HookKind::Organization, Some(org_id)) => {

@@ -5,9 +5,24 @@
 use hmac::{Hmac, KeyInit, Mac};
 use serde_json::Value;
 
-/// The body GitHub POSTs for `payload` with the hook's content type, and its media type.
-pub(crate) fn wire_body(content_type: &str, payload: &Value) -> (Vec<u8>, &'static str) {
-    let json = payload.to_string();
+/// A member the fake adds to every payload when signature traps are on: JSON whose bytes change
+/// when a receiver parses and re-serializes it (`\u` escapes, an escaped slash, non-ASCII text,
+/// a raw line separator), so that only a receiver verifying the raw bytes accepts it.
+pub(crate) const TRAP_MEMBER: &str =
+    "\"hookspec_trap\":\"caf\\u00e9 \\/ na\\u00efve \u{2028} \\u2028 \u{00fc}ber <\\/script>\"";
+
+/// The body GitHub POSTs for `payload` with the hook's content type, and its media type; with
+/// `trap`, [`TRAP_MEMBER`] is written into the JSON object first.
+pub(crate) fn wire_body(
+    content_type: &str,
+    payload: &Value,
+    trap: bool,
+) -> (Vec<u8>, &'static str) {
+    let mut json = payload.to_string();
+    if trap && json.starts_with('{') && json.ends_with('}') {
+        let separator = if json == "{}" { "" } else { "," };
+        json.insert_str(json.len() - 1, &format!("{separator}{TRAP_MEMBER}"));
+    }
     if content_type == "form" {
         let body: String = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("payload", &json)
@@ -15,6 +30,16 @@ pub(crate) fn wire_body(content_type: &str, payload: &Value) -> (Vec<u8>, &'stat
         (body.into_bytes(), "application/x-www-form-urlencoded")
     } else {
         (json.into_bytes(), "application/json")
+    }
+}
+
+/// The payload a body carries (the JSON, or a form's `payload` field).
+pub(crate) fn parsed_payload(body: &[u8], media_type: &str) -> Option<Value> {
+    if media_type == "application/x-www-form-urlencoded" {
+        let (_, json) = url::form_urlencoded::parse(body).find(|(key, _)| key == "payload")?;
+        serde_json::from_str(&json).ok()
+    } else {
+        serde_json::from_slice(body).ok()
     }
 }
 
@@ -140,9 +165,24 @@ mod tests {
 
     #[test]
     fn a_form_body_is_the_url_encoded_json_under_payload() {
-        let (body, media) = wire_body("form", &serde_json::json!({"a": "b c"}));
+        let (body, media) = wire_body("form", &serde_json::json!({"a": "b c"}), false);
         assert_eq!(media, "application/x-www-form-urlencoded");
         assert_eq!(body, b"payload=%7B%22a%22%3A%22b+c%22%7D");
+    }
+
+    #[test]
+    fn a_trapped_body_is_json_whose_bytes_change_when_re_serialized() {
+        let (body, _) = wire_body("json", &serde_json::json!({"a": 1}), true);
+        let parsed: Value = serde_json::from_slice(&body).unwrap_or_default();
+        assert_eq!(parsed["a"], 1);
+        assert!(
+            parsed["hookspec_trap"]
+                .as_str()
+                .is_some_and(|t| t.contains("café /"))
+        );
+        assert_ne!(serde_json::to_vec(&parsed).unwrap_or_default(), body);
+        let (empty, _) = wire_body("json", &serde_json::json!({}), true);
+        assert!(serde_json::from_slice::<Value>(&empty).is_ok());
     }
 
     #[test]
