@@ -113,16 +113,7 @@ async fn answer(
                 method: method.clone(),
                 path: path.clone(),
                 query: parts.uri.query().map(str::to_owned),
-                headers: parts
-                    .headers
-                    .iter()
-                    .map(|(name, value)| {
-                        (
-                            name.as_str().to_owned(),
-                            String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                        )
-                    })
-                    .collect(),
+                headers: crate::fake::header_pairs(&parts.headers),
                 body: collected.to_bytes().to_vec(),
                 base_url: format!("http://{host}"),
             };

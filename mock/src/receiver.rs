@@ -234,16 +234,7 @@ async fn receive(
         .await
         .map(|collected| collected.to_bytes().to_vec())
         .unwrap_or_default();
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    let headers: Vec<(String, String)> = crate::fake::header_pairs(&parts.headers);
     let answer = {
         let mut inner = inner
             .lock()

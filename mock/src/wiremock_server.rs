@@ -43,16 +43,7 @@ impl Respond for FakeResponder {
 
 /// The request as the fake sees it; the base URL comes from the `Host` header the client sent.
 fn from_wiremock(request: &Request) -> FakeRequest {
-    let headers: Vec<(String, String)> = request
-        .headers
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    let headers: Vec<(String, String)> = crate::fake::header_pairs(&request.headers);
     let host = request
         .headers
         .get("host")

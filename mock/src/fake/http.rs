@@ -99,3 +99,17 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
         .find(|(key, _)| key.eq_ignore_ascii_case(name))
         .map(|(_, value)| value.as_str())
 }
+
+/// Header names and values as text (a value that is not UTF-8 is read lossily), in any
+/// collection: the one conversion the servers, the delivery engine and the receiver share.
+pub(crate) fn header_pairs<C: FromIterator<(String, String)>>(headers: &hyper::HeaderMap) -> C {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}

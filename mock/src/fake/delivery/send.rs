@@ -333,16 +333,7 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
         }
         Ok(Ok((parts, body))) => {
             let status_code = parts.status.as_u16();
-            let headers = parts
-                .headers
-                .iter()
-                .map(|(name, value)| {
-                    (
-                        name.as_str().to_owned(),
-                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
+            let headers = crate::fake::header_pairs(&parts.headers);
             Outcome {
                 status: super::status_text(status_code),
                 status_code,
