@@ -196,3 +196,33 @@ async fn the_binary_delivers_emitted_events_and_logs_each_delivery() {
         "{delivery_lines:?}"
     );
 }
+
+#[tokio::test]
+async fn the_binarys_log_line_says_why_it_answered_a_404_or_a_422() {
+    let server = spawn(&["--org", "octocat"]);
+    let api = Api::new(&server.base);
+    assert_eq!(api.get("/orgs/acme/hooks").await.status, 404);
+    assert_eq!(
+        api.post(
+            "/orgs/octocat/hooks",
+            serde_json::json!({ "name": "web", "config": {} })
+        )
+        .await
+        .status,
+        422
+    );
+    let lines: Vec<String> = (0..2)
+        .filter_map(|_| server.lines.recv_timeout(Duration::from_secs(5)).ok())
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].starts_with("GET /orgs/acme/hooks 404 ")
+            && lines[0].ends_with("(unknown org `acme` (known: octocat))"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with("POST /orgs/octocat/hooks 422 ")
+            && lines[1].ends_with("(validation failed: `url` missing)"),
+        "{lines:?}"
+    );
+}
