@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::config::OrgRole;
 use super::github_error::ApiError;
 use super::http::FakeRequest;
-use crate::table::Access;
+use crate::table::{Access, OPERATIONS};
 
 /// What a token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,4 +79,43 @@ pub(crate) fn authorize(
             }
         }))
     }
+}
+
+/// The scopes the caller's token holds, for `X-OAuth-Scopes`.
+pub(crate) fn granted_scopes(
+    tokens: Option<&BTreeMap<String, Grants>>,
+    credentials: &Credentials<'_>,
+) -> Vec<&'static str> {
+    let grants = match credentials {
+        Credentials::Token(token) => match tokens {
+            None => Some(Grants {
+                org_role: OrgRole::Owner,
+                site_admin: true,
+            }),
+            Some(tokens) => tokens.get(*token).copied(),
+        },
+        _ => None,
+    };
+    let mut scopes = Vec::new();
+    if let Some(grants) = grants {
+        if grants.org_role == OrgRole::Owner {
+            scopes.extend(
+                OPERATIONS
+                    .iter()
+                    .filter(|op| op.access == Access::OrganizationOwner)
+                    .flat_map(|op| op.oauth_scopes.iter().copied()),
+            );
+        }
+        if grants.site_admin {
+            scopes.extend(
+                OPERATIONS
+                    .iter()
+                    .filter(|op| op.access == Access::SiteAdmin)
+                    .flat_map(|op| op.oauth_scopes.iter().copied()),
+            );
+        }
+    }
+    scopes.sort_unstable();
+    scopes.dedup();
+    scopes
 }

@@ -17,7 +17,7 @@ use super::reply::{Context, Reply};
 use super::routes::{self, Route};
 use super::state::{FakeState, State};
 use super::{conditional, control, deliveries, github_headers, global_hooks, org_hooks};
-use crate::table::{Access, OPERATIONS, OperationId, Product};
+use crate::table::{OperationId, Product};
 
 /// The fake GitHub: a synchronous request → response handler over shared state.
 ///
@@ -123,7 +123,7 @@ impl Fake {
         headers.extend(std::mem::take(&mut reply.headers));
         github_headers::cache(&mut headers, reply.status, &credentials);
         if let Some(route) = &route {
-            let granted = granted_scopes(&state, &credentials);
+            let granted = auth::granted_scopes(state.tokens.as_ref(), &credentials);
             github_headers::scopes(&mut headers, route.operation, &credentials, &granted);
         }
         if let Some(selected) = outcome.api_version {
@@ -225,42 +225,6 @@ fn answer(
             result.unwrap_or_else(|error| Reply::error(&error, Some(operation.documentation_url)))
         }
     }
-}
-
-/// The scopes the caller's token holds, for `X-OAuth-Scopes`.
-fn granted_scopes(state: &State, credentials: &Credentials<'_>) -> Vec<&'static str> {
-    let grants = match credentials {
-        Credentials::Token(token) => match &state.tokens {
-            None => Some(auth::Grants {
-                org_role: super::config::OrgRole::Owner,
-                site_admin: true,
-            }),
-            Some(tokens) => tokens.get(*token).copied(),
-        },
-        _ => None,
-    };
-    let mut scopes = Vec::new();
-    if let Some(grants) = grants {
-        if grants.org_role == super::config::OrgRole::Owner {
-            scopes.extend(
-                OPERATIONS
-                    .iter()
-                    .filter(|op| op.access == Access::OrganizationOwner)
-                    .flat_map(|op| op.oauth_scopes.iter().copied()),
-            );
-        }
-        if grants.site_admin {
-            scopes.extend(
-                OPERATIONS
-                    .iter()
-                    .filter(|op| op.access == Access::SiteAdmin)
-                    .flat_map(|op| op.oauth_scopes.iter().copied()),
-            );
-        }
-    }
-    scopes.sort_unstable();
-    scopes.dedup();
-    scopes
 }
 
 /// Hands the request to the resource module that owns its operation.
