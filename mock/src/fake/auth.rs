@@ -41,35 +41,48 @@ impl Credentials<'_> {
     }
 }
 
-/// Whether `credentials` may call an operation that needs `access`; `tokens` is `None` when
-/// any token is an owner and a site admin.
+/// What `credentials` may do; `tokens` is `None` when any token is an owner and a site admin.
+fn grants(
+    tokens: Option<&BTreeMap<String, Grants>>,
+    credentials: &Credentials<'_>,
+) -> Result<Grants, ApiError> {
+    match credentials {
+        Credentials::Missing => Err(ApiError::RequiresAuthentication),
+        Credentials::Unreadable => Err(ApiError::BadCredentials {
+            reason: "the Authorization header is not `token T` or `Bearer T`".to_owned(),
+        }),
+        Credentials::Token(token) => match tokens {
+            None => Ok(Grants {
+                org_role: OrgRole::Owner,
+                site_admin: true,
+            }),
+            Some(tokens) => tokens
+                .get(*token)
+                .copied()
+                .ok_or_else(|| ApiError::BadCredentials {
+                    reason: "the token is not one the fake was started with".to_owned(),
+                }),
+        },
+    }
+}
+
+impl Grants {
+    /// Whether these grants reach operations that need `access`.
+    fn allow(self, access: Access) -> bool {
+        match access {
+            Access::SiteAdmin => self.site_admin,
+            Access::OrganizationOwner => self.org_role == OrgRole::Owner,
+        }
+    }
+}
+
+/// Whether `credentials` may call an operation that needs `access`.
 pub(crate) fn authorize(
     tokens: Option<&BTreeMap<String, Grants>>,
     credentials: &Credentials<'_>,
     access: Access,
 ) -> Result<(), ApiError> {
-    let grants = match credentials {
-        Credentials::Missing => return Err(ApiError::RequiresAuthentication),
-        Credentials::Unreadable => {
-            return Err(ApiError::BadCredentials {
-                reason: "the Authorization header is not `token T` or `Bearer T`".to_owned(),
-            });
-        }
-        Credentials::Token(token) => match tokens {
-            None => Grants {
-                org_role: OrgRole::Owner,
-                site_admin: true,
-            },
-            Some(tokens) => *tokens.get(*token).ok_or_else(|| ApiError::BadCredentials {
-                reason: "the token is not one the fake was started with".to_owned(),
-            })?,
-        },
-    };
-    let allowed = match access {
-        Access::SiteAdmin => grants.site_admin,
-        Access::OrganizationOwner => grants.org_role == OrgRole::Owner,
-    };
-    if allowed {
+    if grants(tokens, credentials)?.allow(access) {
         Ok(())
     } else {
         Err(ApiError::not_found(match access {
@@ -81,40 +94,20 @@ pub(crate) fn authorize(
     }
 }
 
-/// The scopes the caller's token holds, for `X-OAuth-Scopes`.
+/// The scopes the caller's token holds, for `X-OAuth-Scopes`: those of every operation it may
+/// call (from the spec).
 pub(crate) fn granted_scopes(
     tokens: Option<&BTreeMap<String, Grants>>,
     credentials: &Credentials<'_>,
 ) -> Vec<&'static str> {
-    let grants = match credentials {
-        Credentials::Token(token) => match tokens {
-            None => Some(Grants {
-                org_role: OrgRole::Owner,
-                site_admin: true,
-            }),
-            Some(tokens) => tokens.get(*token).copied(),
-        },
-        _ => None,
+    let Ok(grants) = grants(tokens, credentials) else {
+        return Vec::new();
     };
-    let mut scopes = Vec::new();
-    if let Some(grants) = grants {
-        if grants.org_role == OrgRole::Owner {
-            scopes.extend(
-                OPERATIONS
-                    .iter()
-                    .filter(|op| op.access == Access::OrganizationOwner)
-                    .flat_map(|op| op.oauth_scopes.iter().copied()),
-            );
-        }
-        if grants.site_admin {
-            scopes.extend(
-                OPERATIONS
-                    .iter()
-                    .filter(|op| op.access == Access::SiteAdmin)
-                    .flat_map(|op| op.oauth_scopes.iter().copied()),
-            );
-        }
-    }
+    let mut scopes: Vec<&'static str> = OPERATIONS
+        .iter()
+        .filter(|op| grants.allow(op.access))
+        .flat_map(|op| op.oauth_scopes.iter().copied())
+        .collect();
     scopes.sort_unstable();
     scopes.dedup();
     scopes
