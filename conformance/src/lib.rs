@@ -25,6 +25,7 @@
 pub mod body_diff;
 pub mod case;
 pub mod checks;
+pub mod commands;
 mod cleanup;
 pub mod embedded;
 pub mod error;
