@@ -25,8 +25,8 @@
 pub mod body_diff;
 pub mod case;
 pub mod checks;
-pub mod commands;
 mod cleanup;
+pub mod commands;
 pub mod embedded;
 pub mod error;
 pub mod expect;

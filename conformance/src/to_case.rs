@@ -31,7 +31,15 @@ pub fn to_case(sequence: &Sequence, path: &Path) -> Result<String, LoadError> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        steps.push(step(&name, operation, product, recording, &mut captured));
+        let number = steps.len() + 1;
+        steps.push(step(
+            &name,
+            operation,
+            product,
+            recording,
+            &mut captured,
+            number,
+        ));
     }
     let case = json!({
         "description": format!("Made by record-to-case from the recording {}.", sequence.dir.display()),
@@ -50,6 +58,7 @@ fn step(
     product: &str,
     recording: &Recording,
     captured: &mut BTreeSet<String>,
+    number: usize,
 ) -> Value {
     let request = &recording.request;
     let mut step = Map::new();
@@ -75,7 +84,7 @@ fn step(
         step.insert("auth".into(), json!(false));
     }
     if let Some(body) = &request.body {
-        step.insert("body".into(), request_body(body, None));
+        step.insert("body".into(), request_body(body, None, number));
     }
     let response = &recording.response;
     let mut expect = Map::new();
@@ -119,17 +128,20 @@ fn path_params(operation: &str, product: &str, path: &str) -> Map<String, Value>
     params
 }
 
-/// A request body for the case: secrets a fixed value, every `url` the run's marker URL.
-fn request_body(value: &Value, key: Option<&str>) -> Value {
+/// A request body for the case: secrets a fixed value, every `url` below the run's marker URL,
+/// one per step (GitHub refuses a second hook with the same URL).
+fn request_body(value: &Value, key: Option<&str>, step: usize) -> Value {
     match value {
         Value::Object(fields) => Value::Object(
             fields
                 .iter()
-                .map(|(k, v)| (k.clone(), request_body(v, Some(k))))
+                .map(|(k, v)| (k.clone(), request_body(v, Some(k), step)))
                 .collect(),
         ),
-        Value::Array(items) => Value::Array(items.iter().map(|v| request_body(v, key)).collect()),
-        Value::String(_) if key == Some("url") => json!("${marker_url}"),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| request_body(v, key, step)).collect())
+        }
+        Value::String(_) if key == Some("url") => json!(format!("${{marker_url}}/step-{step}")),
         Value::String(text) if text == "${secret}" => json!(CASE_SECRET),
         other => other.clone(),
     }
