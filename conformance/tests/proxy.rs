@@ -172,6 +172,24 @@ fn assert_nothing_secret_in(dir: &Path, hosts: &[&str]) {
     }
 }
 
+/// With `HOOKSPEC_WRITE_RECORDINGS=1`, copies a recording made here into
+/// `conformance/recordings/NAME` (how the checked-in ones were made).
+fn save_recording(dir: &Path, name: &str) {
+    if std::env::var_os("HOOKSPEC_WRITE_RECORDINGS").is_none() {
+        return;
+    }
+    let into = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("recordings")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&into);
+    let _ = std::fs::create_dir_all(&into);
+    for (file, _) in &sequences(dir).unwrap_or_default()[0].steps {
+        if let Some(name) = file.file_name() {
+            let _ = std::fs::copy(file, into.join(name));
+        }
+    }
+}
+
 async fn replay_dir(dir: &Path, base: String) -> hookspec_conformance::report::CaseResult {
     let found = match sequences(dir) {
         Ok(found) => found,
@@ -210,15 +228,7 @@ async fn a_lifecycle_through_the_proxy_in_front_of_the_fake_has_no_violations_an
         "12 passed, 0 failed, 1 unmatched"
     );
     assert_nothing_secret_in(&dir, &[&fake.uri(), &base]);
-    if let Some(into) = std::env::var_os("HOOKSPEC_WRITE_RECORDING") {
-        let into = PathBuf::from(into);
-        let _ = std::fs::create_dir_all(&into);
-        for (file, _) in &sequences(&dir).unwrap_or_default()[0].steps {
-            if let Some(name) = file.file_name() {
-                let _ = std::fs::copy(file, into.join(name));
-            }
-        }
-    }
+    save_recording(&dir, "org_hook_lifecycle");
 
     // The same flow replayed against a fresh fake: nothing differs.
     let again = FakeGitHub::start().await;
@@ -342,4 +352,77 @@ async fn a_broken_server_behind_the_proxy_has_each_break_reported_with_its_opera
     let problems = format!("{:?}", results[2].problems);
     assert!(problems.contains("\\\"other\\\""), "{problems}");
     assert!(problems.contains("Location is missing"), "{problems}");
+}
+
+#[tokio::test]
+async fn global_hooks_on_ghes_paths_pass_the_proxy_and_replay_cleanly() {
+    let fake = FakeGitHub::start().await;
+    let dir = temp_dir("ghes-recording");
+    let mut options = ProxyOptions::new(fake.uri());
+    options.record = Some(dir.clone());
+    let proxy = match Proxy::start(options).await {
+        Ok(proxy) => proxy,
+        Err(error) => panic!("{error}"),
+    };
+    let base = format!("{}/api/v3", proxy.url());
+    let client = reqwest::Client::new();
+    let body = json!({"name": "web", "events": ["organization", "user"],
+        "config": {"url": "http://127.0.0.1:9/global", "content_type": "json", "secret": SECRET}});
+    let created = send(
+        &client,
+        reqwest::Method::POST,
+        &format!("{base}/admin/hooks"),
+        Some(body),
+    )
+    .await;
+    assert_eq!(created.status(), 201);
+    let hook = json_of(created).await;
+    let url = text_at(&hook, "url").to_string();
+    assert!(url.starts_with(&base), "{hook}");
+    assert_eq!(
+        send(
+            &client,
+            reqwest::Method::GET,
+            &format!("{base}/admin/hooks"),
+            None
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        send(&client, reqwest::Method::GET, &url, None)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        send(&client, reqwest::Method::DELETE, &url, None)
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(
+        send(&client, reqwest::Method::GET, &url, None)
+            .await
+            .status(),
+        404
+    );
+    let results = proxy.stop().await;
+    assert_eq!(failures(&results), Vec::<String>::new());
+    assert!(
+        results
+            .iter()
+            .all(|r| r.product == Some(hookspec_mock::Product::Ghes))
+    );
+    assert_nothing_secret_in(&dir, &[&fake.uri()]);
+    save_recording(&dir, "ghes_global_hook_lifecycle");
+    let again = FakeGitHub::start().await;
+    let result = replay_dir(&dir, again.uri()).await;
+    assert!(
+        result.passed(),
+        "{}",
+        result.failure_text().unwrap_or_default()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
