@@ -206,7 +206,7 @@ pub fn normalize(normalizer: &mut Normalizer, exchange: &Exchange<'_>) -> Record
     let query = exchange
         .query
         .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "access_token" | "token" | "client_secret"))
+        .filter(|(k, _)| !crate::proxy::check::is_credential(k))
         .map(|(k, v)| {
             let value = match k.as_str() {
                 "cursor" => normalizer.name("cursor", v, false).unwrap_or(v.clone()),

@@ -47,7 +47,12 @@ pub fn to_case(sequence: &Sequence, path: &Path) -> Result<String, LoadError> {
         "read_only": read_only,
         "steps": steps,
     });
-    let text = serde_yaml::to_string(&case).unwrap_or_default();
+    let text = serde_yaml::to_string(&case).map_err(|error| LoadError {
+        path: path.to_path_buf(),
+        line: None,
+        column: None,
+        cause: crate::error::LoadCause::Yaml(error),
+    })?;
     crate::load::parse(path, &text)?;
     Ok(text)
 }

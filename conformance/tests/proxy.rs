@@ -217,12 +217,13 @@ async fn a_lifecycle_through_the_proxy_in_front_of_the_fake_has_no_violations_an
     };
     let base = proxy.url();
     lifecycle(&base, &fake).await;
-    let outside = reqwest::get(format!("{base}/user")).await;
+    let outside = reqwest::get(format!("{base}/user?access_token={TOKEN}")).await;
     assert!(outside.is_ok());
     let results = proxy.stop().await;
     assert_eq!(failures(&results), Vec::<String>::new());
     assert_eq!(results.len(), 13);
     assert!(results[12].unmatched(), "{}", results[12].line());
+    assert!(results.iter().all(|r| !r.line().contains(TOKEN)));
     assert_eq!(
         hookspec_conformance::proxy::summary_line(&results),
         "12 passed, 0 failed, 1 unmatched"

@@ -151,6 +151,46 @@ pub fn check_request(
     problems
 }
 
+/// An `X-GitHub-Api-Version` the product does not accept (GitHub answers 400 to it).
+pub fn check_api_version(product: Product, version: Option<&str>) -> Option<Problem> {
+    let version = version?;
+    let accepted = product.api_versions();
+    (!accepted.contains(&version)).then(|| {
+        Problem::new(
+            Check::Request,
+            format!(
+                "X-GitHub-Api-Version {version:?} is not one {} accepts ({})",
+                product.id(),
+                accepted.join(", ")
+            ),
+        )
+    })
+}
+
+/// `path` with the values of credential query parameters (`access_token`...) hidden, for
+/// lines and reports.
+pub fn redacted(path: &str) -> String {
+    let Some((path, query)) = path.split_once('?') else {
+        return path.to_string();
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if is_credential(name) => format!("{name}=***"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!("{path}?{}", pairs.join("&"))
+}
+
+/// Whether a query parameter carries a credential.
+pub fn is_credential(name: &str) -> bool {
+    matches!(
+        name,
+        "access_token" | "token" | "client_secret" | "client_id"
+    )
+}
+
 /// The response against the operation, as the runner checks a step that expects this status.
 pub fn check_exchange_response(
     operation: &Operation,
@@ -302,6 +342,12 @@ mod tests {
         assert_eq!(found.params.get("hook_id").map(String::as_str), Some("12"));
         assert!(find_operation("GET", "/orgs/acme/hooks/x", None).is_none());
         assert!(find_operation("GET", "/user", None).is_none());
+        assert_eq!(
+            redacted("/x?page=2&access_token=abc"),
+            "/x?page=2&access_token=***"
+        );
+        assert!(check_api_version(Product::Dotcom, Some("2022-11-28")).is_none());
+        assert!(check_api_version(Product::Dotcom, Some("1999-01-01")).is_some());
     }
 
     #[test]

@@ -287,7 +287,7 @@ async fn handle(
     let mut result = ExchangeResult {
         number: 0,
         method: method.clone(),
-        path: path_and_query.clone(),
+        path: check::redacted(&path_and_query),
         operation: None,
         product: None,
         status: None,
@@ -304,6 +304,13 @@ async fn handle(
         result.operation = Some(matched.operation.id);
         result.product = Some(matched.product);
         result.problems = check::check_request(matched.operation, matched.product, &query, &body);
+        let version = parts
+            .headers
+            .get("x-github-api-version")
+            .and_then(|v| v.to_str().ok());
+        result
+            .problems
+            .extend(check::check_api_version(matched.product, version));
     }
     let reply = match &answer {
         Ok(response) => {
