@@ -86,6 +86,10 @@ struct Cli {
     /// Also print notes (fields a server adds beyond the expected body).
     #[arg(long, short)]
     verbose: bool,
+
+    /// Instead of running the cases: proxy, replay or record-to-case (see `help proxy`).
+    #[command(subcommand)]
+    command: Option<hookspec_conformance::commands::Command>,
 }
 
 /// Holds the embedded fake alive for the run.
@@ -194,7 +198,18 @@ fn print_result(done: usize, total: usize, result: &CaseResult, verbose: bool) {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if let Some(command) = cli.command.take() {
+        let Ok(mut interrupts) = Interrupts::listen() else {
+            eprintln!("hookspec-conformance: cannot listen for Ctrl-C");
+            return ExitCode::from(2);
+        };
+        return hookspec_conformance::commands::run(
+            command,
+            async move { interrupts.next().await },
+        )
+        .await;
+    }
     match run(cli).await {
         Ok(code) => code,
         Err(error) => {

@@ -1,0 +1,424 @@
+//! The validation proxy: forwards any client's traffic to a target (plain HTTP or HTTPS), checks
+//! every exchange against the spec with the runner's own checks ([`check`]), optionally records
+//! it ([`crate::record`]), and answers the client with the target's answer, the target's base URL
+//! rewritten to the proxy's own in `Link`, `Location` and a hook's `url`, `ping_url`,
+//! `deliveries_url` and `test_url` so the client keeps talking through it.
+
+pub mod check;
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use url::Url;
+
+use crate::error::{Check, Problem};
+use crate::http::{DEFAULT_MAX_BODY, HttpClient, Request, Response};
+use crate::record::{Exchange, RecordError, Recorder};
+pub use check::{ExchangeResult, summary_line};
+
+/// Headers that belong to one connection, never forwarded either way.
+const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+    // The proxy must read bodies to check them: ask the target for them uncompressed.
+    "accept-encoding",
+];
+
+/// The JSON fields holding URLs on the target that clients follow.
+const URL_FIELDS: &[&str] = &["url", "ping_url", "deliveries_url", "test_url"];
+
+/// Called with each exchange once it is checked (to print its line).
+pub type OnExchange = Arc<dyn Fn(&ExchangeResult) + Send + Sync>;
+
+/// How to run a proxy.
+#[derive(Clone)]
+pub struct ProxyOptions {
+    /// The server to forward to: `https://api.github.com`, `https://HOST/api/v3`, the fake.
+    pub target: String,
+    /// Where to listen (`127.0.0.1:0` picks a free port).
+    pub listen: SocketAddr,
+    /// Read every path as this product's (otherwise the path prefix decides).
+    pub product: Option<hookspec_mock::Product>,
+    /// Write each exchange as a recording into this folder.
+    pub record: Option<PathBuf>,
+    /// Longest a forwarded exchange may take.
+    pub timeout: Duration,
+    /// Called with each exchange once checked.
+    pub on_exchange: Option<OnExchange>,
+}
+
+impl ProxyOptions {
+    /// Options for a proxy in front of `target` on a free loopback port.
+    pub fn new(target: impl Into<String>) -> Self {
+        ProxyOptions {
+            target: target.into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            product: None,
+            record: None,
+            timeout: crate::target::DEFAULT_TIMEOUT,
+            on_exchange: None,
+        }
+    }
+}
+
+/// Why a proxy could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ProxyError {
+    /// The target URL is not an http(s) URL.
+    #[error("invalid target URL {url:?}: {message}")]
+    Target {
+        /// The URL given.
+        url: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The listening socket could not be opened.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The HTTP client could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    Client(String),
+    /// The recording folder cannot be used.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+}
+
+struct Shared {
+    client: HttpClient,
+    target: String,
+    public: String,
+    product: Option<hookspec_mock::Product>,
+    results: Mutex<Vec<ExchangeResult>>,
+    recorder: Option<Mutex<Recorder>>,
+    on_exchange: Option<OnExchange>,
+}
+
+/// A running proxy; [`Proxy::stop`] ends it and hands back what it saw.
+pub struct Proxy {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Proxy {
+    /// Starts listening; requests are served in the background.
+    pub async fn start(options: ProxyOptions) -> Result<Proxy, ProxyError> {
+        let target_url = Url::parse(&options.target).map_err(|e| ProxyError::Target {
+            url: options.target.clone(),
+            message: e.to_string(),
+        })?;
+        if !matches!(target_url.scheme(), "http" | "https") || target_url.host().is_none() {
+            return Err(ProxyError::Target {
+                url: options.target.clone(),
+                message: "expected http://HOST or https://HOST".into(),
+            });
+        }
+        let target = target_url.as_str().trim_end_matches('/').to_string();
+        let listener =
+            TcpListener::bind(options.listen)
+                .await
+                .map_err(|source| ProxyError::Listen {
+                    addr: options.listen,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(|source| ProxyError::Listen {
+            addr: options.listen,
+            source,
+        })?;
+        let public = format!("http://{addr}");
+        let recorder = match &options.record {
+            Some(dir) => Some(Mutex::new(Recorder::create(
+                dir,
+                vec![target.clone(), public.clone()],
+            )?)),
+            None => None,
+        };
+        let shared = Arc::new(Shared {
+            client: HttpClient::new(options.timeout, DEFAULT_MAX_BODY)
+                .map_err(ProxyError::Client)?,
+            target,
+            public,
+            product: options.product,
+            results: Mutex::new(Vec::new()),
+            recorder,
+            on_exchange: options.on_exchange,
+        });
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(accept_loop(listener, shared.clone(), stopped));
+        Ok(Proxy {
+            shared,
+            addr,
+            stop: Some(stop),
+            task,
+        })
+    }
+
+    /// The URL clients use instead of the target's (`http://127.0.0.1:PORT`).
+    pub fn url(&self) -> String {
+        self.shared.public.clone()
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The exchanges seen so far.
+    pub fn results(&self) -> Vec<ExchangeResult> {
+        lock(&self.shared.results).clone()
+    }
+
+    /// Stops listening and returns every exchange seen.
+    pub async fn stop(mut self) -> Vec<ExchangeResult> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+        self.results()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut stopped: oneshot::Receiver<()>,
+) {
+    loop {
+        tokio::select! {
+            _ = &mut stopped => return,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
+                let shared = shared.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| {
+                        let shared = shared.clone();
+                        async move { Ok::<_, Infallible>(handle(&shared, request).await) }
+                    });
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        }
+    }
+}
+
+async fn handle(
+    shared: &Shared,
+    request: hyper::Request<Incoming>,
+) -> hyper::Response<Full<Bytes>> {
+    let started = Instant::now();
+    let (parts, body) = request.into_parts();
+    let method = parts.method.as_str().to_string();
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
+    let body = match Limited::new(body, DEFAULT_MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes().to_vec(),
+        Err(error) => {
+            return plain(
+                400,
+                format!("hookspec-conformance proxy: cannot read the request body: {error}"),
+            );
+        }
+    };
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .filter(|(name, _)| !HOP_BY_HOP.contains(&name.as_str()))
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
+        })
+        .collect();
+    let url = match Url::parse(&format!("{}{path_and_query}", shared.target)) {
+        Ok(url) => url,
+        Err(error) => {
+            return plain(
+                400,
+                format!("hookspec-conformance proxy: bad path: {error}"),
+            );
+        }
+    };
+    let outgoing = Request {
+        method: method.clone(),
+        url: url.clone(),
+        headers,
+        body: (!body.is_empty()).then(|| body.clone()),
+    };
+    let answer = shared.client.send(&outgoing).await;
+
+    let mut result = ExchangeResult {
+        number: 0,
+        method: method.clone(),
+        path: check::redacted(&path_and_query),
+        operation: None,
+        product: None,
+        status: None,
+        problems: Vec::new(),
+        notes: Vec::new(),
+        duration: Duration::ZERO,
+    };
+    let query: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let matched = check::find_operation(&method, url.path(), shared.product);
+    if let Some(matched) = &matched {
+        result.operation = Some(matched.operation.id);
+        result.product = Some(matched.product);
+        result.problems = check::check_request(matched.operation, matched.product, &query, &body);
+        let version = parts
+            .headers
+            .get("x-github-api-version")
+            .and_then(|v| v.to_str().ok());
+        result
+            .problems
+            .extend(check::check_api_version(matched.product, version));
+    }
+    let reply = match &answer {
+        Ok(response) => {
+            result.status = Some(response.status);
+            if let Some(matched) = &matched {
+                let per_page = query
+                    .iter()
+                    .find(|(k, _)| k == "per_page")
+                    .and_then(|(_, v)| v.parse().ok());
+                let (problems, notes) =
+                    check::check_exchange_response(matched.operation, response, per_page);
+                result.problems.extend(problems);
+                result.notes = notes;
+            }
+            rewrite(shared, response)
+        }
+        Err(failure) => {
+            result
+                .problems
+                .push(Problem::new(Check::Transport, failure.to_string()));
+            plain(502, format!("hookspec-conformance proxy: {failure}"))
+        }
+    };
+    if let (Some(recorder), Ok(response)) = (&shared.recorder, &answer) {
+        let exchange = Exchange {
+            operation: matched.as_ref().map(|m| m.operation.id),
+            product: matched.as_ref().map(|m| m.product),
+            method: &method,
+            path: path_and_query.split('?').next().unwrap_or_default(),
+            query: &query,
+            request_headers: &outgoing.headers,
+            request_body: &body,
+            response,
+        };
+        if let Err(error) = lock(recorder).write(&exchange) {
+            result.notes.push(format!("not recorded: {error}"));
+        }
+    }
+    result.duration = started.elapsed();
+    {
+        let mut results = lock(&shared.results);
+        result.number = results.len() + 1;
+        results.push(result.clone());
+    }
+    if let Some(callback) = &shared.on_exchange {
+        callback(&result);
+    }
+    reply
+}
+
+fn plain(status: u16, text: String) -> hyper::Response<Full<Bytes>> {
+    let mut response = hyper::Response::new(Full::new(Bytes::from(text)));
+    *response.status_mut() =
+        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::BAD_GATEWAY);
+    response
+}
+
+/// The target's answer for the client: its base URL replaced by the proxy's in `Link`,
+/// `Location` and the URL fields of a JSON body; nothing else changes.
+fn rewrite(shared: &Shared, response: &Response) -> hyper::Response<Full<Bytes>> {
+    let mut body = response.body.clone();
+    if let Ok(mut json) = serde_json::from_slice::<Value>(&body) {
+        let mut changed = false;
+        match &mut json {
+            Value::Array(items) => items
+                .iter_mut()
+                .for_each(|item| changed |= rewrite_fields(shared, item)),
+            item => changed |= rewrite_fields(shared, item),
+        }
+        if changed && let Ok(bytes) = serde_json::to_vec(&json) {
+            body = bytes;
+        }
+    }
+    let mut out = hyper::Response::new(Full::new(Bytes::from(body)));
+    *out.status_mut() =
+        hyper::StatusCode::from_u16(response.status).unwrap_or(hyper::StatusCode::BAD_GATEWAY);
+    for (name, value) in &response.headers {
+        if HOP_BY_HOP.contains(&name.as_str()) {
+            continue;
+        }
+        let value = if name == "link" || name == "location" {
+            match value.to_str() {
+                Ok(text) => hyper::header::HeaderValue::from_str(
+                    &text.replace(&shared.target, &shared.public),
+                )
+                .unwrap_or_else(|_| value.clone()),
+                Err(_) => value.clone(),
+            }
+        } else {
+            value.clone()
+        };
+        out.headers_mut().append(name.clone(), value);
+    }
+    out
+}
+
+fn rewrite_fields(shared: &Shared, item: &mut Value) -> bool {
+    let Value::Object(fields) = item else {
+        return false;
+    };
+    let mut changed = false;
+    for key in URL_FIELDS {
+        if let Some(Value::String(text)) = fields.get_mut(*key)
+            && let Some(rest) = text.strip_prefix(&shared.target)
+        {
+            *text = format!("{}{rest}", shared.public);
+            changed = true;
+        }
+    }
+    changed
+}
