@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::body_diff::{self, is_subset, show};
 use crate::error::{Check, Problem};
 use crate::expect::Expectations;
-use crate::http::{Response, preview};
+use crate::http::{HttpFailure, Response, preview};
 use crate::link::{LinkEntry, parse_link};
 use crate::vars::text_of;
 
@@ -371,5 +371,16 @@ mod tests {
         assert!(is_json_media_type("application/json; charset=utf-8"));
         assert!(is_json_media_type("application/vnd.github+json"));
         assert!(!is_json_media_type("text/html"));
+    }
+}
+
+/// A problem describing why no usable response arrived.
+pub(crate) fn transport_problem(failure: &HttpFailure) -> Problem {
+    match failure {
+        HttpFailure::BodyBroken { received, .. } => Problem::new(Check::Body, failure.to_string())
+            .with_detail(format!("it starts with: {}", preview(received))),
+        HttpFailure::BodyTooLarge { start, .. } => Problem::new(Check::Body, failure.to_string())
+            .with_detail(format!("it starts with: {}", preview(start))),
+        other => Problem::new(Check::Transport, other.to_string()),
     }
 }

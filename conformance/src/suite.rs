@@ -157,6 +157,7 @@ fn skipped(entry: &Entry, runners: &[Runner]) -> CaseResult {
         waited: Duration::ZERO,
         requests: 0,
         notes: Vec::new(),
+        exchanges: Vec::new(),
     }
 }
 
@@ -185,5 +186,6 @@ fn broken(entry: &Entry) -> CaseResult {
         waited: Duration::ZERO,
         requests: 0,
         notes: Vec::new(),
+        exchanges: Vec::new(),
     }
 }
