@@ -93,10 +93,10 @@ fn matrix(page: &mut String, coverage: &Coverage) {
         page,
         "<h2 id=\"coverage\">Coverage</h2>\n<p>{} of {} cells exercised, {} with failures. \
          A cell is an operation, a documented status and a product: \
-         <span class=\"badge pass\">✓ n</span>n exchanges passed, \
-         <span class=\"badge fail\">✗ f/n</span>f of n failed, \
-         <span class=\"badge none\">not run</span>, \
-         <span class=\"badge na\">–</span>the product lacks the operation.</p>",
+         <span class=\"badge pass\">✓ n</span> n exchanges, all passed; \
+         <span class=\"badge fail\">✗ f/n</span> f of n exchanges failed; \
+         <span class=\"badge none\">not run</span> no exchange; \
+         <span class=\"badge na\">–</span> the product lacks the operation.</p>",
         total.exercised, total.applicable, total.failed
     );
     page.push_str("<table class=\"matrix\">\n<thead><tr><th>operation</th><th>status</th>");
