@@ -362,6 +362,17 @@ pub fn joined_header(response: &Response, name: &str) -> Option<String> {
     (!values.is_empty()).then(|| values.join(", "))
 }
 
+/// A problem describing why no usable response arrived.
+pub(crate) fn transport_problem(failure: &HttpFailure) -> Problem {
+    match failure {
+        HttpFailure::BodyBroken { received, .. } => Problem::new(Check::Body, failure.to_string())
+            .with_detail(format!("it starts with: {}", preview(received))),
+        HttpFailure::BodyTooLarge { start, .. } => Problem::new(Check::Body, failure.to_string())
+            .with_detail(format!("it starts with: {}", preview(start))),
+        other => Problem::new(Check::Transport, other.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,16 +382,5 @@ mod tests {
         assert!(is_json_media_type("application/json; charset=utf-8"));
         assert!(is_json_media_type("application/vnd.github+json"));
         assert!(!is_json_media_type("text/html"));
-    }
-}
-
-/// A problem describing why no usable response arrived.
-pub(crate) fn transport_problem(failure: &HttpFailure) -> Problem {
-    match failure {
-        HttpFailure::BodyBroken { received, .. } => Problem::new(Check::Body, failure.to_string())
-            .with_detail(format!("it starts with: {}", preview(received))),
-        HttpFailure::BodyTooLarge { start, .. } => Problem::new(Check::Body, failure.to_string())
-            .with_detail(format!("it starts with: {}", preview(start))),
-        other => Problem::new(Check::Transport, other.to_string()),
     }
 }

@@ -219,3 +219,31 @@ fn the_binary_runs_its_built_in_cases_from_a_folder_without_a_checkout() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_runner_keeps_every_checked_exchange_pages_included() {
+    let fake = FakeGitHub::start().await;
+    let result = support::run_scenario(
+        &fake.uri(),
+        "org_hook_list_walks_every_page_by_following_link_next",
+        std::time::Duration::from_secs(10),
+    )
+    .await;
+    assert!(result.passed(), "{:?}", result.failure_text());
+    let lists: Vec<_> = result
+        .exchanges
+        .iter()
+        .filter(|e| e.operation.as_deref() == Some("orgs/list-webhooks"))
+        .collect();
+    assert!(lists.len() > 1, "every page is an exchange: {lists:?}");
+    assert!(
+        result
+            .exchanges
+            .iter()
+            .all(|e| e.passed() && e.status.is_some())
+    );
+    assert!(
+        result.exchanges.len() < result.requests,
+        "cleanup requests are not exchanges"
+    );
+}

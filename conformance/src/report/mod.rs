@@ -156,3 +156,43 @@ pub struct ReportInfo {
     /// Problems outside any case (cleanup at the end of the run), one a line.
     pub run_errors: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Check, Problem, RequestLine};
+
+    fn exchange(problems: Vec<Problem>) -> Exchange {
+        Exchange {
+            operation: None,
+            product: Product::Ghes,
+            request: RequestLine {
+                method: "GET".into(),
+                url: "http://127.0.0.1:1/api/v3/nowhere".into(),
+            },
+            request_body: None,
+            status: Some(404),
+            response_headers: Vec::new(),
+            response_body: None,
+            problems,
+            waited: Duration::from_millis(3),
+        }
+    }
+
+    #[test]
+    fn an_exchange_outside_a_case_becomes_a_result_of_its_own() {
+        let passed = CaseResult::from_exchange("(proxy)", 1, exchange(Vec::new()));
+        assert!(passed.passed());
+        assert_eq!(
+            passed.display_name(),
+            "GET http://127.0.0.1:1/api/v3/nowhere [ghes]"
+        );
+        let problem = Problem::new(Check::Case, "matches no operation of the spec");
+        let failed = CaseResult::from_exchange("(proxy)", 2, exchange(vec![problem]));
+        assert!(failed.failed());
+        let text = failed.failure_text().unwrap_or_default();
+        assert!(text.contains("(proxy): step 2"), "{text}");
+        assert!(text.contains("matches no operation of the spec"), "{text}");
+        assert_eq!(failed.exchanges.len(), 1);
+    }
+}
