@@ -341,7 +341,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     };
     for error in &cleanup_errors {
-        eprintln!("{error}");
+        eprintln!("{}", secrets.redact(&error.to_string()));
     }
     let mut counts = Summary::of(&results);
     if !cleanup_errors.is_empty() {
