@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::body_diff::{self, is_subset, show};
 use crate::error::{Check, Problem};
 use crate::expect::Expectations;
-use crate::http::{Response, preview};
+use crate::http::{HttpFailure, Response, preview};
 use crate::link::{LinkEntry, parse_link};
 use crate::vars::text_of;
 
@@ -360,6 +360,17 @@ pub fn joined_header(response: &Response, name: &str) -> Option<String> {
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
         .collect();
     (!values.is_empty()).then(|| values.join(", "))
+}
+
+/// A problem describing why no usable response arrived.
+pub(crate) fn transport_problem(failure: &HttpFailure) -> Problem {
+    match failure {
+        HttpFailure::BodyBroken { received, .. } => Problem::new(Check::Body, failure.to_string())
+            .with_detail(format!("it starts with: {}", preview(received))),
+        HttpFailure::BodyTooLarge { start, .. } => Problem::new(Check::Body, failure.to_string())
+            .with_detail(format!("it starts with: {}", preview(start))),
+        other => Problem::new(Check::Transport, other.to_string()),
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -53,9 +53,9 @@ pub struct ProxyArgs {
     /// Write each exchange, normalised and without credentials, into this (empty) folder.
     #[arg(long, value_name = "DIR")]
     record: Option<PathBuf>,
-    /// Write a JUnit XML report here on exit (one testcase per exchange).
-    #[arg(long, value_name = "PATH")]
-    junit: Option<PathBuf>,
+    /// Reports written on exit (one testcase per exchange).
+    #[command(flatten)]
+    reports: ReportPaths,
     /// Longest a forwarded exchange may take, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 30.0)]
     timeout: f64,
@@ -79,12 +79,47 @@ pub struct ReplayArgs {
     /// What ${org} stands for.
     #[arg(long, value_name = "NAME", default_value = crate::target::DEFAULT_ORG)]
     org: String,
-    /// Write a JUnit XML report here (one testcase per sequence).
-    #[arg(long, value_name = "PATH")]
-    junit: Option<PathBuf>,
+    /// Reports (one testcase per sequence).
+    #[command(flatten)]
+    reports: ReportPaths,
     /// Longest a request may take, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     timeout: f64,
+}
+
+/// The reports a command writes, as the plain run writes them.
+#[derive(Debug, Args)]
+pub struct ReportPaths {
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "PATH")]
+    junit: Option<PathBuf>,
+    /// Write a Markdown summary here (for CI step summaries).
+    #[arg(long, value_name = "PATH")]
+    markdown: Option<PathBuf>,
+    /// Write a self-contained HTML report here, with the coverage matrix.
+    #[arg(long, value_name = "PATH")]
+    html: Option<PathBuf>,
+}
+
+impl ReportPaths {
+    /// Writes every report asked for.
+    fn write(&self, info: &report::ReportInfo, results: &[CaseResult]) -> anyhow::Result<()> {
+        if let Some(path) = &self.junit {
+            let xml = report::junit(results, info.duration)
+                .to_string()
+                .context("rendering the JUnit report")?;
+            std::fs::write(path, xml).with_context(|| format!("writing {}", path.display()))?;
+        }
+        if let Some(path) = &self.markdown {
+            std::fs::write(path, report::markdown::markdown(info, results))
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        if let Some(path) = &self.html {
+            std::fs::write(path, report::html::html(info, results))
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        Ok(())
+    }
 }
 
 /// Arguments of `record-to-case`.
@@ -140,13 +175,6 @@ fn print_exchange(result: &ExchangeResult, verbose: bool) {
     print_lines(&result.line(), body, &result.notes, verbose);
 }
 
-fn write_junit(path: &Path, results: &[CaseResult], total: Duration) -> anyhow::Result<()> {
-    let xml = report::junit(results, total)
-        .to_string()
-        .context("rendering the JUnit report")?;
-    std::fs::write(path, xml).with_context(|| format!("writing {}", path.display()))
-}
-
 async fn proxy(args: ProxyArgs, interrupted: impl Future<Output = ()>) -> anyhow::Result<ExitCode> {
     let verbose = args.verbose;
     let mut options = ProxyOptions::new(args.target.clone());
@@ -170,10 +198,15 @@ async fn proxy(args: ProxyArgs, interrupted: impl Future<Output = ()>) -> anyhow
     );
     interrupted.await;
     let results = proxy.stop().await;
-    if let Some(path) = &args.junit {
-        let cases: Vec<CaseResult> = results.iter().map(ExchangeResult::to_case_result).collect();
-        write_junit(path, &cases, started.elapsed())?;
-    }
+    let cases: Vec<CaseResult> = results.iter().map(ExchangeResult::to_case_result).collect();
+    let info = report::ReportInfo {
+        title: "hookspec-conformance proxy".into(),
+        target: args.target.clone(),
+        run_id: None,
+        duration: started.elapsed(),
+        run_errors: Vec::new(),
+    };
+    args.reports.write(&info, &cases)?;
     println!("{}", summary_line(&results));
     Ok(if results.iter().all(|r| r.passed() || r.unmatched()) {
         ExitCode::SUCCESS
@@ -199,6 +232,7 @@ async fn replay_command(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         found.len(),
         args.dir.display()
     );
+    let base_description = base.clone();
     let mut options = ReplayOptions::new(base);
     options.token = token;
     options.org = args.org.clone();
@@ -209,9 +243,14 @@ async fn replay_command(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         print_lines(&result.line(), result.failure_text(), &[], false);
         results.push(result);
     }
-    if let Some(path) = &args.junit {
-        write_junit(path, &results, started.elapsed())?;
-    }
+    let info = report::ReportInfo {
+        title: "hookspec-conformance replay".into(),
+        target: base_description,
+        run_id: None,
+        duration: started.elapsed(),
+        run_errors: Vec::new(),
+    };
+    args.reports.write(&info, &results)?;
     let summary = Summary::of(&results);
     println!("{summary}");
     Ok(if summary.ok() {

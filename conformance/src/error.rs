@@ -265,6 +265,14 @@ pub enum TargetError {
     /// The product is not one the spec knows.
     #[error("unknown product {0:?} (expected {known})", known = crate::target::known_products())]
     Product(String),
+    /// A `--header` is not `NAME:VALUE` or not valid HTTP (its value is never shown).
+    #[error("invalid header {name:?}: {message}")]
+    Header {
+        /// The header's name, as given.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Client(String),

@@ -14,7 +14,7 @@
 //! let embedded = Embedded::start().await;
 //! // One runner per product the fake serves, sharing the run's id and ledger.
 //! let run = Run::new(embedded.targets(Duration::from_secs(5))?, RunOptions::default())?;
-//! let entries = suite::collect(&suite::default_cases_dir(), &[])?;
+//! let entries = suite::collect_embedded(&[]); // or suite::collect(folder, &[])?
 //! let results = suite::run(&entries, run.runners(), |_, _, r| println!("{}", r.line())).await;
 //! run.cleanup_all().await;
 //! println!("{}", hookspec_conformance::report::Summary::of(&results));

@@ -55,6 +55,7 @@ pub async fn replay(
     let mut errors = Vec::new();
     let mut waited = Duration::ZERO;
     let mut requests = 0;
+    let mut exchanges = Vec::new();
     for (index, (file, recording)) in sequence.steps.iter().enumerate() {
         let step = StepFailure::new(file.clone(), index + 1, recording);
         let request = match build(&normalizer, recording, &base, options) {
@@ -79,16 +80,35 @@ pub async fn replay(
         for attempt in 1..=attempts {
             requests += 1;
             let mut trial = normalizer.clone();
-            problems = match client.send(&request).await {
+            let answer = client.send(&request).await;
+            problems = match &answer {
                 Ok(response) => {
                     waited += response.waited;
-                    let actual = normalize_response(&mut trial, &response);
+                    let actual = normalize_response(&mut trial, response);
                     compare(&recording.response, &actual)
                 }
                 Err(failure) => vec![Problem::new(Check::Transport, failure.to_string())],
             };
             if problems.is_empty() || attempt == attempts {
                 normalizer = trial;
+                // The exchange as reports show it, for the coverage matrix.
+                let operation = recording
+                    .operation
+                    .as_deref()
+                    .and_then(hookspec_mock::find_operation);
+                let product = recording
+                    .product
+                    .as_deref()
+                    .and_then(hookspec_mock::Product::from_id);
+                if let (Some(operation), Some(product)) = (operation, product) {
+                    exchanges.push(crate::report::Exchange::of(
+                        operation,
+                        product,
+                        &request,
+                        answer.as_ref(),
+                        &problems,
+                    ));
+                }
                 break;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -121,6 +141,7 @@ pub async fn replay(
         waited,
         requests,
         notes: Vec::new(),
+        exchanges,
     }
 }
 

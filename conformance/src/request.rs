@@ -14,7 +14,8 @@ use crate::vars::Vars;
 
 /// The headers every request to `target` carries (the token's only when `auth`); a step's own
 /// headers replace these by name. `X-GitHub-Api-Version` is the target product's default version
-/// (the spec's product table) when a case does not set one.
+/// (the spec's product table) when a case does not set one. The target's own headers
+/// (`--header`) replace these by name; without `auth` an `Authorization` among them is not sent.
 pub(crate) fn base_headers(target: &Target, auth: bool) -> Vec<(String, String)> {
     let mut headers = vec![
         (
@@ -28,6 +29,13 @@ pub(crate) fn base_headers(target: &Target, auth: bool) -> Vec<(String, String)>
     ];
     if auth && let Some(token) = &target.token {
         headers.push(("Authorization".to_string(), format!("Bearer {token}")));
+    }
+    for (name, value) in &target.headers {
+        if !auth && name.eq_ignore_ascii_case("authorization") {
+            continue;
+        }
+        headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        headers.push((name.clone(), value.clone()));
     }
     headers
 }
@@ -185,4 +193,38 @@ pub(crate) fn path_template_names(path: &str) -> Vec<&str> {
         rest = &rest[open + close + 1..];
     }
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hookspec_mock::Product;
+
+    #[test]
+    fn a_target_header_replaces_the_runners_own_and_authorization_obeys_auth()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let target = Target::new("https://api.github.com", Product::Dotcom)?
+            .with_token("tok")
+            .with_header("accept", "application/vnd.github.v3.full+json")
+            .with_header("Authorization", "Basic xyz")
+            .with_header("X-Access", "a");
+        let with_auth = base_headers(&target, true);
+        let value = |headers: &[(String, String)], name: &str| {
+            headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            value(&with_auth, "Accept"),
+            ["application/vnd.github.v3.full+json"]
+        );
+        assert_eq!(value(&with_auth, "Authorization"), ["Basic xyz"]);
+        assert_eq!(value(&with_auth, "X-Access"), ["a"]);
+        let without_auth = base_headers(&target, false);
+        assert!(value(&without_auth, "Authorization").is_empty());
+        assert_eq!(value(&without_auth, "X-Access"), ["a"]);
+        Ok(())
+    }
 }

@@ -9,9 +9,61 @@ use crate::load::{self, CaseFile};
 use crate::report::{CaseResult, Outcome};
 use crate::runner::Runner;
 
-/// The cases folder of this crate (`conformance/cases`), as built.
+/// The cases folder of this crate (`conformance/cases`), as built. An installed binary may
+/// have no such folder: it runs the [embedded](collect_embedded) copies.
 pub fn default_cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
+}
+
+// `EMBEDDED_CASES`: the files of `cases/` at build time, written by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/embedded_cases.rs"));
+
+/// What the path of an embedded case starts with in messages and reports.
+pub const EMBEDDED_ROOT: &str = "(embedded)";
+
+/// The case files built into the crate (`conformance/cases` when it was built), as file name
+/// below `cases/` and text.
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    EMBEDDED_CASES
+}
+
+/// The embedded cases whose name contains one of `filters` (all when empty), loaded.
+pub fn collect_embedded(filters: &[String]) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    for (file, text) in EMBEDDED_CASES {
+        let name = file.strip_suffix(".yaml").unwrap_or(file).to_string();
+        if !filters.is_empty() && !filters.iter().any(|f| name.contains(f.as_str())) {
+            continue;
+        }
+        let path = Path::new(EMBEDDED_ROOT).join(file);
+        entries.push(match load::parse(&path, text) {
+            Ok(case) => Entry::Loaded(CaseFile { name, path, case }),
+            Err(error) => Entry::Broken { name, error },
+        });
+    }
+    entries
+}
+
+/// The cases of a run: the embedded ones when `embedded`, then those of each folder; a case
+/// whose name is already there replaces it. Sorted by name.
+pub fn collect_from(
+    embedded: bool,
+    folders: &[PathBuf],
+    filters: &[String],
+) -> Result<Vec<Entry>, LoadError> {
+    let mut by_name = std::collections::BTreeMap::new();
+    let mut add = |entries: Vec<Entry>| {
+        for entry in entries {
+            by_name.insert(entry.name().to_string(), entry);
+        }
+    };
+    if embedded {
+        add(collect_embedded(filters));
+    }
+    for folder in folders {
+        add(collect(folder, filters)?);
+    }
+    Ok(by_name.into_values().collect())
 }
 
 /// A case file as found: loaded, or why not.
@@ -157,6 +209,7 @@ fn skipped(entry: &Entry, runners: &[Runner]) -> CaseResult {
         waited: Duration::ZERO,
         requests: 0,
         notes: Vec::new(),
+        exchanges: Vec::new(),
     }
 }
 
@@ -185,5 +238,61 @@ fn broken(entry: &Entry) -> CaseResult {
         waited: Duration::ZERO,
         requests: 0,
         notes: Vec::new(),
+        exchanges: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_cases_are_the_files_of_the_cases_folder() -> Result<(), LoadError> {
+        let root = default_cases_dir();
+        let on_disk = load::discover(&root)?;
+        assert_eq!(on_disk.len(), EMBEDDED_CASES.len());
+        for ((file, text), path) in EMBEDDED_CASES.iter().zip(&on_disk) {
+            assert_eq!(Path::new(file), path.strip_prefix(&root).unwrap_or(path));
+            assert_eq!(std::fs::read_to_string(path).ok().as_deref(), Some(*text));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn every_embedded_case_loads() {
+        let entries = collect_embedded(&[]);
+        assert!(!entries.is_empty());
+        for entry in &entries {
+            assert!(matches!(entry, Entry::Loaded(_)), "{entry:?}");
+        }
+    }
+
+    #[test]
+    fn a_folder_case_replaces_the_embedded_case_of_the_same_name() -> Result<(), LoadError> {
+        let folder = std::env::temp_dir().join(format!("hookspec-suite-{}", std::process::id()));
+        let scenarios = folder.join("scenarios");
+        std::fs::create_dir_all(&scenarios).map_err(|e| LoadError {
+            path: scenarios.clone(),
+            line: None,
+            column: None,
+            cause: e.into(),
+        })?;
+        let text = "description: replaced\nproducts: [dotcom]\nread_only: true\nsteps:\n  - name: list\n    operation: orgs/list-webhooks\n    expect: { status: 200 }\n";
+        for name in ["request_without_a_token_answers_401", "an_added_case"] {
+            let _ = std::fs::write(scenarios.join(format!("{name}.yaml")), text);
+        }
+        let filters = ["scenarios/".to_string()];
+        let embedded = collect_embedded(&filters).len();
+        let entries = collect_from(true, std::slice::from_ref(&folder), &filters)?;
+        let _ = std::fs::remove_dir_all(&folder);
+        assert_eq!(entries.len(), embedded + 1);
+        let replaced = entries
+            .iter()
+            .find(|e| e.name() == "scenarios/request_without_a_token_answers_401");
+        match replaced {
+            Some(Entry::Loaded(file)) => assert_eq!(file.case.description, "replaced"),
+            other => panic!("{other:?}"),
+        }
+        Ok(())
     }
 }

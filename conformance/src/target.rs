@@ -37,6 +37,9 @@ pub struct Target {
     pub product: Product,
     /// The longest a request, connect to last byte, may take.
     pub timeout: Duration,
+    /// Headers sent with every request (`--header`), replacing the runner's own of the same
+    /// name; a step's own headers still win. Never written to any report.
+    pub headers: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Target {
@@ -47,6 +50,14 @@ impl std::fmt::Debug for Target {
             .field("org", &self.org)
             .field("product", &self.product.id())
             .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -60,7 +71,16 @@ impl Target {
             org: DEFAULT_ORG.to_string(),
             product,
             timeout: DEFAULT_TIMEOUT,
+            headers: Vec::new(),
         })
+    }
+
+    /// Adds a header sent with every request (one of the same name given earlier is replaced).
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        self.headers.push((name, value.into()));
+        self
     }
 
     /// Sets the token.
@@ -118,6 +138,29 @@ pub fn parse_base_url(text: &str) -> Result<Url, TargetError> {
     Url::parse(&trimmed).map_err(|e| error(&e.to_string()))
 }
 
+/// Parses `NAME:VALUE` (as `--header` takes it): a valid HTTP header name, then a value that
+/// is valid in a header, surrounding spaces trimmed.
+pub fn parse_header(text: &str) -> Result<(String, String), TargetError> {
+    let error = |message: &str| TargetError::Header {
+        name: text
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        message: message.to_string(),
+    };
+    let Some((name, value)) = text.split_once(':') else {
+        return Err(error("expected NAME:VALUE"));
+    };
+    let (name, value) = (name.trim(), value.trim());
+    hyper::header::HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| error("not a valid header name"))?;
+    hyper::header::HeaderValue::from_str(value)
+        .map_err(|_| error("the value holds characters a header cannot carry"))?;
+    Ok((name.to_string(), value.to_string()))
+}
+
 /// Parses a product id (`dotcom`, `ghes`, `dotcom-legacy`).
 pub fn parse_product(text: &str) -> Result<Product, TargetError> {
     Product::from_id(text.trim()).ok_or_else(|| TargetError::Product(text.to_string()))
@@ -137,6 +180,31 @@ mod tests {
         assert!(!target.owns_url(&Url::parse("http://127.0.0.1:8080/api/v30/admin/hooks")?));
         assert!(!target.owns_url(&Url::parse("http://127.0.0.1:8081/api/v3/admin/hooks")?));
         assert!(!target.owns_url(&Url::parse("https://127.0.0.1:8080/api/v3/admin/hooks")?));
+        Ok(())
+    }
+
+    #[test]
+    fn headers_parse_as_name_colon_value_and_bad_ones_are_refused() {
+        assert_eq!(
+            parse_header("X-Access: a:b ").ok(),
+            Some(("X-Access".to_string(), "a:b".to_string()))
+        );
+        for bad in ["no colon", "bad name: v", "X-A: line\nbreak", ": v"] {
+            assert!(parse_header(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn header_values_are_not_shown_in_debug_output() -> Result<(), Box<dyn std::error::Error>> {
+        let target = Target::new("https://api.github.com", Product::Dotcom)?
+            .with_header("X-Access", "hidden-value")
+            .with_header("x-access", "hidden-value-2");
+        assert_eq!(target.headers.len(), 1);
+        let shown = format!("{target:?}");
+        assert!(
+            shown.contains("x-access") && !shown.contains("hidden-value"),
+            "{shown}"
+        );
         Ok(())
     }
 

@@ -19,9 +19,15 @@ fn recordings() -> std::path::PathBuf {
 async fn the_proxy_names_its_url_first_and_reports_on_ctrl_c() {
     let fake = FakeGitHub::start().await;
     let junit = std::env::temp_dir().join(format!("hookspec-proxy-{}.xml", std::process::id()));
+    let markdown = junit.with_extension("md");
+    let html = junit.with_extension("html");
     let mut child = match Command::new(BINARY)
         .args(["proxy", "--target", &fake.uri(), "--junit"])
         .arg(&junit)
+        .arg("--markdown")
+        .arg(&markdown)
+        .arg("--html")
+        .arg(&html)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -92,10 +98,21 @@ async fn the_proxy_names_its_url_first_and_reports_on_ctrl_c() {
     );
     let xml = std::fs::read_to_string(&junit).unwrap_or_default();
     assert!(xml.contains("proxy/0002 orgs/create-webhook"), "{xml}");
-    for text in [&out, &stderr, &xml] {
+    // The proxy's traffic fills the coverage matrix of the Markdown and HTML reports.
+    let summary = std::fs::read_to_string(&markdown).unwrap_or_default();
+    assert!(
+        summary.contains("| `orgs/create-webhook` | 201 | ✅ |"),
+        "{summary}"
+    );
+    assert!(summary.contains("| `orgs/create-webhook` | 422 | ❌"), "{summary}");
+    let page = std::fs::read_to_string(&html).unwrap_or_default();
+    assert!(page.contains("orgs/create-webhook"), "{page}");
+    for text in [&out, &stderr, &xml, &summary, &page] {
         assert!(!text.contains(TOKEN));
     }
-    let _ = std::fs::remove_file(&junit);
+    for file in [&junit, &markdown, &html] {
+        let _ = std::fs::remove_file(file);
+    }
 }
 
 #[test]

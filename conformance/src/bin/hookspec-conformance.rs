@@ -1,19 +1,19 @@
 //! `hookspec-conformance`: runs the contract cases against the embedded fake (the default) or
-//! any server, prints one line per case and a summary, writes JUnit XML on request, and deletes
-//! what it created, on Ctrl-C too.
+//! any server, prints one line per case and a summary, writes JUnit XML, Markdown and HTML
+//! reports on request, and deletes what it created, on Ctrl-C too. No output holds the token.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::Parser;
 use hookspec_conformance::embedded::Embedded;
-use hookspec_conformance::report::{self, CaseResult, Summary};
+use hookspec_conformance::report::{self, CaseResult, ReportInfo, Secrets, Summary};
 use hookspec_conformance::run::{Run, RunOptions};
 use hookspec_conformance::suite;
-use hookspec_conformance::target::{Target, parse_product};
+use hookspec_conformance::target::{Target, parse_header, parse_product};
 
 /// Check a server against the contract cases of GitHub's webhook-management REST API
 /// (organization webhooks, GHES global webhooks).
@@ -75,13 +75,34 @@ struct Cli {
     #[arg(long, value_name = "PATH")]
     junit: Option<PathBuf>,
 
+    /// Write a Markdown summary here (for CI step summaries: `--markdown $GITHUB_STEP_SUMMARY`).
+    #[arg(long, value_name = "PATH")]
+    markdown: Option<PathBuf>,
+
+    /// Write one self-contained HTML page here: the coverage matrix (operations x documented
+    /// statuses x products) and every case's requests, responses and diffs.
+    #[arg(long, value_name = "PATH")]
+    html: Option<PathBuf>,
+
+    /// Send this header with every request (servers behind an access proxy, other media
+    /// types); may be given more than once. It replaces the runner's own header of that name; a
+    /// case's own headers still win. Never written to any output or report.
+    #[arg(long = "header", value_name = "NAME:VALUE", value_parser = parse_header)]
+    headers: Vec<(String, String)>,
+
     /// Longest a request may take, connect to last byte, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     timeout: f64,
 
-    /// Folder of case files (searched recursively for .yaml). Default: the crate's cases/.
+    /// Folder of case files (searched recursively for .yaml) to run instead of the cases built
+    /// into the binary; may be given more than once.
     #[arg(long, value_name = "DIR")]
-    cases: Option<PathBuf>,
+    cases: Vec<PathBuf>,
+
+    /// Folder of case files to run as well as the built-in ones (or those of --cases); a case
+    /// with the name of one already there replaces it. May be given more than once.
+    #[arg(long = "add-cases", value_name = "DIR")]
+    add_cases: Vec<PathBuf>,
 
     /// Also print notes (fields a server adds beyond the expected body).
     #[arg(long, short)]
@@ -99,16 +120,28 @@ struct Targets {
     description: String,
 }
 
-async fn targets(cli: &Cli, timeout: Duration) -> anyhow::Result<Targets> {
-    let product = cli.product.as_deref().map(parse_product).transpose()?;
-    let token = match (&cli.token, &cli.token_env) {
+/// The token, from --token, HOOKSPEC_TOKEN or the variable --token-env names.
+fn token(cli: &Cli) -> anyhow::Result<Option<String>> {
+    Ok(match (&cli.token, &cli.token_env) {
         (Some(token), _) => Some(token.clone()),
         (None, Some(var)) => Some(
             std::env::var(var)
                 .with_context(|| format!("--token-env {var}: the variable is not set"))?,
         ),
         (None, None) => None,
-    };
+    })
+}
+
+/// Adds the --header values to `target`.
+fn with_headers(cli: &Cli, target: Target) -> Target {
+    cli.headers.iter().fold(target, |target, (name, value)| {
+        target.with_header(name, value)
+    })
+}
+
+async fn targets(cli: &Cli, timeout: Duration) -> anyhow::Result<Targets> {
+    let product = cli.product.as_deref().map(parse_product).transpose()?;
+    let token = token(cli)?;
     match &cli.target {
         Some(url) => {
             let Some(org) = &cli.org else {
@@ -126,6 +159,7 @@ async fn targets(cli: &Cli, timeout: Duration) -> anyhow::Result<Targets> {
             if let Some(token) = token {
                 target = target.with_token(token);
             }
+            let target = with_headers(cli, target);
             Ok(Targets {
                 description: format!("{} ({}, org {org})", target.base(), product.id()),
                 _embedded: None,
@@ -141,6 +175,7 @@ async fn targets(cli: &Cli, timeout: Duration) -> anyhow::Result<Targets> {
             if let Some(org) = &cli.org {
                 targets = targets.into_iter().map(|t| t.with_org(org)).collect();
             }
+            let targets: Vec<Target> = targets.into_iter().map(|t| with_headers(cli, t)).collect();
             let products: Vec<&str> = targets.iter().map(|t| t.product.id()).collect();
             Ok(Targets {
                 description: format!(
@@ -179,21 +214,51 @@ impl Interrupts {
     }
 }
 
-fn print_result(done: usize, total: usize, result: &CaseResult, verbose: bool) {
+fn print_result(done: usize, total: usize, result: &CaseResult, verbose: bool, secrets: &Secrets) {
     let width = total.to_string().len();
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "[{done:>width$}/{total}] {}", result.line());
-    if let Some(text) = result.failure_text() {
-        for line in text.lines() {
-            let _ = writeln!(out, "        {line}");
+    let mut text = format!("[{done:>width$}/{total}] {}\n", result.line());
+    if let Some(failure) = result.failure_text() {
+        for line in failure.lines() {
+            text.push_str(&format!("        {line}\n"));
         }
     }
     if verbose {
         for note in &result.notes {
-            let _ = writeln!(out, "        note: {note}");
+            text.push_str(&format!("        note: {note}\n"));
         }
     }
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(secrets.redact(&text).as_bytes());
     let _ = out.flush();
+}
+
+/// The secrets no output may show: the token and credential-carrying --header values.
+fn secrets(cli: &Cli) -> Secrets {
+    let mut secrets = Secrets::new();
+    if let Ok(Some(token)) = token(cli) {
+        secrets.add(token);
+    }
+    for (name, value) in &cli.headers {
+        secrets.add_header(name, value);
+    }
+    secrets
+}
+
+/// Writes `text`, masked, to `path`; says so on stderr and returns false when it cannot.
+fn write_report(path: &Path, what: &str, text: anyhow::Result<String>, secrets: &Secrets) -> bool {
+    let written = text
+        .with_context(|| format!("rendering the {what} report"))
+        .and_then(|text| {
+            std::fs::write(path, secrets.redact(&text))
+                .with_context(|| format!("writing {}", path.display()))
+        });
+    match written {
+        Ok(()) => true,
+        Err(error) => {
+            eprintln!("hookspec-conformance: {error:#}");
+            false
+        }
+    }
 }
 
 #[tokio::main]
@@ -225,12 +290,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     let timeout = Duration::from_secs_f64(cli.timeout);
     let mut interrupts = Interrupts::listen().context("listening for Ctrl-C")?;
-    let cases_dir = cli.cases.clone().unwrap_or_else(suite::default_cases_dir);
-    let entries = suite::collect(&cases_dir, &cli.filter)?;
+    let embedded = cli.cases.is_empty();
+    let folders: Vec<PathBuf> = cli.cases.iter().chain(&cli.add_cases).cloned().collect();
+    let entries = suite::collect_from(embedded, &folders, &cli.filter)?;
+    let mut sources: Vec<String> = folders.iter().map(|f| f.display().to_string()).collect();
+    if embedded {
+        sources.insert(0, "the built-in cases".into());
+    }
+    let sources = sources.join(" and ");
     if entries.is_empty() {
         bail!(
-            "no case file in {}{}",
-            cases_dir.display(),
+            "no case file in {sources}{}",
             if cli.filter.is_empty() {
                 String::new()
             } else {
@@ -253,17 +323,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     println!(
         "hookspec-conformance: {} case file(s), {total} run(s), from {} against {}; run {} (marker {})",
         entries.len(),
-        cases_dir.display(),
+        sources,
         targets.description,
         run.run_id(),
         first.marker_url()
     );
     let started = Instant::now();
     let verbose = cli.verbose;
+    let secrets = secrets(&cli);
     let mut results: Vec<CaseResult> = Vec::new();
     let interrupted = {
         let suite_run = suite::run_into(&entries, runners, &mut results, |done, total, result| {
-            print_result(done, total, result, verbose);
+            print_result(done, total, result, verbose, &secrets);
         });
         tokio::select! {
             () = suite_run => false,
@@ -285,29 +356,36 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     };
     for error in &cleanup_errors {
-        eprintln!("{error}");
+        eprintln!("{}", secrets.redact(&error.to_string()));
     }
     let mut counts = Summary::of(&results);
     if !cleanup_errors.is_empty() {
         counts.failed += 1;
     }
-    let mut junit_failed = false;
+    let info = ReportInfo {
+        title: "hookspec-conformance".into(),
+        target: targets.description.clone(),
+        run_id: Some(run.run_id().to_string()),
+        duration: started.elapsed(),
+        run_errors: cleanup_errors.iter().map(|e| e.to_string()).collect(),
+    };
+    let mut written = true;
     if let Some(path) = &cli.junit {
-        let written = report::junit(&results, started.elapsed())
-            .to_string()
-            .context("rendering the JUnit report")
-            .and_then(|xml| {
-                std::fs::write(path, xml).with_context(|| format!("writing {}", path.display()))
-            });
-        if let Err(error) = written {
-            eprintln!("hookspec-conformance: {error:#}");
-            junit_failed = true;
-        }
+        let xml = report::junit(&results, info.duration).to_string();
+        written &= write_report(path, "JUnit", xml.map_err(Into::into), &secrets);
+    }
+    if let Some(path) = &cli.markdown {
+        let text = report::markdown::markdown(&info, &results);
+        written &= write_report(path, "Markdown", Ok(text), &secrets);
+    }
+    if let Some(path) = &cli.html {
+        let page = report::html::html(&info, &results);
+        written &= write_report(path, "HTML", Ok(page), &secrets);
     }
     println!("{counts}");
     Ok(if interrupted {
         ExitCode::from(130)
-    } else if junit_failed {
+    } else if !written {
         ExitCode::from(2)
     } else if counts.ok() {
         ExitCode::SUCCESS

@@ -237,6 +237,8 @@ pub struct ExchangeResult {
     pub notes: Vec<String>,
     /// From receiving the request to answering it.
     pub duration: Duration,
+    /// The exchange as reports show it (request, response, problems), for a matched operation.
+    pub exchange: Option<crate::report::Exchange>,
 }
 
 impl ExchangeResult {
@@ -311,6 +313,7 @@ impl ExchangeResult {
             waited: self.duration,
             requests: 1,
             notes: self.notes.clone(),
+            exchanges: self.exchange.iter().cloned().collect(),
         }
     }
 }

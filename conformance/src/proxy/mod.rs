@@ -294,6 +294,7 @@ async fn handle(
         problems: Vec::new(),
         notes: Vec::new(),
         duration: Duration::ZERO,
+        exchange: None,
     };
     let query: Vec<(String, String)> = url
         .query_pairs()
@@ -348,6 +349,15 @@ async fn handle(
         if let Err(error) = lock(recorder).write(&exchange) {
             result.notes.push(format!("not recorded: {error}"));
         }
+    }
+    if let Some(matched) = &matched {
+        result.exchange = Some(crate::report::Exchange::of(
+            matched.operation,
+            matched.product,
+            &outgoing,
+            answer.as_ref(),
+            &result.problems,
+        ));
     }
     result.duration = started.elapsed();
     {

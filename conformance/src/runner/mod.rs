@@ -2,7 +2,8 @@
 //! response checked, retried while the step allows, `Link` pages followed, values captured; then
 //! whatever the case created deleted, failure or not.
 
-use std::collections::BTreeSet;
+mod follow;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,17 +11,15 @@ use std::time::{Duration, Instant};
 
 use hookspec_mock::Operation;
 use serde_json::Value;
-use url::Url;
 
 use crate::case::{Case, Step};
-use crate::checks;
+use crate::checks::{self, transport_problem};
 use crate::cleanup;
 use crate::error::{CaseError, Check, CleanupError, Problem, Problems, RequestLine, StepError};
 use crate::expect::Expectations;
-use crate::http::{HttpClient, HttpFailure, Request, Response, preview};
-use crate::link::{LinkEntry, link_url};
+use crate::http::{HttpClient, HttpFailure, Request, Response};
 use crate::load::{self, CaseFile};
-use crate::report::{CaseResult, Outcome};
+use crate::report::{CaseResult, Exchange, Outcome};
 use crate::request::{self, StepRequest};
 use crate::run::RunOptions;
 use crate::safety::{self, Ledger};
@@ -121,6 +120,7 @@ impl Runner {
             waited: Duration::ZERO,
             requests: 0,
             notes: Vec::new(),
+            exchanges: Vec::new(),
         };
         if let Some(reason) = self.skip_reason(&file.case) {
             result.outcome = Outcome::Skipped(reason);
@@ -136,6 +136,7 @@ impl Runner {
             notes: Vec::new(),
             waited: Duration::ZERO,
             requests: 0,
+            exchanges: Vec::new(),
         };
         let mut errors: Vec<CaseError> = Vec::new();
         for (index, step) in file.case.steps.iter().enumerate() {
@@ -156,6 +157,7 @@ impl Runner {
         result.notes = run.notes;
         result.waited = run.waited;
         result.requests = run.requests;
+        result.exchanges = run.exchanges;
         result.duration = started.elapsed();
         result
     }
@@ -200,6 +202,7 @@ struct CaseRun<'a> {
     notes: Vec<String>,
     waited: Duration,
     requests: usize,
+    exchanges: Vec<Exchange>,
 }
 
 /// A failed attempt: the request it concerns and what went wrong.
@@ -264,6 +267,7 @@ impl CaseRun<'_> {
         let delay = Duration::from_millis(step.retry.map(|r| r.delay_ms).unwrap_or(0));
         let mut attempt = 1;
         loop {
+            let recorded = self.exchanges.len();
             match self
                 .attempt(operation, step, &request, per_page, &expect)
                 .await
@@ -285,6 +289,8 @@ impl CaseRun<'_> {
                     return Err(error(failed.request, problems));
                 }
                 Err(_) => {
+                    // The report keeps the attempt that counted, not those a retry replaced.
+                    self.exchanges.truncate(recorded);
                     attempt += 1;
                     tokio::time::sleep(delay).await;
                 }
@@ -296,6 +302,19 @@ impl CaseRun<'_> {
         self.runner
             .timed_send(request, &mut self.waited, &mut self.requests)
             .await
+    }
+
+    /// Keeps the exchange for the reports (the coverage matrix, the HTML page).
+    fn record(
+        &mut self,
+        operation: &Operation,
+        request: &Request,
+        outcome: Result<&Response, &HttpFailure>,
+        problems: &[Problem],
+    ) {
+        let product = self.runner.target.product;
+        let exchange = Exchange::of(operation, product, request, outcome, problems);
+        self.exchanges.push(exchange);
     }
 
     /// One try of a step: send, record creates and deletes, check, follow pages, capture.
@@ -323,9 +342,11 @@ impl CaseRun<'_> {
                 if is_create && !failure.maybe_received() {
                     runner.ledger.resolved(&self.owner, &collection);
                 }
+                let problems = vec![transport_problem(&failure)];
+                self.record(operation, request, Err(&failure), &problems);
                 return Err(Failed {
                     request: request.line(),
-                    problems: vec![transport_problem(&failure)],
+                    problems,
                     transport: true,
                 });
             }
@@ -334,6 +355,7 @@ impl CaseRun<'_> {
             .ledger
             .record_response(&self.owner, operation, is_create, request, &response);
         let checked = checks::check_response(operation, &response, expect, per_page);
+        self.record(operation, request, Ok(&response), &checked.problems);
         self.notes.extend(checked.notes);
         if !checked.problems.is_empty() {
             return Err(Failed {
@@ -375,116 +397,5 @@ impl CaseRun<'_> {
         }
         vars::capture(step, &response, checked.json.as_ref(), &checked.links)
             .map_err(|problem| Failed::one(request.line(), problem))
-    }
-
-    /// Walks the `rel` links from the first page, checking every page like the first.
-    #[allow(clippy::too_many_arguments)]
-    async fn follow(
-        &mut self,
-        operation: &Operation,
-        rel: &str,
-        first: &Request,
-        first_links: &[LinkEntry],
-        per_page: Option<usize>,
-        expect: &Expectations,
-        items: &mut Vec<Value>,
-    ) -> Result<(), Failed> {
-        let runner = self.runner;
-        let mut seen = BTreeSet::from([first.url.to_string()]);
-        let mut links = first_links.to_vec();
-        let mut page = 1usize;
-        // On later pages a Link is expected only as far as the spec says; the last has no next.
-        let mut page_expect = expect.clone();
-        page_expect.link_expected = false;
-        while let Some(next) = link_url(&links, rel).map(str::to_string) {
-            page += 1;
-            let line = RequestLine {
-                method: "GET".into(),
-                url: next.clone(),
-            };
-            let url = Url::parse(&next).map_err(|e| {
-                Failed::one(
-                    line.clone(),
-                    Problem::new(Check::Link, format!("rel={rel}: {e}")),
-                )
-            })?;
-            if !runner.target.owns_url(&url) {
-                return Err(Failed::one(
-                    line,
-                    Problem::new(
-                        Check::Link,
-                        format!(
-                            "rel={rel} points off the target {}: {url}",
-                            runner.target.base()
-                        ),
-                    ),
-                ));
-            }
-            if !seen.insert(url.to_string()) {
-                return Err(Failed::one(
-                    line,
-                    Problem::new(
-                        Check::Link,
-                        format!("rel={rel} leads back to a page already seen: {url}"),
-                    ),
-                ));
-            }
-            if page > runner.options.max_pages {
-                return Err(Failed::one(
-                    line,
-                    Problem::new(
-                        Check::Link,
-                        format!(
-                            "more than {} pages; stopped following",
-                            runner.options.max_pages
-                        ),
-                    ),
-                ));
-            }
-            let request = Request {
-                method: "GET".into(),
-                url,
-                headers: first.headers.clone(),
-                body: None,
-            };
-            let response = self.send(&request).await.map_err(|failure| Failed {
-                request: request.line(),
-                problems: vec![transport_problem(&failure)],
-                transport: true,
-            })?;
-            let checked = checks::check_response(operation, &response, &page_expect, per_page);
-            self.notes.extend(checked.notes);
-            if !checked.problems.is_empty() {
-                let problems = checked
-                    .problems
-                    .into_iter()
-                    .map(|mut p| {
-                        p.message = format!("page {page}: {}", p.message);
-                        p
-                    })
-                    .collect();
-                return Err(Failed {
-                    request: request.line(),
-                    problems,
-                    transport: false,
-                });
-            }
-            if let Some(Value::Array(page_items)) = checked.json {
-                items.extend(page_items);
-            }
-            links = checked.links;
-        }
-        Ok(())
-    }
-}
-
-/// A problem describing why no usable response arrived.
-fn transport_problem(failure: &HttpFailure) -> Problem {
-    match failure {
-        HttpFailure::BodyBroken { received, .. } => Problem::new(Check::Body, failure.to_string())
-            .with_detail(format!("it starts with: {}", preview(received))),
-        HttpFailure::BodyTooLarge { start, .. } => Problem::new(Check::Body, failure.to_string())
-            .with_detail(format!("it starts with: {}", preview(start))),
-        other => Problem::new(Check::Transport, other.to_string()),
     }
 }
