@@ -56,6 +56,10 @@ pub struct ProxyArgs {
     /// Reports written on exit (one testcase per exchange).
     #[command(flatten)]
     reports: ReportPaths,
+    /// A header added to every forwarded request (replacing the client's of that name), for a
+    /// server behind an access proxy; repeatable; never recorded or reported.
+    #[arg(long = "header", value_name = "NAME:VALUE", value_parser = crate::target::parse_header)]
+    headers: Vec<(String, String)>,
     /// Longest a forwarded exchange may take, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 30.0)]
     timeout: f64,
@@ -82,6 +86,9 @@ pub struct ReplayArgs {
     /// Reports (one testcase per sequence).
     #[command(flatten)]
     reports: ReportPaths,
+    /// A header added to every request; repeatable; never reported.
+    #[arg(long = "header", value_name = "NAME:VALUE", value_parser = crate::target::parse_header)]
+    headers: Vec<(String, String)>,
     /// Longest a request may take, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     timeout: f64,
@@ -181,6 +188,7 @@ async fn proxy(args: ProxyArgs, interrupted: impl Future<Output = ()>) -> anyhow
     options.listen = args.listen;
     options.product = args.product.as_deref().map(parse_product).transpose()?;
     options.record = args.record.clone();
+    options.headers = args.headers.clone();
     options.timeout = seconds(args.timeout)?;
     options.on_exchange = Some(Arc::new(move |result: &ExchangeResult| {
         print_exchange(result, verbose)
@@ -236,6 +244,7 @@ async fn replay_command(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     let mut options = ReplayOptions::new(base);
     options.token = token;
     options.org = args.org.clone();
+    options.headers = args.headers.clone();
     let started = Instant::now();
     let mut results = Vec::new();
     for sequence in &found {

@@ -28,6 +28,8 @@ pub struct ReplayOptions {
     /// A GET whose answer differs is asked again this many times, 100 ms apart, for what a
     /// server does in the background (a delivery showing up).
     pub get_attempts: usize,
+    /// Headers added to (or replacing those of) every request (`--header`).
+    pub headers: Vec<(String, String)>,
 }
 
 impl ReplayOptions {
@@ -38,6 +40,7 @@ impl ReplayOptions {
             token: None,
             org: crate::target::DEFAULT_ORG.to_string(),
             get_attempts: 20,
+            headers: Vec::new(),
         }
     }
 }
@@ -213,6 +216,10 @@ fn build(
     }
     if let (true, Some(token)) = (recorded.auth, &options.token) {
         headers.push(("authorization".into(), format!("Bearer {token}")));
+    }
+    for (name, value) in &options.headers {
+        headers.retain(|(have, _): &(String, String)| !have.eq_ignore_ascii_case(name));
+        headers.push((name.clone(), value.clone()));
     }
     let body = match (&recorded.body, &recorded.raw_body) {
         (Some(json), _) => Some(

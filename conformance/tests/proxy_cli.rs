@@ -104,7 +104,10 @@ async fn the_proxy_names_its_url_first_and_reports_on_ctrl_c() {
         summary.contains("| `orgs/create-webhook` | 201 | ✅ |"),
         "{summary}"
     );
-    assert!(summary.contains("| `orgs/create-webhook` | 422 | ❌"), "{summary}");
+    assert!(
+        summary.contains("| `orgs/create-webhook` | 422 | ❌"),
+        "{summary}"
+    );
     let page = std::fs::read_to_string(&html).unwrap_or_default();
     assert!(page.contains("orgs/create-webhook"), "{page}");
     for text in [&out, &stderr, &xml, &summary, &page] {

@@ -65,6 +65,9 @@ pub struct ProxyOptions {
     pub timeout: Duration,
     /// Called with each exchange once checked.
     pub on_exchange: Option<OnExchange>,
+    /// Headers added to (or replacing those of) every forwarded request (`--header`); never
+    /// recorded or reported.
+    pub headers: Vec<(String, String)>,
 }
 
 impl ProxyOptions {
@@ -77,6 +80,7 @@ impl ProxyOptions {
             record: None,
             timeout: crate::target::DEFAULT_TIMEOUT,
             on_exchange: None,
+            headers: Vec::new(),
         }
     }
 }
@@ -116,6 +120,7 @@ struct Shared {
     results: Mutex<Vec<ExchangeResult>>,
     recorder: Option<Mutex<Recorder>>,
     on_exchange: Option<OnExchange>,
+    headers: Vec<(String, String)>,
 }
 
 /// A running proxy; [`Proxy::stop`] ends it and hands back what it saw.
@@ -168,6 +173,7 @@ impl Proxy {
             results: Mutex::new(Vec::new()),
             recorder,
             on_exchange: options.on_exchange,
+            headers: options.headers,
         });
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(accept_loop(listener, shared.clone(), stopped));
@@ -282,7 +288,10 @@ async fn handle(
         headers,
         body: (!body.is_empty()).then(|| body.clone()),
     };
-    let answer = shared.client.send(&outgoing).await;
+    let answer = shared
+        .client
+        .send(&with_headers(&outgoing, &shared.headers))
+        .await;
 
     let mut result = ExchangeResult {
         number: 0,
@@ -369,6 +378,18 @@ async fn handle(
         callback(&result);
     }
     reply
+}
+
+/// `request` with `extra` headers added, each replacing a header of its name; what is checked,
+/// recorded and reported stays the client's own request.
+fn with_headers(request: &Request, extra: &[(String, String)]) -> Request {
+    let mut sent = request.clone();
+    for (name, value) in extra {
+        sent.headers
+            .retain(|(have, _)| !have.eq_ignore_ascii_case(name));
+        sent.headers.push((name.clone(), value.clone()));
+    }
+    sent
 }
 
 fn plain(status: u16, text: String) -> hyper::Response<Full<Bytes>> {
