@@ -30,6 +30,8 @@ enum Command {
     },
     /// Run every check CI runs, in order, stopping at the first failure: generated files fresh,
     /// `cargo fmt --check`, `cargo clippy --all-targets -- -D warnings`, `cargo test --workspace`.
+    /// Installs Debian's chromium first when it is missing and we are root, for the HTML
+    /// report's browser test.
     Ci,
 }
 
@@ -105,6 +107,7 @@ fn ci() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    ensure_chromium();
     let steps: [&[&str]; 2] = [
         &["fmt", "--all", "--check"],
         &[
@@ -133,6 +136,45 @@ fn ci() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// The HTML report test renders the report in Debian's headless Chromium: install it when it
+/// is missing and this is a Debian machine where we are root (CI, a fresh dev machine). Where
+/// it cannot be installed the test says it skipped, and this says why.
+fn ensure_chromium() {
+    const CHROMIUM: &str = "/usr/bin/chromium";
+    if std::path::Path::new(CHROMIUM).exists() {
+        return;
+    }
+    let root = Process::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
+    if !root || !std::path::Path::new("/usr/bin/apt-get").exists() {
+        println!(
+            "==> note: no {CHROMIUM} and no way to install it here; the HTML report's browser check will skip"
+        );
+        return;
+    }
+    println!("==> apt-get install chromium (for the HTML report's browser check)");
+    let installed = Process::new("apt-get")
+        .args(["update", "-qq"])
+        .status()
+        .is_ok_and(|s| s.success())
+        && Process::new("apt-get")
+            .args([
+                "install",
+                "-y",
+                "-qq",
+                "--no-install-recommends",
+                "chromium",
+            ])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .is_ok_and(|s| s.success());
+    if !installed {
+        println!("==> note: installing chromium failed; the HTML report's browser check will skip");
     }
 }
 
