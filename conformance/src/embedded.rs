@@ -10,7 +10,7 @@ use crate::error::TargetError;
 use crate::target::{DEFAULT_ORG, Target};
 
 /// The token sent to the embedded fake (it accepts any).
-pub const EMBEDDED_TOKEN: &str = "hookspec-conformance";
+pub const EMBEDDED_TOKEN: &str = "hookspec-embedded-fake-token";
 
 /// The fake, started, and its targets.
 #[derive(Debug)]

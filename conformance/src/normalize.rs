@@ -163,37 +163,46 @@ impl Normalizer {
 
     /// A JSON body with ids, GUIDs, timestamps, durations, signatures and secrets replaced.
     pub fn json(&mut self, value: &Value, allocate: bool) -> Value {
-        self.json_at(value, None, false, allocate)
+        self.json_at(value, None, None, allocate)
     }
 
+    /// `id_kind` is what an `id` of the enclosing object is: a delivery's (the object has a
+    /// `guid`), a hook's (it has a `config` or a `ping_url`), or nothing to replace (an
+    /// organization or a user inside a payload keeps its id).
     fn json_at(
         &mut self,
         value: &Value,
         key: Option<&str>,
-        in_delivery: bool,
+        id_kind: Option<&'static str>,
         allocate: bool,
     ) -> Value {
         let key_lower = key.map(str::to_ascii_lowercase).unwrap_or_default();
         match value {
             Value::Object(fields) => {
-                let delivery = fields.contains_key("guid");
+                let kind = if fields.contains_key("guid") {
+                    Some("delivery_id")
+                } else if fields.contains_key("config") || fields.contains_key("ping_url") {
+                    Some("hook_id")
+                } else {
+                    None
+                };
                 let mut out = serde_json::Map::new();
                 for (k, v) in fields {
-                    out.insert(k.clone(), self.json_at(v, Some(k), delivery, allocate));
+                    out.insert(k.clone(), self.json_at(v, Some(k), kind, allocate));
                 }
                 Value::Object(out)
             }
             Value::Array(items) => Value::Array(
                 items
                     .iter()
-                    .map(|item| self.json_at(item, key, in_delivery, allocate))
+                    .map(|item| self.json_at(item, key, id_kind, allocate))
                     .collect(),
             ),
             Value::Number(number) => {
-                let kind = match key_lower.as_str() {
-                    "id" if in_delivery => "delivery_id",
-                    "id" | "hook_id" => "hook_id",
-                    "duration" => return Value::String("${duration}".into()),
+                let kind = match (key_lower.as_str(), id_kind) {
+                    ("id", Some(kind)) => kind,
+                    ("hook_id", _) => "hook_id",
+                    ("duration", _) => return Value::String("${duration}".into()),
                     _ => return value.clone(),
                 };
                 match self.name(kind, &number.to_string(), allocate) {
@@ -212,6 +221,12 @@ impl Normalizer {
                 }
                 if key_lower.contains("signature") {
                     return Value::String("${signature}".into());
+                }
+                // A delivery's request headers name the hook as text.
+                if key_lower == "x-github-hook-id"
+                    && let Some(name) = self.name("hook_id", text, allocate)
+                {
+                    return Value::String(name);
                 }
                 Value::String(self.text(text, allocate))
             }
@@ -296,15 +311,21 @@ impl Normalizer {
         })
     }
 
-    /// `text` with every secret seen replaced by `${secret}`.
+    /// `text` with every secret seen replaced by `${secret}`: a last resort for a token or
+    /// secret a server echoes somewhere unexpected (the `secret` fields themselves are replaced
+    /// where they are read). Values shorter than 8 characters are left alone, since a short
+    /// secret (`secret`, `s3cret`) is also an ordinary word of the recording.
     pub fn scrub(&self, text: &str) -> String {
+        const MARK: char = '\u{1}';
+        let mut secrets: Vec<&String> = self.secrets.iter().filter(|s| s.len() >= 8).collect();
+        // Longest first, so a secret that contains another is replaced whole.
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
         let mut out = text.to_string();
-        for secret in &self.secrets {
-            if secret.len() >= 6 {
-                out = out.replace(secret.as_str(), "${secret}");
-            }
+        for secret in secrets {
+            out = out.replace(secret.as_str(), &MARK.to_string());
         }
-        out
+        out.replace(MARK, "${secret}")
     }
 }
 
@@ -349,5 +370,9 @@ mod tests {
         );
         assert_eq!(out["config"]["secret"], "${secret}");
         assert_eq!(n.scrub("a hunter2hunter2 b"), "a ${secret} b");
+        // A secret that is an ordinary word stays out of the keys of the recording.
+        n.json(&json!({"secret": "secret"}), false);
+        n.json(&json!({"secret": "secret"}), false);
+        assert_eq!(n.scrub("secret: ${secret}"), "secret: ${secret}");
     }
 }

@@ -252,6 +252,12 @@ pub fn compare(recorded: &RecordedResponse, actual: &RecordedResponse) -> Vec<Pr
                 Check::Header,
                 format!("{name} is missing (recorded {value:?})"),
             )),
+            // ETags are numbered by first appearance; two answers with the same body share
+            // one, so the numbers may shift between runs while the bodies (compared below)
+            // agree: any ETag matches any ETag.
+            Some(got)
+                if name == "etag" && got.starts_with("${etag_") && value.starts_with("${etag_") => {
+            }
             Some(got) if got != value => problems.push(Problem::new(
                 Check::Header,
                 format!("{name}: recorded {value:?}, got {got:?}"),

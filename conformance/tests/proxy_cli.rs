@@ -165,3 +165,47 @@ fn a_recording_becomes_a_case_the_loader_accepts() {
     assert_eq!(case.steps.len(), 12);
     assert!(text.contains("hook_id_1: body:/id"), "{text}");
 }
+
+#[test]
+fn a_run_with_record_leaves_recordings_that_replay_clean_and_hold_no_token() {
+    let dir = std::env::temp_dir().join(format!("hookspec-run-record-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let run = Command::new(BINARY)
+        .args([
+            "--filter",
+            "lifecycle",
+            "--product",
+            "dotcom",
+            "--token",
+            TOKEN,
+            "--record",
+        ])
+        .arg(&dir)
+        .output();
+    let Ok(run) = run else { panic!("cannot run") };
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        out.contains(&format!("recorded into {}", dir.display())),
+        "{out}"
+    );
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        assert!(!text.contains(TOKEN), "{}", entry.path().display());
+        files += 1;
+    }
+    assert!(files > 10, "{files} recordings");
+    let replay = Command::new(BINARY).arg("replay").arg(&dir).output();
+    let Ok(replay) = replay else {
+        panic!("cannot run")
+    };
+    let text = String::from_utf8_lossy(&replay.stdout);
+    assert!(replay.status.success(), "{text}");
+    assert!(text.ends_with("1 passed, 0 failed, 0 skipped\n"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

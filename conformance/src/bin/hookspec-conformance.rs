@@ -71,6 +71,12 @@ struct Cli {
     #[arg(long = "skip-tag", value_name = "TAG")]
     skip_tags: Vec<String>,
 
+    /// Record every exchange of the run into this folder (normalised, without credentials),
+    /// through a recording proxy in front of each target; `replay DIR` sends them again. With
+    /// several products (the embedded fake), one folder per product below DIR.
+    #[arg(long, value_name = "DIR")]
+    record: Option<PathBuf>,
+
     /// Write a JUnit XML report here (one testcase per case and product).
     #[arg(long, value_name = "PATH")]
     junit: Option<PathBuf>,
@@ -308,7 +314,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         );
     }
-    let targets = targets(&cli, timeout).await?;
+    let mut targets = targets(&cli, timeout).await?;
+    let mut recorders = Vec::new();
+    if let Some(dir) = &cli.record {
+        let (proxies, routed) =
+            hookspec_conformance::proxy::record_through(targets.targets.clone(), dir).await?;
+        recorders = proxies;
+        targets.targets = routed;
+    }
     let options = RunOptions {
         read_only: cli.read_only,
         skip_tags: cli.skip_tags.clone(),
@@ -381,6 +394,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Some(path) = &cli.html {
         let page = report::html::html(&info, &results);
         written &= write_report(path, "HTML", Ok(page), &secrets);
+    }
+    for recorder in recorders {
+        recorder.stop().await;
+    }
+    if let Some(dir) = &cli.record {
+        println!("recorded into {}", dir.display());
     }
     println!("{counts}");
     Ok(if interrupted {

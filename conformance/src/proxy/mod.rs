@@ -5,6 +5,9 @@
 //! `deliveries_url` and `test_url` so the client keeps talking through it.
 
 pub mod check;
+mod recording;
+
+pub use recording::record_through;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
