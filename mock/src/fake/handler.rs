@@ -123,8 +123,9 @@ impl Fake {
         headers.extend(std::mem::take(&mut reply.headers));
         github_headers::cache(&mut headers, reply.status, &credentials);
         if let Some(route) = &route {
-            let granted = granted_scopes(&state, &credentials);
-            github_headers::scopes(&mut headers, route.operation, &credentials, &granted);
+            github_headers::scopes(&mut headers, route.operation, &credentials, || {
+                granted_scopes(&state, &credentials)
+            });
         }
         if let Some(selected) = outcome.api_version {
             headers.push(("X-GitHub-Api-Version-Selected".to_owned(), selected));

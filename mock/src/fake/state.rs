@@ -14,6 +14,7 @@ use super::delivery;
 use super::delivery::send::{Outbox, Policy};
 use super::faults::{ActiveFault, Fault};
 use super::github_error::ApiError;
+use super::hook_store::HookMap;
 use super::model::{Delivery, DeliverySeed, Hook, HookKind, HookSeed, RecordedRequest};
 use super::rate_limit::RateWindow;
 use crate::table::{OPERATIONS, OperationId};
@@ -43,7 +44,7 @@ pub enum StateError {
 pub(crate) struct Org {
     pub login: String,
     pub id: u64,
-    pub hooks: BTreeMap<u64, Hook>,
+    pub hooks: HookMap,
 }
 
 /// Everything the fake knows; guarded by one mutex.
@@ -56,7 +57,7 @@ pub(crate) struct State {
     pub any_org: bool,
     /// Keyed by lower-cased login (logins are case-insensitive).
     pub orgs: BTreeMap<String, Org>,
-    pub global_hooks: BTreeMap<u64, Hook>,
+    pub global_hooks: HookMap,
     /// Oldest first; ids grow, so each list is sorted by id.
     pub deliveries: BTreeMap<u64, Vec<Delivery>>,
     pub next_hook_id: u64,
@@ -93,7 +94,7 @@ impl State {
             record_requests: config.record_requests,
             any_org: config.any_org,
             orgs: BTreeMap::new(),
-            global_hooks: BTreeMap::new(),
+            global_hooks: HookMap::default(),
             deliveries: BTreeMap::new(),
             next_hook_id: 1,
             next_delivery_id: 1,
@@ -138,7 +139,7 @@ impl State {
             Org {
                 login: login.to_owned(),
                 id,
-                hooks: BTreeMap::new(),
+                hooks: HookMap::default(),
             },
         );
         id
