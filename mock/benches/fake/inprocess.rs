@@ -56,7 +56,15 @@ pub async fn throughput(settings: &Settings) {
         (Client::Reqwest, 1, "FakeGitHub GET one hook (reqwest)"),
     ] {
         // A fresh pair per run, so that neither carries the other's recorded requests.
-        let fake = FakeGitHub::start().await;
+        let fake = if std::env::var("HOOKSPEC_BENCH_NO_RECORD").is_ok() {
+            FakeGitHub::start_with(hookspec_mock::FakeConfig {
+                record_requests: false,
+                ..Default::default()
+            })
+            .await
+        } else {
+            FakeGitHub::start().await
+        };
         fake.state().insert_org_hook(
             "octocat",
             HookSeed::new("https://example.com/hook").secret("s3cret"),

@@ -20,6 +20,7 @@
 //! 1 000 000), `HOOKSPEC_BENCH_DELIVERIES` (default 20 000), `HOOKSPEC_BENCH_STARTS` (30),
 //! `HOOKSPEC_BENCH_TIME_CAP_SECS` (the longest one measurement may run, 900),
 //! `HOOKSPEC_BENCH_BINARY` (another `hookspec-mock` executable to measure),
+//! `HOOKSPEC_BENCH_NO_RECORD` (in-process fakes with `record_requests` off),
 //! `HOOKSPEC_BENCH_ONLY=binary,inprocess,prism,memory,deliveries,list,handler,start`. Everything
 //! is on 127.0.0.1 and every loop is bounded in count and in time. Run without `--bench` (as
 //! `cargo test --benches` does) it only smoke-tests itself with tiny counts.

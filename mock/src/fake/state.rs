@@ -2,7 +2,7 @@
 //! requests, id counters) and [`FakeState`], the cloneable handle through which tests seed and
 //! inspect it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
@@ -58,8 +58,9 @@ pub(crate) struct State {
     /// Keyed by lower-cased login (logins are case-insensitive).
     pub orgs: BTreeMap<String, Org>,
     pub global_hooks: HookMap,
-    /// Oldest first; ids grow, so each list is sorted by id.
-    pub deliveries: BTreeMap<u64, Vec<Delivery>>,
+    /// Oldest first; ids grow, so each list is sorted by id. A deque: at the cap each new
+    /// record drops the oldest without moving the others.
+    pub deliveries: BTreeMap<u64, VecDeque<Delivery>>,
     pub next_hook_id: u64,
     pub next_delivery_id: u64,
     pub next_org_id: u64,
@@ -314,7 +315,7 @@ impl FakeState {
         self.lock()
             .deliveries
             .get(&hook_id)
-            .cloned()
+            .map(|list| list.iter().cloned().collect())
             .unwrap_or_default()
     }
 
