@@ -107,10 +107,12 @@ impl State {
             outbox: Outbox::new(
                 Arc::new(move |delivery| {
                     if let Some(state) = myself.upgrade() {
-                        let mut state = state
+                        let dropped = state
                             .lock()
-                            .unwrap_or_else(|poisoned| poisoned.into_inner());
-                        state.push_delivery(delivery);
+                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                            .push_delivery(delivery);
+                        // Freed here, not under the lock the API waits on.
+                        drop(dropped);
                     }
                 }),
                 Policy {
@@ -195,18 +197,18 @@ impl State {
     }
 
     /// Stores a delivery record in id order (attempts finish in any order), dropping the
-    /// oldest past the cap; a record for a hook deleted meanwhile is dropped.
-    pub(crate) fn push_delivery(&mut self, delivery: Delivery) {
+    /// oldest past the cap; a record for a hook deleted meanwhile is dropped. Returns what it
+    /// dropped, for the caller to free after releasing the lock.
+    #[must_use = "drop what it returns once the lock is released"]
+    pub(crate) fn push_delivery(&mut self, delivery: Delivery) -> Vec<Delivery> {
         if self.hook(delivery.hook_id).is_none() {
-            return;
+            return vec![delivery];
         }
         let list = self.deliveries.entry(delivery.hook_id).or_default();
         let at = list.partition_point(|d| d.id < delivery.id);
         list.insert(at, delivery);
-        if list.len() > self.max_deliveries_per_hook {
-            let excess = list.len() - self.max_deliveries_per_hook;
-            list.drain(..excess);
-        }
+        let excess = list.len().saturating_sub(self.max_deliveries_per_hook);
+        list.drain(..excess).collect()
     }
 
     /// The hook `id`, organization or global.
@@ -306,7 +308,9 @@ impl FakeState {
             .ok_or(StateError::UnknownHook(hook_id))?;
         let id = state.take_delivery_id();
         let delivery = delivery::from_seed(id, hook_id, hook_url, seed);
-        state.push_delivery(delivery);
+        let dropped = state.push_delivery(delivery);
+        drop(state);
+        drop(dropped);
         Ok(id)
     }
 
