@@ -13,11 +13,13 @@ use super::reply::Reply;
 
 /// The validator of a body: `W/"<hex SHA-256>"`, or without `W/` when `strong`.
 pub(crate) fn etag(body: &[u8], strong: bool) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(body);
     let mut tag = String::with_capacity(4 + digest.len() * 2 + 1);
     tag.push_str(if strong { "\"" } else { "W/\"" });
     for byte in digest {
-        tag.push_str(&format!("{byte:02x}"));
+        tag.push(char::from(HEX[usize::from(byte >> 4)]));
+        tag.push(char::from(HEX[usize::from(byte & 0xF)]));
     }
     tag.push('"');
     tag
@@ -37,7 +39,11 @@ pub(crate) fn apply(request: &FakeRequest, reply: &mut Reply) -> bool {
     if !matches!(reply.status, 200 | 201) {
         return false;
     }
-    let tag = etag(body, reply.status == 201);
+    // A ready answer carries the weak tag of exactly its body.
+    let tag = match (reply.etag.take(), reply.status) {
+        (Some(tag), 200) => tag,
+        _ => etag(body, reply.status == 201),
+    };
     if request.method != "GET" {
         reply.headers.push(("ETag".to_owned(), tag));
         return false;

@@ -92,9 +92,8 @@ pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, Ap
     let filtered: Vec<&Delivery> = state
         .deliveries
         .get(&hook)
-        .map(|list| list.as_slice())
-        .unwrap_or_default()
-        .iter()
+        .into_iter()
+        .flatten()
         .rev()
         .filter(|d| {
             status_filter.is_none_or(|success| (200..=399).contains(&d.status_code) == success)

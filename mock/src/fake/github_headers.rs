@@ -62,12 +62,13 @@ pub(crate) fn cache(
 }
 
 /// `X-Accepted-OAuth-Scopes` (what the operation accepts, from the spec) and, for classic
-/// tokens (`ghp_`, `gho_`), `X-OAuth-Scopes`: the scopes the fake's token holds.
+/// tokens (`ghp_`, `gho_`), `X-OAuth-Scopes`: the scopes the fake's token holds (`granted`,
+/// asked only for such tokens).
 pub(crate) fn scopes(
     headers: &mut Vec<(String, String)>,
     operation: &Operation,
     credentials: &Credentials<'_>,
-    granted: &[&str],
+    granted: impl FnOnce() -> Vec<&'static str>,
 ) {
     headers.push((
         "X-Accepted-OAuth-Scopes".to_owned(),
@@ -76,7 +77,7 @@ pub(crate) fn scopes(
     if let Credentials::Token(token) = credentials
         && (token.starts_with("ghp_") || token.starts_with("gho_"))
     {
-        headers.push(("X-OAuth-Scopes".to_owned(), granted.join(", ")));
+        headers.push(("X-OAuth-Scopes".to_owned(), granted().join(", ")));
     }
 }
 

@@ -20,12 +20,7 @@ const GLOBAL: Target<'static> = Target {
 };
 
 pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    Ok(pagination::hooks_page(
-        context,
-        state.global_hooks.values(),
-        state.global_hooks.len(),
-        None,
-    ))
+    Ok(pagination::hooks_page(context, &state.global_hooks, None))
 }
 
 pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
@@ -44,10 +39,12 @@ pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, 
 pub(crate) fn get(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     let id = context.hook_id()?;
     let hook = state.global_hooks.get(&id).ok_or_else(|| no_hook(id))?;
-    Ok(
-        Reply::json(200, &render::hook_view(hook, &context.api_base, None))
-            .header("Last-Modified", conditional::http_date(hook.updated_at)),
-    )
+    let modified = conditional::http_date(hook.updated_at);
+    let ready = state
+        .global_hooks
+        .one(&id, &context.api_base, None)
+        .ok_or_else(|| no_hook(id))?;
+    Ok(Reply::ready(&ready).header("Last-Modified", modified))
 }
 
 pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {

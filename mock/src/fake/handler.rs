@@ -123,8 +123,9 @@ impl Fake {
         headers.extend(std::mem::take(&mut reply.headers));
         github_headers::cache(&mut headers, reply.status, &credentials);
         if let Some(route) = &route {
-            let granted = auth::granted_scopes(state.tokens.as_ref(), &credentials);
-            github_headers::scopes(&mut headers, route.operation, &credentials, &granted);
+            github_headers::scopes(&mut headers, route.operation, &credentials, || {
+                auth::granted_scopes(state.tokens.as_ref(), &credentials)
+            });
         }
         if let Some(selected) = outcome.api_version {
             headers.push(("X-GitHub-Api-Version-Selected".to_owned(), selected));
@@ -166,8 +167,9 @@ struct Outcome {
     api_version: Option<String>,
 }
 
-/// A routed request's answer: an injected fault, else the API version check, authorization,
-/// the organization (created on first use unless the orgs are listed), and the operation.
+/// A routed request's answer: an injected fault, else the API version check (`outcome` says
+/// whether the version was acceptable), authorization, the organization (created on first use
+/// unless the orgs are listed), and the operation.
 fn answer(
     state: &mut State,
     context: &Context<'_>,
@@ -181,14 +183,6 @@ fn answer(
         .header("x-github-api-version")
         .map(str::trim);
     let supported = product.api_versions();
-    let version_ok = requested.is_none_or(|version| supported.contains(&version));
-    if version_ok {
-        outcome.api_version = Some(
-            requested
-                .unwrap_or(product.default_api_version())
-                .to_owned(),
-        );
-    }
     let fault = faults::take(&mut state.faults, operation.operation_id);
     if let Some(fault) = &fault {
         outcome.delay = fault.delay;

@@ -19,6 +19,7 @@ pub(crate) mod github_error;
 mod github_headers;
 mod global_hooks;
 mod handler;
+mod hook_store;
 mod http;
 mod model;
 mod org_hooks;
@@ -31,6 +32,9 @@ mod routes;
 mod rules;
 mod state;
 mod validation;
+mod wire;
+#[cfg(test)]
+mod wire_tests;
 
 pub use config::{FakeConfig, OrgRole, TokenConfig};
 pub use delivery::sign::{signature_1, signature_256, verify_signature_1, verify_signature_256};

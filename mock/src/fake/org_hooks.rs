@@ -15,8 +15,7 @@ pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, Ap
     let org = state.org_or_404(context.org()?)?;
     Ok(pagination::hooks_page(
         context,
-        org.hooks.values(),
-        org.hooks.len(),
+        &org.hooks,
         Some(&org.login),
     ))
 }
@@ -47,12 +46,15 @@ pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, 
 }
 
 pub(crate) fn get(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    let (login, hook) = org_hook(state, context)?;
-    Ok(Reply::json(
-        200,
-        &render::hook_view(hook, &context.api_base, Some(login)),
-    )
-    .header("Last-Modified", conditional::http_date(hook.updated_at)))
+    let (_, hook) = org_hook(state, context)?;
+    let modified = conditional::http_date(hook.updated_at);
+    let org = state.org_or_404(context.org()?)?;
+    let id = context.hook_id()?;
+    let ready = org
+        .hooks
+        .one(&id, &context.api_base, Some(&org.login))
+        .ok_or_else(|| no_hook(id, &org.login))?;
+    Ok(Reply::ready(&ready).header("Last-Modified", modified))
 }
 
 pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {

@@ -84,7 +84,7 @@ impl State {
 
     fn send(&mut self, outgoing: Outgoing) {
         if let Err(refused) = self.outbox.send(outgoing) {
-            self.push_delivery(*refused);
+            let _dropped = self.push_delivery(*refused);
         }
     }
 

@@ -2,8 +2,7 @@
 //! deliveries, and the `Link` header (`<URL>; rel="next", <URL>; rel="last"`) pointing at the
 //! neighbouring pages with the client's other query parameters kept.
 
-use super::model::Hook;
-use super::render;
+use super::hook_store::HookMap;
 use super::reply::{Context, Reply};
 
 /// GitHub's default page size.
@@ -108,23 +107,15 @@ pub(crate) fn cursor_for(id: u64) -> String {
     format!("v1_{id}")
 }
 
-/// One page of a hook list (`total` hooks, oldest first) with its `Link` header.
-pub(crate) fn hooks_page<'a>(
-    context: &Context<'_>,
-    hooks: impl Iterator<Item = &'a Hook>,
-    total: usize,
-    org: Option<&str>,
-) -> Reply {
+/// One page of a hook list (oldest first) with its `Link` header, built from the hooks' ready
+/// JSON; `org` is the organization's login (`None` for global hooks).
+pub(crate) fn hooks_page(context: &Context<'_>, hooks: &HookMap, org: Option<&str>) -> Reply {
     let pairs = query_pairs(context.request.query.as_deref());
     let per_page = per_page(&pairs);
     let page = page(&pairs);
     let start = (page - 1).saturating_mul(per_page);
-    let items: Vec<render::HookView<'_>> = hooks
-        .skip(start)
-        .take(per_page)
-        .map(|hook| render::hook_view(hook, &context.api_base, org))
-        .collect();
-    let mut reply = Reply::json(200, &items);
+    let mut reply = Reply::ready(&hooks.page(&context.api_base, org, start, per_page));
+    let total = hooks.len();
     if let Some(link) = page_links(&context.request_url(), &pairs, page, per_page, total) {
         reply = reply.header("Link", link);
     }

@@ -4,6 +4,7 @@
 use time::OffsetDateTime;
 
 use super::github_error::ApiError;
+use super::hook_store::Ready;
 use super::http::FakeRequest;
 use super::routes::Route;
 use crate::table::Product;
@@ -16,6 +17,8 @@ pub(crate) struct Reply {
     pub headers: Vec<(String, String)>,
     /// Why a 4xx was answered, in plain words.
     pub reason: Option<String>,
+    /// The weak ETag of `body`, when it was computed with the body (a ready answer).
+    pub etag: Option<String>,
 }
 
 impl Reply {
@@ -26,6 +29,7 @@ impl Reply {
             body: Some(body),
             headers: Vec::new(),
             reason: None,
+            etag: None,
         }
     }
 
@@ -35,6 +39,18 @@ impl Reply {
             body: None,
             headers: Vec::new(),
             reason: None,
+            etag: None,
+        }
+    }
+
+    /// A 200 with a ready answer: its body, and the ETag computed over exactly those bytes.
+    pub(crate) fn ready(ready: &Ready) -> Reply {
+        Reply {
+            status: 200,
+            body: Some(ready.body.clone()),
+            headers: Vec::new(),
+            reason: None,
+            etag: Some(ready.etag.clone()),
         }
     }
 

@@ -2,7 +2,7 @@
 //! requests, id counters) and [`FakeState`], the cloneable handle through which tests seed and
 //! inspect it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
@@ -14,6 +14,7 @@ use super::delivery;
 use super::delivery::send::{Outbox, Policy};
 use super::faults::{ActiveFault, Fault};
 use super::github_error::ApiError;
+use super::hook_store::HookMap;
 use super::model::{Delivery, DeliverySeed, Hook, HookKind, HookSeed, RecordedRequest};
 use super::rate_limit::RateWindow;
 use crate::table::{OPERATIONS, OperationId};
@@ -43,7 +44,7 @@ pub enum StateError {
 pub(crate) struct Org {
     pub login: String,
     pub id: u64,
-    pub hooks: BTreeMap<u64, Hook>,
+    pub hooks: HookMap,
 }
 
 /// Everything the fake knows; guarded by one mutex.
@@ -56,9 +57,10 @@ pub(crate) struct State {
     pub any_org: bool,
     /// Keyed by lower-cased login (logins are case-insensitive).
     pub orgs: BTreeMap<String, Org>,
-    pub global_hooks: BTreeMap<u64, Hook>,
-    /// Oldest first; ids grow, so each list is sorted by id.
-    pub deliveries: BTreeMap<u64, Vec<Delivery>>,
+    pub global_hooks: HookMap,
+    /// Oldest first; ids grow, so each list is sorted by id. A deque: at the cap each new
+    /// record drops the oldest without moving the others.
+    pub deliveries: BTreeMap<u64, VecDeque<Delivery>>,
     pub next_hook_id: u64,
     pub next_delivery_id: u64,
     pub next_org_id: u64,
@@ -93,7 +95,7 @@ impl State {
             record_requests: config.record_requests,
             any_org: config.any_org,
             orgs: BTreeMap::new(),
-            global_hooks: BTreeMap::new(),
+            global_hooks: HookMap::default(),
             deliveries: BTreeMap::new(),
             next_hook_id: 1,
             next_delivery_id: 1,
@@ -105,10 +107,12 @@ impl State {
             outbox: Outbox::new(
                 Arc::new(move |delivery| {
                     if let Some(state) = myself.upgrade() {
-                        let mut state = state
+                        let dropped = state
                             .lock()
-                            .unwrap_or_else(|poisoned| poisoned.into_inner());
-                        state.push_delivery(delivery);
+                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                            .push_delivery(delivery);
+                        // Freed here, not under the lock the API waits on.
+                        drop(dropped);
                     }
                 }),
                 Policy {
@@ -138,7 +142,7 @@ impl State {
             Org {
                 login: login.to_owned(),
                 id,
-                hooks: BTreeMap::new(),
+                hooks: HookMap::default(),
             },
         );
         id
@@ -193,18 +197,18 @@ impl State {
     }
 
     /// Stores a delivery record in id order (attempts finish in any order), dropping the
-    /// oldest past the cap; a record for a hook deleted meanwhile is dropped.
-    pub(crate) fn push_delivery(&mut self, delivery: Delivery) {
+    /// oldest past the cap; a record for a hook deleted meanwhile is dropped. Returns what it
+    /// dropped, for the caller to free after releasing the lock.
+    #[must_use = "drop what it returns once the lock is released"]
+    pub(crate) fn push_delivery(&mut self, delivery: Delivery) -> Vec<Delivery> {
         if self.hook(delivery.hook_id).is_none() {
-            return;
+            return vec![delivery];
         }
         let list = self.deliveries.entry(delivery.hook_id).or_default();
         let at = list.partition_point(|d| d.id < delivery.id);
         list.insert(at, delivery);
-        if list.len() > self.max_deliveries_per_hook {
-            let excess = list.len() - self.max_deliveries_per_hook;
-            list.drain(..excess);
-        }
+        let excess = list.len().saturating_sub(self.max_deliveries_per_hook);
+        list.drain(..excess).collect()
     }
 
     /// The hook `id`, organization or global.
@@ -304,7 +308,9 @@ impl FakeState {
             .ok_or(StateError::UnknownHook(hook_id))?;
         let id = state.take_delivery_id();
         let delivery = delivery::from_seed(id, hook_id, hook_url, seed);
-        state.push_delivery(delivery);
+        let dropped = state.push_delivery(delivery);
+        drop(state);
+        drop(dropped);
         Ok(id)
     }
 
@@ -313,7 +319,7 @@ impl FakeState {
         self.lock()
             .deliveries
             .get(&hook_id)
-            .cloned()
+            .map(|list| list.iter().cloned().collect())
             .unwrap_or_default()
     }
 

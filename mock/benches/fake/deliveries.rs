@@ -1,0 +1,114 @@
+//! Deliveries per second: the fake's delivery engine sending pings to a loopback receiver,
+//! beside a plain hyper-util client posting the same signed bytes with the same bound (64 in
+//! flight) on the same kind of runtime (one thread).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hookspec_mock::{Fake, FakeConfig, FakeRequest, HookSeed};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+
+use crate::Settings;
+use crate::floor::{Floor, Seen};
+use crate::load;
+
+/// The engine's bound.
+const IN_FLIGHT: usize = 64;
+
+pub async fn deliveries(settings: &Settings) {
+    let receiver = Floor::receiver();
+    let fake = Fake::new(FakeConfig {
+        record_requests: false,
+        ..FakeConfig::default()
+    });
+    let state = fake.state();
+    let hook = state.insert_org_hook(
+        "octocat",
+        HookSeed::new(format!("http://{}/hook", receiver.address))
+            .secret("s3cret")
+            .content_type("json"),
+    );
+    let ping = FakeRequest::new(
+        "POST",
+        "http://127.0.0.1:1",
+        &format!("/orgs/octocat/hooks/{hook}/pings"),
+    )
+    .with_header("authorization", "Bearer bench");
+    let total = settings.deliveries;
+
+    // The fake: every ping answers 204 at once and is delivered in the background.
+    let started = Instant::now();
+    let mut slowest_call = Duration::ZERO;
+    for _ in 0..total {
+        let sent = Instant::now();
+        let response = fake.handle(&ping);
+        slowest_call = slowest_call.max(sent.elapsed());
+        assert_eq!(response.status, 204);
+    }
+    let api_time = started.elapsed();
+    state
+        .wait_for_deliveries(settings.time_cap)
+        .await
+        .expect("every delivery recorded");
+    let fake_elapsed = started.elapsed();
+    let records = state.deliveries(hook);
+    assert!(records.iter().all(|d| d.status_code == 200));
+
+    // The baseline: the same bytes, posted by a plain client.
+    let seen: Seen = receiver.first.lock().unwrap().clone().expect("a delivery");
+    let url = format!("http://{}/hook", receiver.address);
+    let plain_elapsed = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(plain_posts(url, seen, total))
+    })
+    .join()
+    .unwrap();
+
+    let fake_rate = total as f64 / fake_elapsed.as_secs_f64();
+    let plain_rate = total as f64 / plain_elapsed.as_secs_f64();
+    let ratio = fake_rate / plain_rate;
+    println!("\n== deliveries to a loopback receiver ({total} pings, {IN_FLIGHT} in flight) ==");
+    println!(
+        "fake {fake_rate:.0}/s  plain hyper client {plain_rate:.0}/s  {ratio:.2}x  {} (>= 0.5x)",
+        load::verdict(ratio >= 0.5)
+    );
+    println!(
+        "the {total} ping calls took {:.1} ms in all, the slowest {} (the API never waits for a delivery); {} records kept (cap per hook)",
+        api_time.as_secs_f64() * 1e3,
+        load::micros(slowest_call),
+        records.len(),
+    );
+}
+
+async fn plain_posts(url: String, seen: Seen, total: usize) -> Duration {
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let bound = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..total {
+        let permit = bound.clone().acquire_owned().await.unwrap();
+        let (client, url, seen) = (client.clone(), url.clone(), seen.clone());
+        tasks.spawn(async move {
+            let mut request = hyper::Request::post(url.as_str());
+            for (name, value) in &seen.headers {
+                if name != "host" && name != "content-length" {
+                    request = request.header(name, value);
+                }
+            }
+            let request = request.body(Full::new(seen.body.clone())).unwrap();
+            let response = client.request(request).await.expect("loopback post");
+            assert!(response.status().is_success());
+            let _ = response.into_body().collect().await;
+            drop(permit);
+        });
+        while tasks.try_join_next().is_some() {}
+    }
+    while tasks.join_next().await.is_some() {}
+    started.elapsed()
+}

@@ -1,0 +1,121 @@
+//! The floor: a bare hyper server that answers every request with fixed bytes (status, headers,
+//! body), on its own two-thread runtime as a separate server process would be. It doubles as
+//! the loopback webhook receiver: it keeps the first request it gets, so that the plain-client
+//! baseline can post the same signed bytes.
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+
+/// The fixed answer.
+#[derive(Clone, Debug)]
+pub struct Canned {
+    pub status: u16,
+    pub headers: Vec<(hyper::header::HeaderName, hyper::header::HeaderValue)>,
+    pub body: Bytes,
+}
+
+impl Canned {
+    pub fn from_parts(status: u16, headers: &hyper::HeaderMap, body: Bytes) -> Canned {
+        Canned {
+            status,
+            headers: headers
+                .iter()
+                .filter(|(name, _)| *name != "content-length" && *name != "date")
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect(),
+            body,
+        }
+    }
+}
+
+/// A request the floor server received, as sent.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub headers: hyper::HeaderMap,
+    pub body: Bytes,
+}
+
+/// A running floor server; stops when dropped.
+pub struct Floor {
+    pub address: String,
+    pub first: Arc<Mutex<Option<Seen>>>,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Floor {
+    pub fn start(canned: Canned) -> Floor {
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        std_listener.set_nonblocking(true).unwrap();
+        let address = std_listener.local_addr().unwrap().to_string();
+        let first: Arc<Mutex<Option<Seen>>> = Arc::default();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let keep = first.clone();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
+                let canned = Arc::new(canned);
+                let mut stopped = std::pin::pin!(stopped);
+                loop {
+                    tokio::select! {
+                        _ = &mut stopped => return,
+                        accepted = listener.accept() => {
+                            let Ok((stream, _)) = accepted else { continue };
+                            let _ = stream.set_nodelay(true);
+                            let (canned, keep) = (canned.clone(), keep.clone());
+                            tokio::spawn(async move {
+                                let service = service_fn(move |request: hyper::Request<Incoming>| {
+                                    let (canned, keep) = (canned.clone(), keep.clone());
+                                    async move {
+                                        let (parts, body) = request.into_parts();
+                                        let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                                        {
+                                            let mut first = keep.lock().unwrap();
+                                            if first.is_none() {
+                                                *first = Some(Seen { headers: parts.headers, body });
+                                            }
+                                        }
+                                        let mut response = hyper::Response::new(Full::new(canned.body.clone()));
+                                        *response.status_mut() = hyper::StatusCode::from_u16(canned.status).unwrap();
+                                        for (name, value) in &canned.headers {
+                                            response.headers_mut().append(name.clone(), value.clone());
+                                        }
+                                        Ok::<_, Infallible>(response)
+                                    }
+                                });
+                                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                            });
+                        }
+                    }
+                }
+            });
+        });
+        Floor {
+            address,
+            first,
+            _stop: stop,
+        }
+    }
+
+    /// A receiver answering 200 with a short body, as webhook receivers do.
+    pub fn receiver() -> Floor {
+        Floor::start(Canned {
+            status: 200,
+            headers: vec![(
+                hyper::header::CONTENT_TYPE,
+                hyper::header::HeaderValue::from_static("text/plain"),
+            )],
+            body: Bytes::from_static(b"ok"),
+        })
+    }
+}

@@ -1,0 +1,112 @@
+//! Benchmark of the fake, every row beside its baseline measured in the same run:
+//!
+//! - `binary`: the `hookspec-mock` binary vs the floor, a bare hyper server (inside this bench,
+//!   on its own two-thread runtime) answering the same bytes: GET one hook and a page of 30
+//!   hooks, concurrency 16;
+//! - `inprocess`: `FakeGitHub` vs a bare wiremock `MockServer` answering the same bytes, GET one
+//!   hook, at concurrency 16 and 1, driven by a light hyper client (one keep-alive connection
+//!   per task) and by reqwest;
+//! - `prism`: the binary vs Prism on the same GET (when `HOOKSPEC_BENCH_PRISM` names a `prism`
+//!   executable, e.g. `node_modules/.bin/prism` after `npm install @stoplight/prism-cli`);
+//! - `memory`: peak memory (VmHWM) of the binary after N requests, one in ten a ping delivered
+//!   to a loopback receiver;
+//! - `deliveries`: deliveries per second to a loopback receiver vs a plain hyper client posting
+//!   the same signed bodies;
+//! - `list`: a page of 100 from 10 000 hooks vs a page of 100 from 100 hooks;
+//! - `handler`, `start`: the handler alone without HTTP, and the time to start the fake.
+//!
+//! `cargo bench -p hookspec-mock --bench fake` runs it fully. Knobs: `HOOKSPEC_BENCH_REQUESTS`
+//! (per throughput measurement, default 20 000), `HOOKSPEC_BENCH_MEMORY_REQUESTS` (default
+//! 1 000 000), `HOOKSPEC_BENCH_DELIVERIES` (default 20 000), `HOOKSPEC_BENCH_STARTS` (30),
+//! `HOOKSPEC_BENCH_TIME_CAP_SECS` (the longest one measurement may run, 900),
+//! `HOOKSPEC_BENCH_BINARY` (another `hookspec-mock` executable to measure),
+//! `HOOKSPEC_BENCH_NO_RECORD` (in-process fakes with `record_requests` off),
+//! `HOOKSPEC_BENCH_ONLY=binary,inprocess,prism,memory,deliveries,list,handler,start`. Everything
+//! is on 127.0.0.1 and every loop is bounded in count and in time. Run without `--bench` (as
+//! `cargo test --benches` does) it only smoke-tests itself with tiny counts.
+
+// A benchmark that cannot set itself up should stop right there, loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod binary;
+mod deliveries;
+mod floor;
+mod inprocess;
+mod lists;
+mod load;
+
+use std::time::Duration;
+
+/// How much to do.
+pub struct Settings {
+    /// Requests per throughput measurement.
+    pub requests: usize,
+    /// Requests sent to the binary before reading its peak memory.
+    pub memory_requests: usize,
+    /// Pings delivered in the deliveries measurement.
+    pub deliveries: usize,
+    /// Starts measured per server kind.
+    pub starts: usize,
+    /// The longest any one measurement may run.
+    pub time_cap: Duration,
+}
+
+fn settings() -> Settings {
+    let env = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.replace('_', "").parse().ok())
+            .unwrap_or(default)
+    };
+    if std::env::args().any(|arg| arg == "--bench") {
+        Settings {
+            requests: env("HOOKSPEC_BENCH_REQUESTS", 20_000),
+            memory_requests: env("HOOKSPEC_BENCH_MEMORY_REQUESTS", 1_000_000),
+            deliveries: env("HOOKSPEC_BENCH_DELIVERIES", 20_000),
+            starts: env("HOOKSPEC_BENCH_STARTS", 30),
+            time_cap: Duration::from_secs(env("HOOKSPEC_BENCH_TIME_CAP_SECS", 900) as u64),
+        }
+    } else {
+        Settings {
+            requests: 64,
+            memory_requests: 500,
+            deliveries: 50,
+            starts: 3,
+            time_cap: Duration::from_secs(30),
+        }
+    }
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let settings = settings();
+    println!(
+        "hookspec-mock benchmark: subject beside baseline, measured in the same run; ratio = subject/baseline throughput"
+    );
+    let only = std::env::var("HOOKSPEC_BENCH_ONLY").unwrap_or_default();
+    let run = |section: &str| only.is_empty() || only.split(',').any(|s| s.trim() == section);
+    if run("handler") {
+        inprocess::handler_cost(&settings);
+    }
+    if run("binary") {
+        binary::throughput(&settings).await;
+    }
+    if run("inprocess") {
+        inprocess::throughput(&settings).await;
+    }
+    if run("prism") {
+        binary::prism(&settings).await;
+    }
+    if run("list") {
+        lists::list_cost(&settings).await;
+    }
+    if run("deliveries") {
+        deliveries::deliveries(&settings).await;
+    }
+    if run("memory") {
+        binary::memory(&settings).await;
+    }
+    if run("start") {
+        inprocess::start_time(&settings).await;
+    }
+}
