@@ -213,6 +213,35 @@ impl Operation {
         self.products.contains(&product)
     }
 
+    /// The path parameters when `path` (below any product prefix, query left off) fits this
+    /// operation's template: each `{name}` with its raw, still percent-encoded segment. A
+    /// parameter's segment is never empty, and an integer parameter's is ASCII digits.
+    pub fn match_path<'p>(&self, path: &'p str) -> Option<Vec<(&'static str, &'p str)>> {
+        let mut params = Vec::new();
+        let mut segments = path.trim_start_matches('/').split('/');
+        for pattern in self.path.trim_start_matches('/').split('/') {
+            let segment = segments.next()?;
+            match pattern
+                .strip_prefix('{')
+                .and_then(|name| name.strip_suffix('}'))
+            {
+                None if pattern == segment => {}
+                None => return None,
+                Some(name) => {
+                    let parameter = self.parameters.iter().find(|p| p.name == name)?;
+                    let integer = parameter.schema_type == "integer";
+                    if segment.is_empty()
+                        || (integer && !segment.bytes().all(|b| b.is_ascii_digit()))
+                    {
+                        return None;
+                    }
+                    params.push((parameter.name, segment));
+                }
+            }
+        }
+        segments.next().is_none().then_some(params)
+    }
+
     /// Whether the operation changes server state (anything but GET).
     pub fn mutates(&self) -> bool {
         self.method != "GET"

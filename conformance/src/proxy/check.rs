@@ -49,26 +49,13 @@ pub fn find_operation(method: &str, path: &str, product: Option<Product>) -> Opt
 }
 
 fn match_template(operation: &Operation, path: &str) -> Option<BTreeMap<String, String>> {
-    let mut params = BTreeMap::new();
-    let mut segments = path.trim_start_matches('/').split('/');
-    for pattern in operation.path.trim_start_matches('/').split('/') {
-        let segment = segments.next()?;
-        match pattern.strip_prefix('{').and_then(|n| n.strip_suffix('}')) {
-            None if pattern == segment => {}
-            None => return None,
-            Some(name) => {
-                let integer = operation
-                    .parameters
-                    .iter()
-                    .any(|p| p.name == name && p.schema_type == "integer");
-                if segment.is_empty() || (integer && !segment.bytes().all(|b| b.is_ascii_digit())) {
-                    return None;
-                }
-                params.insert(name.to_string(), segment.to_string());
-            }
-        }
-    }
-    segments.next().is_none().then_some(params)
+    let params = operation.match_path(path)?;
+    Some(
+        params
+            .into_iter()
+            .map(|(name, segment)| (name.to_string(), segment.to_string()))
+            .collect(),
+    )
 }
 
 /// The request's query parameters and body against the operation on `product`.

@@ -30,40 +30,18 @@ pub(crate) fn route(method: &str, product: Product, path: &str) -> Option<Route>
         .find_map(|op| match_template(op, rest))
 }
 
-/// Matches `path` (without its leading `/`) against the operation's template.
+/// Matches `path` against the operation's template and decodes its parameters.
 fn match_template(operation: &'static Operation, path: &str) -> Option<Route> {
-    let template = operation.path.strip_prefix('/')?;
     let mut params = PathParams::default();
-    let mut segments = path.split('/');
-    for pattern in template.split('/') {
-        let segment = segments.next()?;
-        match pattern
-            .strip_prefix('{')
-            .and_then(|name| name.strip_suffix('}'))
-        {
-            None if pattern == segment => {}
-            None => return None,
-            Some(name) => {
-                let integer = operation
-                    .parameters
-                    .iter()
-                    .any(|p| p.name == name && p.schema_type == "integer");
-                match name {
-                    "org" => params.org = Some(decode_segment(segment)?),
-                    "hook_id" => params.hook_id = Some(parse_id(segment)?),
-                    "delivery_id" => params.delivery_id = Some(parse_id(segment)?),
-                    _ if integer => {
-                        parse_id(segment)?;
-                    }
-                    _ => {
-                        decode_segment(segment)?;
-                    }
-                }
+    for (name, segment) in operation.match_path(path)? {
+        match name {
+            "org" => params.org = Some(decode_segment(segment)?),
+            "hook_id" => params.hook_id = Some(parse_id(segment)?),
+            "delivery_id" => params.delivery_id = Some(parse_id(segment)?),
+            _ => {
+                decode_segment(segment)?;
             }
         }
-    }
-    if segments.next().is_some() {
-        return None;
     }
     Some(Route { operation, params })
 }
