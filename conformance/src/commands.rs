@@ -94,38 +94,66 @@ pub struct ReplayArgs {
     timeout: f64,
 }
 
-/// The reports a command writes, as the plain run writes them.
-#[derive(Debug, Args)]
+/// The reports a command writes (the run, the proxy and replay alike): JUnit, Markdown, HTML.
+#[derive(Debug, Clone, Default, Args)]
 pub struct ReportPaths {
-    /// Write a JUnit XML report here.
+    /// Write a JUnit XML report here (one testcase per case and product, or per exchange).
     #[arg(long, value_name = "PATH")]
-    junit: Option<PathBuf>,
-    /// Write a Markdown summary here (for CI step summaries).
+    pub junit: Option<PathBuf>,
+    /// Write a Markdown summary here (for CI step summaries: `--markdown $GITHUB_STEP_SUMMARY`).
     #[arg(long, value_name = "PATH")]
-    markdown: Option<PathBuf>,
-    /// Write a self-contained HTML report here, with the coverage matrix.
+    pub markdown: Option<PathBuf>,
+    /// Write one self-contained HTML page here: the coverage matrix (operations x documented
+    /// statuses x products) and every case's requests, responses and diffs.
     #[arg(long, value_name = "PATH")]
-    html: Option<PathBuf>,
+    pub html: Option<PathBuf>,
 }
 
 impl ReportPaths {
-    /// Writes every report asked for.
-    fn write(&self, info: &report::ReportInfo, results: &[CaseResult]) -> anyhow::Result<()> {
+    /// Writes every report asked for, with `secrets` masked; says on stderr what could not be
+    /// written and returns false then (the others are still written).
+    pub fn write(
+        &self,
+        info: &report::ReportInfo,
+        results: &[CaseResult],
+        secrets: &report::Secrets,
+    ) -> bool {
+        let mut written = true;
         if let Some(path) = &self.junit {
-            let xml = report::junit(results, info.duration)
-                .to_string()
-                .context("rendering the JUnit report")?;
-            std::fs::write(path, xml).with_context(|| format!("writing {}", path.display()))?;
+            let xml = report::junit(results, info.duration).to_string();
+            written &= write_report(path, "JUnit", xml.map_err(Into::into), secrets);
         }
         if let Some(path) = &self.markdown {
-            std::fs::write(path, report::markdown::markdown(info, results))
-                .with_context(|| format!("writing {}", path.display()))?;
+            let text = report::markdown::markdown(info, results);
+            written &= write_report(path, "Markdown", Ok(text), secrets);
         }
         if let Some(path) = &self.html {
-            std::fs::write(path, report::html::html(info, results))
-                .with_context(|| format!("writing {}", path.display()))?;
+            let page = report::html::html(info, results);
+            written &= write_report(path, "HTML", Ok(page), secrets);
         }
-        Ok(())
+        written
+    }
+}
+
+/// Writes `text`, masked, to `path`; says so on stderr and returns false when it cannot.
+fn write_report(
+    path: &std::path::Path,
+    what: &str,
+    text: anyhow::Result<String>,
+    secrets: &report::Secrets,
+) -> bool {
+    let written = text
+        .with_context(|| format!("rendering the {what} report"))
+        .and_then(|text| {
+            std::fs::write(path, secrets.redact(&text))
+                .with_context(|| format!("writing {}", path.display()))
+        });
+    match written {
+        Ok(()) => true,
+        Err(error) => {
+            eprintln!("hookspec-conformance: {error:#}");
+            false
+        }
     }
 }
 
@@ -214,7 +242,9 @@ async fn proxy(args: ProxyArgs, interrupted: impl Future<Output = ()>) -> anyhow
         duration: started.elapsed(),
         run_errors: Vec::new(),
     };
-    args.reports.write(&info, &cases)?;
+    if !args.reports.write(&info, &cases, &report::Secrets::new()) {
+        return Ok(ExitCode::from(2));
+    }
     println!("{}", summary_line(&results));
     Ok(if results.iter().all(|r| r.passed() || r.unmatched()) {
         ExitCode::SUCCESS
@@ -259,7 +289,13 @@ async fn replay_command(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         duration: started.elapsed(),
         run_errors: Vec::new(),
     };
-    args.reports.write(&info, &results)?;
+    let mut secrets = report::Secrets::new();
+    if let Some(token) = &options.token {
+        secrets.add(token.clone());
+    }
+    if !args.reports.write(&info, &results, &secrets) {
+        return Ok(ExitCode::from(2));
+    }
     let summary = Summary::of(&results);
     println!("{summary}");
     Ok(if summary.ok() {

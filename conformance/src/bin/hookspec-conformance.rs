@@ -3,14 +3,15 @@
 //! reports on request, and deletes what it created, on Ctrl-C too. No output holds the token.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::Parser;
+use hookspec_conformance::commands::ReportPaths;
 use hookspec_conformance::embedded::Embedded;
-use hookspec_conformance::report::{self, CaseResult, ReportInfo, Secrets, Summary};
+use hookspec_conformance::report::{CaseResult, ReportInfo, Secrets, Summary};
 use hookspec_conformance::run::{Run, RunOptions};
 use hookspec_conformance::suite;
 use hookspec_conformance::target::{Target, parse_header, parse_product};
@@ -77,18 +78,8 @@ struct Cli {
     #[arg(long, value_name = "DIR")]
     record: Option<PathBuf>,
 
-    /// Write a JUnit XML report here (one testcase per case and product).
-    #[arg(long, value_name = "PATH")]
-    junit: Option<PathBuf>,
-
-    /// Write a Markdown summary here (for CI step summaries: `--markdown $GITHUB_STEP_SUMMARY`).
-    #[arg(long, value_name = "PATH")]
-    markdown: Option<PathBuf>,
-
-    /// Write one self-contained HTML page here: the coverage matrix (operations x documented
-    /// statuses x products) and every case's requests, responses and diffs.
-    #[arg(long, value_name = "PATH")]
-    html: Option<PathBuf>,
+    #[command(flatten)]
+    reports: ReportPaths,
 
     /// Send this header with every request (servers behind an access proxy, other media
     /// types); may be given more than once. It replaces the runner's own header of that name; a
@@ -250,23 +241,6 @@ fn secrets(cli: &Cli) -> Secrets {
     secrets
 }
 
-/// Writes `text`, masked, to `path`; says so on stderr and returns false when it cannot.
-fn write_report(path: &Path, what: &str, text: anyhow::Result<String>, secrets: &Secrets) -> bool {
-    let written = text
-        .with_context(|| format!("rendering the {what} report"))
-        .and_then(|text| {
-            std::fs::write(path, secrets.redact(&text))
-                .with_context(|| format!("writing {}", path.display()))
-        });
-    match written {
-        Ok(()) => true,
-        Err(error) => {
-            eprintln!("hookspec-conformance: {error:#}");
-            false
-        }
-    }
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     let mut cli = Cli::parse();
@@ -382,19 +356,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         duration: started.elapsed(),
         run_errors: cleanup_errors.iter().map(|e| e.to_string()).collect(),
     };
-    let mut written = true;
-    if let Some(path) = &cli.junit {
-        let xml = report::junit(&results, info.duration).to_string();
-        written &= write_report(path, "JUnit", xml.map_err(Into::into), &secrets);
-    }
-    if let Some(path) = &cli.markdown {
-        let text = report::markdown::markdown(&info, &results);
-        written &= write_report(path, "Markdown", Ok(text), &secrets);
-    }
-    if let Some(path) = &cli.html {
-        let page = report::html::html(&info, &results);
-        written &= write_report(path, "HTML", Ok(page), &secrets);
-    }
+    let written = cli.reports.write(&info, &results, &secrets);
     for recorder in recorders {
         recorder.stop().await;
     }
