@@ -106,6 +106,10 @@ pub struct FakeConfig {
     /// How many delivery records each hook keeps, oldest dropped first (default: 1000). GitHub
     /// keeps deliveries for a limited time; this keeps memory flat under sustained pinging.
     pub max_deliveries_per_hook: usize,
+    /// How many deliveries may be on their way at once (default: 10 000); past that a new one is
+    /// recorded as failed at once, saying so, so that a receiver that cannot keep up under a
+    /// flood of events never makes the fake's memory grow without bound.
+    pub max_pending_deliveries: usize,
     /// Signature traps (default: false): every JSON payload also carries a `hookspec_trap`
     /// member written with `\u` escapes, escaped slashes, non-ASCII text and a line separator,
     /// whose bytes change if a receiver parses and re-serializes the JSON before checking the
@@ -125,6 +129,7 @@ impl Default for FakeConfig {
             delivery_timeout: None,
             log_deliveries: false,
             max_deliveries_per_hook: 1000,
+            max_pending_deliveries: 10_000,
             signature_traps: false,
         }
     }

@@ -118,6 +118,7 @@ impl State {
                 Policy {
                     allow_external: config.allow_external_deliveries,
                     log: config.log_deliveries,
+                    max_pending: config.max_pending_deliveries.max(1),
                 },
             ),
             delivery_timeout: config.delivery_timeout,

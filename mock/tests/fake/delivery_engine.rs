@@ -546,3 +546,34 @@ async fn signature_traps_catch_a_receiver_that_re_serializes_before_verifying() 
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn past_the_pending_bound_a_delivery_is_recorded_as_failed_instead_of_queued() {
+    let config = FakeConfig {
+        max_pending_deliveries: 1,
+        ..FakeConfig::default().with_delivery_timeout(Duration::from_millis(300))
+    };
+    let fake = FakeGitHub::start_with(config).await;
+    let receiver = Receiver::start().await.unwrap();
+    receiver.answer(ReceiverAnswer::Delay(Duration::from_secs(30), 200));
+    let hook = fake
+        .state()
+        .insert_org_hook("octocat", HookSeed::new(receiver.url()));
+    let api = Api::new(&fake.uri());
+    for _ in 0..3 {
+        api.post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+            .await;
+    }
+    assert_eq!(fake.state().pending_deliveries(), 1);
+    settle(&fake).await;
+    let records = fake.state().deliveries(hook);
+    let statuses: Vec<&str> = records.iter().map(|d| d.status.as_str()).collect();
+    assert_eq!(statuses.len(), 3, "{statuses:?}");
+    assert_eq!(statuses[0], "timed out");
+    assert!(
+        statuses[1..]
+            .iter()
+            .all(|s| s.contains("already on their way")),
+        "{statuses:?}"
+    );
+}

@@ -61,6 +61,10 @@ pub(crate) struct Policy {
     pub allow_external: bool,
     /// Whether each attempt is logged on standard output.
     pub log: bool,
+    /// How many deliveries may be on their way at once; past that a new one is recorded as
+    /// failed at once instead of queued, so a receiver that cannot keep up never makes the
+    /// fake's memory grow without bound.
+    pub max_pending: usize,
 }
 
 /// Deliveries on their way: the queue to the sending thread and the count of those not yet
@@ -139,6 +143,19 @@ impl Outbox {
                 log_line(&outgoing, &why);
             }
             // 502, as GitHub records a receiver it cannot reach.
+            let outcome = Outcome::failed(why, 502, Duration::ZERO);
+            return Err(Box::new(
+                outgoing.record(outcome, OffsetDateTime::now_utc()),
+            ));
+        }
+        let pending = self.pending.count();
+        if pending >= self.policy.max_pending {
+            let why = format!(
+                "hookspec: {pending} deliveries are already on their way (FakeConfig::max_pending_deliveries); this one was not sent"
+            );
+            if self.policy.log {
+                log_line(&outgoing, &why);
+            }
             let outcome = Outcome::failed(why, 502, Duration::ZERO);
             return Err(Box::new(
                 outgoing.record(outcome, OffsetDateTime::now_utc()),
