@@ -41,7 +41,7 @@ pub enum Command {
 /// Arguments of `proxy`.
 #[derive(Debug, Args)]
 pub struct ProxyArgs {
-    /// The server to forward to: https://api.github.com, https://HOST (GHES), the fake.
+    /// The server to forward to: `https://api.github.com`, `https://HOST` (GHES), the fake.
     #[arg(long, value_name = "URL")]
     target: String,
     /// Where to listen.

@@ -1,6 +1,6 @@
 //! Recordings: each exchange as one reviewable YAML file (request and response, normalised by
 //! [`crate::normalize`], credentials left out), numbered in the order they happened, so a folder
-//! is a sequence that [`crate::replay`] can send again and [`to_case`] can turn into a case.
+//! is a sequence that [`crate::replay`] can send again and [`crate::to_case`] can turn into a case.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

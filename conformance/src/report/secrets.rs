@@ -52,7 +52,7 @@ impl Secrets {
         }
     }
 
-    /// `text` with every secret, as is or HTML-escaped, replaced by [`MASK`].
+    /// `text` with every secret, as is or HTML-escaped, replaced by `********`.
     pub fn redact(&self, text: &str) -> String {
         let mut text = text.to_string();
         for value in &self.values {

@@ -69,7 +69,7 @@ impl HookConfig {
     }
 }
 
-/// A stored webhook, as [`FakeState::org_hooks`] and [`FakeState::global_hooks`] return it.
+/// A stored webhook, as [`FakeState::org_hooks`](crate::FakeState::org_hooks) and [`FakeState::global_hooks`](crate::FakeState::global_hooks) return it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hook {
     /// The id (unique across organization and global hooks).
@@ -114,8 +114,8 @@ impl Hook {
     }
 }
 
-/// What to seed a hook with through [`FakeState::insert_org_hook`] or
-/// [`FakeState::insert_global_hook`]; unset fields take GitHub's defaults.
+/// What to seed a hook with through [`FakeState::insert_org_hook`](crate::FakeState::insert_org_hook) or
+/// [`FakeState::insert_global_hook`](crate::FakeState::insert_global_hook); unset fields take GitHub's defaults.
 ///
 /// ```
 /// use hookspec_mock::HookSeed;
@@ -234,7 +234,7 @@ pub struct Delivery {
     pub response_payload: String,
 }
 
-/// What to seed a delivery with through [`FakeState::insert_delivery`]; any status code will
+/// What to seed a delivery with through [`FakeState::insert_delivery`](crate::FakeState::insert_delivery); any status code will
 /// do, so that the `status` filter can be exercised.
 ///
 /// ```
@@ -306,7 +306,7 @@ impl DeliverySeed {
     }
 }
 
-/// A request the fake routed to an operation, as [`FakeState::requests`] returns it.
+/// A request the fake routed to an operation, as [`FakeState::requests`](crate::FakeState::requests) returns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
     /// The method.
