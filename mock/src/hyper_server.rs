@@ -9,14 +9,13 @@ use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{HeaderName, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 use crate::fake::github_error;
-use crate::fake::{Fake, FakeRequest, FakeResponse};
+use crate::fake::{CONTENT_TYPE, Fake, FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
 
 /// The largest request body the server reads (GitHub's hook bodies are tiny).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -117,7 +116,7 @@ async fn answer(
                 body: collected.to_bytes().to_vec(),
                 base_url: format!("http://{host}"),
             };
-            fake.handle(&request)
+            fake.handle_owned(request)
         }
     };
     if let Some(delay) = response.delay {
@@ -125,13 +124,8 @@ async fn answer(
     }
     let status = response.status;
     let mut builder = hyper::Response::builder().status(status);
-    for (name, value) in &response.headers {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(value),
-        ) {
-            builder = builder.header(name, value);
-        }
+    if let Some(headers) = builder.headers_mut() {
+        headers.extend(crate::answer_headers::to_http(response.headers));
     }
     let http_response = builder
         .body(Full::new(Bytes::from(response.body)))
@@ -156,10 +150,7 @@ fn too_large() -> FakeResponse {
     let body = github_error::status_body(413).unwrap_or_default();
     FakeResponse {
         status: 413,
-        headers: vec![(
-            "Content-Type".to_owned(),
-            "application/json; charset=utf-8".to_owned(),
-        )],
+        headers: vec![(CONTENT_TYPE.into(), JSON_CONTENT_TYPE.into())],
         body: serde_json::to_vec(&body).unwrap_or_default(),
         delay: None,
         reason: Some(format!("the body is over {MAX_BODY_BYTES} bytes")),

@@ -50,6 +50,7 @@
 //! - [`OPERATIONS`] and [`PRODUCTS`] are the spec's operation and product tables, as the fake,
 //!   the stubs and `hookspec-conformance` read them.
 
+mod answer_headers;
 mod fake;
 #[rustfmt::skip]
 mod generated; // written only by `cargo xtask gen`

@@ -1,7 +1,6 @@
 //! The wiremock adapter: [`FakeGitHub`], the fake served by a wiremock [`MockServer`], mounted
 //! once at the lowest priority so that a test's own mocks always win, and [`FakeResponder`].
 
-use wiremock::http::{HeaderName, HeaderValue};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::fake::{Fake, FakeConfig, FakeRequest, FakeResponse, FakeState};
@@ -37,7 +36,7 @@ impl FakeResponder {
 
 impl Respond for FakeResponder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        to_template(self.fake.handle(&from_wiremock(request)))
+        to_template(self.fake.handle_owned(from_wiremock(request)))
     }
 }
 
@@ -73,15 +72,8 @@ fn to_template(response: FakeResponse) -> ResponseTemplate {
     } else {
         500
     };
-    let mut template = ResponseTemplate::new(status);
-    for (name, value) in &response.headers {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(value),
-        ) {
-            template = template.append_header(name, value);
-        }
-    }
+    let mut template = ResponseTemplate::new(status)
+        .append_headers(crate::answer_headers::to_http(response.headers));
     template = template.set_body_bytes(response.body);
     if let Some(delay) = response.delay {
         template = template.set_delay(delay);

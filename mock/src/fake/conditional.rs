@@ -4,6 +4,7 @@
 //! not older than the resource, answers `304 Not Modified` with no body, and does not count
 //! against the rate limit.
 
+use std::borrow::Cow;
 use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
@@ -45,7 +46,7 @@ pub(crate) fn apply(request: &FakeRequest, reply: &mut Reply) -> bool {
         _ => etag(body, reply.status == 201),
     };
     if request.method != "GET" {
-        reply.headers.push(("ETag".to_owned(), tag));
+        reply.headers.push((Cow::Borrowed("etag"), Cow::Owned(tag)));
         return false;
     }
     let unchanged = match request.header("if-none-match") {
@@ -61,7 +62,7 @@ pub(crate) fn apply(request: &FakeRequest, reply: &mut Reply) -> bool {
             })
             .unwrap_or(false),
     };
-    reply.headers.push(("ETag".to_owned(), tag));
+    reply.headers.push((Cow::Borrowed("etag"), Cow::Owned(tag)));
     if unchanged {
         reply.status = 304;
         reply.body = None;
@@ -74,7 +75,7 @@ fn header<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
         .headers
         .iter()
         .find(|(key, _)| key.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value.as_str())
+        .map(|(_, value)| value.as_ref())
 }
 
 /// Whether an `If-None-Match` list names `tag` (weak comparison: `W/` is ignored; `*` matches).

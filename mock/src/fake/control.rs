@@ -10,7 +10,7 @@
 use serde_json::{Value, json};
 
 use super::github_error::{self, REST_DOCS};
-use super::http::{FakeRequest, FakeResponse};
+use super::http::{CONTENT_TYPE, FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
 use super::state::{FakeState, StateError};
 
 /// Where the fake's own endpoints live.
@@ -60,10 +60,7 @@ fn payload(request: &FakeRequest) -> Result<Value, FakeResponse> {
 fn answer(status: u16, body: &Value) -> FakeResponse {
     FakeResponse {
         status,
-        headers: vec![(
-            "Content-Type".to_owned(),
-            "application/json; charset=utf-8".to_owned(),
-        )],
+        headers: vec![(CONTENT_TYPE.into(), JSON_CONTENT_TYPE.into())],
         body: serde_json::to_vec(body).unwrap_or_default(),
         delay: None,
         reason: None,

@@ -131,7 +131,7 @@ pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, Ap
     }
     let mut reply = Reply::json(200, &items);
     if !links.is_empty() {
-        reply = reply.header("Link", links.join(", "));
+        reply = reply.header("link", links.join(", "));
     }
     Ok(reply)
 }

@@ -2,13 +2,15 @@
 //! type it served (`X-GitHub-Media-Type`, from the `Accept` the client sent), caching
 //! (`Cache-Control`, `Vary`) and the OAuth scopes the operation accepts and the token has.
 
+use std::borrow::Cow;
+
 use super::auth::Credentials;
 use crate::table::Operation;
 
 /// `X-GitHub-Media-Type` for an `Accept` header: `github.v3; format=json`, with the media
 /// type's parameter when it names one (`application/vnd.github.v3.full+json` →
 /// `github.v3; param=full; format=json`).
-pub(crate) fn media_type(accept: Option<&str>) -> String {
+pub(crate) fn media_type(accept: Option<&str>) -> Cow<'static, str> {
     let param = accept
         .into_iter()
         .flat_map(|a| a.split(','))
@@ -30,8 +32,8 @@ pub(crate) fn media_type(accept: Option<&str>) -> String {
             Some(param.map(str::to_owned))
         });
     match param.flatten() {
-        Some(param) => format!("github.v3; param={param}; format=json"),
-        None => "github.v3; format=json".to_owned(),
+        Some(param) => Cow::Owned(format!("github.v3; param={param}; format=json")),
+        None => Cow::Borrowed("github.v3; format=json"),
     }
 }
 
@@ -39,7 +41,7 @@ pub(crate) fn media_type(accept: Option<&str>) -> String {
 /// `Cache-Control: private, max-age=60, s-maxage=60` (public for anonymous reads) and varies on
 /// the credentials; every answer varies on the encoding and media type.
 pub(crate) fn cache(
-    headers: &mut Vec<(String, String)>,
+    headers: &mut Vec<(Cow<'static, str>, Cow<'static, str>)>,
     status: u16,
     credentials: &Credentials<'_>,
 ) {
@@ -49,15 +51,15 @@ pub(crate) fn cache(
         } else {
             "public, max-age=60, s-maxage=60"
         };
-        headers.push(("Cache-Control".to_owned(), value.to_owned()));
+        headers.push((Cow::Borrowed("cache-control"), Cow::Borrowed(value)));
         headers.push((
-            "Vary".to_owned(),
-            "Accept, Authorization, Cookie, X-GitHub-OTP".to_owned(),
+            Cow::Borrowed("vary"),
+            Cow::Borrowed("Accept, Authorization, Cookie, X-GitHub-OTP"),
         ));
     }
     headers.push((
-        "Vary".to_owned(),
-        "Accept-Encoding, Accept, X-Requested-With".to_owned(),
+        Cow::Borrowed("vary"),
+        Cow::Borrowed("Accept-Encoding, Accept, X-Requested-With"),
     ));
 }
 
@@ -65,19 +67,28 @@ pub(crate) fn cache(
 /// tokens (`ghp_`, `gho_`), `X-OAuth-Scopes`: the scopes the fake's token holds (`granted`,
 /// asked only for such tokens).
 pub(crate) fn scopes(
-    headers: &mut Vec<(String, String)>,
+    headers: &mut Vec<(Cow<'static, str>, Cow<'static, str>)>,
     operation: &Operation,
     credentials: &Credentials<'_>,
     granted: impl FnOnce() -> Vec<&'static str>,
 ) {
     headers.push((
-        "X-Accepted-OAuth-Scopes".to_owned(),
-        operation.oauth_scopes.join(", "),
+        Cow::Borrowed("x-accepted-oauth-scopes"),
+        joined(operation.oauth_scopes),
     ));
     if let Credentials::Token(token) = credentials
         && (token.starts_with("ghp_") || token.starts_with("gho_"))
     {
-        headers.push(("X-OAuth-Scopes".to_owned(), granted().join(", ")));
+        headers.push((Cow::Borrowed("x-oauth-scopes"), joined(&granted())));
+    }
+}
+
+/// Scopes as GitHub lists them (`a, b`), without a copy when there is at most one.
+fn joined(scopes: &[&'static str]) -> Cow<'static, str> {
+    match scopes {
+        [] => Cow::Borrowed(""),
+        [one] => Cow::Borrowed(one),
+        many => Cow::Owned(many.join(", ")),
     }
 }
 

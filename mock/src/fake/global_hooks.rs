@@ -1,6 +1,5 @@
 //! GHES global webhooks: list, create, get, update, delete, and ping.
 
-use super::conditional;
 use super::delivery::Target;
 use super::github_error::ApiError;
 use super::model::{HookConfig, HookKind};
@@ -33,18 +32,16 @@ pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, 
     state.global_hooks.insert(id, hook.clone());
     // GitHub pings every new hook.
     send_ping(state, &hook, &GLOBAL, context);
-    Ok(reply.header("Location", location))
+    Ok(reply.header("location", location))
 }
 
 pub(crate) fn get(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     let id = context.hook_id()?;
-    let hook = state.global_hooks.get(&id).ok_or_else(|| no_hook(id))?;
-    let modified = conditional::http_date(hook.updated_at);
     let ready = state
         .global_hooks
         .one(&id, &context.api_base, None)
         .ok_or_else(|| no_hook(id))?;
-    Ok(Reply::ready(&ready).header("Last-Modified", modified))
+    Ok(Reply::ready(&ready))
 }
 
 pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {

@@ -22,12 +22,18 @@ const PAGES_KEPT: usize = 8;
 pub(crate) struct Ready {
     pub body: Vec<u8>,
     pub etag: String,
+    /// A single hook's `Last-Modified` (lists have none).
+    pub last_modified: Option<String>,
 }
 
 impl Ready {
-    fn new(body: Vec<u8>) -> Arc<Ready> {
+    fn new(body: Vec<u8>, last_modified: Option<String>) -> Arc<Ready> {
         let etag = conditional::etag(&body, false);
-        Arc::new(Ready { body, etag })
+        Arc::new(Ready {
+            body,
+            etag,
+            last_modified,
+        })
     }
 }
 
@@ -174,7 +180,7 @@ impl HookMap {
             entry.write(api_base, &escaped, login, &mut body);
         }
         body.push(b']');
-        let ready = Ready::new(body);
+        let ready = Ready::new(body, None);
         if pages.len() >= PAGES_KEPT {
             pages.pop_front();
         }
@@ -182,7 +188,8 @@ impl HookMap {
         ready
     }
 
-    /// The JSON of hook `id` on `api_base` for organization `login`, with its ETag.
+    /// The JSON of hook `id` on `api_base` for organization `login`, with its ETag and
+    /// `Last-Modified`.
     pub(crate) fn one(&self, id: &u64, api_base: &str, login: Option<&str>) -> Option<Arc<Ready>> {
         let entry = self.entries.get(id)?;
         let mut single = entry
@@ -198,7 +205,8 @@ impl HookMap {
         let escaped = wire::escape(api_base);
         let mut body = Vec::with_capacity(512);
         entry.write(api_base, &escaped, login, &mut body);
-        let ready = Ready::new(body);
+        let modified = conditional::http_date(entry.hook.updated_at);
+        let ready = Ready::new(body, Some(modified));
         *single = Some((api_base.to_owned(), login.map(str::to_owned), ready.clone()));
         Some(ready)
     }

@@ -1,6 +1,12 @@
 //! The request and response types of the handler: plain data, independent of any HTTP stack.
 
+use std::borrow::Cow;
 use std::time::Duration;
+
+/// `Content-Type`, as the fake names it.
+pub(crate) const CONTENT_TYPE: &str = "content-type";
+/// The content type of every JSON answer.
+pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
 /// One HTTP request as the fake sees it.
 ///
@@ -70,8 +76,9 @@ impl FakeRequest {
 pub struct FakeResponse {
     /// The status code.
     pub status: u16,
-    /// Header names and values, in the order GitHub tends to send them.
-    pub headers: Vec<(String, String)>,
+    /// Header names (lower case) and values, in the order GitHub tends to send them; borrowed
+    /// where they are constants, so that a server sends them without copying.
+    pub headers: Vec<(Cow<'static, str>, Cow<'static, str>)>,
     /// The body (empty for 204 and 202 without content).
     pub body: Vec<u8>,
     /// How long the server should wait before answering (set by a delay fault).
@@ -84,7 +91,10 @@ pub struct FakeResponse {
 impl FakeResponse {
     /// The first value of header `name`, compared case-insensitively.
     pub fn header(&self, name: &str) -> Option<&str> {
-        find_header(&self.headers, name)
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_ref())
     }
 
     /// The body parsed as JSON, if it is JSON.

@@ -1,6 +1,5 @@
 //! Organization webhooks: list, create, get, update, delete, their configuration, and ping.
 
-use super::conditional;
 use super::delivery::{self, Target};
 use super::github_error::ApiError;
 use super::model::{Hook, HookConfig, HookKind};
@@ -42,19 +41,17 @@ pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, 
         org_id,
     };
     send_ping(state, &hook, &target, context);
-    Ok(reply.header("Location", location))
+    Ok(reply.header("location", location))
 }
 
 pub(crate) fn get(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    let (_, hook) = org_hook(state, context)?;
-    let modified = conditional::http_date(hook.updated_at);
     let org = state.org_or_404(context.org()?)?;
     let id = context.hook_id()?;
     let ready = org
         .hooks
         .one(&id, &context.api_base, Some(&org.login))
         .ok_or_else(|| no_hook(id, &org.login))?;
-    Ok(Reply::ready(&ready).header("Last-Modified", modified))
+    Ok(Reply::ready(&ready))
 }
 
 pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {

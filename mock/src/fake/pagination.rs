@@ -117,7 +117,7 @@ pub(crate) fn hooks_page(context: &Context<'_>, hooks: &HookMap, org: Option<&st
     let mut reply = Reply::ready(&hooks.page(&context.api_base, org, start, per_page));
     let total = hooks.len();
     if let Some(link) = page_links(&context.request_url(), &pairs, page, per_page, total) {
-        reply = reply.header("Link", link);
+        reply = reply.header("link", link);
     }
     reply
 }

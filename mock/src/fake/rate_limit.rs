@@ -1,6 +1,7 @@
 //! GitHub's rate-limit headers: `X-RateLimit-*` counted per token in an hourly window (never
 //! running out on their own), and `Retry-After` under an injected rate-limit fault.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -37,7 +38,7 @@ impl RateWindow {
         now: OffsetDateTime,
         rate_limited: Option<Duration>,
         counted: bool,
-        headers: &mut Vec<(String, String)>,
+        headers: &mut Vec<(Cow<'static, str>, Cow<'static, str>)>,
     ) {
         let (key, limit) = match credentials {
             Credentials::Token(token) => (*token, self.limit),
@@ -65,13 +66,16 @@ impl RateWindow {
                 (*used, limit - *used, self.reset)
             }
         };
+        let mut push = |name: &'static str, value: String| {
+            headers.push((Cow::Borrowed(name), Cow::Owned(value)));
+        };
         if let Some(retry_after) = rate_limited {
-            headers.push(("Retry-After".to_owned(), retry_after.as_secs().to_string()));
+            push("retry-after", retry_after.as_secs().to_string());
         }
-        headers.push(("X-RateLimit-Limit".to_owned(), limit.to_string()));
-        headers.push(("X-RateLimit-Remaining".to_owned(), remaining.to_string()));
-        headers.push(("X-RateLimit-Reset".to_owned(), reset.to_string()));
-        headers.push(("X-RateLimit-Used".to_owned(), used.to_string()));
-        headers.push(("X-RateLimit-Resource".to_owned(), "core".to_owned()));
+        push("x-ratelimit-limit", limit.to_string());
+        push("x-ratelimit-remaining", remaining.to_string());
+        push("x-ratelimit-reset", reset.to_string());
+        push("x-ratelimit-used", used.to_string());
+        headers.push((Cow::Borrowed("x-ratelimit-resource"), Cow::Borrowed("core")));
     }
 }

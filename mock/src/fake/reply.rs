@@ -1,6 +1,8 @@
 //! What an operation handler gets ([`Context`]: the request, the base URL to build URLs on, the
 //! time, the routed operation and its path parameters) and what it gives back ([`Reply`]).
 
+use std::borrow::Cow;
+
 use time::OffsetDateTime;
 
 use super::github_error::ApiError;
@@ -14,7 +16,7 @@ pub(crate) struct Reply {
     pub status: u16,
     /// The body, already serialized as JSON.
     pub body: Option<Vec<u8>>,
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(Cow<'static, str>, Cow<'static, str>)>,
     /// Why a 4xx was answered, in plain words.
     pub reason: Option<String>,
     /// The weak ETag of `body`, when it was computed with the body (a ready answer).
@@ -43,19 +45,25 @@ impl Reply {
         }
     }
 
-    /// A 200 with a ready answer: its body, and the ETag computed over exactly those bytes.
+    /// A 200 with a ready answer: its body, the ETag computed over exactly those bytes, and a
+    /// single hook's `Last-Modified`.
     pub(crate) fn ready(ready: &Ready) -> Reply {
-        Reply {
+        let reply = Reply {
             status: 200,
             body: Some(ready.body.clone()),
             headers: Vec::new(),
             reason: None,
             etag: Some(ready.etag.clone()),
+        };
+        match &ready.last_modified {
+            Some(modified) => reply.header("last-modified", modified.clone()),
+            None => reply,
         }
     }
 
-    pub(crate) fn header(mut self, name: &str, value: String) -> Reply {
-        self.headers.push((name.to_owned(), value));
+    /// The reply with one more header; `name` in lower case.
+    pub(crate) fn header(mut self, name: &'static str, value: String) -> Reply {
+        self.headers.push((Cow::Borrowed(name), Cow::Owned(value)));
         self
     }
 }

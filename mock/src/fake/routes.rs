@@ -24,9 +24,16 @@ pub(crate) struct Route {
 /// The operation `method` and `path` (below any prefix) address on `product`, if any.
 pub(crate) fn route(method: &str, product: Product, path: &str) -> Option<Route> {
     let rest = path.strip_prefix('/')?;
+    // Only templates with as many segments can match: most are ruled out without a look at
+    // their segments (#11).
+    let slashes = rest.bytes().filter(|b| *b == b'/').count();
     OPERATIONS
         .iter()
-        .filter(|op| op.method == method && op.available_on(product))
+        .filter(|op| {
+            op.method == method
+                && op.path.bytes().filter(|b| *b == b'/').count() == slashes + 1
+                && op.available_on(product)
+        })
         .find_map(|op| match_template(op, rest))
 }
 
