@@ -14,16 +14,12 @@ use super::reply::Reply;
 
 /// The validator of a body: `W/"<hex SHA-256>"`, or without `W/` when `strong`.
 pub(crate) fn etag(body: &[u8], strong: bool) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(body);
-    let mut tag = String::with_capacity(4 + digest.len() * 2 + 1);
-    tag.push_str(if strong { "\"" } else { "W/\"" });
-    for byte in digest {
-        tag.push(char::from(HEX[usize::from(byte >> 4)]));
-        tag.push(char::from(HEX[usize::from(byte & 0xF)]));
+    let digest = hex::encode(Sha256::digest(body));
+    if strong {
+        format!("\"{digest}\"")
+    } else {
+        format!("W/\"{digest}\"")
     }
-    tag.push('"');
-    tag
 }
 
 /// An HTTP date (`Tue, 06 Sep 2011 20:39:23 GMT`).

@@ -226,8 +226,9 @@ pub struct Delivery {
     pub url: String,
     /// The request headers sent (with `X-Hub-Signature-256` when the hook has a secret).
     pub request_headers: BTreeMap<String, String>,
-    /// The payload sent.
-    pub request_payload: Value,
+    /// The payload sent: its JSON text, which reads as a `serde_json::Value`
+    /// (`delivery.request_payload["hook_id"]`).
+    pub request_payload: super::payload::Payload,
     /// The receiver's response headers.
     pub response_headers: BTreeMap<String, String>,
     /// The receiver's response body.

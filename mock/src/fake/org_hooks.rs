@@ -131,8 +131,7 @@ pub(crate) fn send_ping(
     target: &Target<'_>,
     context: &Context<'_>,
 ) {
-    let hook_json = render::hook_json(hook, &context.api_base, target.org_login);
-    let payload = delivery::ping_payload(hook, hook_json, target);
+    let payload = delivery::ping_payload(hook, &context.api_base, target);
     state.deliver(hook, target, "ping", payload, context.product);
 }
 

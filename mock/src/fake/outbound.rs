@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::delivery::send::Pending;
 use super::delivery::{self, Outgoing, Target};
 use super::model::{Delivery, Hook, HookKind};
+use super::payload::Payload;
 use super::state::{FakeState, State, StateError};
 use crate::table::{Access, OPERATIONS, Product};
 
@@ -27,7 +28,7 @@ impl State {
         hook: &Hook,
         target: &Target<'_>,
         event: &str,
-        payload: Value,
+        payload: Payload,
         product: Product,
     ) -> Option<u64> {
         if !hook.active {
@@ -97,6 +98,7 @@ impl State {
         payload: &Value,
         product: Product,
     ) -> Vec<u64> {
+        let payload = Payload::from_value(payload.clone());
         hooks
             .iter()
             .filter(|hook| hook.events.iter().any(|e| e == event || e == "*"))

@@ -163,11 +163,6 @@ pub(crate) fn hook_view<'a>(
     }
 }
 
-/// A hook as a JSON value (for payloads that embed it).
-pub(crate) fn hook_json(hook: &Hook, api_base: &str, org: Option<&str>) -> Value {
-    serde_json::to_value(hook_view(hook, api_base, org)).unwrap_or(Value::Null)
-}
-
 /// The hook's own URL.
 pub(crate) fn hook_url(hook: &Hook, api_base: &str, org: Option<&str>) -> String {
     let org = if hook.kind == HookKind::Organization {

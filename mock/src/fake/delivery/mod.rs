@@ -7,12 +7,14 @@ pub(crate) mod send;
 pub(crate) mod sign;
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use super::model::{Delivery, DeliverySeed, Hook, HookKind};
+use super::payload::Payload;
 
 /// The organization a hook belongs to, for the installation-target headers and payloads.
 pub(crate) struct Target<'a> {
@@ -43,7 +45,7 @@ pub(crate) struct Outgoing {
     pub insecure_ssl: bool,
     pub request_headers: BTreeMap<String, String>,
     pub body: Vec<u8>,
-    pub payload: Value,
+    pub payload: Payload,
     pub timeout: Duration,
 }
 
@@ -57,17 +59,17 @@ impl Outgoing {
         target: &Target<'_>,
         guid: String,
         event: &str,
-        payload: Value,
+        payload: Payload,
         timeout: Duration,
         trap: bool,
     ) -> Outgoing {
-        let (body, content_type) = sign::wire_body(&hook.config.content_type, &payload, trap);
+        let (body, content_type, trapped) =
+            sign::wire_body(&hook.config.content_type, payload.text(), trap);
         // The record shows the payload as sent, trap included.
-        let payload = if trap {
-            sign::parsed_payload(&body, content_type).unwrap_or(payload)
-        } else {
-            payload
-        };
+        let payload = trapped.map_or(payload, Payload::from_json_text);
+        // What the record lists about the payload, when it came as a value (emitted events);
+        // a ping has none of it, and a redelivery copies the original's.
+        let value = payload.value_if_parsed();
         let mut request_headers = hookshot_headers(&guid, event, hook.id);
         match (target.kind, target.org_id) {
             (HookKind::Organization, Some(org_id)) => {
@@ -103,12 +105,16 @@ impl Outgoing {
             hook_id: hook.id,
             guid,
             event: event.to_owned(),
-            action: payload
-                .get("action")
+            action: value
+                .and_then(|v| v.get("action"))
                 .and_then(Value::as_str)
                 .map(str::to_owned),
-            installation_id: payload.pointer("/installation/id").and_then(Value::as_u64),
-            repository_id: payload.pointer("/repository/id").and_then(Value::as_u64),
+            installation_id: value
+                .and_then(|v| v.pointer("/installation/id"))
+                .and_then(Value::as_u64),
+            repository_id: value
+                .and_then(|v| v.pointer("/repository/id"))
+                .and_then(Value::as_u64),
             redelivery: false,
             url: hook.config.url.clone(),
             insecure_ssl: hook.config.insecure_ssl.trim() == "1",
@@ -149,43 +155,78 @@ pub(crate) fn new_guid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-/// The `ping` payload GitHub sends: `zen`, `hook_id`, `hook` (as the API shows it, secret
-/// masked), and for organization hooks `organization` and `sender`.
-pub(crate) fn ping_payload(hook: &Hook, hook_json: Value, target: &Target<'_>) -> Value {
-    let mut payload = json!({
-        "zen": ZEN,
-        "hook_id": hook.id,
-        "hook": hook_json,
-    });
-    if let (Some(login), Some(org_id), Some(object)) =
-        (target.org_login, target.org_id, payload.as_object_mut())
-    {
-        object.insert("organization".into(), organization(login, org_id));
+/// The `ping` payload GitHub sends: `zen`, `hook_id`, `hook` (as the API shows it on
+/// `api_base`, secret masked), and for organization hooks `organization` and `sender`.
+///
+/// Written straight as JSON text (the sender's part once per process), in the member order
+/// GitHub uses; building a `serde_json::Value` first cost more than sending it (#11).
+pub(crate) fn ping_payload(hook: &Hook, api_base: &str, target: &Target<'_>) -> Payload {
+    let written = (|| -> serde_json::Result<Vec<u8>> {
+        let mut text = Vec::with_capacity(4096);
+        text.extend_from_slice(b"{\"zen\":");
+        serde_json::to_writer(&mut text, ZEN)?;
+        text.extend_from_slice(b",\"hook_id\":");
+        serde_json::to_writer(&mut text, &hook.id)?;
+        text.extend_from_slice(b",\"hook\":");
+        serde_json::to_writer(
+            &mut text,
+            &super::render::hook_view(hook, api_base, target.org_login),
+        )?;
+        if let (Some(login), Some(org_id)) = (target.org_login, target.org_id) {
+            text.extend_from_slice(b",\"organization\":");
+            serde_json::to_writer(&mut text, &Organization::new(login, org_id))?;
+        }
+        text.extend_from_slice(b",\"sender\":");
+        text.extend_from_slice(SENDER.as_bytes());
+        text.push(b'}');
+        Ok(text)
+    })();
+    match written.map(String::from_utf8) {
+        Ok(Ok(text)) => Payload::from_json_text(text),
+        // serde_json writes UTF-8 and these types always serialize; keep the ping sendable.
+        _ => Payload::from_value(json!({ "zen": ZEN, "hook_id": hook.id })),
     }
-    if let Some(object) = payload.as_object_mut() {
-        object.insert("sender".into(), sender());
-    }
-    payload
 }
 
-/// An organization as webhook payloads show it (`organization-simple`).
-fn organization(login: &str, id: u64) -> Value {
-    let api = format!("https://api.github.com/orgs/{login}");
-    json!({
-        "login": login,
-        "id": id,
-        "node_id": format!("O_hookspec{id}"),
-        "url": api,
-        "repos_url": format!("{api}/repos"),
-        "events_url": format!("{api}/events"),
-        "hooks_url": format!("{api}/hooks"),
-        "issues_url": format!("{api}/issues"),
-        "members_url": format!("{api}/members{{/member}}"),
-        "public_members_url": format!("{api}/public_members{{/member}}"),
-        "avatar_url": format!("https://avatars.githubusercontent.com/u/{id}?v=4"),
-        "description": null,
-    })
+/// An organization as webhook payloads show it (`organization-simple`), in GitHub's order.
+#[derive(serde::Serialize)]
+struct Organization<'a> {
+    login: &'a str,
+    id: u64,
+    node_id: String,
+    url: String,
+    repos_url: String,
+    events_url: String,
+    hooks_url: String,
+    issues_url: String,
+    members_url: String,
+    public_members_url: String,
+    avatar_url: String,
+    description: Option<&'a str>,
 }
+
+impl<'a> Organization<'a> {
+    fn new(login: &'a str, id: u64) -> Organization<'a> {
+        let api = format!("https://api.github.com/orgs/{login}");
+        Organization {
+            login,
+            id,
+            node_id: format!("O_hookspec{id}"),
+            repos_url: format!("{api}/repos"),
+            events_url: format!("{api}/events"),
+            hooks_url: format!("{api}/hooks"),
+            issues_url: format!("{api}/issues"),
+            members_url: format!("{api}/members{{/member}}"),
+            public_members_url: format!("{api}/public_members{{/member}}"),
+            avatar_url: format!("https://avatars.githubusercontent.com/u/{id}?v=4"),
+            description: None,
+            url: api,
+        }
+    }
+}
+
+/// The sender's JSON, the same in every payload.
+static SENDER: LazyLock<String> = LazyLock::new(|| sender().to_string());
 
 /// The user a delivery is sent on behalf of (`simple-user`).
 fn sender() -> Value {
@@ -243,7 +284,7 @@ pub(crate) fn from_seed(id: u64, hook_id: u64, url: String, seed: DeliverySeed) 
         throttled_at: None,
         url,
         request_headers,
-        request_payload: seed.payload,
+        request_payload: Payload::from_value(seed.payload),
         response_headers: BTreeMap::new(),
         response_payload: String::new(),
     }
@@ -258,4 +299,73 @@ fn hookshot_headers(guid: &str, event: &str, hook_id: u64) -> BTreeMap<String, S
         ("X-GitHub-Event".to_owned(), event.to_owned()),
         ("X-GitHub-Hook-ID".to_owned(), hook_id.to_string()),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::HookSeed;
+
+    /// The ping as it was built before #11, through a `serde_json::Value`: the oracle.
+    fn ping_through_a_value(hook: &Hook, api_base: &str, target: &Target<'_>) -> String {
+        let hook_json = serde_json::to_value(super::super::render::hook_view(
+            hook,
+            api_base,
+            target.org_login,
+        ))
+        .unwrap_or_default();
+        let mut payload = json!({ "zen": ZEN, "hook_id": hook.id, "hook": hook_json });
+        if let (Some(login), Some(org_id), Some(object)) =
+            (target.org_login, target.org_id, payload.as_object_mut())
+        {
+            let api = format!("https://api.github.com/orgs/{login}");
+            object.insert(
+                "organization".into(),
+                json!({
+                    "login": login,
+                    "id": org_id,
+                    "node_id": format!("O_hookspec{org_id}"),
+                    "url": api,
+                    "repos_url": format!("{api}/repos"),
+                    "events_url": format!("{api}/events"),
+                    "hooks_url": format!("{api}/hooks"),
+                    "issues_url": format!("{api}/issues"),
+                    "members_url": format!("{api}/members{{/member}}"),
+                    "public_members_url": format!("{api}/public_members{{/member}}"),
+                    "avatar_url": format!("https://avatars.githubusercontent.com/u/{org_id}?v=4"),
+                    "description": null,
+                }),
+            );
+        }
+        if let Some(object) = payload.as_object_mut() {
+            object.insert("sender".into(), sender());
+        }
+        payload.to_string()
+    }
+
+    #[test]
+    fn the_ping_written_as_text_has_the_bytes_of_the_ping_built_as_a_value() {
+        let now = time::macros::datetime!(2026-12-03 13:18:25 UTC);
+        let hook = HookSeed::new("https://example.com/h\"o\u{e9}k")
+            .events(["push", "issues"])
+            .secret("s3cret")
+            .into_hook(7, HookKind::Organization, now);
+        for target in [
+            Target {
+                kind: HookKind::Organization,
+                org_login: Some("oct\"o cat"),
+                org_id: Some(42),
+            },
+            Target {
+                kind: HookKind::Global,
+                org_login: None,
+                org_id: None,
+            },
+        ] {
+            let base = "http://127.0.0.1:8080/api/v3";
+            let written = ping_payload(&hook, base, &target);
+            assert_eq!(written.text(), ping_through_a_value(&hook, base, &target));
+            assert!(written.value().is_object());
+        }
+    }
 }

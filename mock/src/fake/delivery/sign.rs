@@ -3,7 +3,6 @@
 //! exact bytes (`X-Hub-Signature-256: sha256=<hex>`, `X-Hub-Signature: sha1=<hex>`).
 
 use hmac::{Hmac, KeyInit, Mac};
-use serde_json::Value;
 
 /// A member the fake adds to every payload when signature traps are on: JSON whose bytes change
 /// when a receiver parses and re-serializes it (`\u` escapes, an escaped slash, non-ASCII text,
@@ -11,45 +10,33 @@ use serde_json::Value;
 pub(crate) const TRAP_MEMBER: &str =
     "\"hookspec_trap\":\"caf\\u00e9 \\/ na\\u00efve \u{2028} \\u2028 \u{00fc}ber <\\/script>\"";
 
-/// The body GitHub POSTs for `payload` with the hook's content type, and its media type; with
-/// `trap`, [`TRAP_MEMBER`] is written into the JSON object first.
+/// The body GitHub POSTs for the payload's JSON text with the hook's content type, and its
+/// media type; with `trap`, [`TRAP_MEMBER`] is written into the JSON object first, and the
+/// JSON text so changed is the third part.
 pub(crate) fn wire_body(
     content_type: &str,
-    payload: &Value,
+    json: &str,
     trap: bool,
-) -> (Vec<u8>, &'static str) {
-    let mut json = payload.to_string();
-    if trap && json.starts_with('{') && json.ends_with('}') {
+) -> (Vec<u8>, &'static str, Option<String>) {
+    let trapped = (trap && json.starts_with('{') && json.ends_with('}')).then(|| {
         let separator = if json == "{}" { "" } else { "," };
-        json.insert_str(json.len() - 1, &format!("{separator}{TRAP_MEMBER}"));
-    }
+        let mut text = json.to_owned();
+        text.insert_str(text.len() - 1, &format!("{separator}{TRAP_MEMBER}"));
+        text
+    });
+    let json = trapped.as_deref().unwrap_or(json);
     if content_type == "form" {
         let body: String = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("payload", &json)
+            .append_pair("payload", json)
             .finish();
-        (body.into_bytes(), "application/x-www-form-urlencoded")
+        (
+            body.into_bytes(),
+            "application/x-www-form-urlencoded",
+            trapped,
+        )
     } else {
-        (json.into_bytes(), "application/json")
+        (json.as_bytes().to_vec(), "application/json", trapped)
     }
-}
-
-/// The payload a body carries (the JSON, or a form's `payload` field).
-pub(crate) fn parsed_payload(body: &[u8], media_type: &str) -> Option<Value> {
-    if media_type == "application/x-www-form-urlencoded" {
-        let (_, json) = url::form_urlencoded::parse(body).find(|(key, _)| key == "payload")?;
-        serde_json::from_str(&json).ok()
-    } else {
-        serde_json::from_slice(body).ok()
-    }
-}
-
-fn hex(bytes: &[u8], prefix: &str) -> String {
-    let mut out = String::with_capacity(prefix.len() + bytes.len() * 2);
-    out.push_str(prefix);
-    for byte in bytes {
-        out.push_str(&format!("{byte:02x}"));
-    }
-    out
 }
 
 /// `sha256=<hex HMAC-SHA256 of body keyed by secret>`, as GitHub sends in `X-Hub-Signature-256`.
@@ -65,7 +52,7 @@ pub fn signature_256(secret: &str, body: &[u8]) -> String {
     match Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) {
         Ok(mut mac) => {
             mac.update(body);
-            hex(&mac.finalize().into_bytes(), "sha256=")
+            format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
         }
         // HMAC takes keys of any length; this cannot happen.
         Err(_) => String::new(),
@@ -78,7 +65,7 @@ pub fn signature_1(secret: &str, body: &[u8]) -> String {
     match Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()) {
         Ok(mut mac) => {
             mac.update(body);
-            hex(&mac.finalize().into_bytes(), "sha1=")
+            format!("sha1={}", hex::encode(mac.finalize().into_bytes()))
         }
         Err(_) => String::new(),
     }
@@ -124,21 +111,13 @@ pub fn verify_signature_1(secret: &str, body: &[u8], signature: &str) -> bool {
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| {
-            text.get(i..i + 2)
-                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-        })
-        .collect()
+    hex::decode(text).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     #[test]
     fn the_signature_matches_githubs_documented_example() {
@@ -165,14 +144,16 @@ mod tests {
 
     #[test]
     fn a_form_body_is_the_url_encoded_json_under_payload() {
-        let (body, media) = wire_body("form", &serde_json::json!({"a": "b c"}), false);
+        let (body, media, trapped) = wire_body("form", r#"{"a":"b c"}"#, false);
         assert_eq!(media, "application/x-www-form-urlencoded");
         assert_eq!(body, b"payload=%7B%22a%22%3A%22b+c%22%7D");
+        assert_eq!(trapped, None);
     }
 
     #[test]
     fn a_trapped_body_is_json_whose_bytes_change_when_re_serialized() {
-        let (body, _) = wire_body("json", &serde_json::json!({"a": 1}), true);
+        let (body, _, trapped) = wire_body("json", r#"{"a":1}"#, true);
+        assert_eq!(trapped.as_deref().map(str::as_bytes), Some(&body[..]));
         let parsed: Value = serde_json::from_slice(&body).unwrap_or_default();
         assert_eq!(parsed["a"], 1);
         assert!(
@@ -181,7 +162,7 @@ mod tests {
                 .is_some_and(|t| t.contains("café /"))
         );
         assert_ne!(serde_json::to_vec(&parsed).unwrap_or_default(), body);
-        let (empty, _) = wire_body("json", &serde_json::json!({}), true);
+        let (empty, _, _) = wire_body("json", "{}", true);
         assert!(serde_json::from_slice::<Value>(&empty).is_ok());
     }
 

@@ -1,0 +1,122 @@
+//! [`Payload`]: a delivery's payload as the JSON text that was sent, parsed only when looked at.
+//!
+//! A delivery's record used to hold its payload as a `serde_json::Value`: every ping built a
+//! tree of maps, serialized it to send it, kept it, and freed it again when the record fell
+//! off the per-hook cap, about a hundred allocations a delivery on two threads (#11). The text
+//! is what GitHub's deliveries API shows anyway; a test that indexes a payload gets the parsed
+//! value, once, on first use.
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
+
+use serde_json::Value;
+
+/// A delivery's payload: the JSON text as sent (shared by clones and redeliveries, never
+/// copied), which reads as a [`serde_json::Value`] through `Deref`.
+///
+/// ```
+/// use hookspec_mock::Payload;
+///
+/// let payload = Payload::from_json_text(r#"{"zen":"Keep it logically awesome.","hook_id":1}"#);
+/// assert_eq!(payload["hook_id"], 1);
+/// assert_eq!(payload.text(), r#"{"zen":"Keep it logically awesome.","hook_id":1}"#);
+/// assert_eq!(payload.to_string(), payload.text());
+/// ```
+#[derive(Clone)]
+pub struct Payload {
+    text: Arc<str>,
+    parsed: Arc<OnceLock<Value>>,
+}
+
+impl Payload {
+    /// A payload from JSON text. Text that is not JSON reads as `null`.
+    pub fn from_json_text(text: impl Into<Arc<str>>) -> Payload {
+        Payload {
+            text: text.into(),
+            parsed: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// A payload from a value: its compact JSON text, with the value kept as the parsed form.
+    pub fn from_value(value: Value) -> Payload {
+        let parsed = OnceLock::new();
+        let text = value.to_string();
+        let _ = parsed.set(value);
+        Payload {
+            text: text.into(),
+            parsed: Arc::new(parsed),
+        }
+    }
+
+    /// The JSON text, byte for byte as it was sent (inside a form body, before URL-encoding).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The parsed value (parsed now if nobody looked before).
+    pub fn value(&self) -> &Value {
+        self.parsed
+            .get_or_init(|| serde_json::from_str(&self.text).unwrap_or(Value::Null))
+    }
+
+    /// The parsed value if it is at hand, without parsing.
+    pub(crate) fn value_if_parsed(&self) -> Option<&Value> {
+        self.parsed.get()
+    }
+}
+
+impl Deref for Payload {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        self.value()
+    }
+}
+
+impl PartialEq for Payload {
+    fn eq(&self, other: &Payload) -> bool {
+        self.text == other.text || self.value() == other.value()
+    }
+}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Payload").field(&self.text).finish()
+    }
+}
+
+impl fmt::Display for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl serde::Serialize for Payload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value().serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_kept_and_parsed_once_on_demand() {
+        let payload = Payload::from_json_text(r#"{"a":[1,2]}"#);
+        assert!(payload.value_if_parsed().is_none());
+        assert_eq!(payload["a"][1], 2);
+        assert!(payload.value_if_parsed().is_some());
+        let copy = payload.clone();
+        assert!(copy.value_if_parsed().is_some(), "clones share the parse");
+        assert_eq!(copy, Payload::from_value(serde_json::json!({"a": [1, 2]})));
+    }
+
+    #[test]
+    fn text_that_is_not_json_reads_as_null() {
+        let payload = Payload::from_json_text("not json");
+        assert!(payload.is_null());
+        assert_eq!(payload.text(), "not json");
+    }
+}
