@@ -44,8 +44,12 @@ pub(crate) struct Outgoing {
     pub url: String,
     pub insecure_ssl: bool,
     pub request_headers: BTreeMap<String, String>,
-    pub body: Vec<u8>,
+    /// The bytes POSTed, shared with the request that sends them.
+    pub body: bytes::Bytes,
     pub payload: Payload,
+    /// The hook's secret until [`Outgoing::sign`] has signed the body with it: signing is the
+    /// delivery thread's work, not the API call's (#11).
+    secret: Option<Secret>,
     pub timeout: Duration,
 }
 
@@ -90,16 +94,6 @@ impl Outgoing {
             }
         }
         request_headers.insert("content-type".to_owned(), content_type.to_owned());
-        if let Some(secret) = &hook.config.secret {
-            request_headers.insert(
-                "X-Hub-Signature".to_owned(),
-                sign::signature_1(secret, &body),
-            );
-            request_headers.insert(
-                "X-Hub-Signature-256".to_owned(),
-                sign::signature_256(secret, &body),
-            );
-        }
         Outgoing {
             id,
             hook_id: hook.id,
@@ -119,14 +113,35 @@ impl Outgoing {
             url: hook.config.url.clone(),
             insecure_ssl: hook.config.insecure_ssl.trim() == "1",
             request_headers,
-            body,
+            body: body.into(),
             payload,
+            secret: hook.config.secret.clone().map(Secret),
             timeout,
         }
     }
 
+    /// Adds `X-Hub-Signature` and `X-Hub-Signature-256` when the hook has a secret (once).
+    pub(crate) fn sign(&mut self) {
+        if let Some(Secret(secret)) = self.secret.take() {
+            self.request_headers.insert(
+                "X-Hub-Signature".to_owned(),
+                sign::signature_1(&secret, &self.body),
+            );
+            self.request_headers.insert(
+                "X-Hub-Signature-256".to_owned(),
+                sign::signature_256(&secret, &self.body),
+            );
+        }
+    }
+
     /// The record of this attempt with the receiver's answer.
-    pub(crate) fn record(self, outcome: send::Outcome, delivered_at: OffsetDateTime) -> Delivery {
+    pub(crate) fn record(
+        mut self,
+        outcome: send::Outcome,
+        delivered_at: OffsetDateTime,
+    ) -> Delivery {
+        // The record shows the headers as sent, or as they would have been.
+        self.sign();
         Delivery {
             id: self.id,
             hook_id: self.hook_id,
@@ -147,6 +162,16 @@ impl Outgoing {
             response_headers: outcome.headers,
             response_payload: outcome.body,
         }
+    }
+}
+
+/// A hook's secret on its way to the delivery thread; its `Debug` never shows it.
+#[derive(Clone)]
+struct Secret(String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
     }
 }
 

@@ -264,6 +264,8 @@ fn start_thread(
                         policy.clone(),
                     );
                     tokio::spawn(async move {
+                        let mut outgoing = outgoing;
+                        outgoing.sign();
                         let delivered_at = OffsetDateTime::now_utc();
                         let outcome = attempt(&clients, &outgoing).await;
                         if policy.log {
@@ -322,7 +324,7 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
     for (name, value) in &outgoing.request_headers {
         request = request.header(name.as_str(), value.as_str());
     }
-    let request = match request.body(Full::new(Bytes::from(outgoing.body.clone()))) {
+    let request = match request.body(Full::new(outgoing.body.clone())) {
         Ok(request) => request,
         Err(error) => {
             return Outcome::failed(
