@@ -14,12 +14,13 @@
 
 // A profiling harness that cannot set itself up should stop right there, loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-use hookspec_mock::{FakeGitHub, FakeRequest, HookSeed};
+use hookspec_mock::{FakeGitHub, HookSeed};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+
+#[path = "../benches/fake/bare.rs"]
+mod bare;
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
@@ -33,20 +34,7 @@ async fn main() {
         HookSeed::new("https://example.com/hook").secret("s3cret"),
     );
     let p = "/orgs/octocat/hooks/1";
-    let response = fake.fake().handle(
-        &FakeRequest::new("GET", &fake.uri(), p).with_header("authorization", "Bearer bench"),
-    );
-    let mut template = ResponseTemplate::new(response.status);
-    for (name, value) in &response.headers {
-        template = template.append_header(&**name, &**value);
-    }
-    let template = template.set_body_bytes(response.body);
-    let bare = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(p))
-        .respond_with(template)
-        .mount(&bare)
-        .await;
+    let bare = bare::bare_server(&fake, p).await;
     let address = if which == "fake" {
         fake.uri()
     } else {

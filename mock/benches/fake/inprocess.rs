@@ -9,6 +9,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::Settings;
+use crate::bare::bare_server;
 use crate::load::{self, Call, Client, Target};
 
 /// Drops a wiremock server from a fresh scheduler tick. `MockServer`'s `Drop` blocks on a tokio
@@ -16,27 +17,6 @@ use crate::load::{self, Call, Client, Target};
 pub async fn drop_server<T>(server: T) {
     tokio::task::yield_now().await;
     drop(server);
-}
-
-/// A bare wiremock server with one static mock, answering exactly what the fake answers (same
-/// status, headers and body), so that the comparison measures the fake's work.
-async fn bare_server(fake: &FakeGitHub, path_and_query: &str) -> MockServer {
-    let response = fake.fake().handle(
-        &FakeRequest::new("GET", &fake.uri(), path_and_query)
-            .with_header("authorization", "Bearer bench"),
-    );
-    let mut template = ResponseTemplate::new(response.status);
-    for (name, value) in &response.headers {
-        template = template.append_header(&**name, &**value);
-    }
-    let template = template.set_body_bytes(response.body);
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(path_and_query))
-        .respond_with(template)
-        .mount(&server)
-        .await;
-    server
 }
 
 fn address(uri: &str) -> String {

@@ -28,6 +28,7 @@
 // A benchmark that cannot set itself up should stop right there, loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod bare;
 mod binary;
 mod deliveries;
 mod floor;
