@@ -28,7 +28,12 @@ async fn main() {
     let which = std::env::args().nth(1).expect(usage);
     assert!(which == "fake" || which == "bare", "{usage}");
     let n: usize = std::env::args().nth(2).expect(usage).parse().expect(usage);
-    let fake = FakeGitHub::start().await;
+    // HOOKSPEC_BENCH_NO_RECORD, as in the bench: the fake keeps no requests.
+    let fake = FakeGitHub::start_with(hookspec_mock::FakeConfig {
+        record_requests: std::env::var_os("HOOKSPEC_BENCH_NO_RECORD").is_none(),
+        ..Default::default()
+    })
+    .await;
     fake.state().insert_org_hook(
         "octocat",
         HookSeed::new("https://example.com/hook").secret("s3cret"),

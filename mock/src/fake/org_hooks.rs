@@ -1,6 +1,6 @@
 //! Organization webhooks: list, create, get, update, delete, their configuration, and ping.
 
-use super::delivery::{self, Target};
+use super::delivery::Target;
 use super::github_error::ApiError;
 use super::model::{Hook, HookConfig, HookKind};
 use super::pagination;
@@ -131,8 +131,7 @@ pub(crate) fn send_ping(
     target: &Target<'_>,
     context: &Context<'_>,
 ) {
-    let payload = delivery::ping_payload(hook, &context.api_base, target);
-    state.deliver(hook, target, "ping", payload, context.product);
+    state.ping(hook, target, &context.api_base, context.product);
 }
 
 /// The organization's login and the hook the route names (404 for either unknown).

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use super::delivery::ping::HookJson;
 use super::delivery::send::Pending;
 use super::delivery::{self, Outgoing, Target};
 use super::model::{Delivery, Hook, HookKind};
@@ -46,6 +47,36 @@ impl State {
             timeout,
             self.signature_traps,
         );
+        self.send(outgoing);
+        Some(id)
+    }
+
+    /// Sends `hook` a `ping` in the background (nothing for an inactive hook); its payload
+    /// shows the hook as the API does on `api_base`, and is written on the delivery thread.
+    pub(crate) fn ping(
+        &mut self,
+        hook: &Hook,
+        target: &Target<'_>,
+        api_base: &str,
+        product: Product,
+    ) -> Option<u64> {
+        if !hook.active {
+            return None;
+        }
+        // The hook's JSON as GET answers it, ready in the hook store (the same bytes).
+        let ready = match target.org_login {
+            Some(login) => self
+                .org(login)
+                .and_then(|org| org.hooks.one(&hook.id, api_base, Some(&org.login))),
+            None => self.global_hooks.one(&hook.id, api_base, None),
+        };
+        let hook_json = match ready {
+            Some(ready) => HookJson::Ready(ready),
+            None => HookJson::write(hook, api_base, target.org_login),
+        };
+        let id = self.take_delivery_id();
+        let timeout = self.delivery_timeout(product);
+        let outgoing = Outgoing::ping(id, hook, target, hook_json, timeout, self.signature_traps);
         self.send(outgoing);
         Some(id)
     }

@@ -25,15 +25,17 @@ use serde_json::Value;
 /// ```
 #[derive(Clone)]
 pub struct Payload {
-    text: Arc<str>,
+    // An `Arc<String>` rather than `Arc<str>`: taking a `String` in moves it instead of
+    // copying it, and the delivery engine sends the same bytes without a copy (`bytes`).
+    text: Arc<String>,
     parsed: Arc<OnceLock<Value>>,
 }
 
 impl Payload {
     /// A payload from JSON text. Text that is not JSON reads as `null`.
-    pub fn from_json_text(text: impl Into<Arc<str>>) -> Payload {
+    pub fn from_json_text(text: impl Into<String>) -> Payload {
         Payload {
-            text: text.into(),
+            text: Arc::new(text.into()),
             parsed: Arc::new(OnceLock::new()),
         }
     }
@@ -44,9 +46,14 @@ impl Payload {
         let text = value.to_string();
         let _ = parsed.set(value);
         Payload {
-            text: text.into(),
+            text: Arc::new(text),
             parsed: Arc::new(parsed),
         }
+    }
+
+    /// The JSON text as bytes that share this payload's buffer.
+    pub(crate) fn bytes(&self) -> bytes::Bytes {
+        bytes::Bytes::from_owner(SharedText(self.text.clone()))
     }
 
     /// The JSON text, byte for byte as it was sent (inside a form body, before URL-encoding).
@@ -63,6 +70,15 @@ impl Payload {
     /// The parsed value if it is at hand, without parsing.
     pub(crate) fn value_if_parsed(&self) -> Option<&Value> {
         self.parsed.get()
+    }
+}
+
+/// A payload's text as the owner of a `Bytes`.
+struct SharedText(Arc<String>);
+
+impl AsRef<[u8]> for SharedText {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
     }
 }
 

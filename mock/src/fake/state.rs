@@ -132,10 +132,10 @@ impl State {
     }
 
     pub(crate) fn add_org(&mut self, login: &str) -> u64 {
-        let key = login.to_lowercase();
-        if let Some(org) = self.orgs.get(&key) {
+        if let Some(org) = self.orgs.get(org_key(login).as_ref()) {
             return org.id;
         }
+        let key = login.to_lowercase();
         let id = self.next_org_id;
         self.next_org_id += 1;
         self.orgs.insert(
@@ -173,11 +173,11 @@ impl State {
     }
 
     pub(crate) fn org(&self, login: &str) -> Option<&Org> {
-        self.orgs.get(&login.to_lowercase())
+        self.orgs.get(org_key(login).as_ref())
     }
 
     pub(crate) fn org_mut(&mut self, login: &str) -> Option<&mut Org> {
-        self.orgs.get_mut(&login.to_lowercase())
+        self.orgs.get_mut(org_key(login).as_ref())
     }
 
     pub(crate) fn take_hook_id(&mut self) -> u64 {
@@ -217,6 +217,19 @@ impl State {
         self.global_hooks
             .get(&id)
             .or_else(|| self.orgs.values().find_map(|org| org.hooks.get(&id)))
+    }
+}
+
+/// The key organizations are stored under: the login in lower case (GitHub's logins compare
+/// case-insensitively), borrowed when it already is, as on nearly every request (#11).
+fn org_key(login: &str) -> std::borrow::Cow<'_, str> {
+    if login
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        std::borrow::Cow::Owned(login.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(login)
     }
 }
 

@@ -2,7 +2,10 @@
 //! (`json`, or `form` as `payload=<url-encoded JSON>`), and GitHub's HMAC signatures over those
 //! exact bytes (`X-Hub-Signature-256: sha256=<hex>`, `X-Hub-Signature: sha1=<hex>`).
 
+use bytes::Bytes;
 use hmac::{Hmac, KeyInit, Mac};
+
+use crate::fake::payload::Payload;
 
 /// A member the fake adds to every payload when signature traps are on: JSON whose bytes change
 /// when a receiver parses and re-serializes it (`\u` escapes, an escaped slash, non-ASCII text,
@@ -15,27 +18,25 @@ pub(crate) const TRAP_MEMBER: &str =
 /// JSON text so changed is the third part.
 pub(crate) fn wire_body(
     content_type: &str,
-    json: &str,
+    payload: &Payload,
     trap: bool,
-) -> (Vec<u8>, &'static str, Option<String>) {
+) -> (Bytes, &'static str, Option<Payload>) {
+    let json = payload.text();
     let trapped = (trap && json.starts_with('{') && json.ends_with('}')).then(|| {
         let separator = if json == "{}" { "" } else { "," };
         let mut text = json.to_owned();
         text.insert_str(text.len() - 1, &format!("{separator}{TRAP_MEMBER}"));
-        text
+        Payload::from_json_text(text)
     });
-    let json = trapped.as_deref().unwrap_or(json);
+    let sent = trapped.as_ref().unwrap_or(payload);
     if content_type == "form" {
         let body: String = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("payload", json)
+            .append_pair("payload", sent.text())
             .finish();
-        (
-            body.into_bytes(),
-            "application/x-www-form-urlencoded",
-            trapped,
-        )
+        (body.into(), "application/x-www-form-urlencoded", trapped)
     } else {
-        (json.as_bytes().to_vec(), "application/json", trapped)
+        // JSON goes as the payload's own bytes, not a copy.
+        (sent.bytes(), "application/json", trapped)
     }
 }
 
@@ -144,16 +145,20 @@ mod tests {
 
     #[test]
     fn a_form_body_is_the_url_encoded_json_under_payload() {
-        let (body, media, trapped) = wire_body("form", r#"{"a":"b c"}"#, false);
+        let payload = Payload::from_json_text(r#"{"a":"b c"}"#);
+        let (body, media, trapped) = wire_body("form", &payload, false);
         assert_eq!(media, "application/x-www-form-urlencoded");
-        assert_eq!(body, b"payload=%7B%22a%22%3A%22b+c%22%7D");
+        assert_eq!(body, &b"payload=%7B%22a%22%3A%22b+c%22%7D"[..]);
         assert_eq!(trapped, None);
     }
 
     #[test]
     fn a_trapped_body_is_json_whose_bytes_change_when_re_serialized() {
-        let (body, _, trapped) = wire_body("json", r#"{"a":1}"#, true);
-        assert_eq!(trapped.as_deref().map(str::as_bytes), Some(&body[..]));
+        let (body, _, trapped) = wire_body("json", &Payload::from_json_text(r#"{"a":1}"#), true);
+        assert_eq!(
+            trapped.as_ref().map(|t| t.text().as_bytes()),
+            Some(&body[..])
+        );
         let parsed: Value = serde_json::from_slice(&body).unwrap_or_default();
         assert_eq!(parsed["a"], 1);
         assert!(
@@ -162,7 +167,7 @@ mod tests {
                 .is_some_and(|t| t.contains("café /"))
         );
         assert_ne!(serde_json::to_vec(&parsed).unwrap_or_default(), body);
-        let (empty, _, _) = wire_body("json", "{}", true);
+        let (empty, _, _) = wire_body("json", &Payload::from_json_text("{}"), true);
         assert!(serde_json::from_slice::<Value>(&empty).is_ok());
     }
 

@@ -1,0 +1,245 @@
+//! The `ping` payload: written as JSON text on the delivery thread from parts kept ready (#11).
+
+use std::cell::RefCell;
+use std::sync::{Arc, LazyLock};
+
+use serde_json::{Value, json};
+
+use super::super::hook_store::Ready;
+use super::super::model::Hook;
+use super::super::payload::Payload;
+use super::super::render;
+
+/// The `zen` of the fake's pings (one of GitHub's).
+const ZEN: &str = "Keep it logically awesome.";
+
+/// What a ping's payload is written from, on the delivery thread: the hook's JSON as the API
+/// shows it (the hook store's ready answer, shared, or written here when there is none) and
+/// its organization.
+#[derive(Debug, Clone)]
+pub(crate) struct PingSource {
+    pub hook_id: u64,
+    pub hook_json: HookJson,
+    /// The organization's login and id, for organization hooks.
+    pub organization: Option<(String, u64)>,
+}
+
+/// A hook's JSON as `GET` answers it.
+#[derive(Debug, Clone)]
+pub(crate) enum HookJson {
+    /// The hook store's ready answer: shared, not copied (#11).
+    Ready(Arc<Ready>),
+    /// Written for this ping.
+    Written(Vec<u8>),
+}
+
+impl HookJson {
+    /// `hook` as the API shows it on `api_base` for organization `login`.
+    pub(crate) fn write(hook: &Hook, api_base: &str, login: Option<&str>) -> HookJson {
+        HookJson::Written(
+            serde_json::to_vec(&render::hook_view(hook, api_base, login)).unwrap_or_default(),
+        )
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            HookJson::Ready(ready) => &ready.body,
+            HookJson::Written(bytes) => bytes,
+        }
+    }
+}
+
+impl PingSource {
+    /// The `ping` payload GitHub sends: `zen`, `hook_id`, `hook` (as the API shows it, secret
+    /// masked), and for organization hooks `organization`; then `sender`.
+    ///
+    /// Written straight as JSON text, in the member order GitHub uses, from parts kept ready
+    /// (the hook's JSON, the sender's, the last organization's); building a
+    /// `serde_json::Value` first cost more than sending it (#11).
+    pub(crate) fn payload(&self) -> Payload {
+        let written = (|| -> serde_json::Result<Vec<u8>> {
+            let hook = self.hook_json.bytes();
+            let mut text = Vec::with_capacity(hook.len() + 2048);
+            text.extend_from_slice(b"{\"zen\":");
+            serde_json::to_writer(&mut text, ZEN)?;
+            text.extend_from_slice(b",\"hook_id\":");
+            serde_json::to_writer(&mut text, &self.hook_id)?;
+            text.extend_from_slice(b",\"hook\":");
+            text.extend_from_slice(hook);
+            if let Some((login, org_id)) = &self.organization {
+                text.extend_from_slice(b",\"organization\":");
+                write_organization(&mut text, login, *org_id)?;
+            }
+            text.extend_from_slice(b",\"sender\":");
+            text.extend_from_slice(SENDER.as_bytes());
+            text.push(b'}');
+            Ok(text)
+        })();
+        match written.map(String::from_utf8) {
+            Ok(Ok(text)) => Payload::from_json_text(text),
+            // serde_json writes UTF-8 and these types always serialize; keep the ping sendable.
+            _ => Payload::from_value(json!({ "zen": ZEN, "hook_id": self.hook_id })),
+        }
+    }
+}
+
+/// An organization as webhook payloads show it (`organization-simple`), in GitHub's order.
+#[derive(serde::Serialize)]
+struct Organization<'a> {
+    login: &'a str,
+    id: u64,
+    node_id: String,
+    url: String,
+    repos_url: String,
+    events_url: String,
+    hooks_url: String,
+    issues_url: String,
+    members_url: String,
+    public_members_url: String,
+    avatar_url: String,
+    description: Option<&'a str>,
+}
+
+impl<'a> Organization<'a> {
+    fn new(login: &'a str, id: u64) -> Organization<'a> {
+        let api = format!("https://api.github.com/orgs/{login}");
+        Organization {
+            login,
+            id,
+            node_id: format!("O_hookspec{id}"),
+            repos_url: format!("{api}/repos"),
+            events_url: format!("{api}/events"),
+            hooks_url: format!("{api}/hooks"),
+            issues_url: format!("{api}/issues"),
+            members_url: format!("{api}/members{{/member}}"),
+            public_members_url: format!("{api}/public_members{{/member}}"),
+            avatar_url: format!("https://avatars.githubusercontent.com/u/{id}?v=4"),
+            description: None,
+            url: api,
+        }
+    }
+}
+
+thread_local! {
+    /// The organization last written on this thread (the delivery thread), as JSON: the pings
+    /// of one organization repeat it.
+    static LAST_ORGANIZATION: RefCell<Option<(String, u64, String)>> = const { RefCell::new(None) };
+}
+
+/// Appends the organization's JSON to `out`.
+fn write_organization(out: &mut Vec<u8>, login: &str, id: u64) -> serde_json::Result<()> {
+    LAST_ORGANIZATION.with_borrow_mut(|last| {
+        if let Some((last_login, last_id, json)) = last.as_ref()
+            && last_login == login
+            && *last_id == id
+        {
+            out.extend_from_slice(json.as_bytes());
+            return Ok(());
+        }
+        let json = serde_json::to_string(&Organization::new(login, id))?;
+        out.extend_from_slice(json.as_bytes());
+        *last = Some((login.to_owned(), id, json));
+        Ok(())
+    })
+}
+
+/// The sender's JSON, the same in every payload.
+static SENDER: LazyLock<String> = LazyLock::new(|| sender().to_string());
+
+/// The user a delivery is sent on behalf of (`simple-user`).
+fn sender() -> Value {
+    let api = "https://api.github.com/users/hookspec";
+    json!({
+        "login": "hookspec",
+        "id": 1,
+        "node_id": "U_hookspec1",
+        "avatar_url": "https://avatars.githubusercontent.com/u/1?v=4",
+        "gravatar_id": "",
+        "url": api,
+        "html_url": "https://github.com/hookspec",
+        "followers_url": format!("{api}/followers"),
+        "following_url": format!("{api}/following{{/other_user}}"),
+        "gists_url": format!("{api}/gists{{/gist_id}}"),
+        "starred_url": format!("{api}/starred{{/owner}}{{/repo}}"),
+        "subscriptions_url": format!("{api}/subscriptions"),
+        "organizations_url": format!("{api}/orgs"),
+        "repos_url": format!("{api}/repos"),
+        "events_url": format!("{api}/events{{/privacy}}"),
+        "received_events_url": format!("{api}/received_events"),
+        "type": "User",
+        "user_view_type": "public",
+        "site_admin": false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::HookSeed;
+    use crate::fake::delivery::Target;
+    use crate::fake::model::HookKind;
+
+    /// The ping as it was built before #11, through a `serde_json::Value`: the oracle.
+    fn ping_through_a_value(hook: &Hook, api_base: &str, target: &Target<'_>) -> String {
+        let hook_json = serde_json::to_value(render::hook_view(hook, api_base, target.org_login))
+            .unwrap_or_default();
+        let mut payload = json!({ "zen": ZEN, "hook_id": hook.id, "hook": hook_json });
+        if let (Some(login), Some(org_id), Some(object)) =
+            (target.org_login, target.org_id, payload.as_object_mut())
+        {
+            let api = format!("https://api.github.com/orgs/{login}");
+            object.insert(
+                "organization".into(),
+                json!({
+                    "login": login,
+                    "id": org_id,
+                    "node_id": format!("O_hookspec{org_id}"),
+                    "url": api,
+                    "repos_url": format!("{api}/repos"),
+                    "events_url": format!("{api}/events"),
+                    "hooks_url": format!("{api}/hooks"),
+                    "issues_url": format!("{api}/issues"),
+                    "members_url": format!("{api}/members{{/member}}"),
+                    "public_members_url": format!("{api}/public_members{{/member}}"),
+                    "avatar_url": format!("https://avatars.githubusercontent.com/u/{org_id}?v=4"),
+                    "description": null,
+                }),
+            );
+        }
+        if let Some(object) = payload.as_object_mut() {
+            object.insert("sender".into(), sender());
+        }
+        payload.to_string()
+    }
+
+    #[test]
+    fn the_ping_written_as_text_has_the_bytes_of_the_ping_built_as_a_value() {
+        let now = time::macros::datetime!(2026-12-03 13:18:25 UTC);
+        let hook = HookSeed::new("https://example.com/h\"o\u{e9}k")
+            .events(["push", "issues"])
+            .secret("s3cret")
+            .into_hook(7, HookKind::Organization, now);
+        for target in [
+            Target {
+                kind: HookKind::Organization,
+                org_login: Some("oct\"o cat"),
+                org_id: Some(42),
+            },
+            Target {
+                kind: HookKind::Global,
+                org_login: None,
+                org_id: None,
+            },
+        ] {
+            let base = "http://127.0.0.1:8080/api/v3";
+            let written = PingSource {
+                hook_id: hook.id,
+                hook_json: HookJson::write(&hook, base, target.org_login),
+                organization: target.org_login.map(str::to_owned).zip(target.org_id),
+            }
+            .payload();
+            assert_eq!(written.text(), ping_through_a_value(&hook, base, &target));
+            assert!(written.value().is_object());
+        }
+    }
+}
