@@ -61,7 +61,7 @@ fn from_wiremock(request: &Request) -> FakeRequest {
         query: request.url.query().map(str::to_owned),
         headers,
         body: request.body.clone(),
-        base_url: format!("http://{host}"),
+        base_url: ["http://", &host].concat(),
     }
 }
 

@@ -204,7 +204,8 @@ pub async fn interleaved(
     total: usize,
     cap: Duration,
 ) -> Vec<Stats> {
-    const ROUNDS: usize = 5;
+    // Short rounds, so that a burst of background load falls on both sides rather than one.
+    const ROUNDS: usize = 10;
     let reqwest_client = reqwest::Client::new();
     for target in targets {
         // Warm up: caches, pools, the allocator.

@@ -115,11 +115,14 @@ impl Fake {
             Some(route) => {
                 let context = Context {
                     request,
-                    api_base: format!(
-                        "{}{}",
+                    api_base: match (
                         request.base_url.trim_end_matches('/'),
-                        product.path_prefix()
-                    ),
+                        product.path_prefix(),
+                    ) {
+                        // api.github.com paths: the base URL as it is, not a copy.
+                        (base, "") => Cow::Borrowed(base),
+                        (base, prefix) => Cow::Owned(format!("{base}{prefix}")),
+                    },
                     now,
                     route,
                     product,

@@ -81,7 +81,7 @@ impl Reply {
 pub(crate) struct Context<'a> {
     pub request: &'a FakeRequest,
     /// The client's base URL plus the product's path prefix: where the URLs we return start.
-    pub api_base: String,
+    pub api_base: Cow<'a, str>,
     pub now: OffsetDateTime,
     pub route: &'a Route,
     /// The product the request addressed (its path prefix).
