@@ -8,7 +8,7 @@
 
 use std::fmt;
 use std::ops::Deref;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use serde_json::Value;
 
@@ -38,6 +38,12 @@ impl Payload {
             text: Arc::new(text.into()),
             parsed: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// The empty payload (no text): one shared instance, cloned without allocating.
+    pub(crate) fn empty() -> Payload {
+        static EMPTY: LazyLock<Payload> = LazyLock::new(|| Payload::from_json_text(""));
+        EMPTY.clone()
     }
 
     /// A payload from a value: its compact JSON text, with the value kept as the parsed form.

@@ -49,7 +49,7 @@ pub(crate) struct Outgoing {
     /// What is left to do before the bytes can go. It is the delivery thread's work, done
     /// in [`Outgoing::finish`], so that the API call (which holds the state lock the
     /// delivery thread needs for every record) only queues the delivery (#11).
-    unfinished: Option<Box<Unfinished>>,
+    unfinished: Option<Unfinished>,
 }
 
 /// The parts of a delivery built on the delivery thread.
@@ -60,8 +60,8 @@ struct Unfinished {
     /// Where the hook belongs, for the `X-GitHub-Hook-Installation-Target-*` headers.
     kind: HookKind,
     org_id: Option<u64>,
-    /// The hook's `content_type` (`json` or `form`).
-    content_type: String,
+    /// Whether the hook's `content_type` is `form` (else JSON).
+    form: bool,
     /// Whether the body carries [`sign::TRAP_MEMBER`].
     trap: bool,
     secret: Option<Secret>,
@@ -107,14 +107,14 @@ impl Outgoing {
             body: bytes::Bytes::new(),
             payload,
             timeout,
-            unfinished: Some(Box::new(Unfinished {
+            unfinished: Some(Unfinished {
                 ping: None,
                 kind: target.kind,
                 org_id: target.org_id,
-                content_type: hook.config.content_type.clone(),
+                form: hook.config.content_type == "form",
                 trap,
                 secret: hook.config.secret.clone().map(Secret),
-            })),
+            }),
         }
     }
 
@@ -134,7 +134,8 @@ impl Outgoing {
             target,
             new_guid(),
             "ping",
-            Payload::from_json_text(""),
+            // Written by `finish`; a shared empty payload until then (no allocation).
+            Payload::empty(),
             timeout,
             trap,
         );
@@ -159,10 +160,10 @@ impl Outgoing {
             ping,
             kind,
             org_id,
-            content_type,
+            form,
             trap,
             secret,
-        } = *unfinished;
+        } = unfinished;
         if let Some(ping) = ping {
             self.payload = ping.payload();
         }
@@ -186,7 +187,8 @@ impl Outgoing {
             }
         }
         self.request_headers = headers;
-        let (body, media_type, trapped) = sign::wire_body(&content_type, &self.payload, trap);
+        let (body, media_type, trapped) =
+            sign::wire_body(if form { "form" } else { "json" }, &self.payload, trap);
         // The record shows the payload as sent, trap included.
         if let Some(trapped) = trapped {
             self.payload = trapped;

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
+use hyper::header::{self, HeaderName, HeaderValue};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use time::OffsetDateTime;
@@ -321,13 +322,19 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
             started.elapsed(),
         );
     };
-    let mut request = hyper::Request::builder()
+    let request = hyper::Request::builder()
         .method(hyper::Method::POST)
-        .uri(outgoing.url.as_str());
-    for (name, value) in &outgoing.request_headers {
-        request = request.header(name.as_str(), value.as_str());
-    }
-    let request = match request.body(Full::new(outgoing.body.clone())) {
+        .uri(outgoing.url.as_str())
+        .body(Full::new(outgoing.body.clone()))
+        .and_then(|mut request| {
+            let headers = request.headers_mut();
+            headers.reserve(outgoing.request_headers.len());
+            for (name, value) in &outgoing.request_headers {
+                headers.append(header_name(name)?, HeaderValue::from_str(value)?);
+            }
+            Ok(request)
+        });
+    let request = match request {
         Ok(request) => request,
         Err(error) => {
             return Outcome::failed(
@@ -367,6 +374,32 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
     }
 }
 
+/// The `http` name of a delivery header: a constant for those every delivery carries, so that
+/// sending does not parse and allocate each name again (#11).
+fn header_name(name: &str) -> Result<HeaderName, hyper::http::Error> {
+    const X_GITHUB_DELIVERY: HeaderName = HeaderName::from_static("x-github-delivery");
+    const X_GITHUB_EVENT: HeaderName = HeaderName::from_static("x-github-event");
+    const X_GITHUB_HOOK_ID: HeaderName = HeaderName::from_static("x-github-hook-id");
+    const TARGET_ID: HeaderName = HeaderName::from_static("x-github-hook-installation-target-id");
+    const TARGET_TYPE: HeaderName =
+        HeaderName::from_static("x-github-hook-installation-target-type");
+    const X_HUB_SIGNATURE: HeaderName = HeaderName::from_static("x-hub-signature");
+    const X_HUB_SIGNATURE_256: HeaderName = HeaderName::from_static("x-hub-signature-256");
+    Ok(match name {
+        "Accept" => header::ACCEPT,
+        "User-Agent" => header::USER_AGENT,
+        "content-type" => header::CONTENT_TYPE,
+        "X-GitHub-Delivery" => X_GITHUB_DELIVERY,
+        "X-GitHub-Event" => X_GITHUB_EVENT,
+        "X-GitHub-Hook-ID" => X_GITHUB_HOOK_ID,
+        "X-GitHub-Hook-Installation-Target-ID" => TARGET_ID,
+        "X-GitHub-Hook-Installation-Target-Type" => TARGET_TYPE,
+        "X-Hub-Signature" => X_HUB_SIGNATURE,
+        "X-Hub-Signature-256" => X_HUB_SIGNATURE_256,
+        other => HeaderName::from_bytes(other.as_bytes())?,
+    })
+}
+
 /// GitHub's wording and code for an attempt that got no answer. `failed to connect to host`
 /// with 502 is what GitHub records when it cannot reach a receiver (its troubleshooting docs and
 /// REST examples); the code for a dropped connection is our choice (spec/README.md).
@@ -381,6 +414,30 @@ fn failure(error: &hyper_util::client::legacy::Error) -> (String, u16) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delivery_header_names_are_the_parsed_names() {
+        for name in [
+            "Accept",
+            "User-Agent",
+            "content-type",
+            "X-GitHub-Delivery",
+            "X-GitHub-Event",
+            "X-GitHub-Hook-ID",
+            "X-GitHub-Hook-Installation-Target-ID",
+            "X-GitHub-Hook-Installation-Target-Type",
+            "X-Hub-Signature",
+            "X-Hub-Signature-256",
+            "X-Other",
+        ] {
+            assert_eq!(
+                header_name(name).ok(),
+                HeaderName::from_bytes(name.as_bytes()).ok(),
+                "{name}"
+            );
+        }
+        assert!(header_name("bad name").is_err());
+    }
 
     #[test]
     fn only_loopback_hosts_receive_by_default() {
