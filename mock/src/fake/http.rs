@@ -116,10 +116,11 @@ pub(crate) fn header_pairs<C: FromIterator<(String, String)>>(headers: &hyper::H
     headers
         .iter()
         .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
+            let text = match value.to_str() {
+                Ok(text) => text.to_owned(),
+                Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            };
+            (name.as_str().to_owned(), text)
         })
         .collect()
 }
