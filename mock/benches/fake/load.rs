@@ -59,12 +59,15 @@ pub struct Stats {
     pub rps: f64,
     pub p50: Duration,
     pub p99: Duration,
+    /// Throughput in each round, in the order the rounds ran (empty for a single run).
+    pub rounds: Vec<f64>,
 }
 
 #[derive(Default)]
 struct Samples {
     latencies: Vec<Duration>,
     elapsed: Duration,
+    rounds: Vec<f64>,
 }
 
 impl Samples {
@@ -82,6 +85,7 @@ impl Samples {
             rps: n as f64 / self.elapsed.as_secs_f64().max(1e-9),
             p50: at(0.50),
             p99: at(0.99),
+            rounds: self.rounds,
         }
     }
 }
@@ -192,6 +196,7 @@ async fn drive(
     Samples {
         latencies,
         elapsed: started.elapsed(),
+        rounds: Vec::new(),
     }
 }
 
@@ -231,6 +236,8 @@ pub async fn interleaved(
                 cap / ROUNDS as u32,
             )
             .await;
+            acc.rounds
+                .push(run.latencies.len() as f64 / run.elapsed.as_secs_f64().max(1e-9));
             acc.latencies.extend(run.latencies);
             acc.elapsed += run.elapsed;
         }
@@ -246,9 +253,40 @@ pub fn verdict(ok: bool) -> &'static str {
     if ok { "meets goal" } else { "MISSES goal" }
 }
 
-/// One row of a comparison: the measured system beside its baseline, by throughput.
+/// The ratio of `subject` to `base`: the median over the rounds of each round's ratio to the
+/// baseline round run just before or after it, so that a few rounds slowed by the host (this
+/// is a shared two-core VM) do not decide the result; the ratio of the totals when there are
+/// no rounds.
+pub fn ratio(subject: &Stats, base: &Stats) -> f64 {
+    if subject.rounds.is_empty() || subject.rounds.len() != base.rounds.len() {
+        return subject.rps / base.rps;
+    }
+    median_ratio(&subject.rounds, &base.rounds)
+}
+
+/// The median of `subject[i] / base[i]`.
+pub fn median_ratio(subject: &[f64], base: &[f64]) -> f64 {
+    let mut ratios: Vec<f64> = subject
+        .iter()
+        .zip(base)
+        .map(|(s, b)| s / b.max(1e-9))
+        .collect();
+    if ratios.is_empty() {
+        return 0.0;
+    }
+    ratios.sort_by(f64::total_cmp);
+    let n = ratios.len();
+    if n % 2 == 1 {
+        ratios[n / 2]
+    } else {
+        (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0
+    }
+}
+
+/// One row of a comparison: the measured system beside its baseline, by throughput (totals),
+/// and their ratio (median of paired rounds, see [`ratio`]).
 pub fn row(name: &str, conc: usize, subject: &Stats, base: &Stats, goal: f64) {
-    let ratio = subject.rps / base.rps;
+    let ratio = ratio(subject, base);
     println!(
         "{name:<44} {conc:>3}  {:>7.0} {:>6} {:>6}  {:>7.0} {:>6} {:>6}  {ratio:>5.2}x  {} (>= {goal}x; {}+{} req)",
         subject.rps,
@@ -268,4 +306,5 @@ pub fn header() {
         "{:<44} {:>3}  {:>21}  {:>21}  {:>6}",
         "measure", "c", "subject req/s p50 p99", "baseline req/s p50 p99", "ratio"
     );
+    println!("(ratio: the median over alternating rounds of each round's throughput ratio)");
 }
