@@ -32,23 +32,19 @@ impl State {
         payload: Payload,
         product: Product,
     ) -> Option<u64> {
-        if !hook.active {
-            return None;
-        }
-        let id = self.take_delivery_id();
-        let timeout = self.delivery_timeout(product);
-        let outgoing = Outgoing::new(
-            id,
-            hook,
-            target,
-            delivery::new_guid(),
-            event,
-            payload,
-            timeout,
-            self.signature_traps,
-        );
-        self.send(outgoing);
-        Some(id)
+        let trap = self.signature_traps;
+        self.queue(hook, product, |id, timeout| {
+            Outgoing::new(
+                id,
+                hook,
+                target,
+                delivery::new_guid(),
+                event,
+                payload,
+                timeout,
+                trap,
+            )
+        })
     }
 
     /// Sends `hook` a `ping` in the background (nothing for an inactive hook); its payload
@@ -60,9 +56,6 @@ impl State {
         api_base: &str,
         product: Product,
     ) -> Option<u64> {
-        if !hook.active {
-            return None;
-        }
         // The hook's JSON as GET answers it, ready in the hook store (the same bytes).
         let ready = match target.org_login {
             Some(login) => self
@@ -74,11 +67,10 @@ impl State {
             Some(ready) => HookJson::Ready(ready),
             None => HookJson::write(hook, api_base, target.org_login),
         };
-        let id = self.take_delivery_id();
-        let timeout = self.delivery_timeout(product);
-        let outgoing = Outgoing::ping(id, hook, target, hook_json, timeout, self.signature_traps);
-        self.send(outgoing);
-        Some(id)
+        let trap = self.signature_traps;
+        self.queue(hook, product, |id, timeout| {
+            Outgoing::ping(id, hook, target, hook_json, timeout, trap)
+        })
     }
 
     /// Resends `original` through `hook` as it is configured now: the same GUID, event,
@@ -90,26 +82,39 @@ impl State {
         original: &Delivery,
         product: Product,
     ) -> Option<u64> {
+        self.queue(hook, product, |id, timeout| {
+            let mut outgoing = Outgoing::new(
+                id,
+                hook,
+                target,
+                original.guid.clone(),
+                &original.event,
+                original.request_payload.clone(),
+                timeout,
+                // The recorded payload already carries any trap.
+                false,
+            );
+            outgoing.redelivery = true;
+            outgoing.action.clone_from(&original.action);
+            outgoing.installation_id = original.installation_id;
+            outgoing.repository_id = original.repository_id;
+            outgoing
+        })
+    }
+
+    /// Gives the delivery `build` makes (from its id and the product's timeout) to the
+    /// outbox, unless `hook` is inactive; its id.
+    fn queue(
+        &mut self,
+        hook: &Hook,
+        product: Product,
+        build: impl FnOnce(u64, Duration) -> Outgoing,
+    ) -> Option<u64> {
         if !hook.active {
             return None;
         }
         let id = self.take_delivery_id();
-        let timeout = self.delivery_timeout(product);
-        let mut outgoing = Outgoing::new(
-            id,
-            hook,
-            target,
-            original.guid.clone(),
-            &original.event,
-            original.request_payload.clone(),
-            timeout,
-            // The recorded payload already carries any trap.
-            false,
-        );
-        outgoing.redelivery = true;
-        outgoing.action.clone_from(&original.action);
-        outgoing.installation_id = original.installation_id;
-        outgoing.repository_id = original.repository_id;
+        let outgoing = build(id, self.delivery_timeout(product));
         self.send(outgoing);
         Some(id)
     }
