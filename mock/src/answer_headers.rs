@@ -12,6 +12,8 @@ use std::borrow::Cow;
 use bytes::{Bytes, BytesMut};
 use hyper::header::{self, HeaderName, HeaderValue};
 
+use crate::fake::Header;
+
 // Built at compile time: using one is a copy of a static reference.
 const X_ACCEPTED_OAUTH_SCOPES: HeaderName = HeaderName::from_static("x-accepted-oauth-scopes");
 const X_OAUTH_SCOPES: HeaderName = HeaderName::from_static("x-oauth-scopes");
@@ -57,9 +59,7 @@ fn name_of(name: &str) -> Option<HeaderName> {
 /// Values are checked but never copied twice: a constant stays static (its clones, which
 /// wiremock makes, are free); the values that change are gathered into one shared buffer, so
 /// that each clone is a reference count rather than an allocation of its own.
-pub(crate) fn to_http(
-    headers: Vec<(Cow<'static, str>, Cow<'static, str>)>,
-) -> Vec<(HeaderName, HeaderValue)> {
+pub(crate) fn to_http(headers: Vec<Header>) -> Vec<(HeaderName, HeaderValue)> {
     let owned: usize = headers
         .iter()
         .map(|(_, value)| match value {
@@ -93,7 +93,7 @@ mod tests {
 
     #[test]
     fn names_and_values_keep_their_text_whether_static_or_owned() {
-        let headers: Vec<(Cow<'static, str>, Cow<'static, str>)> = vec![
+        let headers: Vec<Header> = vec![
             (
                 "x-github-media-type".into(),
                 "github.v3; format=json".into(),

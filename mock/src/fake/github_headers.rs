@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use super::auth::Credentials;
+use super::http::Header;
 use crate::table::Operation;
 
 /// `X-GitHub-Media-Type` for an `Accept` header: `github.v3; format=json`, with the media
@@ -40,11 +41,7 @@ pub(crate) fn media_type(accept: Option<&str>) -> Cow<'static, str> {
 /// The caching headers GitHub sends, as recorded exchanges show them: a 200 or 201 is
 /// `Cache-Control: private, max-age=60, s-maxage=60` (public for anonymous reads) and varies on
 /// the credentials; every answer varies on the encoding and media type.
-pub(crate) fn cache(
-    headers: &mut Vec<(Cow<'static, str>, Cow<'static, str>)>,
-    status: u16,
-    credentials: &Credentials<'_>,
-) {
+pub(crate) fn cache(headers: &mut Vec<Header>, status: u16, credentials: &Credentials<'_>) {
     if matches!(status, 200 | 201) {
         let value = if matches!(credentials, Credentials::Token(_)) {
             "private, max-age=60, s-maxage=60"
@@ -67,7 +64,7 @@ pub(crate) fn cache(
 /// tokens (`ghp_`, `gho_`), `X-OAuth-Scopes`: the scopes the fake's token holds (`granted`,
 /// asked only for such tokens).
 pub(crate) fn scopes(
-    headers: &mut Vec<(Cow<'static, str>, Cow<'static, str>)>,
+    headers: &mut Vec<Header>,
     operation: &Operation,
     credentials: &Credentials<'_>,
     granted: impl FnOnce() -> Vec<&'static str>,

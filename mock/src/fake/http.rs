@@ -8,6 +8,10 @@ pub(crate) const CONTENT_TYPE: &str = "content-type";
 /// The content type of every JSON answer.
 pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
+/// One header of an answer, as [`FakeResponse::headers`] holds it: the name in lower case, each
+/// part borrowed when it is a constant.
+pub(crate) type Header = (Cow<'static, str>, Cow<'static, str>);
+
 /// One HTTP request as the fake sees it.
 ///
 /// ```

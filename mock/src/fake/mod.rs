@@ -41,7 +41,7 @@ pub use config::{FakeConfig, OrgRole, TokenConfig};
 pub use delivery::sign::{signature_1, signature_256, verify_signature_1, verify_signature_256};
 pub use faults::Fault;
 pub use handler::Fake;
-pub(crate) use http::{CONTENT_TYPE, JSON_CONTENT_TYPE, header_pairs};
+pub(crate) use http::{CONTENT_TYPE, Header, JSON_CONTENT_TYPE, header_pairs};
 pub use http::{FakeRequest, FakeResponse};
 pub use model::{Delivery, DeliverySeed, Hook, HookConfig, HookKind, HookSeed, RecordedRequest};
 pub use payload::Payload;

@@ -24,20 +24,22 @@ use serde_json::Value;
 /// assert_eq!(payload.to_string(), payload.text());
 /// ```
 #[derive(Clone)]
-pub struct Payload {
-    // An `Arc<String>` rather than `Arc<str>`: taking a `String` in moves it instead of
-    // copying it, and the delivery engine sends the same bytes without a copy (`bytes`).
-    text: Arc<String>,
-    parsed: Arc<OnceLock<Value>>,
+pub struct Payload(Arc<Shared>);
+
+/// What the clones of a payload share: the text (a `String` taken in whole, not copied) and
+/// its parsed form once someone looked.
+struct Shared {
+    text: String,
+    parsed: OnceLock<Value>,
 }
 
 impl Payload {
     /// A payload from JSON text. Text that is not JSON reads as `null`.
     pub fn from_json_text(text: impl Into<String>) -> Payload {
-        Payload {
-            text: Arc::new(text.into()),
-            parsed: Arc::new(OnceLock::new()),
-        }
+        Payload(Arc::new(Shared {
+            text: text.into(),
+            parsed: OnceLock::new(),
+        }))
     }
 
     /// The empty payload (no text): one shared instance, cloned without allocating.
@@ -51,40 +53,36 @@ impl Payload {
         let parsed = OnceLock::new();
         let text = value.to_string();
         let _ = parsed.set(value);
-        Payload {
-            text: Arc::new(text),
-            parsed: Arc::new(parsed),
-        }
+        Payload(Arc::new(Shared { text, parsed }))
     }
 
     /// The JSON text as bytes that share this payload's buffer.
     pub(crate) fn bytes(&self) -> bytes::Bytes {
-        bytes::Bytes::from_owner(SharedText(self.text.clone()))
+        bytes::Bytes::from_owner(self.clone())
     }
 
     /// The JSON text, byte for byte as it was sent (inside a form body, before URL-encoding).
     pub fn text(&self) -> &str {
-        &self.text
+        &self.0.text
     }
 
     /// The parsed value (parsed now if nobody looked before).
     pub fn value(&self) -> &Value {
-        self.parsed
-            .get_or_init(|| serde_json::from_str(&self.text).unwrap_or(Value::Null))
+        self.0
+            .parsed
+            .get_or_init(|| serde_json::from_str(&self.0.text).unwrap_or(Value::Null))
     }
 
     /// The parsed value if it is at hand, without parsing.
     pub(crate) fn value_if_parsed(&self) -> Option<&Value> {
-        self.parsed.get()
+        self.0.parsed.get()
     }
 }
 
-/// A payload's text as the owner of a `Bytes`.
-struct SharedText(Arc<String>);
-
-impl AsRef<[u8]> for SharedText {
+/// A payload owns the bytes [`Payload::bytes`] hands out.
+impl AsRef<[u8]> for Payload {
     fn as_ref(&self) -> &[u8] {
-        self.0.as_bytes()
+        self.0.text.as_bytes()
     }
 }
 
@@ -98,19 +96,19 @@ impl Deref for Payload {
 
 impl PartialEq for Payload {
     fn eq(&self, other: &Payload) -> bool {
-        self.text == other.text || self.value() == other.value()
+        self.text() == other.text() || self.value() == other.value()
     }
 }
 
 impl fmt::Debug for Payload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Payload").field(&self.text).finish()
+        f.debug_tuple("Payload").field(&self.text()).finish()
     }
 }
 
 impl fmt::Display for Payload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.text())
     }
 }
 

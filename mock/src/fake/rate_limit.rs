@@ -8,6 +8,7 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::auth::Credentials;
+use super::http::Header;
 
 /// The rate limit GitHub gives unauthenticated requests.
 const UNAUTHENTICATED_LIMIT: u32 = 60;
@@ -38,7 +39,7 @@ impl RateWindow {
         now: OffsetDateTime,
         rate_limited: Option<Duration>,
         counted: bool,
-        headers: &mut Vec<(Cow<'static, str>, Cow<'static, str>)>,
+        headers: &mut Vec<Header>,
     ) {
         let (key, limit) = match credentials {
             Credentials::Token(token) => (*token, self.limit),

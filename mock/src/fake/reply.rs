@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use super::github_error::ApiError;
 use super::hook_store::Ready;
 use super::http::FakeRequest;
+use super::http::Header;
 use super::routes::Route;
 use crate::table::Product;
 
@@ -16,7 +17,7 @@ pub(crate) struct Reply {
     pub status: u16,
     /// The body, already serialized as JSON.
     pub body: Option<Vec<u8>>,
-    pub headers: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+    pub headers: Vec<Header>,
     /// Why a 4xx was answered, in plain words.
     pub reason: Option<String>,
     /// The weak ETag of `body`, when it was computed with the body (a ready answer).

@@ -167,6 +167,11 @@ impl Outgoing {
         if let Some(ping) = ping {
             self.payload = ping.payload();
         }
+        let (body, media_type, trapped) = sign::wire_body(form, &self.payload, trap);
+        // The record shows the payload as sent, trap included.
+        if let Some(trapped) = trapped {
+            self.payload = trapped;
+        }
         let mut headers = hookshot_headers(&self.guid, &self.event, self.hook_id);
         match (kind, org_id) {
             (HookKind::Organization, Some(org_id)) => {
@@ -186,26 +191,19 @@ impl Outgoing {
                 );
             }
         }
-        self.request_headers = headers;
-        let (body, media_type, trapped) =
-            sign::wire_body(if form { "form" } else { "json" }, &self.payload, trap);
-        // The record shows the payload as sent, trap included.
-        if let Some(trapped) = trapped {
-            self.payload = trapped;
-        }
-        self.request_headers
-            .insert("content-type".to_owned(), media_type.to_owned());
-        self.body = body;
+        headers.insert("content-type".to_owned(), media_type.to_owned());
         if let Some(Secret(secret)) = secret {
-            self.request_headers.insert(
+            headers.insert(
                 "X-Hub-Signature".to_owned(),
-                sign::signature_1(&secret, &self.body),
+                sign::signature_1(&secret, &body),
             );
-            self.request_headers.insert(
+            headers.insert(
                 "X-Hub-Signature-256".to_owned(),
-                sign::signature_256(&secret, &self.body),
+                sign::signature_256(&secret, &body),
             );
         }
+        self.request_headers = headers;
+        self.body = body;
     }
 
     /// The record of this attempt with the receiver's answer.

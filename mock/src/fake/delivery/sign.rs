@@ -13,11 +13,11 @@ use crate::fake::payload::Payload;
 pub(crate) const TRAP_MEMBER: &str =
     "\"hookspec_trap\":\"caf\\u00e9 \\/ na\\u00efve \u{2028} \\u2028 \u{00fc}ber <\\/script>\"";
 
-/// The body GitHub POSTs for the payload's JSON text with the hook's content type, and its
-/// media type; with `trap`, [`TRAP_MEMBER`] is written into the JSON object first, and the
-/// JSON text so changed is the third part.
+/// The body GitHub POSTs for the payload's JSON text, as a form (`payload=<url-encoded JSON>`)
+/// when `form`, else as JSON, and its media type; with `trap`, [`TRAP_MEMBER`] is written into
+/// the JSON object first, and the JSON text so changed is the third part.
 pub(crate) fn wire_body(
-    content_type: &str,
+    form: bool,
     payload: &Payload,
     trap: bool,
 ) -> (Bytes, &'static str, Option<Payload>) {
@@ -29,7 +29,7 @@ pub(crate) fn wire_body(
         Payload::from_json_text(text)
     });
     let sent = trapped.as_ref().unwrap_or(payload);
-    if content_type == "form" {
+    if form {
         let body: String = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("payload", sent.text())
             .finish();
@@ -146,7 +146,7 @@ mod tests {
     #[test]
     fn a_form_body_is_the_url_encoded_json_under_payload() {
         let payload = Payload::from_json_text(r#"{"a":"b c"}"#);
-        let (body, media, trapped) = wire_body("form", &payload, false);
+        let (body, media, trapped) = wire_body(true, &payload, false);
         assert_eq!(media, "application/x-www-form-urlencoded");
         assert_eq!(body, &b"payload=%7B%22a%22%3A%22b+c%22%7D"[..]);
         assert_eq!(trapped, None);
@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn a_trapped_body_is_json_whose_bytes_change_when_re_serialized() {
-        let (body, _, trapped) = wire_body("json", &Payload::from_json_text(r#"{"a":1}"#), true);
+        let (body, _, trapped) = wire_body(false, &Payload::from_json_text(r#"{"a":1}"#), true);
         assert_eq!(
             trapped.as_ref().map(|t| t.text().as_bytes()),
             Some(&body[..])
@@ -167,7 +167,7 @@ mod tests {
                 .is_some_and(|t| t.contains("café /"))
         );
         assert_ne!(serde_json::to_vec(&parsed).unwrap_or_default(), body);
-        let (empty, _, _) = wire_body("json", &Payload::from_json_text("{}"), true);
+        let (empty, _, _) = wire_body(false, &Payload::from_json_text("{}"), true);
         assert!(serde_json::from_slice::<Value>(&empty).is_ok());
     }
 
