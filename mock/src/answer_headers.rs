@@ -59,32 +59,35 @@ fn name_of(name: &str) -> Option<HeaderName> {
 /// Values are checked but never copied twice: a constant stays static (its clones, which
 /// wiremock makes, are free); the values that change are gathered into one shared buffer, so
 /// that each clone is a reference count rather than an allocation of its own.
-pub(crate) fn to_http(headers: Vec<Header>) -> Vec<(HeaderName, HeaderValue)> {
+pub(crate) fn to_http(headers: &[Header]) -> Vec<(HeaderName, HeaderValue)> {
+    convert(headers.iter()).flatten().collect()
+}
+
+/// Each header in `http`'s types, `None` where `http` refuses it, with [`to_http`]'s sharing.
+pub(crate) fn convert<'a>(
+    headers: impl Iterator<Item = &'a Header> + Clone,
+) -> impl Iterator<Item = Option<(HeaderName, HeaderValue)>> {
     let owned: usize = headers
-        .iter()
+        .clone()
         .map(|(_, value)| match value {
             Cow::Owned(text) => text.len(),
             Cow::Borrowed(_) => 0,
         })
         .sum();
     let mut buffer = BytesMut::with_capacity(owned);
-    for (_, value) in &headers {
+    for (_, value) in headers.clone() {
         if let Cow::Owned(text) = value {
             buffer.extend_from_slice(text.as_bytes());
         }
     }
     let mut shared = buffer.freeze();
-    let mut pairs = Vec::with_capacity(headers.len());
-    for (name, value) in headers {
+    headers.map(move |(name, value)| {
         let bytes = match value {
-            Cow::Borrowed(text) => Bytes::from_static(text.as_bytes()),
+            Cow::Borrowed(text) => Bytes::from_static((*text).as_bytes()),
             Cow::Owned(text) => shared.split_to(text.len()),
         };
-        if let (Some(name), Ok(value)) = (name_of(&name), HeaderValue::from_maybe_shared(bytes)) {
-            pairs.push((name, value));
-        }
-    }
-    pairs
+        Some((name_of(name)?, HeaderValue::from_maybe_shared(bytes).ok()?))
+    })
 }
 
 #[cfg(test)]
@@ -103,7 +106,7 @@ mod tests {
             ("bad name".into(), "x".into()),
             ("x-bad-value".into(), "line\nbreak".to_owned().into()),
         ];
-        let pairs: Vec<(String, String)> = to_http(headers)
+        let pairs: Vec<(String, String)> = to_http(&headers)
             .into_iter()
             .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or("?").to_owned()))
             .collect();

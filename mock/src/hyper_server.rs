@@ -125,7 +125,7 @@ async fn answer(
     let status = response.status;
     let mut builder = hyper::Response::builder().status(status);
     if let Some(headers) = builder.headers_mut() {
-        headers.extend(crate::answer_headers::to_http(response.headers));
+        headers.extend(crate::answer_headers::to_http(&response.headers));
     }
     let http_response = builder
         .body(Full::new(Bytes::from(response.body)))

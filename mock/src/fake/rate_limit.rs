@@ -67,16 +67,24 @@ impl RateWindow {
                 (*used, limit - *used, self.reset)
             }
         };
-        let mut push = |name: &'static str, value: String| {
-            headers.push((Cow::Borrowed(name), Cow::Owned(value)));
+        let mut push = |name: &'static str, value: Cow<'static, str>| {
+            headers.push((Cow::Borrowed(name), value));
         };
         if let Some(retry_after) = rate_limited {
-            push("retry-after", retry_after.as_secs().to_string());
+            push("retry-after", retry_after.as_secs().to_string().into());
         }
-        push("x-ratelimit-limit", limit.to_string());
-        push("x-ratelimit-remaining", remaining.to_string());
-        push("x-ratelimit-reset", reset.to_string());
-        push("x-ratelimit-used", used.to_string());
+        // The two limits the fake answers unless configured otherwise, written without a copy.
+        push(
+            "x-ratelimit-limit",
+            match limit {
+                5000 => Cow::Borrowed("5000"),
+                UNAUTHENTICATED_LIMIT => Cow::Borrowed("60"),
+                other => other.to_string().into(),
+            },
+        );
+        push("x-ratelimit-remaining", remaining.to_string().into());
+        push("x-ratelimit-reset", reset.to_string().into());
+        push("x-ratelimit-used", used.to_string().into());
         headers.push((Cow::Borrowed("x-ratelimit-resource"), Cow::Borrowed("core")));
     }
 }
