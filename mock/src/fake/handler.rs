@@ -14,7 +14,7 @@ use super::faults::{self, FaultKind};
 use super::github_error::{self, ApiError};
 use super::http::{CONTENT_TYPE, FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
 use super::model::RecordedRequest;
-use super::reply::{Context, Reply};
+use super::reply::{COMMON_HEADERS, Context, Reply};
 use super::routes::{self, Route};
 use super::state::{FakeState, State};
 use super::{conditional, control, deliveries, github_headers, global_hooks, org_hooks};
@@ -132,14 +132,19 @@ impl Fake {
         };
         let not_modified = conditional::apply(request, &mut reply);
 
-        let mut headers = Vec::with_capacity(reply.headers.len() + 16);
+        // The reply's own headers follow `Content-Type`, in the reply's vector (a ready reply
+        // makes it with room for all of them).
+        let mut headers = std::mem::take(&mut reply.headers);
+        headers.reserve(COMMON_HEADERS);
         if reply.body.is_some() {
-            headers.push((
-                Cow::Borrowed(CONTENT_TYPE),
-                Cow::Borrowed(JSON_CONTENT_TYPE),
-            ));
+            headers.insert(
+                0,
+                (
+                    Cow::Borrowed(CONTENT_TYPE),
+                    Cow::Borrowed(JSON_CONTENT_TYPE),
+                ),
+            );
         }
-        headers.extend(std::mem::take(&mut reply.headers));
         github_headers::cache(&mut headers, reply.status, &credentials);
         if let Some(route) = &route {
             github_headers::scopes(&mut headers, route.operation, &credentials, || {

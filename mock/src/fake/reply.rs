@@ -12,6 +12,10 @@ use super::http::Header;
 use super::routes::Route;
 use crate::table::Product;
 
+/// How many headers the pipeline adds at most to a reply's own: `Content-Type`, caching, scopes,
+/// API version, media type, rate limit, request id.
+pub(crate) const COMMON_HEADERS: usize = 16;
+
 /// What an operation answers before the pipeline adds the common headers.
 pub(crate) struct Reply {
     pub status: u16,
@@ -52,7 +56,8 @@ impl Reply {
         let reply = Reply {
             status: 200,
             body: Some(ready.body.clone()),
-            headers: Vec::new(),
+            // Room for the ETag, Last-Modified and the pipeline's headers: one allocation.
+            headers: Vec::with_capacity(COMMON_HEADERS + 2),
             reason: None,
             etag: Some(ready.etag.clone()),
         };

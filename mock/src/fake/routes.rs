@@ -126,6 +126,9 @@ fn parse_id(segment: &str) -> Option<u64> {
 
 /// A percent-decoded, non-empty path segment that is valid UTF-8.
 fn decode_segment(segment: &str) -> Option<String> {
+    if !segment.contains('%') {
+        return (!segment.is_empty()).then(|| segment.to_owned());
+    }
     let bytes = segment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
