@@ -79,6 +79,9 @@ fn to_template(last: &mut Option<Shape>, response: FakeResponse) -> ResponseTemp
 struct Shape {
     status: u16,
     headers: Vec<Header>,
+    /// Per header, whether its name occurs more than once (`Vary`): such a value cannot be
+    /// replaced in place without touching the other.
+    repeated: Vec<bool>,
     template: ResponseTemplate,
 }
 
@@ -101,9 +104,14 @@ impl Shape {
         };
         let template =
             ResponseTemplate::new(code).append_headers(crate::answer_headers::to_http(&headers));
+        let repeated = headers
+            .iter()
+            .map(|(name, _)| headers.iter().filter(|(other, _)| other == name).count() > 1)
+            .collect();
         Shape {
             status,
             headers,
+            repeated,
             template,
         }
     }
@@ -117,25 +125,22 @@ impl Shape {
         }
         let mut changed = [0usize; MAX_CHANGED];
         let mut count = 0;
-        for (at, ((name, value), (base_name, base_value))) in
-            response.headers.iter().zip(&self.headers).enumerate()
+        let base = self.headers.iter().zip(&self.repeated);
+        for (at, ((name, value), ((base_name, base_value), &repeated))) in
+            response.headers.iter().zip(base).enumerate()
         {
             if !same(name, base_name) {
                 return None;
             }
             if !same(value, base_value) {
+                if repeated {
+                    return None;
+                }
                 *changed.get_mut(count)? = at;
                 count += 1;
             }
         }
         let changed = &changed[..count];
-        for &at in changed {
-            let name = &response.headers[at].0;
-            let occurs = response.headers.iter();
-            if occurs.filter(|(other, _)| same(other, name)).count() > 1 {
-                return None;
-            }
-        }
         let mut template = self.template.clone();
         for pair in crate::answer_headers::convert(changed.iter().map(|&at| &response.headers[at]))
         {
