@@ -3,7 +3,7 @@
 //! body's content as the step expects it (the body comparison itself is in [`crate::body_diff`]).
 //! Problems fail a step; fields a server adds are notes.
 
-use hookspec_mock::Operation;
+use hookspec_mock::table::Operation;
 use regex::Regex;
 use serde_json::Value;
 

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use hookspec_mock::FakeGitHub;
-use hookspec_mock::PRODUCTS;
+use hookspec_mock::table::PRODUCTS;
 
 use crate::error::TargetError;
 use crate::target::{DEFAULT_ORG, Target};

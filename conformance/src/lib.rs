@@ -3,7 +3,7 @@
 //!
 //! A case is one YAML file (see `CASES.md`): steps naming spec operations, with the responses they
 //! must get. The runner takes each operation's method, path, documented statuses, schemas and
-//! headers from the operation table (`hookspec_mock::OPERATIONS`), so nothing here restates the
+//! headers from the operation table (`hookspec_mock::table::OPERATIONS`), so nothing here restates the
 //! spec.
 //!
 //! ```no_run

@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use hookspec_mock::{Operation, ParameterLocation, Product};
+use hookspec_mock::Product;
+use hookspec_mock::table::{Operation, ParameterLocation};
 use serde_json::Value;
 
 use crate::case::{Case, Step};
@@ -93,7 +94,7 @@ pub fn load(root: Option<&Path>, path: &Path) -> Result<CaseFile, LoadError> {
 }
 
 /// Parses and checks case text against the format and the spec's operation table
-/// (`hookspec_mock::OPERATIONS`); `path` is only used in errors.
+/// (`hookspec_mock::table::OPERATIONS`); `path` is only used in errors.
 pub fn parse(path: &Path, text: &str) -> Result<Case, LoadError> {
     let case: Case = serde_yaml::from_str(text).map_err(|error| {
         let location = error.location();
@@ -104,7 +105,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Case, LoadError> {
             cause: LoadCause::Yaml(error),
         }
     })?;
-    validate(&case, hookspec_mock::OPERATIONS).map_err(|(step, message)| LoadError {
+    validate(&case, hookspec_mock::table::OPERATIONS).map_err(|(step, message)| LoadError {
         path: path.to_path_buf(),
         line: None,
         column: None,

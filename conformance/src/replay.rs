@@ -98,7 +98,7 @@ pub async fn replay(
                 let operation = recording
                     .operation
                     .as_deref()
-                    .and_then(hookspec_mock::find_operation);
+                    .and_then(hookspec_mock::table::find_operation);
                 let product = recording
                     .product
                     .as_deref()

@@ -1,7 +1,7 @@
 //! A step's request: method and path from the operation table, `{name}` segments, query,
 //! headers and body filled from the step and the case's variables, on the target's base URL.
 
-use hookspec_mock::Operation;
+use hookspec_mock::table::Operation;
 use serde_json::Value;
 use url::Url;
 

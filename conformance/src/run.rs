@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use hookspec_mock::Operation;
+use hookspec_mock::table::Operation;
 
 use crate::error::{CleanupError, TargetError};
 use crate::http;
@@ -15,7 +15,7 @@ use crate::target::Target;
 /// How a runner behaves, apart from its target.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// The operation table (normally `hookspec_mock::OPERATIONS`).
+    /// The operation table (normally `hookspec_mock::table::OPERATIONS`).
     pub operations: &'static [Operation],
     /// Run only cases marked `read_only` (others are skipped).
     pub read_only: bool,
@@ -30,7 +30,7 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
-            operations: hookspec_mock::OPERATIONS,
+            operations: hookspec_mock::table::OPERATIONS,
             read_only: false,
             skip_tags: Vec::new(),
             max_body: http::DEFAULT_MAX_BODY,

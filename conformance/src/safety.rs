@@ -9,7 +9,7 @@
 
 use std::sync::Mutex;
 
-use hookspec_mock::Operation;
+use hookspec_mock::table::Operation;
 use serde_json::Value;
 use url::Url;
 

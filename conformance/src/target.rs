@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use hookspec_mock::{PRODUCTS, Product};
+use hookspec_mock::Product;
+use hookspec_mock::table::PRODUCTS;
 
 /// The product ids of the spec's product table, for messages (`dotcom, ghes or dotcom-legacy`).
 pub fn known_products() -> String {

@@ -118,7 +118,7 @@ fn step(
 
 fn path_params(operation: &str, product: &str, path: &str) -> Map<String, Value> {
     let mut params = Map::new();
-    let Some(op) = hookspec_mock::find_operation(operation) else {
+    let Some(op) = hookspec_mock::table::find_operation(operation) else {
         return params;
     };
     let prefix = hookspec_mock::Product::from_id(product).map_or("", |p| p.path_prefix());

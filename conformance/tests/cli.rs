@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use hookspec_conformance::safety::MARKER_HOST;
-use hookspec_mock::{FakeGitHub, Fault};
+use hookspec_mock::{FakeGitHub, Fault, OperationId};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_hookspec-conformance");
 
@@ -182,8 +182,10 @@ fn a_target_without_an_org_is_a_usage_error() {
 async fn ctrl_c_deletes_what_the_run_created() {
     let fake = FakeGitHub::start().await;
     let state = fake.state();
-    if let Err(error) = state.inject_fault("orgs/get-webhook", Fault::delay(Duration::from_secs(5)))
-    {
+    if let Err(error) = state.inject_fault(
+        OperationId::OrgsGetWebhook,
+        Fault::delay(Duration::from_secs(5)),
+    ) {
         panic!("{error}");
     }
     let mut child = match Command::new(BINARY)

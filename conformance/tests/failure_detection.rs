@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use hookspec_conformance::error::Check;
 use hookspec_mock::FakeGitHub;
-use hookspec_mock::{Product, find_operation};
+use hookspec_mock::Product;
+use hookspec_mock::table::find_operation;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, path_regex, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};

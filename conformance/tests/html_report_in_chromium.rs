@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use hookspec_mock::OPERATIONS;
+use hookspec_mock::table::OPERATIONS;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_hookspec-conformance");
 

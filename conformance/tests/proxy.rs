@@ -277,7 +277,7 @@ async fn a_broken_server_behind_the_proxy_has_each_break_reported_with_its_opera
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "one"})))
         .mount(&server)
         .await;
-    let created = hookspec_mock::find_operation("orgs/create-webhook")
+    let created = hookspec_mock::table::find_operation("orgs/create-webhook")
         .and_then(|op| op.response(201))
         .and_then(|r| r.examples.first())
         .map(|e| e.json)

@@ -6,7 +6,8 @@ mod support;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use hookspec_mock::{FakeGitHub, OPERATIONS};
+use hookspec_mock::table::OPERATIONS;
+use hookspec_mock::{FakeGitHub, OperationId};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_hookspec-conformance");
 
@@ -161,7 +162,7 @@ async fn no_token_or_credential_header_appears_in_any_output_or_report() {
     .unwrap_or_else(|e| panic!("{e}"));
     let (output, dir) = output;
     assert_eq!(output.status.code(), Some(1), "{output:?}");
-    let requests = fake.state().requests("orgs/list-webhooks");
+    let requests = fake.state().requests(OperationId::OrgsListWebhooks);
     let sent = |name: &str, value: &str| {
         requests.iter().any(|r| {
             r.headers

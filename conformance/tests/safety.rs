@@ -12,7 +12,7 @@ use hookspec_conformance::report::Outcome;
 use hookspec_conformance::run::{Run, RunOptions};
 use hookspec_conformance::safety::MARKER_HOST;
 use hookspec_conformance::suite::{self, Entry};
-use hookspec_mock::{DeliverySeed, FakeGitHub, FakeState, Fault, HookSeed};
+use hookspec_mock::{DeliverySeed, FakeGitHub, FakeState, Fault, HookSeed, OperationId};
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -206,8 +206,11 @@ steps:
         .map(|id| format!("/orgs/octocat/hooks/{id}"))
         .chain(foreign_global.iter().map(|id| format!("/admin/hooks/{id}")))
         .collect();
-    for operation in hookspec_mock::OPERATIONS.iter().filter(|op| op.mutates()) {
-        for request in state.requests(operation.id) {
+    for operation in hookspec_mock::table::OPERATIONS
+        .iter()
+        .filter(|op| op.mutates())
+    {
+        for request in state.requests(operation.operation_id) {
             let path = request.path.trim_start_matches("/api/v3");
             for foreign in &foreign_paths {
                 assert!(
@@ -232,9 +235,12 @@ async fn a_run_stopped_midway_still_deletes_what_it_created() {
     // global hook stall too, so the other is stopped with a create done on the server but
     // unanswered, which only the marker can find.
     for (operation, fault) in [
-        ("orgs/get-webhook", Fault::delay(Duration::from_secs(3))),
         (
-            "enterprise-admin/create-global-webhook",
+            OperationId::OrgsGetWebhook,
+            Fault::delay(Duration::from_secs(3)),
+        ),
+        (
+            OperationId::EnterpriseAdminCreateGlobalWebhook,
             Fault::delay(Duration::from_secs(3)),
         ),
     ] {

@@ -10,7 +10,7 @@
 mod support;
 
 use hookspec_mock::Fake;
-use hookspec_mock::{FakeConfig, FakeGitHub, Fault, HookSeed, TokenConfig};
+use hookspec_mock::{FakeConfig, FakeGitHub, Fault, HookSeed, OperationId, TokenConfig};
 use hookspec_mock::{RequestLog, serve};
 use support::lifecycle::org_webhook_lifecycle;
 use wiremock::matchers::{method, path};
@@ -22,9 +22,11 @@ async fn the_org_webhook_lifecycle_works_against_the_in_process_fake() {
     org_webhook_lifecycle(&fake.uri(), "octocat", "any-token").await;
     // What the walk did is visible from Rust.
     assert!(fake.state().org_hooks("octocat").is_empty());
-    assert_eq!(fake.state().requests("orgs/ping-webhook").len(), 1);
+    assert_eq!(fake.state().requests(OperationId::OrgsPingWebhook).len(), 1);
     assert_eq!(
-        fake.state().requests("orgs/redeliver-webhook-delivery")[0].status,
+        fake.state()
+            .requests(OperationId::OrgsRedeliverWebhookDelivery)[0]
+            .status,
         202
     );
 }
@@ -73,7 +75,7 @@ async fn a_test_can_override_one_endpoint_and_inject_faults_while_the_fake_serve
         .mount(fake.server())
         .await;
     fake.state()
-        .inject_fault("orgs/list-webhooks", Fault::status(503).times(1))
+        .inject_fault(OperationId::OrgsListWebhooks, Fault::status(503).times(1))
         .unwrap();
 
     let client = reqwest::Client::new();

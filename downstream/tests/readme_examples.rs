@@ -50,6 +50,8 @@ async fn the_readme_fake_example_runs_with_any_org() {
         .unwrap();
     assert_eq!(answer.status(), 201);
     let hooks = fake.state().org_hooks("my-org");
-    let calls = fake.state().requests("orgs/create-webhook");
+    let calls = fake
+        .state()
+        .requests(hookspec_mock::OperationId::OrgsCreateWebhook);
     assert_eq!((hooks.len(), calls.len()), (1, 1));
 }

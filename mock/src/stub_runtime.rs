@@ -8,6 +8,8 @@ use std::fmt::Display;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockBuilder, ResponseTemplate};
 
+use crate::table::Segment;
+
 /// GitHub's content type for JSON bodies.
 pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
@@ -47,17 +49,25 @@ pub fn any<T>() -> Arg<T> {
     Arg::Any
 }
 
-/// A `MockBuilder` matching `method_name` and the path `template` (with `{name}` segments
-/// replaced by the given patterns) under any of `prefixes` (`""` is the root, `/api/v3` GHES).
+/// A `MockBuilder` matching `method_name` and the path `template` (each `{name}` segment
+/// replaced by its pattern in `args`) under any of `prefixes` (`""` is the root, `/api/v3`
+/// GHES).
 pub fn given(
     method_name: &str,
     prefixes: &[&str],
-    template: &str,
+    template: &'static str,
     args: &[(&str, String)],
 ) -> MockBuilder {
-    let mut pattern = regex::escape(template);
-    for (name, arg) in args {
-        pattern = pattern.replace(&regex::escape(&format!("{{{name}}}")), arg);
+    let mut pattern = String::new();
+    for segment in crate::table::parse_template(template, |_| false) {
+        pattern.push('/');
+        match segment {
+            Segment::Literal(text) => pattern.push_str(&regex::escape(text)),
+            Segment::Parameter { name, .. } => match args.iter().find(|(arg, _)| *arg == name) {
+                Some((_, arg)) => pattern.push_str(arg),
+                None => pattern.push_str("[^/]+"),
+            },
+        }
     }
     let prefixes: Vec<String> = prefixes
         .iter()

@@ -146,7 +146,10 @@ fn every_operation_has_a_stub_module_named_after_its_id() {
         stubs::enterprise_admin_delete_global_webhook::OPERATION_ID,
         stubs::enterprise_admin_ping_global_webhook::OPERATION_ID,
     ];
-    let mut table: Vec<&str> = hookspec_mock::OPERATIONS.iter().map(|op| op.id).collect();
+    let mut table: Vec<&str> = hookspec_mock::table::OPERATIONS
+        .iter()
+        .map(|op| op.id)
+        .collect();
     let mut ids = ids.to_vec();
     table.sort_unstable();
     ids.sort_unstable();

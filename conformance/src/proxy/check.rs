@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use hookspec_mock::{OPERATIONS, Operation, ParameterLocation, Product};
+use hookspec_mock::Product;
+use hookspec_mock::table::{OPERATIONS, Operation, ParameterLocation};
 use serde_json::Value;
 
 use crate::checks::check_response;

@@ -3,7 +3,8 @@
 //! Exchanges that fit no cell (an undocumented status, no operation, an operation a product does
 //! not have) are kept apart, as they are findings too.
 
-use hookspec_mock::{OPERATIONS, Operation, PRODUCTS, Product};
+use hookspec_mock::Product;
+use hookspec_mock::table::{OPERATIONS, Operation, PRODUCTS};
 
 use super::Exchange;
 

@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use hookspec_mock::{Operation, Product};
+use hookspec_mock::Product;
+use hookspec_mock::table::Operation;
 
 use crate::error::{Problem, RequestLine};
 use crate::http::{HttpFailure, Request, Response};

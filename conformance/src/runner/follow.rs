@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use hookspec_mock::Operation;
+use hookspec_mock::table::Operation;
 use serde_json::Value;
 use url::Url;
 

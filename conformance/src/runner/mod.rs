@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use hookspec_mock::Operation;
+use hookspec_mock::table::Operation;
 use serde_json::Value;
 
 use crate::case::{Case, Step};

@@ -1,11 +1,9 @@
-//! Routing from the operation table: a request's product comes from its path prefix (the
-//! product table), its operation from the method and path templates of the operations that
-//! product serves, and its path parameters are decoded by their schema type. Nothing here names
-//! an operation: a new operation in the spec is routed without touching this file.
+//! The fake's view of a routed request: the table's router (`crate::table::route_below_prefix`)
+//! finds the operation, and here its path parameters are decoded by what the fake does with
+//! them. Nothing here names an operation: a new operation in the spec is routed without
+//! touching this file.
 
-use std::sync::LazyLock;
-
-use crate::table::{OPERATIONS, Operation, Product};
+use crate::table::{self, Operation, Product};
 
 /// The decoded path parameters of a routed request (the spec names them `org`, `hook_id` and
 /// `delivery_id`).
@@ -23,97 +21,25 @@ pub(crate) struct Route {
     pub params: PathParams,
 }
 
-/// One segment of an operation's path template.
-#[derive(Debug)]
-enum Segment {
-    Literal(&'static str),
-    Parameter { name: &'static str, integer: bool },
-}
-
-/// Every operation's template, split once, in the order of `OPERATIONS` (#11: splitting the
-/// templates and collecting parameters into a `Vec` on every request was a third of routing).
-static TEMPLATES: LazyLock<Vec<Vec<Segment>>> = LazyLock::new(|| {
-    OPERATIONS
-        .iter()
-        .map(|op| {
-            op.path
-                .trim_start_matches('/')
-                .split('/')
-                .map(
-                    |part| match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
-                        None => Segment::Literal(part),
-                        Some(name) => Segment::Parameter {
-                            name: op
-                                .parameters
-                                .iter()
-                                .find(|p| p.name == name)
-                                .map_or(name, |p| p.name),
-                            integer: op
-                                .parameters
-                                .iter()
-                                .any(|p| p.name == name && p.schema_type == "integer"),
-                        },
-                    },
-                )
-                .collect()
-        })
-        .collect()
-});
-
-/// The most segments a routed path has (the longest template has six).
-const MAX_SEGMENTS: usize = 8;
-
-/// The operation `method` and `path` (below any prefix) address on `product`, if any.
+/// The operation `method` and `path` (below any prefix) address on `product`, if any, with
+/// its parameters decoded; a parameter that does not decode routes nowhere.
 pub(crate) fn route(method: &str, product: Product, path: &str) -> Option<Route> {
-    let rest = path.strip_prefix('/')?;
-    let mut segments = [""; MAX_SEGMENTS];
-    let mut count = 0;
-    for segment in rest.split('/') {
-        *segments.get_mut(count)? = segment;
-        count += 1;
-    }
-    let segments = &segments[..count];
-    OPERATIONS
-        .iter()
-        .zip(TEMPLATES.iter())
-        .filter(|(op, template)| {
-            template.len() == count && op.method == method && op.available_on(product)
-        })
-        .find_map(|(op, template)| match_template(op, template, segments))
-}
-
-/// Matches the path's segments against the operation's template and decodes its parameters.
-fn match_template(
-    operation: &'static Operation,
-    template: &[Segment],
-    segments: &[&str],
-) -> Option<Route> {
-    let fits = template
-        .iter()
-        .zip(segments)
-        .all(|(part, segment)| match part {
-            Segment::Literal(literal) => literal == segment,
-            Segment::Parameter { integer, .. } => {
-                !segment.is_empty() && (!integer || segment.bytes().all(|b| b.is_ascii_digit()))
-            }
-        });
-    if !fits {
-        return None;
-    }
+    let routed = table::route_below_prefix(method, product, path)?;
     let mut params = PathParams::default();
-    for (part, segment) in template.iter().zip(segments) {
-        if let Segment::Parameter { name, .. } = part {
-            match *name {
-                "org" => params.org = Some(decode_segment(segment)?),
-                "hook_id" => params.hook_id = Some(parse_id(segment)?),
-                "delivery_id" => params.delivery_id = Some(parse_id(segment)?),
-                _ => {
-                    decode_segment(segment)?;
-                }
+    for (name, segment) in routed.params() {
+        match name {
+            "org" => params.org = Some(decode_segment(segment)?),
+            "hook_id" => params.hook_id = Some(parse_id(segment)?),
+            "delivery_id" => params.delivery_id = Some(parse_id(segment)?),
+            _ => {
+                decode_segment(segment)?;
             }
         }
     }
-    Some(Route { operation, params })
+    Some(Route {
+        operation: routed.operation,
+        params,
+    })
 }
 
 /// An id path segment: ASCII digits only (no sign), fitting in a u64.
@@ -150,7 +76,7 @@ fn decode_segment(segment: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::table::OperationId;
+    use crate::table::{OPERATIONS, OperationId};
 
     fn routed(method: &str, product: Product, path: &str) -> Option<OperationId> {
         route(method, product, path).map(|route| route.operation.operation_id)

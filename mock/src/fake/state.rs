@@ -17,7 +17,7 @@ use super::github_error::ApiError;
 use super::hook_store::HookMap;
 use super::model::{Delivery, DeliverySeed, Hook, HookKind, HookSeed, RecordedRequest};
 use super::rate_limit::RateWindow;
-use crate::table::{OPERATIONS, OperationId};
+use crate::table::OperationId;
 
 /// An error from seeding or configuring a fake through [`FakeState`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,9 +25,6 @@ pub enum StateError {
     /// No organization or global hook has this id.
     #[error("no webhook with id {0}")]
     UnknownHook(u64),
-    /// The operationId is not one of the 17 operations the fake serves.
-    #[error("unknown operation `{0}` (expected one of hookspec_mock::OPERATION_IDS)")]
-    UnknownOperation(String),
     /// A fault asked for a status code HTTP cannot carry.
     #[error("status {0} is not between 100 and 599")]
     InvalidStatus(u16),
@@ -337,14 +334,9 @@ impl FakeState {
             .unwrap_or_default()
     }
 
-    /// Makes the operation `operation_id` (one of [`OPERATION_IDS`](crate::OPERATION_IDS)) misbehave, replacing any
-    /// fault it had.
-    pub fn inject_fault(&self, operation_id: &str, fault: Fault) -> Result<(), StateError> {
-        let id = OPERATIONS
-            .iter()
-            .find(|op| op.id == operation_id)
-            .map(|op| op.operation_id)
-            .ok_or_else(|| StateError::UnknownOperation(operation_id.to_owned()))?;
+    /// Makes the operation misbehave, replacing any fault it had. (An operationId in text
+    /// becomes an [`OperationId`] with `"orgs/list-webhooks".parse()`.)
+    pub fn inject_fault(&self, id: OperationId, fault: Fault) -> Result<(), StateError> {
         if let Some(status) = fault.status_code()
             && !(100..=599).contains(&status)
         {
@@ -361,15 +353,8 @@ impl FakeState {
 
     /// The requests routed to `operation_id` so far, oldest first (empty when
     /// [`FakeConfig::record_requests`] is off).
-    pub fn requests(&self, operation_id: &str) -> Vec<RecordedRequest> {
-        let Some(op) = OPERATIONS.iter().find(|op| op.id == operation_id) else {
-            return Vec::new();
-        };
-        self.lock()
-            .requests
-            .get(&op.operation_id)
-            .cloned()
-            .unwrap_or_default()
+    pub fn requests(&self, id: OperationId) -> Vec<RecordedRequest> {
+        self.lock().requests.get(&id).cloned().unwrap_or_default()
     }
 
     /// Forgets every recorded request.

@@ -2,7 +2,8 @@
 //! conditional requests (ETag, Last-Modified, 304 without spending the rate limit), and the
 //! headers GitHub sends on these endpoints.
 
-use hookspec_mock::{FakeGitHub, HookSeed, find_operation};
+use hookspec_mock::table::find_operation;
+use hookspec_mock::{FakeGitHub, HookSeed};
 use pretty_assertions::assert_eq;
 use serde_json::json;
 

@@ -442,7 +442,7 @@ async fn the_control_endpoint_emits_events_for_clients_in_any_language() {
 
 /// The schema the spec gives `event`'s payload (an operation's callback).
 fn payload_validator(event: &str) -> jsonschema::Validator {
-    let callback = hookspec_mock::OPERATIONS
+    let callback = hookspec_mock::table::OPERATIONS
         .iter()
         .flat_map(|op| op.callbacks.iter())
         .find(|callback| callback.event == event)

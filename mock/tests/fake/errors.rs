@@ -2,7 +2,8 @@
 //! `validation-error`, 400 for unreadable bodies and unsupported API versions, 401 without
 //! credentials; plus the headers every answer carries and what real clients send.
 
-use hookspec_mock::{FakeConfig, FakeGitHub, find_operation};
+use hookspec_mock::table::find_operation;
+use hookspec_mock::{FakeConfig, FakeGitHub, OperationId};
 use pretty_assertions::assert_eq;
 use serde_json::{Value, json};
 
@@ -387,7 +388,7 @@ async fn a_404_on_an_operation_points_at_its_documentation_and_says_why() {
         unrouted.body["documentation_url"],
         "https://docs.github.com/rest"
     );
-    let recorded = fake.state().requests("orgs/list-webhooks");
+    let recorded = fake.state().requests(OperationId::OrgsListWebhooks);
     assert_eq!(
         recorded[0].reason.as_deref(),
         Some("unknown org `acme` (known: octocat)")
@@ -415,7 +416,7 @@ async fn every_4xx_is_recorded_with_its_reason_in_plain_words() {
         json!({ "name": "web", "config": {} }),
     )
     .await;
-    let create = fake.state().requests("orgs/create-webhook");
+    let create = fake.state().requests(OperationId::OrgsCreateWebhook);
     assert_eq!(create[0].status, 422);
     assert_eq!(
         create[0].reason.as_deref(),
@@ -428,7 +429,7 @@ async fn every_4xx_is_recorded_with_its_reason_in_plain_words() {
         &[("X-GitHub-Api-Version", "2021-01-01")],
     );
     assert_eq!(ghes.await.status, 400);
-    let list = fake.state().requests("orgs/list-webhooks");
+    let list = fake.state().requests(OperationId::OrgsListWebhooks);
     assert!(
         list[0]
             .reason
@@ -440,7 +441,7 @@ async fn every_4xx_is_recorded_with_its_reason_in_plain_words() {
     let no_token = api.token(None).get("/orgs/octocat/hooks").await;
     assert_eq!(no_token.status, 401);
     assert_eq!(
-        fake.state().requests("orgs/list-webhooks")[1]
+        fake.state().requests(OperationId::OrgsListWebhooks)[1]
             .reason
             .as_deref(),
         Some("no Authorization header")

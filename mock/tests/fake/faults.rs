@@ -3,7 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use hookspec_mock::{FakeGitHub, Fault, StateError};
+use hookspec_mock::table::UnknownOperation;
+use hookspec_mock::{FakeGitHub, Fault, OperationId, StateError};
 use pretty_assertions::assert_eq;
 
 use crate::support::Api;
@@ -12,7 +13,7 @@ use crate::support::Api;
 async fn a_status_fault_answers_with_githubs_body_for_that_operation_only() {
     let fake = FakeGitHub::start().await;
     fake.state()
-        .inject_fault("orgs/list-webhooks", Fault::status(500))
+        .inject_fault(OperationId::OrgsListWebhooks, Fault::status(500))
         .unwrap();
     let api = Api::new(&fake.uri());
     let answer = api.get("/orgs/octocat/hooks").await;
@@ -41,7 +42,7 @@ async fn a_status_fault_answers_with_githubs_body_for_that_operation_only() {
 async fn a_fault_limited_by_times_fires_that_many_times() {
     let fake = FakeGitHub::start().await;
     fake.state()
-        .inject_fault("orgs/list-webhooks", Fault::status(502).times(2))
+        .inject_fault(OperationId::OrgsListWebhooks, Fault::status(502).times(2))
         .unwrap();
     let api = Api::new(&fake.uri());
     let statuses = [
@@ -57,13 +58,13 @@ async fn a_rate_limit_fault_sends_retry_after_and_exhausted_rate_limit_headers()
     let fake = FakeGitHub::start().await;
     fake.state()
         .inject_fault(
-            "orgs/create-webhook",
+            OperationId::OrgsCreateWebhook,
             Fault::rate_limit(429, Duration::from_secs(30)),
         )
         .unwrap();
     fake.state()
         .inject_fault(
-            "orgs/list-webhooks",
+            OperationId::OrgsListWebhooks,
             Fault::rate_limit(403, Duration::from_secs(60)),
         )
         .unwrap();
@@ -118,7 +119,7 @@ async fn a_delay_fault_answers_normally_but_late() {
     let fake = FakeGitHub::start().await;
     fake.state()
         .inject_fault(
-            "orgs/list-webhooks",
+            OperationId::OrgsListWebhooks,
             Fault::delay(Duration::from_millis(200)),
         )
         .unwrap();
@@ -129,16 +130,15 @@ async fn a_delay_fault_answers_normally_but_late() {
 }
 
 #[tokio::test]
-async fn injecting_a_fault_into_an_unknown_operation_is_an_error() {
+async fn an_unknown_operation_id_or_an_impossible_status_is_an_error() {
     let fake = FakeGitHub::start().await;
     assert_eq!(
-        fake.state()
-            .inject_fault("orgs/list-hooks", Fault::status(500)),
-        Err(StateError::UnknownOperation("orgs/list-hooks".to_owned()))
+        "orgs/list-hooks".parse::<OperationId>(),
+        Err(UnknownOperation("orgs/list-hooks".to_owned()))
     );
     assert_eq!(
         fake.state()
-            .inject_fault("orgs/list-webhooks", Fault::status(1000)),
+            .inject_fault(OperationId::OrgsListWebhooks, Fault::status(1000)),
         Err(StateError::InvalidStatus(1000))
     );
 }

@@ -1,7 +1,7 @@
 //! Organization hooks: create, list, get, update, delete and the config endpoints, on both
 //! path prefixes, with GitHub's defaults, URLs and secret masking.
 
-use hookspec_mock::{Fake, FakeRequest};
+use hookspec_mock::{Fake, FakeRequest, OperationId};
 use hookspec_mock::{FakeGitHub, HookSeed};
 use pretty_assertions::assert_eq;
 use serde_json::json;
@@ -327,14 +327,21 @@ async fn requests_are_recorded_per_operation() {
     api.create_hook("octocat", "https://example.com/hook").await;
     api.get("/orgs/octocat/hooks").await;
     api.get("/orgs/octocat/hooks").await;
-    let creates = fake.state().requests("orgs/create-webhook");
+    let creates = fake.state().requests(OperationId::OrgsCreateWebhook);
     assert_eq!(creates.len(), 1);
     assert_eq!(creates[0].status, 201);
     assert_eq!(
         creates[0].json().unwrap()["config"]["url"],
         "https://example.com/hook"
     );
-    assert_eq!(fake.state().requests("orgs/list-webhooks").len(), 2);
+    assert_eq!(
+        fake.state().requests(OperationId::OrgsListWebhooks).len(),
+        2
+    );
     fake.state().clear_requests();
-    assert!(fake.state().requests("orgs/list-webhooks").is_empty());
+    assert!(
+        fake.state()
+            .requests(OperationId::OrgsListWebhooks)
+            .is_empty()
+    );
 }

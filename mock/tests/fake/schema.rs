@@ -1,14 +1,16 @@
 //! Every answer the fake gives, in a scenario that walks all 17 operations on both products
 //! through success and error paths, has a status the spec documents for that operation and a
-//! body that validates against the spec's schema for it (`hookspec_mock::OPERATIONS`, JSON
+//! body that validates against the spec's schema for it (`hookspec_mock::table::OPERATIONS`, JSON
 //! Schema Draft 4, formats checked). Faults and unsupported API versions are left out: they
 //! are GitHub behaviour the spec does not describe.
 
 use std::collections::BTreeMap;
 
-use hookspec_mock::{DeliverySeed, HookSeed, OPERATION_IDS, OPERATIONS};
+use hookspec_mock::Product;
+use hookspec_mock::table::Operation;
+use hookspec_mock::table::{OPERATION_IDS, OPERATIONS};
+use hookspec_mock::{DeliverySeed, HookSeed};
 use hookspec_mock::{Fake, FakeRequest, FakeResponse};
-use hookspec_mock::{Operation, Product};
 use serde_json::{Value, json};
 
 const BASE: &str = "http://127.0.0.1:4010";
@@ -390,7 +392,7 @@ fn the_hand_written_routes_agree_with_the_operation_table() {
             .with_header("Authorization", "token t");
         let response = fake.handle(&request);
         assert_eq!(
-            fake.state().requests(op.id).len(),
+            fake.state().requests(op.operation_id).len(),
             1,
             "{} {} routed elsewhere (answered {})",
             op.method,
