@@ -20,6 +20,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot};
 
 use crate::fake::{verify_signature_1, verify_signature_256};
+use crate::headers::{
+    DELIVERY_CONTENT_TYPE, X_GITHUB_DELIVERY, X_GITHUB_EVENT, X_HUB_SIGNATURE, X_HUB_SIGNATURE_256,
+};
 
 /// The largest delivery body the receiver reads (GitHub caps payloads at 25 MB).
 const MAX_BODY: usize = 25 * 1024 * 1024;
@@ -65,18 +68,18 @@ impl ReceivedDelivery {
 
     /// `X-GitHub-Event`.
     pub fn event(&self) -> Option<&str> {
-        self.header("x-github-event")
+        self.header(X_GITHUB_EVENT.name)
     }
 
     /// `X-GitHub-Delivery`, the delivery's GUID.
     pub fn guid(&self) -> Option<&str> {
-        self.header("x-github-delivery")
+        self.header(X_GITHUB_DELIVERY.name)
     }
 
     /// The payload: the JSON body, or the `payload` field of a form body.
     pub fn payload(&self) -> Option<Value> {
         let is_form = self
-            .header("content-type")
+            .header(DELIVERY_CONTENT_TYPE.name)
             .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
         if is_form {
             let (_, json) =
@@ -202,24 +205,24 @@ async fn accept(
     listener: TcpListener,
     inner: Arc<Mutex<Inner>>,
     arrived: Arc<Notify>,
-    mut stopped: oneshot::Receiver<()>,
+    stopped: oneshot::Receiver<()>,
 ) {
-    loop {
-        tokio::select! {
-            _ = &mut stopped => return,
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+    let stopped = async move {
+        let _ = stopped.await;
+    };
+    crate::net::accept_loop(&listener, stopped, |stream| {
+        let (inner, arrived) = (inner.clone(), arrived.clone());
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
                 let (inner, arrived) = (inner.clone(), arrived.clone());
-                tokio::spawn(async move {
-                    let service = service_fn(move |request| {
-                        let (inner, arrived) = (inner.clone(), arrived.clone());
-                        async move { receive(request, &inner, &arrived).await }
-                    });
-                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
-                });
-            }
-        }
-    }
+                async move { receive(request, &inner, &arrived).await }
+            });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    })
+    .await;
 }
 
 /// Records one delivery and answers it; `Err` closes the connection without an answer.
@@ -254,12 +257,12 @@ async fn receive(
         if let Some(secret) = &inner.secret {
             delivery.signature_256_valid = Some(
                 delivery
-                    .header("x-hub-signature-256")
+                    .header(X_HUB_SIGNATURE_256.name)
                     .is_some_and(|s| verify_signature_256(secret, &delivery.body, s)),
             );
             delivery.signature_1_valid = Some(
                 delivery
-                    .header("x-hub-signature")
+                    .header(X_HUB_SIGNATURE.name)
                     .is_some_and(|s| verify_signature_1(secret, &delivery.body, s)),
             );
         }

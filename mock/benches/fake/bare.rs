@@ -14,7 +14,7 @@ pub async fn bare_server(fake: &FakeGitHub, path_and_query: &str) -> MockServer 
     );
     let mut template = ResponseTemplate::new(response.status);
     for (name, value) in &response.headers {
-        template = template.append_header(&**name, &**value);
+        template = template.append_header(name.as_str(), &**value);
     }
     let template = template.set_body_bytes(response.body);
     let server = MockServer::start().await;

@@ -1,6 +1,7 @@
 //! Who is calling: the token in `Authorization`, and whether it may use an operation (401
 //! without usable credentials; 404 where GitHub hides an endpoint from the caller).
 
+use crate::headers;
 use std::collections::BTreeMap;
 
 use super::config::OrgRole;
@@ -25,7 +26,7 @@ pub(crate) enum Credentials<'a> {
 impl Credentials<'_> {
     /// `token T` or `Bearer T`, any case.
     pub(crate) fn of(request: &FakeRequest) -> Credentials<'_> {
-        let Some(header) = request.header("authorization") else {
+        let Some(header) = request.header(headers::AUTHORIZATION.as_str()) else {
             return Credentials::Missing;
         };
         match header.trim().split_once(' ') {

@@ -4,6 +4,7 @@
 //! not older than the resource, answers `304 Not Modified` with no body, and does not count
 //! against the rate limit.
 
+use crate::headers::{self, HeaderName};
 use std::borrow::Cow;
 use std::time::SystemTime;
 
@@ -42,14 +43,14 @@ pub(crate) fn apply(request: &FakeRequest, reply: &mut Reply) -> bool {
         _ => etag(body, reply.status == 201),
     };
     if request.method != "GET" {
-        reply.headers.push((Cow::Borrowed("etag"), Cow::Owned(tag)));
+        reply.headers.push((headers::ETAG, Cow::Owned(tag)));
         return false;
     }
-    let unchanged = match request.header("if-none-match") {
+    let unchanged = match request.header(headers::IF_NONE_MATCH.as_str()) {
         Some(wanted) => matches_etag(wanted, &tag),
         None => request
-            .header("if-modified-since")
-            .zip(header(reply, "last-modified"))
+            .header(headers::IF_MODIFIED_SINCE.as_str())
+            .zip(header(reply, &headers::LAST_MODIFIED))
             .and_then(|(since, modified)| {
                 Some(
                     httpdate::parse_http_date(modified).ok()?
@@ -58,7 +59,7 @@ pub(crate) fn apply(request: &FakeRequest, reply: &mut Reply) -> bool {
             })
             .unwrap_or(false),
     };
-    reply.headers.push((Cow::Borrowed("etag"), Cow::Owned(tag)));
+    reply.headers.push((headers::ETAG, Cow::Owned(tag)));
     if unchanged {
         reply.status = 304;
         reply.body = None;
@@ -66,11 +67,11 @@ pub(crate) fn apply(request: &FakeRequest, reply: &mut Reply) -> bool {
     unchanged
 }
 
-fn header<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
+fn header<'a>(reply: &'a Reply, name: &HeaderName) -> Option<&'a str> {
     reply
         .headers
         .iter()
-        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .find(|(key, _)| key == name)
         .map(|(_, value)| value.as_ref())
 }
 

@@ -10,8 +10,9 @@
 use serde_json::{Value, json};
 
 use super::github_error::{self, REST_DOCS};
-use super::http::{CONTENT_TYPE, FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
+use super::http::{FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
 use super::state::{FakeState, StateError};
+use crate::headers;
 
 /// Where the fake's own endpoints live.
 pub(crate) const PREFIX: &str = "/_hookspec/";
@@ -60,7 +61,7 @@ fn payload(request: &FakeRequest) -> Result<Value, FakeResponse> {
 fn answer(status: u16, body: &Value) -> FakeResponse {
     FakeResponse {
         status,
-        headers: vec![(CONTENT_TYPE.into(), JSON_CONTENT_TYPE.into())],
+        headers: vec![(headers::CONTENT_TYPE, JSON_CONTENT_TYPE.into())],
         body: serde_json::to_vec(body).unwrap_or_default(),
         delay: None,
         reason: None,

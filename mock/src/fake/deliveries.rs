@@ -1,6 +1,7 @@
 //! Deliveries of organization webhooks: the list (newest first, with cursor pagination and the
 //! `status` and `redelivery` filters), one delivery in full, and redelivery.
 
+use crate::headers;
 use serde_json::{Value, json};
 
 use super::delivery::Target;
@@ -131,7 +132,7 @@ pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, Ap
     }
     let mut reply = Reply::json(200, &items);
     if !links.is_empty() {
-        reply = reply.header("link", links.join(", "));
+        reply = reply.header(headers::LINK, links.join(", "));
     }
     Ok(reply)
 }

@@ -2,6 +2,7 @@
 //! type it served (`X-GitHub-Media-Type`, from the `Accept` the client sent), caching
 //! (`Cache-Control`, `Vary`) and the OAuth scopes the operation accepts and the token has.
 
+use crate::headers;
 use std::borrow::Cow;
 
 use super::auth::Credentials;
@@ -48,14 +49,14 @@ pub(crate) fn cache(headers: &mut Vec<Header>, status: u16, credentials: &Creden
         } else {
             "public, max-age=60, s-maxage=60"
         };
-        headers.push((Cow::Borrowed("cache-control"), Cow::Borrowed(value)));
+        headers.push((headers::CACHE_CONTROL, Cow::Borrowed(value)));
         headers.push((
-            Cow::Borrowed("vary"),
+            headers::VARY,
             Cow::Borrowed("Accept, Authorization, Cookie, X-GitHub-OTP"),
         ));
     }
     headers.push((
-        Cow::Borrowed("vary"),
+        headers::VARY,
         Cow::Borrowed("Accept-Encoding, Accept, X-Requested-With"),
     ));
 }
@@ -70,13 +71,13 @@ pub(crate) fn scopes(
     granted: impl FnOnce() -> Vec<&'static str>,
 ) {
     headers.push((
-        Cow::Borrowed("x-accepted-oauth-scopes"),
+        headers::X_ACCEPTED_OAUTH_SCOPES,
         joined(operation.oauth_scopes),
     ));
     if let Credentials::Token(token) = credentials
         && (token.starts_with("ghp_") || token.starts_with("gho_"))
     {
-        headers.push((Cow::Borrowed("x-oauth-scopes"), joined(&granted())));
+        headers.push((headers::X_OAUTH_SCOPES, joined(&granted())));
     }
 }
 

@@ -10,6 +10,7 @@ use super::reply::{Context, Reply};
 use super::rules;
 use super::state::State;
 use super::validation;
+use crate::headers;
 
 /// Where global hooks deliver from: no organization.
 const GLOBAL: Target<'static> = Target {
@@ -32,7 +33,7 @@ pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, 
     state.global_hooks.insert(id, hook.clone());
     // GitHub pings every new hook.
     send_ping(state, &hook, &GLOBAL, context);
-    Ok(reply.header("location", location))
+    Ok(reply.header(headers::LOCATION, location))
 }
 
 pub(crate) fn get(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
@@ -53,14 +54,10 @@ pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, 
     let hook = state.global_hooks.get_mut(&id).ok_or_else(|| no_hook(id))?;
     // Documented: parameters not provided are overwritten with their defaults, or removed
     // when they have none.
-    hook.active = input.active.unwrap_or(true);
-    hook.events = input
-        .events
-        .unwrap_or_else(|| HookKind::Global.default_events());
     let config = input.config.unwrap_or_default();
     let url = config.url.unwrap_or_else(|| hook.config.url.clone());
-    hook.config = HookConfig::new(url, config.content_type, config.insecure_ssl, config.secret);
-    hook.updated_at = context.now;
+    let config = HookConfig::new(url, config.content_type, config.insecure_ssl, config.secret);
+    hook.reset_to(input.active, input.events, config, context.now);
     Ok(Reply::json(
         200,
         &render::hook_view(hook, &context.api_base, None),

@@ -3,6 +3,7 @@
 //! headers, rate limit, request id and recording (with the reason for every 4xx).
 //! Synchronous and panic-free.
 
+use crate::headers;
 use std::borrow::Cow;
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ use super::auth::{self, Credentials};
 use super::config::FakeConfig;
 use super::faults::{self, FaultKind};
 use super::github_error::{self, ApiError};
-use super::http::{CONTENT_TYPE, FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
+use super::http::{FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
 use super::model::RecordedRequest;
 use super::reply::{COMMON_HEADERS, Context, Reply};
 use super::routes::{self, Route};
@@ -83,7 +84,9 @@ impl Fake {
             Product::of_path(&request.path).unwrap_or((Product::Dotcom, &request.path));
         let route = routes::route(&request.method, product, below_prefix);
         let credentials = Credentials::of(request);
-        let requested = request.header("x-github-api-version").map(str::trim);
+        let requested = request
+            .header(headers::X_GITHUB_API_VERSION.as_str())
+            .map(str::trim);
         // The version answered in, as the product table spells it; `None` when not supported.
         let version: Option<&'static str> = match requested {
             None => Some(product.default_api_version()),
@@ -137,13 +140,7 @@ impl Fake {
         let mut headers = std::mem::take(&mut reply.headers);
         headers.reserve(COMMON_HEADERS);
         if reply.body.is_some() {
-            headers.insert(
-                0,
-                (
-                    Cow::Borrowed(CONTENT_TYPE),
-                    Cow::Borrowed(JSON_CONTENT_TYPE),
-                ),
-            );
+            headers.insert(0, (headers::CONTENT_TYPE, Cow::Borrowed(JSON_CONTENT_TYPE)));
         }
         github_headers::cache(&mut headers, reply.status, &credentials);
         if let Some(route) = &route {
@@ -153,13 +150,13 @@ impl Fake {
         }
         if let Some(selected) = outcome.api_version {
             headers.push((
-                Cow::Borrowed("x-github-api-version-selected"),
+                headers::X_GITHUB_API_VERSION_SELECTED,
                 Cow::Borrowed(selected),
             ));
         }
         headers.push((
-            Cow::Borrowed("x-github-media-type"),
-            github_headers::media_type(request.header("accept")),
+            headers::X_GITHUB_MEDIA_TYPE,
+            github_headers::media_type(request.header(headers::ACCEPT.as_str())),
         ));
         state.rate_window.count(
             &credentials,
@@ -168,7 +165,7 @@ impl Fake {
             !not_modified,
             &mut headers,
         );
-        headers.push((Cow::Borrowed("x-github-request-id"), Cow::Owned(request_id)));
+        headers.push((headers::X_GITHUB_REQUEST_ID, Cow::Owned(request_id)));
 
         if let Some(route) = &route {
             record(&mut state, route, owned, &reply);
@@ -207,7 +204,7 @@ fn answer(
     let product = context.product;
     let requested = context
         .request
-        .header("x-github-api-version")
+        .header(headers::X_GITHUB_API_VERSION.as_str())
         .map(str::trim);
     let supported = product.api_versions();
     let fault = faults::take(&mut state.faults, operation.operation_id);

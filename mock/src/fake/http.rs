@@ -3,14 +3,14 @@
 use std::borrow::Cow;
 use std::time::Duration;
 
-/// `Content-Type`, as the fake names it.
-pub(crate) const CONTENT_TYPE: &str = "content-type";
+use crate::headers::HeaderName;
+
 /// The content type of every JSON answer.
 pub(crate) const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
-/// One header of an answer, as [`FakeResponse::headers`] holds it: the name in lower case, each
-/// part borrowed when it is a constant.
-pub(crate) type Header = (Cow<'static, str>, Cow<'static, str>);
+/// One header of an answer, as [`FakeResponse::headers`] holds it: one of the names of
+/// [`crate::headers`], and the value, borrowed when it is a constant.
+pub(crate) type Header = (HeaderName, Cow<'static, str>);
 
 /// One HTTP request as the fake sees it.
 ///
@@ -80,9 +80,9 @@ impl FakeRequest {
 pub struct FakeResponse {
     /// The status code.
     pub status: u16,
-    /// Header names (lower case) and values, in the order GitHub tends to send them; borrowed
+    /// Header names and values, in the order GitHub tends to send them; values are borrowed
     /// where they are constants, so that a server sends them without copying.
-    pub headers: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+    pub headers: Vec<(HeaderName, Cow<'static, str>)>,
     /// The body (empty for 204 and 202 without content).
     pub body: Vec<u8>,
     /// How long the server should wait before answering (set by a delay fault).
@@ -97,7 +97,7 @@ impl FakeResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .find(|(key, _)| key.as_str().eq_ignore_ascii_case(name))
             .map(|(_, value)| value.as_ref())
     }
 

@@ -112,6 +112,21 @@ impl Hook {
             updated_at: now,
         }
     }
+
+    /// The hook rewritten from an update that resets what it omits to GitHub's defaults (as
+    /// global-hook updates do): the same defaults as [`Hook::new`], the id and creation kept.
+    pub(crate) fn reset_to(
+        &mut self,
+        active: Option<bool>,
+        events: Option<Vec<String>>,
+        config: HookConfig,
+        now: OffsetDateTime,
+    ) {
+        *self = Hook {
+            created_at: self.created_at,
+            ..Hook::new(self.id, self.kind, active, events, config, now)
+        };
+    }
 }
 
 /// What to seed a hook with through [`FakeState::insert_org_hook`](crate::FakeState::insert_org_hook) or

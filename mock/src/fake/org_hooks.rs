@@ -9,6 +9,7 @@ use super::reply::{Context, Reply};
 use super::rules;
 use super::state::State;
 use super::validation::{self, ConfigInput};
+use crate::headers;
 
 pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     let org = state.org_or_404(context.org()?)?;
@@ -41,7 +42,7 @@ pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, 
         org_id,
     };
     send_ping(state, &hook, &target, context);
-    Ok(reply.header("location", location))
+    Ok(reply.header(headers::LOCATION, location))
 }
 
 pub(crate) fn get(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {

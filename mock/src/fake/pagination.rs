@@ -4,6 +4,7 @@
 
 use super::hook_store::HookMap;
 use super::reply::{Context, Reply};
+use crate::headers;
 
 /// GitHub's default page size.
 pub(crate) const DEFAULT_PER_PAGE: usize = 30;
@@ -117,7 +118,7 @@ pub(crate) fn hooks_page(context: &Context<'_>, hooks: &HookMap, org: Option<&st
     let mut reply = Reply::ready(&hooks.page(&context.api_base, org, start, per_page));
     let total = hooks.len();
     if let Some(link) = page_links(&context.request_url(), &pairs, page, per_page, total) {
-        reply = reply.header("link", link);
+        reply = reply.header(headers::LINK, link);
     }
     reply
 }

@@ -1,6 +1,7 @@
 //! GitHub's rate-limit headers: `X-RateLimit-*` counted per token in an hourly window (never
 //! running out on their own), and `Retry-After` under an injected rate-limit fault.
 
+use crate::headers::{self, HeaderName};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -67,24 +68,27 @@ impl RateWindow {
                 (*used, limit - *used, self.reset)
             }
         };
-        let mut push = |name: &'static str, value: Cow<'static, str>| {
-            headers.push((Cow::Borrowed(name), value));
+        let mut push = |name: HeaderName, value: Cow<'static, str>| {
+            headers.push((name, value));
         };
         if let Some(retry_after) = rate_limited {
-            push("retry-after", retry_after.as_secs().to_string().into());
+            push(
+                headers::RETRY_AFTER,
+                retry_after.as_secs().to_string().into(),
+            );
         }
         // The two limits the fake answers unless configured otherwise, written without a copy.
         push(
-            "x-ratelimit-limit",
+            headers::X_RATELIMIT_LIMIT,
             match limit {
                 5000 => Cow::Borrowed("5000"),
                 UNAUTHENTICATED_LIMIT => Cow::Borrowed("60"),
                 other => other.to_string().into(),
             },
         );
-        push("x-ratelimit-remaining", remaining.to_string().into());
-        push("x-ratelimit-reset", reset.to_string().into());
-        push("x-ratelimit-used", used.to_string().into());
-        headers.push((Cow::Borrowed("x-ratelimit-resource"), Cow::Borrowed("core")));
+        push(headers::X_RATELIMIT_REMAINING, remaining.to_string().into());
+        push(headers::X_RATELIMIT_RESET, reset.to_string().into());
+        push(headers::X_RATELIMIT_USED, used.to_string().into());
+        headers.push((headers::X_RATELIMIT_RESOURCE, Cow::Borrowed("core")));
     }
 }

@@ -1,6 +1,7 @@
 //! What an operation handler gets ([`Context`]: the request, the base URL to build URLs on, the
 //! time, the routed operation and its path parameters) and what it gives back ([`Reply`]).
 
+use crate::headers::{self, HeaderName};
 use std::borrow::Cow;
 
 use time::OffsetDateTime;
@@ -62,14 +63,14 @@ impl Reply {
             etag: Some(ready.etag.clone()),
         };
         match &ready.last_modified {
-            Some(modified) => reply.header("last-modified", modified.clone()),
+            Some(modified) => reply.header(headers::LAST_MODIFIED, modified.clone()),
             None => reply,
         }
     }
 
     /// The reply with one more header; `name` in lower case.
-    pub(crate) fn header(mut self, name: &'static str, value: String) -> Reply {
-        self.headers.push((Cow::Borrowed(name), Cow::Owned(value)));
+    pub(crate) fn header(mut self, name: HeaderName, value: String) -> Reply {
+        self.headers.push((name, Cow::Owned(value)));
         self
     }
 }

@@ -15,6 +15,11 @@ use time::OffsetDateTime;
 
 use super::model::{Delivery, DeliverySeed, Hook, HookKind};
 use super::payload::Payload;
+use crate::headers::{
+    DELIVERY_ACCEPT, DELIVERY_CONTENT_TYPE, DELIVERY_USER_AGENT, X_GITHUB_DELIVERY, X_GITHUB_EVENT,
+    X_GITHUB_HOOK_ID, X_GITHUB_HOOK_INSTALLATION_TARGET_ID, X_GITHUB_HOOK_INSTALLATION_TARGET_TYPE,
+    X_HUB_SIGNATURE, X_HUB_SIGNATURE_256,
+};
 
 /// The organization a hook belongs to, for the installation-target headers and payloads.
 pub(crate) struct Target<'a> {
@@ -176,29 +181,29 @@ impl Outgoing {
         match (kind, org_id) {
             (HookKind::Organization, Some(org_id)) => {
                 headers.insert(
-                    "X-GitHub-Hook-Installation-Target-ID".to_owned(),
+                    X_GITHUB_HOOK_INSTALLATION_TARGET_ID.name.to_owned(),
                     org_id.to_string(),
                 );
                 headers.insert(
-                    "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                    X_GITHUB_HOOK_INSTALLATION_TARGET_TYPE.name.to_owned(),
                     "organization".to_owned(),
                 );
             }
             _ => {
                 headers.insert(
-                    "X-GitHub-Hook-Installation-Target-Type".to_owned(),
+                    X_GITHUB_HOOK_INSTALLATION_TARGET_TYPE.name.to_owned(),
                     "global".to_owned(),
                 );
             }
         }
-        headers.insert("content-type".to_owned(), media_type.to_owned());
+        headers.insert(DELIVERY_CONTENT_TYPE.name.to_owned(), media_type.to_owned());
         if let Some(Secret(secret)) = secret {
             headers.insert(
-                "X-Hub-Signature".to_owned(),
+                X_HUB_SIGNATURE.name.to_owned(),
                 sign::signature_1(&secret, &body),
             );
             headers.insert(
-                "X-Hub-Signature-256".to_owned(),
+                X_HUB_SIGNATURE_256.name.to_owned(),
                 sign::signature_256(&secret, &body),
             );
         }
@@ -265,7 +270,10 @@ pub(crate) fn status_text(status_code: u16) -> String {
 pub(crate) fn from_seed(id: u64, hook_id: u64, url: String, seed: DeliverySeed) -> Delivery {
     let guid = new_guid();
     let mut request_headers = hookshot_headers(&guid, &seed.event, hook_id);
-    request_headers.insert("content-type".to_owned(), "application/json".to_owned());
+    request_headers.insert(
+        DELIVERY_CONTENT_TYPE.name.to_owned(),
+        "application/json".to_owned(),
+    );
     Delivery {
         id,
         hook_id,
@@ -291,10 +299,10 @@ pub(crate) fn from_seed(id: u64, hook_id: u64, url: String, seed: DeliverySeed) 
 /// The headers every delivery request carries, whatever the hook and payload.
 fn hookshot_headers(guid: &str, event: &str, hook_id: u64) -> BTreeMap<String, String> {
     BTreeMap::from([
-        ("Accept".to_owned(), "*/*".to_owned()),
-        ("User-Agent".to_owned(), USER_AGENT.to_owned()),
-        ("X-GitHub-Delivery".to_owned(), guid.to_owned()),
-        ("X-GitHub-Event".to_owned(), event.to_owned()),
-        ("X-GitHub-Hook-ID".to_owned(), hook_id.to_string()),
+        (DELIVERY_ACCEPT.name.to_owned(), "*/*".to_owned()),
+        (DELIVERY_USER_AGENT.name.to_owned(), USER_AGENT.to_owned()),
+        (X_GITHUB_DELIVERY.name.to_owned(), guid.to_owned()),
+        (X_GITHUB_EVENT.name.to_owned(), event.to_owned()),
+        (X_GITHUB_HOOK_ID.name.to_owned(), hook_id.to_string()),
     ])
 }

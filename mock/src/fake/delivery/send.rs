@@ -13,13 +13,14 @@ use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Bytes;
-use hyper::header::{self, HeaderName, HeaderValue};
+use hyper::header::HeaderValue;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use time::OffsetDateTime;
 use tokio::sync::{Notify, Semaphore, mpsc};
 
 use super::Outgoing;
+use crate::headers::delivery_http_name;
 
 /// How many attempts run at once.
 const MAX_IN_FLIGHT: usize = 64;
@@ -253,8 +254,8 @@ fn start_thread(
             };
             runtime.block_on(async move {
                 let clients = Arc::new(Clients {
-                    verified: crate::tls::client(false).ok(),
-                    insecure: crate::tls::client(true).ok(),
+                    verified: crate::net::client(false).ok(),
+                    insecure: crate::net::client(true).ok(),
                 });
                 let bound = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
                 while let Some(outgoing) = receiver.recv().await {
@@ -330,7 +331,7 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
             let headers = request.headers_mut();
             headers.reserve(outgoing.request_headers.len());
             for (name, value) in &outgoing.request_headers {
-                headers.append(header_name(name)?, HeaderValue::from_str(value)?);
+                headers.append(delivery_http_name(name)?, HeaderValue::from_str(value)?);
             }
             Ok(request)
         });
@@ -374,32 +375,6 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
     }
 }
 
-/// The `http` name of a delivery header: a constant for those every delivery carries, so that
-/// sending does not parse and allocate each name again (#11).
-fn header_name(name: &str) -> Result<HeaderName, hyper::http::Error> {
-    const X_GITHUB_DELIVERY: HeaderName = HeaderName::from_static("x-github-delivery");
-    const X_GITHUB_EVENT: HeaderName = HeaderName::from_static("x-github-event");
-    const X_GITHUB_HOOK_ID: HeaderName = HeaderName::from_static("x-github-hook-id");
-    const TARGET_ID: HeaderName = HeaderName::from_static("x-github-hook-installation-target-id");
-    const TARGET_TYPE: HeaderName =
-        HeaderName::from_static("x-github-hook-installation-target-type");
-    const X_HUB_SIGNATURE: HeaderName = HeaderName::from_static("x-hub-signature");
-    const X_HUB_SIGNATURE_256: HeaderName = HeaderName::from_static("x-hub-signature-256");
-    Ok(match name {
-        "Accept" => header::ACCEPT,
-        "User-Agent" => header::USER_AGENT,
-        "content-type" => header::CONTENT_TYPE,
-        "X-GitHub-Delivery" => X_GITHUB_DELIVERY,
-        "X-GitHub-Event" => X_GITHUB_EVENT,
-        "X-GitHub-Hook-ID" => X_GITHUB_HOOK_ID,
-        "X-GitHub-Hook-Installation-Target-ID" => TARGET_ID,
-        "X-GitHub-Hook-Installation-Target-Type" => TARGET_TYPE,
-        "X-Hub-Signature" => X_HUB_SIGNATURE,
-        "X-Hub-Signature-256" => X_HUB_SIGNATURE_256,
-        other => HeaderName::from_bytes(other.as_bytes())?,
-    })
-}
-
 /// GitHub's wording and code for an attempt that got no answer. `failed to connect to host`
 /// with 502 is what GitHub records when it cannot reach a receiver (its troubleshooting docs and
 /// REST examples); the code for a dropped connection is our choice (spec/README.md).
@@ -414,30 +389,6 @@ fn failure(error: &hyper_util::client::legacy::Error) -> (String, u16) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn delivery_header_names_are_the_parsed_names() {
-        for name in [
-            "Accept",
-            "User-Agent",
-            "content-type",
-            "X-GitHub-Delivery",
-            "X-GitHub-Event",
-            "X-GitHub-Hook-ID",
-            "X-GitHub-Hook-Installation-Target-ID",
-            "X-GitHub-Hook-Installation-Target-Type",
-            "X-Hub-Signature",
-            "X-Hub-Signature-256",
-            "X-Other",
-        ] {
-            assert_eq!(
-                header_name(name).ok(),
-                HeaderName::from_bytes(name.as_bytes()).ok(),
-                "{name}"
-            );
-        }
-        assert!(header_name("bad name").is_err());
-    }
 
     #[test]
     fn only_loopback_hosts_receive_by_default() {

@@ -50,26 +50,13 @@ pub(crate) fn wire_body(
 /// );
 /// ```
 pub fn signature_256(secret: &str, body: &[u8]) -> String {
-    match Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) {
-        Ok(mut mac) => {
-            mac.update(body);
-            format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
-        }
-        // HMAC takes keys of any length; this cannot happen.
-        Err(_) => String::new(),
-    }
+    sign::<Hmac<sha2::Sha256>>("sha256=", secret, body)
 }
 
 /// `sha1=<hex HMAC-SHA1 of body keyed by secret>`, as GitHub still sends in `X-Hub-Signature`
 /// for receivers that predate SHA-256.
 pub fn signature_1(secret: &str, body: &[u8]) -> String {
-    match Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()) {
-        Ok(mut mac) => {
-            mac.update(body);
-            format!("sha1={}", hex::encode(mac.finalize().into_bytes()))
-        }
-        Err(_) => String::new(),
-    }
+    sign::<Hmac<sha1::Sha1>>("sha1=", secret, body)
 }
 
 /// Whether `signature` (an `X-Hub-Signature-256` value) is the signature of `body` under
@@ -82,37 +69,46 @@ pub fn signature_1(secret: &str, body: &[u8]) -> String {
 /// assert!(!hookspec_mock::verify_signature_256("wrong", body, &signature));
 /// ```
 pub fn verify_signature_256(secret: &str, body: &[u8], signature: &str) -> bool {
-    let Some(hex_digest) = signature.trim().strip_prefix("sha256=") else {
-        return false;
-    };
-    let Some(expected) = decode_hex(hex_digest) else {
-        return false;
-    };
-    match Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) {
-        Ok(mut mac) => {
-            mac.update(body);
-            mac.verify_slice(&expected).is_ok()
-        }
-        Err(_) => false,
-    }
+    verify::<Hmac<sha2::Sha256>>("sha256=", secret, body, signature)
 }
 
 /// Whether `signature` (an `X-Hub-Signature` value) is the SHA-1 signature of `body`.
 pub fn verify_signature_1(secret: &str, body: &[u8], signature: &str) -> bool {
-    let Some(expected) = signature.trim().strip_prefix("sha1=").and_then(decode_hex) else {
+    verify::<Hmac<sha1::Sha1>>("sha1=", secret, body, signature)
+}
+
+/// `prefix` and the hex HMAC of `body` keyed by `secret`: the one signer of both headers.
+fn sign<M: Mac + KeyInit>(prefix: &str, secret: &str, body: &[u8]) -> String {
+    match <M as KeyInit>::new_from_slice(secret.as_bytes()) {
+        Ok(mut mac) => {
+            mac.update(body);
+            let mut signature = String::with_capacity(prefix.len() + 64);
+            signature.push_str(prefix);
+            signature.push_str(&hex::encode(mac.finalize().into_bytes()));
+            signature
+        }
+        // HMAC takes keys of any length; this cannot happen.
+        Err(_) => String::new(),
+    }
+}
+
+/// Whether `signature` is `prefix` and the HMAC of `body` under `secret`, compared in
+/// constant time: the one verifier of both headers.
+fn verify<M: Mac + KeyInit>(prefix: &str, secret: &str, body: &[u8], signature: &str) -> bool {
+    let Some(expected) = signature
+        .trim()
+        .strip_prefix(prefix)
+        .and_then(|digest| hex::decode(digest).ok())
+    else {
         return false;
     };
-    match Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()) {
+    match <M as KeyInit>::new_from_slice(secret.as_bytes()) {
         Ok(mut mac) => {
             mac.update(body);
             mac.verify_slice(&expected).is_ok()
         }
         Err(_) => false,
     }
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    hex::decode(text).ok()
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
-//! HTTPS for deliveries: rustls with the `ring` provider, verifying certificates with the
-//! platform's verifier, or not at all for hooks whose `insecure_ssl` is `"1"` (GitHub's switch
-//! for receivers with self-signed certificates).
+//! HTTPS clients: rustls with the `ring` provider, verifying certificates with the platform's
+//! verifier, or not at all for hooks whose `insecure_ssl` is `"1"` (GitHub's switch for
+//! receivers with self-signed certificates).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use http_body_util::Full;
 use hyper::body::Bytes;
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
@@ -14,32 +16,63 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 
-/// A client for `http://` and `https://` URLs; with `insecure`, certificates are not checked.
-pub(crate) fn client(
-    insecure: bool,
-) -> Result<Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>, String> {
+/// The TLS configuration of every client the project makes (deliveries, the conformance
+/// runner and proxy): rustls with the `ring` provider, verifying certificates with the
+/// platform's verifier, or, with `insecure`, accepting any certificate (still checking that the
+/// handshake is signed by it). The verifying one is built once per process: building the
+/// platform verifier costs tens of milliseconds.
+pub fn client_config(insecure: bool) -> Result<rustls::ClientConfig, TlsSetupError> {
+    static VERIFYING: OnceLock<Result<rustls::ClientConfig, TlsSetupError>> = OnceLock::new();
+    if !insecure {
+        return VERIFYING.get_or_init(|| build(false)).clone();
+    }
+    build(true)
+}
+
+fn build(insecure: bool) -> Result<rustls::ClientConfig, TlsSetupError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| format!("cannot set up TLS: {e}"))?
+        .map_err(|e| TlsSetupError(e.to_string()))?
         .dangerous();
     let config = if insecure {
         builder.with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
     } else {
         let verifier = rustls_platform_verifier::Verifier::new(provider)
-            .map_err(|e| format!("cannot set up TLS: {e}"))?;
+            .map_err(|e| TlsSetupError(e.to_string()))?;
         builder.with_custom_certificate_verifier(Arc::new(verifier))
-    }
-    .with_no_client_auth();
+    };
+    Ok(config.with_no_client_auth())
+}
+
+/// The connector for `http://` and `https://` URLs over `config`; `connect_timeout` bounds
+/// the TCP connect.
+pub fn https_connector(
+    config: rustls::ClientConfig,
+    connect_timeout: Option<Duration>,
+) -> HttpsConnector<HttpConnector> {
     let mut http = HttpConnector::new();
     http.enforce_http(false);
-    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+    http.set_connect_timeout(connect_timeout);
+    hyper_rustls::HttpsConnectorBuilder::new()
         .with_tls_config(config)
         .https_or_http()
         .enable_http1()
-        .wrap_connector(http);
+        .wrap_connector(http)
+}
+
+/// A client for `http://` and `https://` URLs; with `insecure`, certificates are not checked.
+pub fn client(
+    insecure: bool,
+) -> Result<Client<HttpsConnector<HttpConnector>, Full<Bytes>>, TlsSetupError> {
+    let connector = https_connector(client_config(insecure)?, None);
     Ok(Client::builder(TokioExecutor::new()).build(connector))
 }
+
+/// TLS could not be set up (no usable protocol version, or the platform's verifier failed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot set up TLS: {0}")]
+pub struct TlsSetupError(String);
 
 /// Accepts any certificate, but still checks that the handshake is signed by it.
 #[derive(Debug)]

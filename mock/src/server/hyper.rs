@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
@@ -15,7 +15,8 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 use crate::fake::github_error;
-use crate::fake::{CONTENT_TYPE, Fake, FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
+use crate::fake::{Fake, FakeResponse, JSON_CONTENT_TYPE};
+use crate::headers;
 
 /// The largest request body the server reads (GitHub's hook bodies are tiny).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -60,32 +61,20 @@ where
     F: Future<Output = ()>,
 {
     let local = listener.local_addr()?;
-    let mut shutdown = std::pin::pin!(shutdown);
-    loop {
-        tokio::select! {
-            () = &mut shutdown => return Ok(()),
-            accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
-                    Err(_) => {
-                        // Out of file descriptors or a connection reset before accept: wait a
-                        // moment instead of spinning.
-                        tokio::time::sleep(Duration::from_millis(10)).await;
-                        continue;
-                    }
-                };
-                let _ = stream.set_nodelay(true);
+    crate::net::accept_loop(&listener, shutdown, |stream| {
+        let fake = fake.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
                 let fake = fake.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |request| {
-                        let fake = fake.clone();
-                        async move { Ok::<_, Infallible>(answer(&fake, request, local, log).await) }
-                    });
-                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
-                });
-            }
-        }
-    }
+                async move { Ok::<_, Infallible>(answer(&fake, request, local, log).await) }
+            });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    })
+    .await;
+    Ok(())
 }
 
 async fn answer(
@@ -100,24 +89,15 @@ async fn answer(
     let path = parts.uri.path().to_owned();
     let response = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Err(_) => too_large(),
-        Ok(collected) => {
-            let host = parts
-                .headers
-                .get(hyper::header::HOST)
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned)
-                .or_else(|| parts.uri.authority().map(|authority| authority.to_string()))
-                .unwrap_or_else(|| local.to_string());
-            let request = FakeRequest {
-                method: method.clone(),
-                path: path.clone(),
-                query: parts.uri.query().map(str::to_owned),
-                headers: crate::fake::header_pairs(&parts.headers),
-                body: collected.to_bytes().to_vec(),
-                base_url: format!("http://{host}"),
-            };
-            fake.handle_owned(request)
-        }
+        Ok(collected) => fake.handle_owned(super::fake_request(
+            &parts.method,
+            &path,
+            parts.uri.query(),
+            &parts.headers,
+            collected.to_bytes().to_vec(),
+            parts.uri.authority().map(ToString::to_string),
+            || local.to_string(),
+        )),
     };
     if let Some(delay) = response.delay {
         tokio::time::sleep(delay).await;
@@ -125,7 +105,7 @@ async fn answer(
     let status = response.status;
     let mut builder = hyper::Response::builder().status(status);
     if let Some(headers) = builder.headers_mut() {
-        headers.extend(crate::answer_headers::to_http(&response.headers));
+        headers.extend(super::answer_headers::to_http(&response.headers));
     }
     let http_response = builder
         .body(Full::new(Bytes::from(response.body)))
@@ -150,7 +130,7 @@ fn too_large() -> FakeResponse {
     let body = github_error::status_body(413).unwrap_or_default();
     FakeResponse {
         status: 413,
-        headers: vec![(CONTENT_TYPE.into(), JSON_CONTENT_TYPE.into())],
+        headers: vec![(headers::CONTENT_TYPE, JSON_CONTENT_TYPE.into())],
         body: serde_json::to_vec(&body).unwrap_or_default(),
         delay: None,
         reason: Some(format!("the body is over {MAX_BODY_BYTES} bytes")),

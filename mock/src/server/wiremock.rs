@@ -85,7 +85,7 @@ struct Shape {
     template: ResponseTemplate,
 }
 
-/// Whether two texts are equal; constants the handler wrote from the same place are the same
+/// Whether two values are equal; constants the handler wrote from the same place are the same
 /// text, which is seen without reading it.
 fn same(one: &str, other: &str) -> bool {
     (std::ptr::eq(one.as_ptr(), other.as_ptr()) && one.len() == other.len()) || one == other
@@ -103,7 +103,7 @@ impl Shape {
             500
         };
         let template =
-            ResponseTemplate::new(code).append_headers(crate::answer_headers::to_http(&headers));
+            ResponseTemplate::new(code).append_headers(super::answer_headers::to_http(&headers));
         let repeated = headers
             .iter()
             .map(|(name, _)| headers.iter().filter(|(other, _)| other == name).count() > 1)
@@ -129,7 +129,7 @@ impl Shape {
         for (at, ((name, value), ((base_name, base_value), &repeated))) in
             response.headers.iter().zip(base).enumerate()
         {
-            if !same(name, base_name) {
+            if name != base_name {
                 return None;
             }
             if !same(value, base_value) {
@@ -142,7 +142,7 @@ impl Shape {
         }
         let changed = &changed[..count];
         let mut template = self.template.clone();
-        for pair in crate::answer_headers::convert(changed.iter().map(|&at| &response.headers[at]))
+        for pair in super::answer_headers::convert(changed.iter().map(|&at| &response.headers[at]))
         {
             let (name, value) = pair?;
             template = template.insert_header(name, value);
@@ -151,35 +151,21 @@ impl Shape {
     }
 }
 
-/// The request as the fake sees it; the base URL comes from the `Host` header the client sent.
+/// The request as the fake sees it (wiremock's URL always names the server's address).
 fn from_wiremock(request: &Request) -> FakeRequest {
-    let headers: Vec<(String, String)> = crate::fake::header_pairs(&request.headers);
-    let mut base_url = String::with_capacity(40);
-    base_url.push_str("http://");
-    match request
-        .headers
-        .get(hyper::header::HOST)
-        .and_then(|value| value.to_str().ok())
-    {
-        Some(host) => base_url.push_str(host),
-        None => match (request.url.host_str(), request.url.port()) {
-            (Some(host), Some(port)) => {
-                base_url.push_str(host);
-                base_url.push(':');
-                base_url.push_str(&port.to_string());
-            }
-            (Some(host), None) => base_url.push_str(host),
-            (None, _) => base_url.push_str("localhost"),
-        },
-    }
-    FakeRequest {
-        method: request.method.as_str().to_owned(),
-        path: request.url.path().to_owned(),
-        query: request.url.query().map(str::to_owned),
-        headers,
-        body: request.body.clone(),
-        base_url,
-    }
+    let url = &request.url;
+    super::fake_request(
+        &request.method,
+        url.path(),
+        url.query(),
+        &request.headers,
+        request.body.clone(),
+        url.host_str().map(|host| match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        }),
+        || "localhost".to_owned(),
+    )
 }
 
 /// A fake GitHub on a wiremock [`MockServer`]: api.github.com paths at [`uri`](Self::uri),
@@ -244,6 +230,7 @@ impl FakeGitHub {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::headers;
 
     /// Answers of many shapes in a row, each made into a template by reusing the last one
     /// where it can and built afresh: the two are the same, headers in the same order.
@@ -300,9 +287,9 @@ mod tests {
         let vary = |second: &'static str| FakeResponse {
             status: 200,
             headers: vec![
-                ("vary".into(), "Accept".into()),
-                ("vary".into(), second.into()),
-                ("x-github-request-id".into(), "1".to_owned().into()),
+                (headers::VARY, "Accept".into()),
+                (headers::VARY, second.into()),
+                (headers::X_GITHUB_REQUEST_ID, "1".to_owned().into()),
             ],
             body: Vec::new(),
             delay: None,
