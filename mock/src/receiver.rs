@@ -37,6 +37,9 @@ pub enum ReceiverAnswer {
     Delay(Duration, u16),
     /// Close the connection without answering.
     Close,
+    /// Hold the answer until [`Receiver::release`] is called, then answer the status: a
+    /// delivery that stays on its way exactly as long as a test wants, with no clock involved.
+    Hold(u16),
 }
 
 /// One delivery as the receiver got it.
@@ -97,6 +100,17 @@ struct Inner {
     answer: Option<ReceiverAnswer>,
     next: VecDeque<ReceiverAnswer>,
     received: Vec<ReceivedDelivery>,
+    /// Set by [`Receiver::release`]: held answers go, and later ones are not held.
+    released: bool,
+}
+
+/// What the receiver's connections tell its handle, and the handle them.
+#[derive(Debug, Default)]
+struct Signals {
+    /// A delivery was recorded.
+    arrived: Notify,
+    /// [`Receiver::release`] was called.
+    release: Notify,
 }
 
 /// A loopback webhook receiver that records what it gets; stops when dropped.
@@ -130,7 +144,7 @@ struct Inner {
 pub struct Receiver {
     address: SocketAddr,
     inner: Arc<Mutex<Inner>>,
-    arrived: Arc<Notify>,
+    signals: Arc<Signals>,
     _stop: oneshot::Sender<()>,
 }
 
@@ -140,13 +154,13 @@ impl Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let inner = Arc::new(Mutex::new(Inner::default()));
-        let arrived = Arc::new(Notify::new());
+        let signals = Arc::new(Signals::default());
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(accept(listener, inner.clone(), arrived.clone(), stopped));
+        tokio::spawn(accept(listener, inner.clone(), signals.clone(), stopped));
         Ok(Receiver {
             address,
             inner,
-            arrived,
+            signals,
             _stop: stop,
         })
     }
@@ -171,6 +185,12 @@ impl Receiver {
         self.lock().next.push_back(answer);
     }
 
+    /// Lets every [`ReceiverAnswer::Hold`] answer go, now and from now on.
+    pub fn release(&self) {
+        self.lock().released = true;
+        self.signals.release.notify_waiters();
+    }
+
     /// Every delivery received so far, oldest first.
     pub fn received(&self) -> Vec<ReceivedDelivery> {
         self.lock().received.clone()
@@ -181,7 +201,7 @@ impl Receiver {
     pub async fn wait_for(&self, count: usize, timeout: Duration) -> Vec<ReceivedDelivery> {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
-            let arrived = self.arrived.notified();
+            let arrived = self.signals.arrived.notified();
             tokio::pin!(arrived);
             arrived.as_mut().enable();
             let received = self.received();
@@ -204,18 +224,18 @@ impl Receiver {
 async fn accept(
     listener: TcpListener,
     inner: Arc<Mutex<Inner>>,
-    arrived: Arc<Notify>,
+    signals: Arc<Signals>,
     stopped: oneshot::Receiver<()>,
 ) {
     let stopped = async move {
         let _ = stopped.await;
     };
     crate::net::accept_loop(&listener, stopped, |stream| {
-        let (inner, arrived) = (inner.clone(), arrived.clone());
+        let (inner, signals) = (inner.clone(), signals.clone());
         tokio::spawn(async move {
             let service = service_fn(move |request| {
-                let (inner, arrived) = (inner.clone(), arrived.clone());
-                async move { receive(request, &inner, &arrived).await }
+                let (inner, signals) = (inner.clone(), signals.clone());
+                async move { receive(request, &inner, &signals).await }
             });
             let _ = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
@@ -229,7 +249,7 @@ async fn accept(
 async fn receive(
     request: hyper::Request<Incoming>,
     inner: &Mutex<Inner>,
-    arrived: &Notify,
+    signals: &Signals,
 ) -> Result<hyper::Response<Full<Bytes>>, std::io::Error> {
     let (parts, body) = request.into_parts();
     let body = Limited::new(body, MAX_BODY)
@@ -273,7 +293,7 @@ async fn receive(
             .or_else(|| inner.answer.clone())
             .unwrap_or(ReceiverAnswer::Status(200))
     };
-    arrived.notify_waiters();
+    signals.arrived.notify_waiters();
     let status = match answer {
         ReceiverAnswer::Close => {
             return Err(std::io::Error::other("told to close the connection"));
@@ -281,6 +301,22 @@ async fn receive(
         ReceiverAnswer::Status(status) => status,
         ReceiverAnswer::Delay(wait, status) => {
             tokio::time::sleep(wait).await;
+            status
+        }
+        ReceiverAnswer::Hold(status) => {
+            loop {
+                let released = signals.release.notified();
+                tokio::pin!(released);
+                released.as_mut().enable();
+                if inner
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .released
+                {
+                    break;
+                }
+                released.await;
+            }
             status
         }
     };

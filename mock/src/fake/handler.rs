@@ -291,7 +291,7 @@ fn record(state: &mut State, route: &Route, request: Cow<'_, FakeRequest>, reply
 }
 
 /// A request id in GitHub's form (`XXXX:XXXX:XXXXXX:XXXXXX:XXXXXXXX`), written digit by digit
-/// (`format!` was a tenth of the handler's time, #11).
+/// (`format!` was a tenth of the handler's time).
 fn request_id(counter: u64, now: OffsetDateTime) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let seconds = now.unix_timestamp() as u64;

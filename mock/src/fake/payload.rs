@@ -1,10 +1,9 @@
 //! [`Payload`]: a delivery's payload as the JSON text that was sent, parsed only when looked at.
 //!
-//! A delivery's record used to hold its payload as a `serde_json::Value`: every ping built a
-//! tree of maps, serialized it to send it, kept it, and freed it again when the record fell
-//! off the per-hook cap, about a hundred allocations a delivery on two threads (#11). The text
-//! is what GitHub's deliveries API shows anyway; a test that indexes a payload gets the parsed
-//! value, once, on first use.
+//! Kept as text, not as a `serde_json::Value`: a tree of maps per delivery would be built,
+//! serialized to send, kept, and freed when the record falls off the per-hook cap, about a
+//! hundred allocations a delivery on two threads. The text is what GitHub's deliveries API
+//! shows anyway; a test that indexes a payload gets the parsed value, once, on first use.
 
 use std::fmt;
 use std::ops::Deref;

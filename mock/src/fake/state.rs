@@ -218,7 +218,7 @@ impl State {
 }
 
 /// The key organizations are stored under: the login in lower case (GitHub's logins compare
-/// case-insensitively), borrowed when it already is, as on nearly every request (#11).
+/// case-insensitively), borrowed when it already is, as on nearly every request.
 fn org_key(login: &str) -> std::borrow::Cow<'_, str> {
     if login
         .bytes()

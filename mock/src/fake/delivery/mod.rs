@@ -53,7 +53,7 @@ pub(crate) struct Outgoing {
     pub timeout: Duration,
     /// What is left to do before the bytes can go. It is the delivery thread's work, done
     /// in [`Outgoing::finish`], so that the API call (which holds the state lock the
-    /// delivery thread needs for every record) only queues the delivery (#11).
+    /// delivery thread needs for every record) only queues the delivery.
     unfinished: Option<Unfinished>,
 }
 

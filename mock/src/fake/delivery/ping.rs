@@ -1,4 +1,4 @@
-//! The `ping` payload: written as JSON text on the delivery thread from parts kept ready (#11).
+//! The `ping` payload: written as JSON text on the delivery thread from parts kept ready.
 
 use std::cell::RefCell;
 use std::sync::{Arc, LazyLock};
@@ -27,7 +27,7 @@ pub(crate) struct PingSource {
 /// A hook's JSON as `GET` answers it.
 #[derive(Debug, Clone)]
 pub(crate) enum HookJson {
-    /// The hook store's ready answer: shared, not copied (#11).
+    /// The hook store's ready answer: shared, not copied.
     Ready(Arc<Ready>),
     /// Written for this ping.
     Written(Vec<u8>),
@@ -55,7 +55,7 @@ impl PingSource {
     ///
     /// Written straight as JSON text, in the member order GitHub uses, from parts kept ready
     /// (the hook's JSON, the sender's, the last organization's); building a
-    /// `serde_json::Value` first cost more than sending it (#11).
+    /// `serde_json::Value` first cost more than sending it.
     pub(crate) fn payload(&self) -> Payload {
         let written = (|| -> serde_json::Result<Vec<u8>> {
             let hook = self.hook_json.bytes();
@@ -179,7 +179,8 @@ mod tests {
     use crate::fake::delivery::Target;
     use crate::fake::model::HookKind;
 
-    /// The ping as it was built before #11, through a `serde_json::Value`: the oracle.
+    /// The ping built through a `serde_json::Value`, the plain way: the oracle the text
+    /// writer is compared with.
     fn ping_through_a_value(hook: &Hook, api_base: &str, target: &Target<'_>) -> String {
         let hook_json = serde_json::to_value(render::hook_view(hook, api_base, target.org_login))
             .unwrap_or_default();

@@ -91,7 +91,7 @@ impl Pending {
     }
 
     /// One delivery recorded. Waiters only wait for none to be left, so only the last one
-    /// wakes them: a wake-up per delivery cost the delivery thread a context switch each (#11).
+    /// wakes them: a wake-up per delivery cost the delivery thread a context switch each.
     fn done(&self) {
         if self.count.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.changed.notify_waiters();
