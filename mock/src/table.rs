@@ -495,7 +495,7 @@ mod tests {
                 "7".into()
             ])
         );
-        assert_eq!(get.fill_path(|name| Err::<String, _>(name)), Err("org"));
+        assert_eq!(get.fill_path(Err::<String, _>), Err("org"));
         assert_eq!(
             get.path_parameter_names().collect::<Vec<_>>(),
             ["org", "hook_id"]
