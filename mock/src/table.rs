@@ -273,6 +273,21 @@ impl Operation {
         }
     }
 
+    /// The parameter `name` at `location` when the spec documents it on `product`: the one
+    /// rule for "is this parameter documented". A parameter exists on the products it lists
+    /// (the generator fills in the operation's when the spec names none), so an empty list
+    /// means no product.
+    pub fn parameter(
+        &self,
+        location: ParameterLocation,
+        name: &str,
+        product: Product,
+    ) -> Option<&'static Parameter> {
+        self.parameters
+            .iter()
+            .find(|p| p.location == location && p.name == name && p.products.contains(&product))
+    }
+
     /// Whether the operation changes server state (anything but GET).
     pub fn mutates(&self) -> bool {
         self.method != "GET"
