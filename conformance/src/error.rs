@@ -263,7 +263,7 @@ pub enum TargetError {
         message: String,
     },
     /// The product is not one the spec knows.
-    #[error("unknown product {0:?} (expected {known})", known = crate::target::known_products())]
+    #[error("unknown product {0:?} (expected {known})", known = crate::target::server::known_products())]
     Product(String),
     /// A `--header` is not `NAME:VALUE` or not valid HTTP (its value is never shown).
     #[error("invalid header {name:?}: {message}")]

@@ -6,12 +6,12 @@ mod support;
 
 use std::time::Duration;
 
-use hookspec_conformance::embedded::Embedded;
-use hookspec_conformance::error::Check;
-use hookspec_conformance::report::Outcome;
-use hookspec_conformance::run::{Run, RunOptions};
-use hookspec_conformance::safety::MARKER_HOST;
-use hookspec_conformance::suite::{self, Entry};
+use hookspec_conformance::Check;
+use hookspec_conformance::Embedded;
+use hookspec_conformance::MARKER_HOST;
+use hookspec_conformance::Outcome;
+use hookspec_conformance::{Entry, run_suite};
+use hookspec_conformance::{Run, RunOptions};
 use hookspec_mock::{DeliverySeed, FakeGitHub, FakeState, Fault, HookSeed};
 
 const TIMEOUT: Duration = Duration::from_secs(5);
@@ -140,7 +140,7 @@ steps:
     let embedded = Embedded::from_fake(fake);
     let run = run(&embedded);
     let (ledger, runners) = (run.ledger().clone(), run.into_runners());
-    let results = suite::run(&entries, &runners, |_, _, _| {}).await;
+    let results = run_suite(&entries, &runners, |_, _, _| {}).await;
     for runner in &runners {
         assert!(runner.cleanup_all().await.is_empty());
     }

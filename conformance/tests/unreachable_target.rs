@@ -6,9 +6,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use hookspec_conformance::error::Check;
-use hookspec_conformance::report::CaseResult;
-use hookspec_conformance::suite;
+use hookspec_conformance::CaseResult;
+use hookspec_conformance::Check;
+use hookspec_conformance::run_suite;
 use hookspec_mock::Product;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -82,7 +82,7 @@ async fn a_target_that_refuses_connections_fails_every_case_at_once() {
     ];
     let entries = support::all_cases();
     let started = Instant::now();
-    let results = suite::run(&entries, &runners, |_, _, _| {}).await;
+    let results = run_suite(&entries, &runners, |_, _, _| {}).await;
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "took {:?}",

@@ -9,12 +9,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use hookspec_conformance::commands::ReportPaths;
-use hookspec_conformance::embedded::Embedded;
-use hookspec_conformance::report::{CaseResult, ReportInfo, Secrets, Summary};
-use hookspec_conformance::run::{Run, RunOptions};
-use hookspec_conformance::suite;
-use hookspec_conformance::target::{Target, parse_header, parse_product};
+use hookspec_conformance::{
+    CaseResult, Embedded, ReportInfo, Run, RunOptions, Secrets, Summary, Target, collect_from,
+    parse_header, parse_product, planned_count, record_through, run_suite_into,
+};
+
+mod commands;
+
+use commands::ReportPaths;
 
 /// Check a server against the contract cases of GitHub's webhook-management REST API
 /// (organization webhooks, GHES global webhooks).
@@ -107,7 +109,7 @@ struct Cli {
 
     /// Instead of running the cases: proxy, replay or record-to-case (see `help proxy`).
     #[command(subcommand)]
-    command: Option<hookspec_conformance::commands::Command>,
+    command: Option<commands::Command>,
 }
 
 /// Holds the embedded fake alive for the run.
@@ -225,7 +227,7 @@ fn print_result(done: usize, total: usize, result: &CaseResult, verbose: bool, s
         }
     }
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(secrets.redact(&text).as_bytes());
+    let _ = out.write_all(secrets.mask(&text).as_bytes());
     let _ = out.flush();
 }
 
@@ -235,8 +237,8 @@ fn secrets(cli: &Cli) -> Secrets {
     if let Ok(Some(token)) = token(cli) {
         secrets.add(token);
     }
-    for (name, value) in &cli.headers {
-        secrets.add_header(name, value);
+    for (_, value) in &cli.headers {
+        secrets.add_header_value(value);
     }
     secrets
 }
@@ -249,11 +251,7 @@ async fn main() -> ExitCode {
             eprintln!("hookspec-conformance: cannot listen for Ctrl-C");
             return ExitCode::from(2);
         };
-        return hookspec_conformance::commands::run(
-            command,
-            async move { interrupts.next().await },
-        )
-        .await;
+        return commands::run(command, async move { interrupts.next().await }).await;
     }
     match run(cli).await {
         Ok(code) => code,
@@ -272,7 +270,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut interrupts = Interrupts::listen().context("listening for Ctrl-C")?;
     let embedded = cli.cases.is_empty();
     let folders: Vec<PathBuf> = cli.cases.iter().chain(&cli.add_cases).cloned().collect();
-    let entries = suite::collect_from(embedded, &folders, &cli.filter)?;
+    let entries = collect_from(embedded, &folders, &cli.filter)?;
     let mut sources: Vec<String> = folders.iter().map(|f| f.display().to_string()).collect();
     if embedded {
         sources.insert(0, "the built-in cases".into());
@@ -291,8 +289,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut targets = targets(&cli, timeout).await?;
     let mut recorders = Vec::new();
     if let Some(dir) = &cli.record {
-        let (proxies, routed) =
-            hookspec_conformance::proxy::record_through(targets.targets.clone(), dir).await?;
+        let (proxies, routed) = record_through(targets.targets.clone(), dir).await?;
         recorders = proxies;
         targets.targets = routed;
     }
@@ -306,7 +303,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let Some(first) = runners.first() else {
         bail!("no target to run against (--product matches none of the fake's products)");
     };
-    let total = suite::planned_count(&entries, runners);
+    let total = planned_count(&entries, runners);
     println!(
         "hookspec-conformance: {} case file(s), {total} run(s), from {} against {}; run {} (marker {})",
         entries.len(),
@@ -320,7 +317,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let secrets = secrets(&cli);
     let mut results: Vec<CaseResult> = Vec::new();
     let interrupted = {
-        let suite_run = suite::run_into(&entries, runners, &mut results, |done, total, result| {
+        let suite_run = run_suite_into(&entries, runners, &mut results, |done, total, result| {
             print_result(done, total, result, verbose, &secrets);
         });
         tokio::select! {
@@ -343,7 +340,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     };
     for error in &cleanup_errors {
-        eprintln!("{}", secrets.redact(&error.to_string()));
+        eprintln!("{}", secrets.mask(&error.to_string()));
     }
     let mut counts = Summary::of(&results);
     if !cleanup_errors.is_empty() {

@@ -7,7 +7,7 @@ use hookspec_mock::FakeGitHub;
 use hookspec_mock::PRODUCTS;
 
 use crate::error::TargetError;
-use crate::target::{DEFAULT_ORG, Target};
+use crate::target::server::{DEFAULT_ORG, Target};
 
 /// The token sent to the embedded fake (it accepts any).
 pub const EMBEDDED_TOKEN: &str = "hookspec-embedded-fake-token";

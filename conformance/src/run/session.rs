@@ -7,10 +7,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use hookspec_mock::Operation;
 
 use crate::error::{CleanupError, TargetError};
-use crate::http;
-use crate::runner::Runner;
-use crate::safety::{self, Ledger};
-use crate::target::Target;
+use crate::run::runner::Runner;
+use crate::run::safety::{self, Ledger};
+use crate::target::http;
+use crate::target::server::Target;
 
 /// How a runner behaves, apart from its target.
 #[derive(Debug, Clone)]

@@ -5,12 +5,14 @@ use hookspec_mock::Operation;
 use serde_json::Value;
 use url::Url;
 
-use crate::case::Step;
+use crate::case::format::Step;
+use crate::case::load::no_value_for;
+use crate::case::vars::Vars;
 use crate::error::{Check, Problem};
-use crate::http::Request;
-use crate::safety;
-use crate::target::Target;
-use crate::vars::Vars;
+use crate::run::safety;
+use crate::spec::{self, TemplatePart};
+use crate::target::http::Request;
+use crate::target::server::Target;
 
 /// The headers every request to `target` carries (the token's only when `auth`); a step's own
 /// headers replace these by name. `X-GitHub-Api-Version` is the target product's default version
@@ -129,19 +131,23 @@ fn path_url(
     vars: &Vars,
 ) -> Result<Url, Problem> {
     let mut url = target.base_url.clone();
+    let segments = spec::path_template_segments(operation.path).ok_or_else(|| {
+        Problem::new(
+            Check::Case,
+            format!("unclosed {{ in the path template {}", operation.path),
+        )
+    })?;
     let mut segments_out = Vec::new();
-    for segment in operation.path.split('/').filter(|s| !s.is_empty()) {
+    for parts in segments {
         let mut text = String::new();
-        let mut rest = segment;
-        while let Some(open) = rest.find('{') {
-            text.push_str(&rest[..open]);
-            let Some(close) = rest[open..].find('}') else {
-                return Err(Problem::new(
-                    Check::Case,
-                    format!("unclosed {{ in the path template {}", operation.path),
-                ));
+        for part in parts {
+            let name = match part {
+                TemplatePart::Text(literal) => {
+                    text.push_str(literal);
+                    continue;
+                }
+                TemplatePart::Name(name) => name,
             };
-            let name = &rest[open + 1..open + close];
             let value = match step.path_params.get(name) {
                 Some(value) => vars
                     .interpolate(value)
@@ -157,9 +163,7 @@ fn path_url(
                 ));
             }
             text.push_str(&value);
-            rest = &rest[open + close + 1..];
         }
-        text.push_str(rest);
         segments_out.push(text);
     }
     {
@@ -172,27 +176,6 @@ fn path_url(
         }
     }
     Ok(url)
-}
-
-/// Why a `{name}` of a path template has no value.
-pub(crate) fn no_value_for(name: &str, path: &str) -> String {
-    format!(
-        "no value for {{{name}}} in {path}: give path_params.{name} or capture {name} in an earlier step"
-    )
-}
-
-/// The `{name}`s of a path template, in order (an unclosed `{` ends the list).
-pub(crate) fn path_template_names(path: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        names.push(&rest[open + 1..open + close]);
-        rest = &rest[open + close + 1..];
-    }
-    names
 }
 
 #[cfg(test)]

@@ -1,18 +1,19 @@
 //! The checks on every response: status documented and expected, JSON `Content-Type` where a body
 //! is documented, the body against the spec's schema, documented and expected headers, and the
-//! body's content as the step expects it (the body comparison itself is in [`crate::body_diff`]).
+//! body's content as the step expects it (the body comparison itself is in [`crate::check::body_diff`]).
 //! Problems fail a step; fields a server adds are notes.
 
 use hookspec_mock::Operation;
 use regex::Regex;
 use serde_json::Value;
 
-use crate::body_diff::{self, is_subset, show};
+use crate::case::expect::Expectations;
+use crate::case::vars::text_of;
+use crate::check::body_diff::{self, is_subset, show};
+use crate::check::link::{LinkEntry, parse_link};
 use crate::error::{Check, Problem};
-use crate::expect::Expectations;
-use crate::http::{HttpFailure, Response, preview};
-use crate::link::{LinkEntry, parse_link};
-use crate::vars::text_of;
+use crate::show::{preview, short};
+use crate::target::http::{HttpFailure, Response};
 
 /// How many per-item problems an `each` rule may produce before they are summed up.
 const EACH_SHOWN: usize = 10;
@@ -120,10 +121,10 @@ pub fn check_response(
         }
     }
     if let (Some(schema), Some(json), true) = (schema, &checked.json, expect.schema) {
-        let compiled = crate::schema::validator(schema);
+        let compiled = crate::check::schema::validator(schema);
         match compiled.as_ref() {
             Ok(validator) => {
-                let errors = crate::schema::errors(validator, json);
+                let errors = crate::check::schema::errors(validator, json);
                 if !errors.is_empty() {
                     problems.push(
                         Problem::new(
@@ -327,17 +328,6 @@ pub fn check_contains(items: &[Value], expected: &[Value]) -> Vec<Problem> {
             )
         })
         .collect()
-}
-
-/// A value in at most 120 characters.
-pub fn short(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 120 {
-        let cut: String = text.chars().take(117).collect();
-        format!("{cut}...")
-    } else {
-        text
-    }
 }
 
 /// Whether a `Content-Type` value is JSON (`application/json`, `application/x+json`).

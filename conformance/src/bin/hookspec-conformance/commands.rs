@@ -13,12 +13,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 
-use crate::http::{DEFAULT_MAX_BODY, HttpClient};
-use crate::proxy::{ExchangeResult, Proxy, ProxyOptions, summary_line};
-use crate::record::{Sequence, read, sequences};
-use crate::replay::{ReplayOptions, replay};
-use crate::report::{self, CaseResult, Summary};
-use crate::target::parse_product;
+use hookspec_conformance::{
+    CaseResult, DEFAULT_MAX_BODY, DEFAULT_ORG, ExchangeResult, HttpClient, Proxy, ProxyOptions,
+    ReplayOptions, ReportInfo, Secrets, Sequence, Summary, html_report, junit_report,
+    markdown_report, parse_header, parse_product, read_recording, replay, sequences, summary_line,
+    to_case,
+};
 
 /// A subcommand.
 #[derive(Debug, Subcommand)]
@@ -58,7 +58,7 @@ pub struct ProxyArgs {
     reports: ReportPaths,
     /// A header added to every forwarded request (replacing the client's of that name), for a
     /// server behind an access proxy; repeatable; never recorded or reported.
-    #[arg(long = "header", value_name = "NAME:VALUE", value_parser = crate::target::parse_header)]
+    #[arg(long = "header", value_name = "NAME:VALUE", value_parser = parse_header)]
     headers: Vec<(String, String)>,
     /// Longest a forwarded exchange may take, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 30.0)]
@@ -81,13 +81,13 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "VAR", default_value = "HOOKSPEC_TOKEN")]
     token_env: String,
     /// What ${org} stands for.
-    #[arg(long, value_name = "NAME", default_value = crate::target::DEFAULT_ORG)]
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_ORG)]
     org: String,
     /// Reports (one testcase per sequence).
     #[command(flatten)]
     reports: ReportPaths,
     /// A header added to every request; repeatable; never reported.
-    #[arg(long = "header", value_name = "NAME:VALUE", value_parser = crate::target::parse_header)]
+    #[arg(long = "header", value_name = "NAME:VALUE", value_parser = parse_header)]
     headers: Vec<(String, String)>,
     /// Longest a request may take, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
@@ -112,23 +112,18 @@ pub struct ReportPaths {
 impl ReportPaths {
     /// Writes every report asked for, with `secrets` masked; says on stderr what could not be
     /// written and returns false then (the others are still written).
-    pub fn write(
-        &self,
-        info: &report::ReportInfo,
-        results: &[CaseResult],
-        secrets: &report::Secrets,
-    ) -> bool {
+    pub fn write(&self, info: &ReportInfo, results: &[CaseResult], secrets: &Secrets) -> bool {
         let mut written = true;
         if let Some(path) = &self.junit {
-            let xml = report::junit(results, info.duration).to_string();
+            let xml = junit_report(results, info.duration).to_string();
             written &= write_report(path, "JUnit", xml.map_err(Into::into), secrets);
         }
         if let Some(path) = &self.markdown {
-            let text = report::markdown::markdown(info, results);
+            let text = markdown_report(info, results);
             written &= write_report(path, "Markdown", Ok(text), secrets);
         }
         if let Some(path) = &self.html {
-            let page = report::html::html(info, results);
+            let page = html_report(info, results);
             written &= write_report(path, "HTML", Ok(page), secrets);
         }
         written
@@ -140,12 +135,12 @@ fn write_report(
     path: &std::path::Path,
     what: &str,
     text: anyhow::Result<String>,
-    secrets: &report::Secrets,
+    secrets: &Secrets,
 ) -> bool {
     let written = text
         .with_context(|| format!("rendering the {what} report"))
         .and_then(|text| {
-            std::fs::write(path, secrets.redact(&text))
+            std::fs::write(path, secrets.mask(&text))
                 .with_context(|| format!("writing {}", path.display()))
         });
     match written {
@@ -233,16 +228,17 @@ async fn proxy(args: ProxyArgs, interrupted: impl Future<Output = ()>) -> anyhow
             .unwrap_or_default()
     );
     interrupted.await;
+    let secrets = proxy.secrets();
     let results = proxy.stop().await;
     let cases: Vec<CaseResult> = results.iter().map(ExchangeResult::to_case_result).collect();
-    let info = report::ReportInfo {
+    let info = ReportInfo {
         title: "hookspec-conformance proxy".into(),
         target: args.target.clone(),
         run_id: None,
         duration: started.elapsed(),
         run_errors: Vec::new(),
     };
-    if !args.reports.write(&info, &cases, &report::Secrets::new()) {
+    if !args.reports.write(&info, &cases, &secrets) {
         return Ok(ExitCode::from(2));
     }
     println!("{}", summary_line(&results));
@@ -282,16 +278,19 @@ async fn replay_command(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         print_lines(&result.line(), result.failure_text(), &[], false);
         results.push(result);
     }
-    let info = report::ReportInfo {
+    let info = ReportInfo {
         title: "hookspec-conformance replay".into(),
         target: base_description,
         run_id: None,
         duration: started.elapsed(),
         run_errors: Vec::new(),
     };
-    let mut secrets = report::Secrets::new();
+    let mut secrets = Secrets::new();
     if let Some(token) = &options.token {
         secrets.add(token.clone());
+    }
+    for (_, value) in &options.headers {
+        secrets.add_header_value(value);
     }
     if !args.reports.write(&info, &results, &secrets) {
         return Ok(ExitCode::from(2));
@@ -319,14 +318,14 @@ fn record_to_case(args: &RecordToCaseArgs) -> anyhow::Result<ExitCode> {
     } else {
         Sequence {
             dir: args.path.clone(),
-            steps: vec![(args.path.clone(), read(&args.path)?)],
+            steps: vec![(args.path.clone(), read_recording(&args.path)?)],
         }
     };
     let name = args
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from("recorded.yaml"));
-    let text = crate::to_case::to_case(&sequence, &name)?;
+    let text = to_case(&sequence, &name)?;
     match &args.output {
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::error::{CaseError, Check, Problem, Problems, RequestLine, StepError};
-use crate::http::{HttpClient, Request};
-use crate::normalize::Normalizer;
-use crate::record::{RecordedResponse, Recording, Sequence, normalize_response};
-use crate::report::{CaseResult, Outcome};
+use crate::record::normalize::Normalizer;
+use crate::record::recording::{RecordedResponse, Recording, Sequence, normalize_response};
+use crate::report::CaseResult;
+use crate::target::http::{HttpClient, Request};
 
 /// How many differences of one body are listed before they are summed up.
 const DIFFERENCES_SHOWN: usize = 20;
@@ -38,7 +38,7 @@ impl ReplayOptions {
         ReplayOptions {
             base: base.into(),
             token: None,
-            org: crate::target::DEFAULT_ORG.to_string(),
+            org: crate::target::server::DEFAULT_ORG.to_string(),
             get_attempts: 20,
             headers: Vec::new(),
         }
@@ -120,32 +120,26 @@ pub async fn replay(
             errors.push(step.into_error(request.line(), problems));
         }
     }
-    CaseResult {
-        name: format!(
-            "replay/{}",
-            sequence
-                .dir
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ),
-        file: sequence.dir.clone(),
-        product: sequence
-            .steps
-            .first()
-            .and_then(|(_, r)| r.product.as_deref())
-            .and_then(hookspec_mock::Product::from_id),
-        outcome: if errors.is_empty() {
-            Outcome::Passed
-        } else {
-            Outcome::Failed(errors)
-        },
-        duration: started.elapsed(),
-        waited,
-        requests,
-        notes: Vec::new(),
-        exchanges,
-    }
+    let name = format!(
+        "replay/{}",
+        sequence
+            .dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    );
+    let product = sequence
+        .steps
+        .first()
+        .and_then(|(_, r)| r.product.as_deref())
+        .and_then(hookspec_mock::Product::from_id);
+    let mut result = CaseResult::start(name, sequence.dir.clone(), product);
+    result.end_with(errors);
+    result.duration = started.elapsed();
+    result.waited = waited;
+    result.requests = requests;
+    result.exchanges = exchanges;
+    result
 }
 
 struct StepFailure {
@@ -324,7 +318,7 @@ fn diff(want: &Value, got: &Value, at: &str, out: &mut Vec<String>) {
                     Some(other) => diff(value, other, &path, out),
                     None => out.push(format!(
                         "{path}: missing (recorded {})",
-                        crate::checks::short(value)
+                        crate::show::short(value)
                     )),
                 }
             }
@@ -332,7 +326,7 @@ fn diff(want: &Value, got: &Value, at: &str, out: &mut Vec<String>) {
                 if !a.contains_key(key) {
                     out.push(format!(
                         "{at}/{key}: not recorded (got {})",
-                        crate::checks::short(value)
+                        crate::show::short(value)
                     ));
                 }
             }
@@ -353,15 +347,15 @@ fn diff(want: &Value, got: &Value, at: &str, out: &mut Vec<String>) {
             out.push(format!(
                 "{here}: recorded {} ({}), got {} ({})",
                 kind(a),
-                crate::checks::short(a),
+                crate::show::short(a),
                 kind(b),
-                crate::checks::short(b)
+                crate::show::short(b)
             ));
         }
         (a, b) if a != b => out.push(format!(
             "{here}: recorded {}, got {}",
-            crate::checks::short(a),
-            crate::checks::short(b)
+            crate::show::short(a),
+            crate::show::short(b)
         )),
         _ => {}
     }

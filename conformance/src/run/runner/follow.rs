@@ -8,11 +8,11 @@ use serde_json::Value;
 use url::Url;
 
 use super::{CaseRun, Failed};
-use crate::checks::{self, transport_problem};
+use crate::case::expect::Expectations;
+use crate::check::link::{LinkEntry, link_url};
+use crate::check::response::{self, transport_problem};
 use crate::error::{Check, Problem, RequestLine};
-use crate::expect::Expectations;
-use crate::http::Request;
-use crate::link::{LinkEntry, link_url};
+use crate::target::http::Request;
 
 impl CaseRun<'_> {
     /// Walks the `rel` links from the first page, checking every page like the first.
@@ -97,7 +97,7 @@ impl CaseRun<'_> {
                     });
                 }
             };
-            let checked = checks::check_response(operation, &response, &page_expect, per_page);
+            let checked = response::check_response(operation, &response, &page_expect, per_page);
             self.record(operation, &request, Ok(&response), &checked.problems);
             self.notes.extend(checked.notes);
             if !checked.problems.is_empty() {

@@ -12,19 +12,20 @@ use std::time::{Duration, Instant};
 use hookspec_mock::Operation;
 use serde_json::Value;
 
-use crate::case::{Case, Step};
-use crate::checks::{self, transport_problem};
-use crate::cleanup;
+use crate::case::expect::Expectations;
+use crate::case::format::{Case, Step};
+use crate::case::load::{self, CaseFile};
+use crate::case::vars::{self, Vars};
+use crate::check::response::{self, transport_problem};
 use crate::error::{CaseError, Check, CleanupError, Problem, Problems, RequestLine, StepError};
-use crate::expect::Expectations;
-use crate::http::{HttpClient, HttpFailure, Request, Response};
-use crate::load::{self, CaseFile};
-use crate::report::{CaseResult, Exchange, Outcome};
-use crate::request::{self, StepRequest};
-use crate::run::RunOptions;
-use crate::safety::{self, Ledger};
-use crate::target::Target;
-use crate::vars::{self, Vars};
+use crate::report::{CaseResult, Exchange};
+use crate::run::cleanup;
+use crate::run::request::{self, StepRequest};
+use crate::run::safety::{self, Ledger};
+use crate::run::session::RunOptions;
+use crate::spec;
+use crate::target::http::{HttpClient, HttpFailure, Request, Response};
+use crate::target::server::Target;
 
 /// Runs cases against one target. Cheap to share: every method takes `&self`.
 #[derive(Debug)]
@@ -42,7 +43,7 @@ static CASE_RUNS: AtomicU64 = AtomicU64::new(0);
 
 impl Runner {
     /// A runner sharing `ledger` and `run_id` with the other runners of a run
-    /// ([`crate::run::Run::new`] makes them).
+    /// ([`crate::run::session::Run::new`] makes them).
     pub(crate) fn in_run(
         target: Target,
         options: RunOptions,
@@ -88,11 +89,11 @@ impl Runner {
 
     /// Why `case` does not run on this target, if it does not.
     pub fn skip_reason(&self, case: &Case) -> Option<String> {
-        let product = self.target.product.id();
-        if !case.products.iter().any(|p| p == product) {
+        if !case.applies_to(self.target.product) {
             return Some(format!(
-                "applies to {}; this target is {product}",
-                case.products.join(", ")
+                "applies to {}; this target is {}",
+                case.products.join(", "),
+                self.target.product.id()
             ));
         }
         if self.options.read_only && !case.read_only {
@@ -111,21 +112,11 @@ impl Runner {
     /// Runs one case and cleans up after it.
     pub async fn run(&self, file: &CaseFile) -> CaseResult {
         let started = Instant::now();
-        let mut result = CaseResult {
-            name: file.name.clone(),
-            file: file.path.clone(),
-            product: Some(self.target.product),
-            outcome: Outcome::Passed,
-            duration: Duration::ZERO,
-            waited: Duration::ZERO,
-            requests: 0,
-            notes: Vec::new(),
-            exchanges: Vec::new(),
-        };
+        let product = Some(self.target.product);
         if let Some(reason) = self.skip_reason(&file.case) {
-            result.outcome = Outcome::Skipped(reason);
-            return result;
+            return CaseResult::skipped(file.name.clone(), file.path.clone(), product, reason);
         }
+        let mut result = CaseResult::start(file.name.clone(), file.path.clone(), product);
         let sequence = CASE_RUNS.fetch_add(1, Ordering::Relaxed);
         let owner = format!("{} [{}] #{sequence}", file.name, self.target.product.id());
         let mut run = CaseRun {
@@ -149,11 +140,7 @@ impl Runner {
         run.requests += cleanup.requests;
         run.waited += cleanup.waited;
         errors.extend(cleanup.errors.into_iter().map(CaseError::Cleanup));
-        result.outcome = if errors.is_empty() {
-            Outcome::Passed
-        } else {
-            Outcome::Failed(errors)
-        };
+        result.end_with(errors);
         result.notes = run.notes;
         result.waited = run.waited;
         result.requests = run.requests;
@@ -327,7 +314,7 @@ impl CaseRun<'_> {
         expect: &Expectations,
     ) -> Result<Vec<(String, Value)>, Failed> {
         let runner = self.runner;
-        let is_create = safety::delete_below(runner.options.operations, operation).is_some();
+        let is_create = spec::delete_below(runner.options.operations, operation).is_some();
         let mut collection = request.url.clone();
         collection.set_query(None);
         if is_create {
@@ -354,7 +341,7 @@ impl CaseRun<'_> {
         runner
             .ledger
             .record_response(&self.owner, operation, is_create, request, &response);
-        let checked = checks::check_response(operation, &response, expect, per_page);
+        let checked = response::check_response(operation, &response, expect, per_page);
         self.record(operation, request, Ok(&response), &checked.problems);
         self.notes.extend(checked.notes);
         if !checked.problems.is_empty() {
@@ -383,7 +370,7 @@ impl CaseRun<'_> {
         if !expect.contains.is_empty() {
             let problems = if step.follow.is_some() || matches!(checked.json, Some(Value::Array(_)))
             {
-                checks::check_contains(&items, &expect.contains)
+                response::check_contains(&items, &expect.contains)
             } else {
                 vec![Problem::new(Check::Contains, "the body is not an array")]
             };

@@ -4,14 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use hookspec_mock::{Operation, ParameterLocation, Product};
+use hookspec_mock::{Operation, Product};
 use serde_json::Value;
 
-use crate::case::{Case, Step};
+use crate::case::expect::Expectations;
+use crate::case::format::{Case, Step};
+use crate::case::vars::Vars;
 use crate::error::{LoadCause, LoadError};
-use crate::expect::Expectations;
-use crate::request;
-use crate::vars::Vars;
+use crate::spec;
 
 /// A loaded case and where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,7 +127,7 @@ fn validate(case: &Case, operations: &'static [Operation]) -> Result<(), Invalid
                 None,
                 format!(
                     "unknown product {product:?} (expected {})",
-                    crate::target::known_products()
+                    crate::target::server::known_products()
                 ),
             ));
         }
@@ -163,11 +163,11 @@ fn check_variables(operation: &Operation, step: &Step, vars: &Vars) -> Result<()
     match &step.url {
         Some(url) => text(url)?,
         None => {
-            for name in request::path_template_names(operation.path) {
+            for name in spec::path_template_names(operation.path) {
                 match step.path_params.get(name) {
                     Some(value) => text(value)?,
                     None if vars.get(name).is_none() => {
-                        return Err(request::no_value_for(name, operation.path));
+                        return Err(no_value_for(name, operation.path));
                     }
                     None => {}
                 }
@@ -184,6 +184,13 @@ fn check_variables(operation: &Operation, step: &Step, vars: &Vars) -> Result<()
     }
     Expectations::resolve(&step.expect, vars).map_err(|problem| problem.message)?;
     Ok(())
+}
+
+/// Why a `{name}` of a path template has no value.
+pub(crate) fn no_value_for(name: &str, path: &str) -> String {
+    format!(
+        "no value for {{{name}}} in {path}: give path_params.{name} or capture {name} in an earlier step"
+    )
 }
 
 /// A step that asks for what the operation table does not give.
@@ -254,12 +261,7 @@ pub(crate) fn step_operation(
     }
     for product in &products {
         for name in step.query.keys() {
-            let documented = operation.parameters.iter().any(|p| {
-                p.location == ParameterLocation::Query
-                    && p.name == name
-                    && (p.products.is_empty() || p.products.contains(product))
-            });
-            if !documented {
+            if spec::query_parameter(operation, name, *product).is_none() {
                 return Err(mismatch(format!(
                     "query parameter {name:?} is not documented for {} on {}",
                     operation.id,
@@ -318,7 +320,7 @@ fn validate_step(step: &Step) -> Result<(), String> {
         check_pattern(pattern).map_err(|e| format!("pattern for {pointer:?}: {e}"))?;
     }
     for (variable, source) in &expect.capture {
-        crate::vars::CaptureSource::parse(source)
+        crate::case::vars::CaptureSource::parse(source)
             .map_err(|e| format!("`expect.capture.{variable}`: {e}"))?;
     }
     Ok(())

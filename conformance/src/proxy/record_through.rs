@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{Proxy, ProxyError, ProxyOptions};
-use crate::target::Target;
+use crate::target::server::Target;
 
 /// Recording proxies in front of `targets` and the targets rewritten to go through them. With
 /// one target the recordings go into `dir`; with several, into `dir/<product>`.

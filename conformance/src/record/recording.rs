@@ -1,6 +1,6 @@
 //! Recordings: each exchange as one reviewable YAML file (request and response, normalised by
-//! [`crate::normalize`], credentials left out), numbered in the order they happened, so a folder
-//! is a sequence that [`crate::replay`] can send again and [`crate::to_case`] can turn into a case.
+//! [`crate::record::normalize`], credentials left out), numbered in the order they happened, so a folder
+//! is a sequence that [`crate::record::replay`] can send again and [`crate::record::to_case`] can turn into a case.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,8 +9,9 @@ use hookspec_mock::Product;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::http::Response;
-use crate::normalize::Normalizer;
+use crate::record::normalize::Normalizer;
+use crate::secrets;
+use crate::target::http::Response;
 
 /// The first line of every recording file.
 pub const HEADER: &str = "# recorded by hookspec-conformance; ${name} placeholders stand for values that change between sessions\n";
@@ -193,28 +194,30 @@ pub fn normalize(normalizer: &mut Normalizer, exchange: &Exchange<'_>) -> Record
     let mut headers = BTreeMap::new();
     for (name, value) in exchange.request_headers {
         let lower = name.to_ascii_lowercase();
-        if lower == "authorization" {
-            auth = true;
-            let token = value.split_whitespace().last().unwrap_or_default();
-            normalizer.secrets.push(token.to_string());
+        if secrets::is_credential_header(&lower) {
+            auth |= lower == "authorization";
+            normalizer.secrets.add_header_value(value);
             continue;
         }
         if let Some(value) = normalizer.request_header(&lower, value) {
             headers.insert(lower, value);
         }
     }
-    let query = exchange
-        .query
-        .iter()
-        .filter(|(k, _)| !crate::proxy::check::is_credential(k))
-        .map(|(k, v)| {
-            let value = match k.as_str() {
-                "cursor" => normalizer.name("cursor", v, false).unwrap_or(v.clone()),
-                _ => v.clone(),
-            };
-            (k.clone(), value)
-        })
-        .collect();
+    let mut query = BTreeMap::new();
+    for (name, value) in exchange.query {
+        if secrets::is_credential_parameter(name) {
+            // Never recorded: a replay sends credentials of its own.
+            normalizer.secrets.add(value.clone());
+            continue;
+        }
+        let value = match name.as_str() {
+            "cursor" => normalizer
+                .name("cursor", value, false)
+                .unwrap_or(value.clone()),
+            _ => value.clone(),
+        };
+        query.insert(name.clone(), value);
+    }
     let (body, raw_body) = body_of(normalizer, exchange.request_body, false);
     let request = RecordedRequest {
         method: exchange.method.to_string(),
@@ -301,7 +304,7 @@ fn recording_files(dir: &Path) -> Result<Vec<PathBuf>, RecordError> {
 }
 
 /// Reads one recording file (YAML or JSON).
-pub fn read(path: &Path) -> Result<Recording, RecordError> {
+pub fn read_recording(path: &Path) -> Result<Recording, RecordError> {
     let text = std::fs::read_to_string(path).map_err(io(path))?;
     serde_yaml::from_str(&text).map_err(|source| RecordError::Parse {
         path: path.to_path_buf(),
@@ -315,7 +318,7 @@ pub fn sequences(dir: &Path) -> Result<Vec<Sequence>, RecordError> {
     let read_sequence = |dir: &Path| -> Result<Sequence, RecordError> {
         let steps = recording_files(dir)?
             .into_iter()
-            .map(|path| Ok((path.clone(), read(&path)?)))
+            .map(|path| Ok((path.clone(), read_recording(&path)?)))
             .collect::<Result<_, RecordError>>()?;
         Ok(Sequence {
             dir: dir.to_path_buf(),

@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::embedded::Embedded;
+use crate::case::load;
 use crate::error::TargetError;
-use crate::load;
 use crate::report::Outcome;
-use crate::run::{Run, RunOptions};
-use crate::target::{DEFAULT_TIMEOUT, Target, parse_product};
+use crate::run::session::{Run, RunOptions};
+use crate::target::embedded::Embedded;
+use crate::target::server::{DEFAULT_TIMEOUT, Target, parse_product};
 
 /// A case file that failed under the harness: the failure text of every product it ran on.
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,7 @@
 //! Normalising exchanges for recordings: what changes from one session to the next (ids, GUIDs,
 //! timestamps, hosts, request ids, cursors, ETags) becomes a named placeholder (`${hook_id_1}`,
 //! `${base}`, `${timestamp}`), the same value always the same name, so the relations between
-//! steps survive; secrets become `${secret}`. Replay normalises the server's answers the same
+//! steps survive; secrets become `${secret}` ([`crate::secrets`] says which). Replay normalises the server's answers the same
 //! way and binds the names to the new values.
 
 use std::collections::BTreeMap;
@@ -9,6 +9,8 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 use serde_json::Value;
+
+use crate::secrets::{self, Secrets};
 
 /// Kinds of values that get numbered placeholders (`${hook_id_1}`).
 const NUMBERED: &[&str] = &["hook_id", "delivery_id", "guid", "cursor", "etag", "org"];
@@ -43,7 +45,7 @@ pub struct Normalizer {
     values: BTreeMap<String, String>,
     counters: BTreeMap<String, usize>,
     /// Secret values seen (tokens, hook secrets): scrubbed from anything written.
-    pub secrets: Vec<String>,
+    pub(crate) secrets: Secrets,
 }
 
 impl Normalizer {
@@ -211,13 +213,11 @@ impl Normalizer {
                 }
             }
             Value::String(text) => {
-                if matches!(key_lower.as_str(), "secret" | "password" | "token")
-                    && text != "********"
-                {
+                if secrets::is_secret_field(&key_lower) && text != secrets::MASK {
                     if !text.is_empty() {
-                        self.secrets.push(text.clone());
+                        self.secrets.add(text.clone());
                     }
-                    return Value::String("${secret}".into());
+                    return Value::String(secrets::PLACEHOLDER.into());
                 }
                 if key_lower.contains("signature") {
                     return Value::String("${signature}".into());
@@ -313,19 +313,9 @@ impl Normalizer {
 
     /// `text` with every secret seen replaced by `${secret}`: a last resort for a token or
     /// secret a server echoes somewhere unexpected (the `secret` fields themselves are replaced
-    /// where they are read). Values shorter than 8 characters are left alone, since a short
-    /// secret (`secret`, `s3cret`) is also an ordinary word of the recording.
+    /// where they are read). Short values are left alone, as [`crate::secrets`] says.
     pub fn scrub(&self, text: &str) -> String {
-        const MARK: char = '\u{1}';
-        let mut secrets: Vec<&String> = self.secrets.iter().filter(|s| s.len() >= 8).collect();
-        // Longest first, so a secret that contains another is replaced whole.
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        secrets.dedup();
-        let mut out = text.to_string();
-        for secret in secrets {
-            out = out.replace(secret.as_str(), &MARK.to_string());
-        }
-        out.replace(MARK, "${secret}")
+        self.secrets.replace(text, secrets::PLACEHOLDER)
     }
 }
 

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::case::Step;
+use crate::case::format::Step;
+use crate::check::link::{LinkEntry, link_url};
 use crate::error::{Check, Problem};
-use crate::http::Response;
-use crate::link::{LinkEntry, link_url};
+use crate::target::http::Response;
 
 /// Why a `${...}` could not be replaced.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

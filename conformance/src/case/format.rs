@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use hookspec_mock::Product;
 use serde::{Deserialize, Serialize};
 
 /// One case: a description, where it applies, and its steps.
@@ -21,6 +22,14 @@ pub struct Case {
     pub tags: Vec<String>,
     /// The steps, run in order; the first failure ends the case.
     pub steps: Vec<Step>,
+}
+
+impl Case {
+    /// Whether the case applies to `product`: it lists the product's id. Running, planning and
+    /// skipping all ask this.
+    pub fn applies_to(&self, product: Product) -> bool {
+        self.products.iter().any(|id| id == product.id())
+    }
 }
 
 /// One request and what its response must be.

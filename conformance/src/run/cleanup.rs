@@ -8,14 +8,15 @@ use std::time::Duration;
 use serde_json::Value;
 use url::Url;
 
-use crate::checks::joined_header;
+use crate::case::vars::text_of;
+use crate::check::link::{link_url, parse_link};
+use crate::check::response::joined_header;
 use crate::error::CleanupError;
-use crate::http::{Request, preview};
-use crate::link::{link_url, parse_link};
-use crate::request::base_headers;
-use crate::runner::Runner;
-use crate::safety;
-use crate::vars::text_of;
+use crate::run::request::base_headers;
+use crate::run::runner::Runner;
+use crate::run::safety;
+use crate::show::preview;
+use crate::target::http::Request;
 
 #[derive(Debug, Default)]
 /// What a cleanup did: what it failed to delete, and the requests and time it took.

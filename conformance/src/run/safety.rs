@@ -13,10 +13,11 @@ use hookspec_mock::Operation;
 use serde_json::Value;
 use url::Url;
 
+use crate::case::vars::text_of;
 use crate::error::{Check, Problem};
-use crate::http::{Request, Response};
-use crate::target::Target;
-use crate::vars::text_of;
+use crate::spec::delete_below;
+use crate::target::http::{Request, Response};
+use crate::target::server::Target;
 
 /// The host of every run's marker URL; `.invalid` never resolves, so no delivery leaves.
 pub const MARKER_HOST: &str = "hookspec-conformance.invalid";
@@ -239,31 +240,6 @@ pub(crate) fn refuse_off_target(target: &Target, url: &Url) -> Result<(), Proble
             format!("refused: {url} is not on the target {}", target.base()),
         ))
     }
-}
-
-/// The DELETE operation one path segment below `create` (`/orgs/{org}/hooks` →
-/// `/orgs/{org}/hooks/{hook_id}`), which makes `create` a create.
-pub fn delete_below(
-    operations: &'static [Operation],
-    create: &Operation,
-) -> Option<&'static Operation> {
-    if create.method != "POST" {
-        return None;
-    }
-    let prefix = format!("{}/", create.path.trim_end_matches('/'));
-    operations.iter().find(|op| {
-        op.method == "DELETE"
-            && op.path.strip_prefix(&prefix).is_some_and(|rest| {
-                rest.starts_with('{') && rest.ends_with('}') && !rest.contains('/')
-            })
-    })
-}
-
-/// The GET operation on the same path as `create` (the list to sweep).
-pub fn list_of(operations: &'static [Operation], create: &Operation) -> Option<&'static Operation> {
-    operations
-        .iter()
-        .find(|op| op.method == "GET" && op.path == create.path)
 }
 
 /// Every string under a key named `url` in `body` must start with the marker; returns the

@@ -9,8 +9,8 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use crate::error::LoadError;
-use crate::normalize::Normalizer;
-use crate::record::{Recording, Sequence};
+use crate::record::normalize::Normalizer;
+use crate::record::recording::{Recording, Sequence};
 
 /// What a hook secret in a recording becomes in the case.
 const CASE_SECRET: &str = "hookspec-case-secret";
@@ -53,7 +53,7 @@ pub fn to_case(sequence: &Sequence, path: &Path) -> Result<String, LoadError> {
         column: None,
         cause: crate::error::LoadCause::Yaml(error),
     })?;
-    crate::load::parse(path, &text)?;
+    crate::case::load::parse(path, &text)?;
     Ok(text)
 }
 

@@ -12,12 +12,11 @@ use hyper_util::rt::TokioExecutor;
 use url::Url;
 
 use crate::error::RequestLine;
+use crate::secrets::mask_url;
+use crate::show::{BODY_PREVIEW, human};
 
 /// The largest body the runner reads by default (the rest is a failed check, not a crash).
 pub const DEFAULT_MAX_BODY: usize = 8 * 1024 * 1024;
-
-/// How many bytes of a body are shown when it cannot be used.
-pub const BODY_PREVIEW: usize = 300;
 
 /// A request to send.
 #[derive(Debug, Clone)]
@@ -33,11 +32,12 @@ pub struct Request {
 }
 
 impl Request {
-    /// The request as `METHOD URL`.
+    /// The request as `METHOD URL`, credential query parameters masked: what every message
+    /// and report shows of it.
     pub fn line(&self) -> RequestLine {
         RequestLine {
             method: self.method.clone(),
-            url: self.url.to_string(),
+            url: mask_url(self.url.as_str()),
         }
     }
 }
@@ -123,39 +123,6 @@ impl HttpFailure {
             _ => None,
         }
     }
-}
-
-/// A duration as people write it (`250 ms`, `5 s`, `1.5 s`).
-pub fn human(duration: Duration) -> String {
-    if duration < Duration::from_secs(1) {
-        format!("{} ms", duration.as_millis())
-    } else if duration.subsec_millis() == 0 {
-        format!("{} s", duration.as_secs())
-    } else {
-        format!("{:.1} s", duration.as_secs_f64())
-    }
-}
-
-/// The start of a body, as text people can read: lossy UTF-8, control characters escaped, cut at
-/// [`BODY_PREVIEW`] bytes.
-pub fn preview(body: &[u8]) -> String {
-    if body.is_empty() {
-        return "(empty)".to_string();
-    }
-    let cut = &body[..body.len().min(BODY_PREVIEW)];
-    let text = String::from_utf8_lossy(cut);
-    let mut shown: String = text
-        .chars()
-        .map(|c| match c {
-            '\n' | '\t' => c,
-            c if c.is_control() => '\u{fffd}',
-            c => c,
-        })
-        .collect();
-    if body.len() > BODY_PREVIEW {
-        shown.push_str(&format!("… ({} bytes in all)", body.len()));
-    }
-    shown
 }
 
 /// The connector: plain TCP for `http://`, rustls (ring) for `https://`.
