@@ -24,12 +24,12 @@
 //! headers from the operation table (`hookspec_mock::OPERATIONS`), so nothing here restates the
 //! spec.
 //!
-//! The modules follow a request's way through the crate, each using only those before it:
-//! [`error`](CaseError) and the operation-table questions (`spec`) at the bottom; `target` (where
-//! requests go); `case` (the format, loading, variables, collecting); `check` (what every
-//! response gets); `report` (results, renderers, and the one rule for secrets); `record`
-//! (recordings and replay); then `run` (sessions, runner, cleanup) and `proxy` (live traffic),
-//! which nothing else uses.
+//! The modules follow a request's way through the crate, each folder using only those before
+//! it: at the bottom `error`, `spec` (questions to the operation table), `show` (how values are
+//! shown) and `secrets` (the one rule for what a secret is and how each output hides it); then
+//! `target` (where requests go), `case` (the format, loading, variables, collecting), `check`
+//! (what every response gets), `report` (results and renderers), `record` (recordings and
+//! replay), and last `run` (sessions, runner, cleanup) and `proxy` (live traffic).
 
 mod case;
 mod check;

@@ -1,11 +1,20 @@
 //! What the crate asks of the spec's operation table (`hookspec_mock::OPERATIONS`) beyond what
-//! `hookspec_mock` answers itself: the `{name}`s of a path template, which operation a method
+//! `hookspec_mock` answers itself: the product ids, the `{name}`s of a path template, which operation a method
 //! and path address, whether a query parameter is documented, and which POST creates what a
 //! DELETE removes. Kept in one place, importing nothing from this crate, because these belong
 //! with the table and are to move there.
 
-use hookspec_mock::{OPERATIONS, Operation, Parameter, ParameterLocation, Product};
+use hookspec_mock::{OPERATIONS, Operation, PRODUCTS, Parameter, ParameterLocation, Product};
 
+/// The product ids of the spec's product table, for messages (`dotcom, ghes or dotcom-legacy`).
+pub(crate) fn known_products() -> String {
+    let ids: Vec<&str> = PRODUCTS.iter().map(|info| info.id).collect();
+    match ids.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
 /// The `{name}`s of a path template, in order (an unclosed `{` ends the list).
 pub(crate) fn path_template_names(path: &str) -> Vec<&str> {
     let mut names = Vec::new();

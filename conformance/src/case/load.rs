@@ -127,7 +127,7 @@ fn validate(case: &Case, operations: &'static [Operation]) -> Result<(), Invalid
                 None,
                 format!(
                     "unknown product {product:?} (expected {})",
-                    crate::target::server::known_products()
+                    spec::known_products()
                 ),
             ));
         }

@@ -39,9 +39,40 @@ pub fn check_response(
     per_page: Option<usize>,
 ) -> Checked {
     let mut checked = Checked::default();
-    let problems = &mut checked.problems;
+    let documented = operation.response(response.status);
+    check_status(
+        operation,
+        documented,
+        response,
+        expect,
+        &mut checked.problems,
+    );
+    if !checked.problems.is_empty() {
+        return checked;
+    }
+    check_body(operation, documented, response, expect, &mut checked);
+    check_headers(documented, response, expect, &mut checked);
+    if let Some(json) = &checked.json {
+        check_content(
+            json,
+            expect,
+            per_page,
+            &mut checked.problems,
+            &mut checked.notes,
+        );
+    }
+    checked
+}
+
+/// The status: documented for the operation, and the one the step expects.
+fn check_status(
+    operation: &Operation,
+    documented: Option<&'static hookspec_mock::Response>,
+    response: &Response,
+    expect: &Expectations,
+    problems: &mut Vec<Problem>,
+) {
     let status = response.status;
-    let documented = operation.response(status);
     if documented.is_none() {
         let list: Vec<String> = operation
             .responses
@@ -70,12 +101,19 @@ pub fn check_response(
             .with_detail(format!("body: {}", preview(&response.body))),
         );
     }
-    if !problems.is_empty() {
-        return checked;
-    }
-    let schema = documented.and_then(|r| r.schema);
+}
 
-    // Content-Type and body.
+/// `Content-Type` and body: JSON where the spec documents a body, and valid against its schema.
+fn check_body(
+    operation: &Operation,
+    documented: Option<&'static hookspec_mock::Response>,
+    response: &Response,
+    expect: &Expectations,
+    checked: &mut Checked,
+) {
+    let status = response.status;
+    let schema = documented.and_then(|r| r.schema);
+    let problems = &mut checked.problems;
     if schema.is_some() {
         match response.header("content-type") {
             Some(value) if is_json_media_type(value) => {}
@@ -144,8 +182,17 @@ pub fn check_response(
             )),
         }
     }
+}
 
-    // Headers.
+/// The `Link` header parsed, the documented headers present, the expected ones matching and
+/// the absent ones absent.
+fn check_headers(
+    documented: Option<&'static hookspec_mock::Response>,
+    response: &Response,
+    expect: &Expectations,
+    checked: &mut Checked,
+) {
+    let problems = &mut checked.problems;
     let link_text = joined_header(response, "link");
     if let Some(text) = &link_text {
         match parse_link(text) {
@@ -200,11 +247,17 @@ pub fn check_response(
             ));
         }
     }
+}
 
-    // The body's content.
-    let Some(json) = &checked.json else {
-        return checked;
-    };
+/// The body's content as the step expects it: page size, expected body, patterns, counts,
+/// `each` rules and absent fields.
+fn check_content(
+    json: &Value,
+    expect: &Expectations,
+    per_page: Option<usize>,
+    problems: &mut Vec<Problem>,
+    notes: &mut Vec<String>,
+) {
     if let (Some(limit), Value::Array(items)) = (per_page, json)
         && items.len() > limit
     {
@@ -217,8 +270,7 @@ pub fn check_response(
         ));
     }
     if let Some(expected) = &expect.body
-        && let Some(problem) =
-            body_diff::check_expected_body(expected, json, expect, &mut checked.notes)
+        && let Some(problem) = body_diff::check_expected_body(expected, json, expect, notes)
     {
         problems.push(problem);
     }
@@ -275,7 +327,6 @@ pub fn check_response(
             ));
         }
     }
-    checked
 }
 
 /// Every item of the array `json` must keep every rule of `each`.

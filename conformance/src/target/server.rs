@@ -2,20 +2,12 @@
 
 use std::time::Duration;
 
-use hookspec_mock::{PRODUCTS, Product};
+use hookspec_mock::Product;
 
-/// The product ids of the spec's product table, for messages (`dotcom, ghes or dotcom-legacy`).
-pub fn known_products() -> String {
-    let ids: Vec<&str> = PRODUCTS.iter().map(|info| info.id).collect();
-    match ids.split_last() {
-        Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    }
-}
 use url::Url;
 
 use crate::error::TargetError;
+use crate::spec;
 
 /// The organisation the embedded fake provides.
 pub const DEFAULT_ORG: &str = "octocat";
@@ -163,7 +155,10 @@ pub fn parse_header(text: &str) -> Result<(String, String), TargetError> {
 
 /// Parses a product id (`dotcom`, `ghes`, `dotcom-legacy`).
 pub fn parse_product(text: &str) -> Result<Product, TargetError> {
-    Product::from_id(text.trim()).ok_or_else(|| TargetError::Product(text.to_string()))
+    Product::from_id(text.trim()).ok_or_else(|| TargetError::Product {
+        id: text.to_string(),
+        known: spec::known_products(),
+    })
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! response checked, retried while the step allows, `Link` pages followed, values captured; then
 //! whatever the case created deleted, failure or not.
 
+mod capture;
 mod follow;
 
 use std::path::Path;
@@ -15,7 +16,7 @@ use serde_json::Value;
 use crate::case::expect::Expectations;
 use crate::case::format::{Case, Step};
 use crate::case::load::{self, CaseFile};
-use crate::case::vars::{self, Vars};
+use crate::case::vars::Vars;
 use crate::check::response::{self, transport_problem};
 use crate::error::{CaseError, Check, CleanupError, Problem, Problems, RequestLine, StepError};
 use crate::report::{CaseResult, Exchange};
@@ -382,7 +383,7 @@ impl CaseRun<'_> {
                 });
             }
         }
-        vars::capture(step, &response, checked.json.as_ref(), &checked.links)
+        capture::capture(step, &response, checked.json.as_ref(), &checked.links)
             .map_err(|problem| Failed::one(request.line(), problem))
     }
 }
