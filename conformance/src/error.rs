@@ -263,8 +263,13 @@ pub enum TargetError {
         message: String,
     },
     /// The product is not one the spec knows.
-    #[error("unknown product {0:?} (expected {known})", known = crate::target::known_products())]
-    Product(String),
+    #[error("unknown product {id:?} (expected {known})")]
+    Product {
+        /// The product id given.
+        id: String,
+        /// The ids the product table knows, for the message.
+        known: String,
+    },
     /// A `--header` is not `NAME:VALUE` or not valid HTTP (its value is never shown).
     #[error("invalid header {name:?}: {message}")]
     Header {

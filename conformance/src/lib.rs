@@ -1,50 +1,74 @@
 //! Contract cases for GitHub's webhook-management REST API and the runner that checks a server
 //! against them: the embedded fake by default, or any api.github.com-like or GHES server.
 //!
-//! A case is one YAML file (see `CASES.md`): steps naming spec operations, with the responses they
-//! must get. The runner takes each operation's method, path, documented statuses, schemas and
-//! headers from the operation table (`hookspec_mock::table::OPERATIONS`), so nothing here restates the
-//! spec.
-//!
-//! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use hookspec_conformance::{embedded::Embedded, run::{Run, RunOptions}, suite};
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use hookspec_conformance::{Embedded, Run, RunOptions, Summary, collect_embedded, run_suite};
 //! use std::time::Duration;
 //!
 //! let embedded = Embedded::start().await;
 //! // One runner per product the fake serves, sharing the run's id and ledger.
 //! let run = Run::new(embedded.targets(Duration::from_secs(5))?, RunOptions::default())?;
-//! let entries = suite::collect_embedded(&[]); // or suite::collect(folder, &[])?
-//! let results = suite::run(&entries, run.runners(), |_, _, r| println!("{}", r.line())).await;
+//! let entries = collect_embedded(&["request_without_a_token".to_string()]);
+//! let results = run_suite(&entries, run.runners(), |_, _, r| println!("{}", r.line())).await;
 //! run.cleanup_all().await;
-//! println!("{}", hookspec_conformance::report::Summary::of(&results));
+//! let summary = Summary::of(&results);
+//! assert!(summary.ok(), "{summary}");
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! A case is one YAML file (see `CASES.md`): steps naming spec operations, with the responses they
+//! must get. The runner takes each operation's method, path, documented statuses, schemas and
+//! headers from the operation table (`hookspec_mock::table::OPERATIONS`), so nothing here restates the
+//! spec.
+//!
+//! The modules follow a request's way through the crate, each folder using only those before
+//! it: at the bottom `error`, `spec` (questions to the operation table), `show` (how values are
+//! shown) and `secrets` (the one rule for what a secret is and how each output hides it); then
+//! `target` (where requests go), `case` (the format, loading, variables, collecting), `check`
+//! (what every response gets), `report` (results and renderers), `record` (recordings and
+//! replay), and last `run` (sessions, runner, cleanup) and `proxy` (live traffic).
 
-pub mod body_diff;
-pub mod case;
-pub mod checks;
-mod cleanup;
-pub mod commands;
-pub mod embedded;
-pub mod error;
-pub mod expect;
-pub mod harness;
-pub mod http;
-pub mod link;
-pub mod load;
-pub mod normalize;
-pub mod proxy;
-pub mod record;
-pub mod replay;
-pub mod report;
-pub mod request;
-pub mod run;
-pub mod runner;
-pub mod safety;
-pub mod schema;
-pub mod suite;
-pub mod target;
-pub mod to_case;
-pub mod vars;
+mod case;
+mod check;
+mod error;
+mod proxy;
+mod record;
+mod report;
+mod run;
+mod secrets;
+mod show;
+mod spec;
+mod target;
+
+pub use case::format::{Case, Expect, Retry, Step};
+pub use case::load::{CaseFile, load as load_case, parse as parse_case};
+pub use case::suite::{
+    EMBEDDED_ROOT, Entry, collect_embedded, collect_folder, collect_from, default_cases_dir,
+};
+pub use error::{
+    CaseError, Check, CleanupError, LoadCause, LoadError, Problem, Problems, RequestLine,
+    StepError, TargetError,
+};
+pub use proxy::{
+    ExchangeResult, OnExchange, Proxy, ProxyError, ProxyOptions, record_through, summary_line,
+};
+pub use record::recording::{RecordError, Sequence, read_recording, sequences};
+pub use record::replay::{ReplayOptions, replay};
+pub use record::to_case::to_case;
+pub use report::{
+    CaseResult, Exchange, Outcome, ReportInfo, Secrets, Summary, html_report, junit_report,
+    markdown_report,
+};
+pub use run::harness::{HarnessError, run_case_file, target_from_env};
+pub use run::runner::Runner;
+pub use run::safety::{Ledger, MARKER_HOST};
+pub use run::session::{Run, RunOptions};
+pub use run::suite::{planned_count, run_suite, run_suite_into};
+pub use target::embedded::{EMBEDDED_TOKEN, Embedded};
+pub use target::http::{DEFAULT_MAX_BODY, HttpClient, HttpFailure, Request, Response};
+pub use target::server::{
+    DEFAULT_ORG, DEFAULT_TIMEOUT, Target, parse_base_url, parse_header, parse_product,
+};

@@ -5,9 +5,9 @@ mod support;
 
 use std::time::Duration;
 
-use hookspec_conformance::error::Check;
-use hookspec_conformance::http::DEFAULT_MAX_BODY;
-use hookspec_conformance::load::CaseFile;
+use hookspec_conformance::CaseFile;
+use hookspec_conformance::Check;
+use hookspec_conformance::DEFAULT_MAX_BODY;
 use hookspec_mock::Product;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;

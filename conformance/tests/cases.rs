@@ -2,7 +2,7 @@
 //! against `HOOKSPEC_TARGET` or, without it, a fresh embedded fake.
 
 fn run_case_file(path: &std::path::Path) -> datatest_stable::Result<()> {
-    hookspec_conformance::harness::run_case_file(path).map_err(Into::into)
+    hookspec_conformance::run_case_file(path).map_err(Into::into)
 }
 
 datatest_stable::harness! {

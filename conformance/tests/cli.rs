@@ -6,7 +6,7 @@ mod support;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use hookspec_conformance::safety::MARKER_HOST;
+use hookspec_conformance::MARKER_HOST;
 use hookspec_mock::{FakeGitHub, Fault, OperationId};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_hookspec-conformance");

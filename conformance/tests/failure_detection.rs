@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use hookspec_conformance::error::Check;
+use hookspec_conformance::Check;
 use hookspec_mock::FakeGitHub;
 use hookspec_mock::Product;
 use hookspec_mock::table::find_operation;

@@ -5,11 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use hookspec_conformance::error::Check;
-use hookspec_conformance::http::{DEFAULT_MAX_BODY, HttpClient};
-use hookspec_conformance::proxy::{ExchangeResult, Proxy, ProxyOptions};
-use hookspec_conformance::record::sequences;
-use hookspec_conformance::replay::{ReplayOptions, replay};
+use hookspec_conformance::Check;
+use hookspec_conformance::sequences;
+use hookspec_conformance::{DEFAULT_MAX_BODY, HttpClient};
+use hookspec_conformance::{ExchangeResult, Proxy, ProxyOptions};
+use hookspec_conformance::{ReplayOptions, replay};
 use hookspec_mock::FakeGitHub;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, path_regex};
@@ -190,7 +190,7 @@ fn save_recording(dir: &Path, name: &str) {
     }
 }
 
-async fn replay_dir(dir: &Path, base: String) -> hookspec_conformance::report::CaseResult {
+async fn replay_dir(dir: &Path, base: String) -> hookspec_conformance::CaseResult {
     let found = match sequences(dir) {
         Ok(found) => found,
         Err(error) => panic!("{error}"),
@@ -225,7 +225,7 @@ async fn a_lifecycle_through_the_proxy_in_front_of_the_fake_has_no_violations_an
     assert!(results[12].unmatched(), "{}", results[12].line());
     assert!(results.iter().all(|r| !r.line().contains(TOKEN)));
     assert_eq!(
-        hookspec_conformance::proxy::summary_line(&results),
+        hookspec_conformance::summary_line(&results),
         "12 passed, 0 failed, 1 unmatched"
     );
     assert_nothing_secret_in(&dir, &[&fake.uri(), &base]);
@@ -259,7 +259,7 @@ async fn a_lifecycle_through_the_proxy_in_front_of_the_fake_has_no_violations_an
 
     // The recording becomes a case the loader accepts.
     let sequence = &sequences(&dir).unwrap_or_default()[0];
-    let case = hookspec_conformance::to_case::to_case(sequence, Path::new("recorded.yaml"));
+    let case = hookspec_conformance::to_case(sequence, Path::new("recorded.yaml"));
     assert!(case.is_ok(), "{case:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

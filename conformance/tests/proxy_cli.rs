@@ -158,7 +158,7 @@ fn a_recording_becomes_a_case_the_loader_accepts() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let case = hookspec_conformance::load::parse(std::path::Path::new("recorded.yaml"), &text);
+    let case = hookspec_conformance::parse_case(std::path::Path::new("recorded.yaml"), &text);
     let Ok(case) = case else {
         panic!("{case:?}\n{text}")
     };

@@ -1,11 +1,11 @@
 //! `--header` on the proxy and on replay: the header reaches the server on every request, and
 //! appears in no recording and no report.
 
-use hookspec_conformance::http::{DEFAULT_MAX_BODY, HttpClient};
-use hookspec_conformance::proxy::{Proxy, ProxyOptions};
-use hookspec_conformance::record::sequences;
-use hookspec_conformance::replay::{ReplayOptions, replay};
-use hookspec_conformance::report::Outcome;
+use hookspec_conformance::Outcome;
+use hookspec_conformance::sequences;
+use hookspec_conformance::{DEFAULT_MAX_BODY, HttpClient};
+use hookspec_conformance::{Proxy, ProxyOptions};
+use hookspec_conformance::{ReplayOptions, replay};
 use hookspec_mock::FakeGitHub;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use hookspec_conformance::http::{DEFAULT_MAX_BODY, HttpClient};
-use hookspec_conformance::record::sequences;
-use hookspec_conformance::replay::{ReplayOptions, replay};
+use hookspec_conformance::sequences;
+use hookspec_conformance::{DEFAULT_MAX_BODY, HttpClient};
+use hookspec_conformance::{ReplayOptions, replay};
 use hookspec_mock::FakeGitHub;
 
 #[tokio::test]

@@ -6,15 +6,18 @@ mod support;
 
 use std::time::Duration;
 
-use hookspec_conformance::embedded::Embedded;
-use hookspec_conformance::error::Check;
-use hookspec_conformance::report::Outcome;
-use hookspec_conformance::run::{Run, RunOptions};
-use hookspec_conformance::safety::MARKER_HOST;
-use hookspec_conformance::suite::{self, Entry};
+use hookspec_conformance::Check;
+use hookspec_conformance::Embedded;
+use hookspec_conformance::MARKER_HOST;
+use hookspec_conformance::Outcome;
+use hookspec_conformance::{Entry, run_suite};
+use hookspec_conformance::{Run, RunOptions};
 use hookspec_mock::{DeliverySeed, FakeGitHub, FakeState, Fault, HookSeed, OperationId};
 
 const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a stalled answer waits: longer than any run of this test, so only the test ends it.
+const STALL: Duration = Duration::from_secs(3600);
 
 /// Foreign hooks as a real organization would have them: secrets, several events, deliveries.
 fn seed_foreign(state: &FakeState) -> (Vec<u64>, Vec<u64>) {
@@ -43,9 +46,9 @@ fn seed_foreign(state: &FakeState) -> (Vec<u64>, Vec<u64>) {
     (org, global)
 }
 
-/// A run with one runner per product of the fake.
-fn run(embedded: &Embedded) -> Run {
-    let targets = match embedded.targets(TIMEOUT) {
+/// A run with one runner per product of the fake, each request waiting at most `timeout`.
+fn run(embedded: &Embedded, timeout: Duration) -> Run {
+    let targets = match embedded.targets(timeout) {
         Ok(targets) => targets,
         Err(error) => panic!("{error}"),
     };
@@ -138,9 +141,9 @@ steps:
     )));
 
     let embedded = Embedded::from_fake(fake);
-    let run = run(&embedded);
+    let run = run(&embedded, TIMEOUT);
     let (ledger, runners) = (run.ledger().clone(), run.into_runners());
-    let results = suite::run(&entries, &runners, |_, _, _| {}).await;
+    let results = run_suite(&entries, &runners, |_, _, _| {}).await;
     for runner in &runners {
         assert!(runner.cleanup_all().await.is_empty());
     }
@@ -233,18 +236,13 @@ async fn a_run_stopped_midway_still_deletes_what_it_created() {
     let global_before = state.global_hooks();
     // Gets of an org hook stall, so one run is stopped holding a hook it created; creates of a
     // global hook stall too, so the other is stopped with a create done on the server but
-    // unanswered, which only the marker can find.
-    for (operation, fault) in [
-        (
-            OperationId::OrgsGetWebhook,
-            Fault::delay(Duration::from_secs(3)),
-        ),
-        (
-            OperationId::EnterpriseAdminCreateGlobalWebhook,
-            Fault::delay(Duration::from_secs(3)),
-        ),
+    // unanswered, which only the marker can find. The stall outlasts any test: the runs are
+    // stopped once the fake's state shows both creates, never after a time.
+    for operation in [
+        OperationId::OrgsGetWebhook,
+        OperationId::EnterpriseAdminCreateGlobalWebhook,
     ] {
-        if let Err(error) = state.inject_fault(operation, fault) {
+        if let Err(error) = state.inject_fault(operation, Fault::delay(STALL)) {
             panic!("{error}");
         }
     }
@@ -252,7 +250,8 @@ async fn a_run_stopped_midway_still_deletes_what_it_created() {
         support::scenario("org_hook_lifecycle_create_list_get_update_ping_redeliver_delete");
     let global_case = support::scenario("global_hook_lifecycle_create_list_get_update_ping_delete");
     let embedded = Embedded::from_fake(fake);
-    let run = run(&embedded);
+    // The runner waits as long as the fake stalls, so the runs end only when the test stops them.
+    let run = run(&embedded, STALL);
     let (ledger, runners) = (run.ledger().clone(), run.into_runners());
     let (Some(dotcom), Some(ghes)) = (
         runners.iter().find(|r| r.target().product.id() == "dotcom"),
@@ -261,13 +260,21 @@ async fn a_run_stopped_midway_still_deletes_what_it_created() {
         panic!("the embedded fake serves dotcom and ghes")
     };
     let both = async { tokio::join!(dotcom.run(&org_case), ghes.run(&global_case)) };
-    let stopped = tokio::time::timeout(Duration::from_millis(700), both).await;
-    assert!(stopped.is_err(), "the runs should still have been going");
-    assert_eq!(
-        marked_hooks(&state).len(),
-        2,
-        "one org hook and one global hook should exist by then"
-    );
+    // Both creates have reached the server, the org hook's answered and the org run stalled on
+    // its get: the moment Ctrl-C stands for.
+    let stalled = async {
+        while !(marked_hooks(&state).len() == 2
+            && ledger.live_count() == 1
+            && !state.requests(OperationId::OrgsGetWebhook).is_empty())
+        {
+            tokio::task::yield_now().await;
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    tokio::select! {
+        _ = both => panic!("the runs should still have been going"),
+        () = stalled => {}
+    }
     assert_eq!(
         ledger.live_count(),
         1,

@@ -1,63 +1,18 @@
-//! The checks on one live exchange: which operation of the spec it is (method, path template,
-//! product prefix), its request (query parameters and body against the operation's schemas, so
-//! GitHub's rules such as `name: web` too), and its response with the runner's own checks.
+//! What the proxy checks beyond what every response gets: a request's query parameters and body
+//! against the operation's schemas (so GitHub's rules such as `name: web` too) and its API
+//! version; and each exchange's result, as a line and as a case result for the reports.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use hookspec_mock::Product;
-use hookspec_mock::table::{OPERATIONS, Operation, ParameterLocation};
+use hookspec_mock::table::Operation;
 use serde_json::Value;
 
-use crate::checks::check_response;
 use crate::error::{CaseError, Check, Problem, Problems, RequestLine, StepError};
-use crate::expect::Expectations;
-use crate::http::Response;
-use crate::report::{CaseResult, Outcome};
-
-/// An operation a request path addresses, with the product and the path parameters.
-#[derive(Debug, Clone)]
-pub struct Matched {
-    /// The operation.
-    pub operation: &'static Operation,
-    /// The product whose prefix the path carries (or the one the proxy was told).
-    pub product: Product,
-    /// `{name}` of the template -> the segment's text.
-    pub params: BTreeMap<String, String>,
-}
-
-/// The operation `method` and `path` (the full path, product prefix included) address. With
-/// `product`, paths are read as that product's; otherwise the prefix decides.
-pub fn find_operation(method: &str, path: &str, product: Option<Product>) -> Option<Matched> {
-    let (product, rest) = match product {
-        Some(product) => {
-            let rest = path.strip_prefix(product.path_prefix()).unwrap_or(path);
-            (product, rest)
-        }
-        None => Product::of_path(path)?,
-    };
-    OPERATIONS
-        .iter()
-        .filter(|op| op.method.eq_ignore_ascii_case(method) && op.available_on(product))
-        .find_map(|op| {
-            match_template(op, rest).map(|params| Matched {
-                operation: op,
-                product,
-                params,
-            })
-        })
-}
-
-fn match_template(operation: &Operation, path: &str) -> Option<BTreeMap<String, String>> {
-    let params = operation.match_path(path)?;
-    Some(
-        params
-            .into_iter()
-            .map(|(name, segment)| (name.to_string(), segment.to_string()))
-            .collect(),
-    )
-}
+use crate::report::CaseResult;
+use crate::secrets::Secrets;
+use crate::spec;
 
 /// The request's query parameters and body against the operation on `product`.
 pub fn check_request(
@@ -68,11 +23,7 @@ pub fn check_request(
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (name, value) in query {
-        let Some(parameter) = operation.parameters.iter().find(|p| {
-            p.location == ParameterLocation::Query
-                && p.name == name
-                && p.products.contains(&product)
-        }) else {
+        let Some(parameter) = spec::query_parameter(operation, name, product) else {
             problems.push(Problem::new(
                 Check::Request,
                 format!(
@@ -95,8 +46,8 @@ pub fn check_request(
             },
             _ => Value::String(value.clone()),
         };
-        if let Ok(validator) = crate::schema::validator(parameter.schema).as_ref() {
-            let errors = crate::schema::errors(validator, &json);
+        if let Ok(validator) = crate::check::schema::validator(parameter.schema).as_ref() {
+            let errors = crate::check::schema::errors(validator, &json);
             if !errors.is_empty() {
                 problems.push(Problem::new(
                     Check::Request,
@@ -113,11 +64,11 @@ pub fn check_request(
         (Some(schema), false) => match serde_json::from_slice::<Value>(body) {
             Err(error) => problems.push(
                 Problem::new(Check::Request, format!("the body is not JSON ({error})"))
-                    .with_detail(crate::http::preview(body)),
+                    .with_detail(crate::show::preview(body)),
             ),
-            Ok(json) => match crate::schema::validator(schema).as_ref() {
+            Ok(json) => match crate::check::schema::validator(schema).as_ref() {
                 Ok(validator) => {
-                    let errors = crate::schema::errors(validator, &json);
+                    let errors = crate::check::schema::errors(validator, &json);
                     if !errors.is_empty() {
                         problems.push(
                             Problem::new(
@@ -155,55 +106,6 @@ pub fn check_api_version(product: Product, version: Option<&str>) -> Option<Prob
     })
 }
 
-/// `path` with the values of credential query parameters (`access_token`...) hidden, for
-/// lines and reports.
-pub fn redacted(path: &str) -> String {
-    let Some((path, query)) = path.split_once('?') else {
-        return path.to_string();
-    };
-    let pairs: Vec<String> = query
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((name, _)) if is_credential(name) => format!("{name}=***"),
-            _ => pair.to_string(),
-        })
-        .collect();
-    format!("{path}?{}", pairs.join("&"))
-}
-
-/// Whether a query parameter carries a credential.
-pub fn is_credential(name: &str) -> bool {
-    matches!(
-        name,
-        "access_token" | "token" | "client_secret" | "client_id"
-    )
-}
-
-/// The response against the operation, as the runner checks a step that expects this status.
-pub fn check_exchange_response(
-    operation: &Operation,
-    response: &Response,
-    per_page: Option<usize>,
-) -> (Vec<Problem>, Vec<String>) {
-    let expect = Expectations {
-        status: response.status,
-        headers: Vec::new(),
-        absent_headers: Vec::new(),
-        body: None,
-        partial: false,
-        ignore: Default::default(),
-        matches: Vec::new(),
-        count: Vec::new(),
-        contains: Vec::new(),
-        each: Vec::new(),
-        absent: Vec::new(),
-        schema: true,
-        link_expected: false,
-    };
-    let checked = check_response(operation, response, &expect, per_page);
-    (checked.problems, checked.notes)
-}
-
 /// One exchange the proxy saw and what its checks found: the unit reports are built from.
 #[derive(Debug, Clone)]
 pub struct ExchangeResult {
@@ -230,6 +132,18 @@ pub struct ExchangeResult {
 }
 
 impl ExchangeResult {
+    /// The result with every secret `secrets` knows masked.
+    pub(crate) fn mask(&mut self, secrets: &Secrets) {
+        self.path = secrets.mask(&self.path);
+        secrets.mask_problems(&mut self.problems);
+        for note in &mut self.notes {
+            *note = secrets.mask(note);
+        }
+        if let Some(exchange) = &mut self.exchange {
+            exchange.mask(secrets);
+        }
+    }
+
     /// Whether an operation matched and nothing broke the contract.
     pub fn passed(&self) -> bool {
         self.operation.is_some() && self.problems.is_empty()
@@ -270,18 +184,16 @@ impl ExchangeResult {
             self.number,
             self.operation.unwrap_or("unmatched")
         );
-        let outcome = if self.problems.is_empty() {
-            if self.unmatched() {
-                Outcome::Skipped(format!(
-                    "{} {} matches no operation",
-                    self.method, self.path
-                ))
-            } else {
-                Outcome::Passed
-            }
+        let file = PathBuf::from("proxy");
+        let mut result = if self.problems.is_empty() && self.unmatched() {
+            let reason = format!("{} {} matches no operation", self.method, self.path);
+            CaseResult::skipped(name, file, self.product, reason)
         } else {
-            Outcome::Failed(vec![CaseError::Step(StepError {
-                file: PathBuf::from("proxy"),
+            CaseResult::start(name, file, self.product)
+        };
+        if !self.problems.is_empty() {
+            result.end_with(vec![CaseError::Step(StepError {
+                file: result.file.clone(),
                 number: self.number,
                 step: format!("{} {}", self.method, self.path),
                 operation: self.operation.unwrap_or("unmatched").to_string(),
@@ -290,19 +202,14 @@ impl ExchangeResult {
                     url: self.path.clone(),
                 },
                 problems: Problems(self.problems.clone()),
-            })])
-        };
-        CaseResult {
-            name,
-            file: PathBuf::from("proxy"),
-            product: self.product,
-            outcome,
-            duration: self.duration,
-            waited: self.duration,
-            requests: 1,
-            notes: self.notes.clone(),
-            exchanges: self.exchange.iter().cloned().collect(),
+            })]);
         }
+        result.duration = self.duration;
+        result.waited = self.duration;
+        result.requests = 1;
+        result.notes = self.notes.clone();
+        result.exchanges = self.exchange.iter().cloned().collect();
+        result
     }
 }
 
@@ -323,27 +230,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn operations_are_found_by_method_path_and_prefix() {
-        let found = find_operation("GET", "/api/v3/orgs/acme/hooks/12", None);
-        let Some(found) = found else {
-            panic!("no match")
-        };
-        assert_eq!(found.operation.id, "orgs/get-webhook");
-        assert_eq!(found.product, Product::Ghes);
-        assert_eq!(found.params.get("hook_id").map(String::as_str), Some("12"));
-        assert!(find_operation("GET", "/orgs/acme/hooks/x", None).is_none());
-        assert!(find_operation("GET", "/user", None).is_none());
-        assert_eq!(
-            redacted("/x?page=2&access_token=abc"),
-            "/x?page=2&access_token=***"
-        );
+    fn an_api_version_the_product_does_not_accept_is_a_request_problem() {
         assert!(check_api_version(Product::Dotcom, Some("2022-11-28")).is_none());
         assert!(check_api_version(Product::Dotcom, Some("1999-01-01")).is_some());
     }
 
     #[test]
     fn a_create_body_with_another_name_than_web_is_a_request_problem() {
-        let Some(found) = find_operation("POST", "/orgs/acme/hooks", None) else {
+        let Some(found) = spec::operation_at("POST", "/orgs/acme/hooks", None) else {
             panic!("no match")
         };
         let body = br#"{"name":"other","config":{"url":"http://127.0.0.1:9/"}}"#;

@@ -1,13 +1,13 @@
 //! The validation proxy: forwards any client's traffic to a target (plain HTTP or HTTPS), checks
 //! every exchange against the spec with the runner's own checks ([`check`]), optionally records
-//! it ([`crate::record`]), and answers the client with the target's answer, the target's base URL
+//! it ([`crate::record::recording`]), and answers the client with the target's answer, the target's base URL
 //! rewritten to the proxy's own in `Link`, `Location` and a hook's `url`, `ping_url`,
 //! `deliveries_url` and `test_url` so the client keeps talking through it.
 
-pub mod check;
-mod recording;
+mod check;
+mod record_through;
 
-pub use recording::record_through;
+pub use record_through::record_through;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -25,9 +25,13 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use url::Url;
 
+use crate::case::expect::Expectations;
+use crate::check::response::check_response;
 use crate::error::{Check, Problem};
-use crate::http::{DEFAULT_MAX_BODY, HttpClient, Request, Response};
-use crate::record::{Exchange, RecordError, Recorder};
+use crate::record::recording::{Exchange, RecordError, Recorder};
+use crate::secrets::{self, Secrets};
+use crate::spec;
+use crate::target::http::{DEFAULT_MAX_BODY, HttpClient, Request, Response};
 pub use check::{ExchangeResult, summary_line};
 
 /// Headers that belong to one connection, never forwarded either way.
@@ -81,7 +85,7 @@ impl ProxyOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             product: None,
             record: None,
-            timeout: crate::target::DEFAULT_TIMEOUT,
+            timeout: crate::target::server::DEFAULT_TIMEOUT,
             on_exchange: None,
             headers: Vec::new(),
         }
@@ -124,6 +128,7 @@ struct Shared {
     recorder: Option<Mutex<Recorder>>,
     on_exchange: Option<OnExchange>,
     headers: Vec<(String, String)>,
+    secrets: Mutex<Secrets>,
 }
 
 /// A running proxy; [`Proxy::stop`] ends it and hands back what it saw.
@@ -167,6 +172,10 @@ impl Proxy {
             )?)),
             None => None,
         };
+        let mut secrets = Secrets::new();
+        for (_, value) in &options.headers {
+            secrets.add_header_value(value);
+        }
         let shared = Arc::new(Shared {
             client: HttpClient::new(options.timeout, DEFAULT_MAX_BODY)
                 .map_err(ProxyError::Client)?,
@@ -177,6 +186,7 @@ impl Proxy {
             recorder,
             on_exchange: options.on_exchange,
             headers: options.headers,
+            secrets: Mutex::new(secrets),
         });
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(accept_loop(listener, shared.clone(), stopped));
@@ -201,6 +211,12 @@ impl Proxy {
     /// The exchanges seen so far.
     pub fn results(&self) -> Vec<ExchangeResult> {
         lock(&self.shared.results).clone()
+    }
+
+    /// The secrets seen so far (credentials, hook secrets, the `--header` values), for
+    /// masking what is written from the results.
+    pub fn secrets(&self) -> Secrets {
+        lock(&self.shared.secrets).clone()
     }
 
     /// Stops listening and returns every exchange seen.
@@ -299,7 +315,7 @@ async fn handle(
     let mut result = ExchangeResult {
         number: 0,
         method: method.clone(),
-        path: check::redacted(&path_and_query),
+        path: secrets::mask_url(&path_and_query),
         operation: None,
         product: None,
         status: None,
@@ -312,7 +328,19 @@ async fn handle(
         .query_pairs()
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    let matched = check::find_operation(&method, url.path(), shared.product);
+    let secrets = {
+        let mut secrets = lock(&shared.secrets);
+        secrets.learn_request(
+            outgoing
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str())),
+            query.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+            &body,
+        );
+        secrets.clone()
+    };
+    let matched = spec::operation_at(&method, url.path(), shared.product);
     if let Some(matched) = &matched {
         result.operation = Some(matched.operation.id);
         result.product = Some(matched.product);
@@ -333,10 +361,10 @@ async fn handle(
                     .iter()
                     .find(|(k, _)| k == "per_page")
                     .and_then(|(_, v)| v.parse().ok());
-                let (problems, notes) =
-                    check::check_exchange_response(matched.operation, response, per_page);
-                result.problems.extend(problems);
-                result.notes = notes;
+                let expect = Expectations::of_status(response.status);
+                let checked = check_response(matched.operation, response, &expect, per_page);
+                result.problems.extend(checked.problems);
+                result.notes = checked.notes;
             }
             rewrite(shared, response)
         }
@@ -372,6 +400,7 @@ async fn handle(
         ));
     }
     result.duration = started.elapsed();
+    result.mask(&secrets);
     {
         let mut results = lock(&shared.results);
         result.number = results.len() + 1;

@@ -7,7 +7,8 @@ use hookspec_mock::Product;
 use hookspec_mock::table::Operation;
 
 use crate::error::{Problem, RequestLine};
-use crate::http::{HttpFailure, Request, Response};
+use crate::secrets::{self, Secrets};
+use crate::target::http::{HttpFailure, Request, Response};
 
 /// How many bytes of a request or response body a report keeps.
 pub const REPORT_BODY_LIMIT: usize = 4096;
@@ -53,7 +54,7 @@ impl Exchange {
             operation: Some(operation.id.to_string()),
             product,
             request: request.line(),
-            request_body: request.body.as_deref().map(body_text),
+            request_body: request.body.as_deref().map(request_body_text),
             status: None,
             response_headers: Vec::new(),
             response_body: None,
@@ -89,9 +90,35 @@ impl Exchange {
         exchange
     }
 
+    /// The exchange with every secret `secrets` knows masked (a server's echo of one).
+    pub(crate) fn mask(&mut self, secrets: &Secrets) {
+        self.request.url = secrets.mask(&self.request.url);
+        for text in [&mut self.request_body, &mut self.response_body]
+            .into_iter()
+            .flatten()
+        {
+            *text = secrets.mask(text);
+        }
+        for (_, value) in &mut self.response_headers {
+            *value = secrets.mask(value);
+        }
+        secrets.mask_problems(&mut self.problems);
+    }
+
     /// Whether the checks found nothing wrong.
     pub fn passed(&self) -> bool {
         self.problems.is_empty()
+    }
+}
+
+/// A request body as text, its secret fields masked (a hook's `config.secret`).
+fn request_body_text(body: &[u8]) -> String {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(json) => {
+            let masked = secrets::mask_fields(&json, secrets::MASK, &mut |_| {});
+            body_text(&serde_json::to_vec(&masked).unwrap_or_default())
+        }
+        Err(_) => body_text(body),
     }
 }
 

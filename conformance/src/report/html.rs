@@ -1,30 +1,13 @@
 //! One self-contained HTML page (no script, no external asset): the run's summary, the coverage
 //! matrix of operations × documented statuses × products, and every case with its exchanges
 //! (request, response, problems and diffs). Every text that comes from a case, a server or a
-//! spec goes through [`escape`].
+//! spec goes through [`escape`](crate::show::escape_html).
 
 use std::fmt::Write;
 
 use super::coverage::{Cell, Coverage};
 use super::{CaseResult, Exchange, Outcome, ReportInfo, Summary};
-use crate::http::human;
-
-/// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references, safe in element
-/// content and in quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::show::{escape_html as escape, human};
 
 const STYLE: &str = "
 body{font:14px/1.45 system-ui,sans-serif;margin:1.5em;color:#1f2328;background:#fff}

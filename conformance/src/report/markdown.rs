@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::coverage::{Cell, Coverage};
 use super::{CaseResult, ReportInfo, Summary};
-use crate::http::human;
+use crate::show::human;
 
 /// Text for a table cell: no line breaks, `|` and backticks escaped.
 fn cell(text: &str) -> String {
@@ -68,7 +68,7 @@ pub fn markdown(info: &ReportInfo, results: &[CaseResult]) -> String {
             let _ = writeln!(
                 out,
                 "<details><summary>{}</summary>\n\n{fence}text\n{text}\n{fence}\n\n</details>\n",
-                super::html::escape(&result.display_name())
+                crate::show::escape_html(&result.display_name())
             );
         }
     }

@@ -9,8 +9,9 @@
 //! - [`html`]: one self-contained page with the coverage matrix ([`coverage`]) and every case's
 //!   exchanges.
 //!
-//! No report holds request headers (the token, `--header` values); [`Secrets`] masks any secret
-//! a server might echo back before a report leaves the process.
+//! No report holds request headers (the token, `--header` values); an exchange keeps its request
+//! with secrets masked ([`crate::secrets`]), and a report is masked again as a whole before it
+//! leaves the process, for a secret a server might echo back.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,17 +20,18 @@ use hookspec_mock::Product;
 
 use crate::error::{CaseError, Problems, StepError};
 
-pub mod coverage;
+mod coverage;
 mod exchange;
-pub mod html;
+mod html;
 mod junit;
-pub mod markdown;
-mod secrets;
-pub mod text;
+mod markdown;
+mod text;
 
-pub use exchange::{Exchange, REPORT_BODY_LIMIT};
-pub use junit::junit;
-pub use secrets::Secrets;
+pub use crate::secrets::Secrets;
+pub use exchange::Exchange;
+pub use html::html as html_report;
+pub use junit::junit as junit_report;
+pub use markdown::markdown as markdown_report;
 pub use text::Summary;
 
 /// How a case run ended.
@@ -68,16 +70,53 @@ pub struct CaseResult {
 }
 
 impl CaseResult {
+    /// The result of a case that has not run yet: passed so far, no time, no request. Every
+    /// result starts here; what ran fills in the rest.
+    pub(crate) fn start(name: String, file: PathBuf, product: Option<Product>) -> Self {
+        CaseResult {
+            name,
+            file,
+            product,
+            outcome: Outcome::Passed,
+            duration: Duration::ZERO,
+            waited: Duration::ZERO,
+            requests: 0,
+            notes: Vec::new(),
+            exchanges: Vec::new(),
+        }
+    }
+
+    /// The result of a case not run, and why.
+    pub(crate) fn skipped(
+        name: String,
+        file: PathBuf,
+        product: Option<Product>,
+        reason: String,
+    ) -> Self {
+        let mut result = CaseResult::start(name, file, product);
+        result.outcome = Outcome::Skipped(reason);
+        result
+    }
+
+    /// Ends the result with `errors`: passed when there are none.
+    pub(crate) fn end_with(&mut self, errors: Vec<CaseError>) {
+        self.outcome = if errors.is_empty() {
+            Outcome::Passed
+        } else {
+            Outcome::Failed(errors)
+        };
+    }
+
     /// A result for one exchange seen outside a case (a proxy, a replay): named after its
     /// request line, failed when it has problems, with those problems as a step error on
     /// `source` (the recording, or `(proxy)`).
     pub fn from_exchange(source: impl Into<PathBuf>, number: usize, exchange: Exchange) -> Self {
         let file = source.into();
-        let outcome = if exchange.passed() {
-            Outcome::Passed
-        } else {
-            Outcome::Failed(vec![CaseError::Step(StepError {
-                file: file.clone(),
+        let mut result =
+            CaseResult::start(exchange.request.to_string(), file, Some(exchange.product));
+        if !exchange.passed() {
+            result.end_with(vec![CaseError::Step(StepError {
+                file: result.file.clone(),
                 number,
                 step: exchange.request.to_string(),
                 operation: exchange
@@ -86,19 +125,13 @@ impl CaseResult {
                     .unwrap_or_else(|| "(no operation)".into()),
                 request: exchange.request.clone(),
                 problems: Problems(exchange.problems.clone()),
-            })])
-        };
-        CaseResult {
-            name: exchange.request.to_string(),
-            file,
-            product: Some(exchange.product),
-            outcome,
-            duration: exchange.waited,
-            waited: exchange.waited,
-            requests: 1,
-            notes: Vec::new(),
-            exchanges: vec![exchange],
+            })]);
         }
+        result.duration = exchange.waited;
+        result.waited = exchange.waited;
+        result.requests = 1;
+        result.exchanges = vec![exchange];
+        result
     }
 
     /// The name with the product: `scenarios/x [dotcom]`.

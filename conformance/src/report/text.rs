@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::{CaseResult, Outcome};
-use crate::http::human;
+use crate::show::human;
 
 impl CaseResult {
     /// The one-line summary: `PASS  name [product]  12 ms`, `SKIP ... (reason)`.

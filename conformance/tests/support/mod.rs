@@ -6,19 +6,19 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use hookspec_conformance::error::{Check, StepError};
-use hookspec_conformance::load::{self, CaseFile};
-use hookspec_conformance::report::CaseResult;
-use hookspec_conformance::run::{Run, RunOptions};
-use hookspec_conformance::runner::Runner;
-use hookspec_conformance::suite::{self, Entry};
-use hookspec_conformance::target::Target;
+use hookspec_conformance::CaseResult;
+use hookspec_conformance::Entry;
+use hookspec_conformance::Runner;
+use hookspec_conformance::Target;
+use hookspec_conformance::{CaseFile, collect_folder, default_cases_dir, load_case, parse_case};
+use hookspec_conformance::{Check, StepError};
+use hookspec_conformance::{Run, RunOptions};
 use hookspec_mock::Product;
 
 /// A case parsed from inline YAML, named `inline/<name>`.
 pub fn inline(name: &str, yaml: &str) -> CaseFile {
     let path = PathBuf::from(format!("inline/{name}.yaml"));
-    match load::parse(&path, yaml) {
+    match parse_case(&path, yaml) {
         Ok(case) => CaseFile {
             name: format!("inline/{name}"),
             path,
@@ -30,9 +30,9 @@ pub fn inline(name: &str, yaml: &str) -> CaseFile {
 
 /// A hand-written scenario by file stem.
 pub fn scenario(stem: &str) -> CaseFile {
-    let root = suite::default_cases_dir();
+    let root = default_cases_dir();
     let path = root.join("scenarios").join(format!("{stem}.yaml"));
-    match load::load(Some(&root), &path) {
+    match load_case(Some(&root), &path) {
         Ok(file) => file,
         Err(error) => panic!("{error}"),
     }
@@ -40,7 +40,7 @@ pub fn scenario(stem: &str) -> CaseFile {
 
 /// Every case file of the crate.
 pub fn all_cases() -> Vec<Entry> {
-    match suite::collect(&suite::default_cases_dir(), &[]) {
+    match collect_folder(&default_cases_dir(), &[]) {
         Ok(entries) => entries,
         Err(error) => panic!("{error}"),
     }
