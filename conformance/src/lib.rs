@@ -21,12 +21,11 @@
 //!
 //! A case is one YAML file (see `CASES.md`): steps naming spec operations, with the responses they
 //! must get. The runner takes each operation's method, path, documented statuses, schemas and
-//! headers from the operation table (`hookspec_mock::table::OPERATIONS`), so nothing here restates the
-//! spec.
+//! headers from the operation table (`hookspec_mock::table::OPERATIONS`, with its path-template
+//! parser and router), so nothing here restates the spec.
 //!
 //! The modules follow a request's way through the crate, each folder using only those before
-//! it: at the bottom `error`, `spec` (questions to the operation table), `show` (how values are
-//! shown) and `secrets` (the one rule for what a secret is and how each output hides it); then
+//! it: at the bottom `error`, `show` (how values are shown) and `secrets` (the one rule for what a secret is and how each output hides it); then
 //! `target` (where requests go), `case` (the format, loading, variables, collecting), `check`
 //! (what every response gets), `report` (results and renderers), `record` (recordings and
 //! replay), and last `run` (sessions, runner, cleanup) and `proxy` (live traffic).
@@ -40,7 +39,6 @@ mod report;
 mod run;
 mod secrets;
 mod show;
-mod spec;
 mod target;
 
 pub use case::format::{Case, Expect, Retry, Step};
@@ -63,9 +61,10 @@ pub use report::{
     markdown_report,
 };
 pub use run::harness::{HarnessError, run_case_file, target_from_env};
+pub use run::options::RunOptions;
 pub use run::runner::Runner;
 pub use run::safety::{Ledger, MARKER_HOST};
-pub use run::session::{Run, RunOptions};
+pub use run::session::Run;
 pub use run::suite::{planned_count, run_suite, run_suite_into};
 pub use target::embedded::{EMBEDDED_TOKEN, Embedded};
 pub use target::http::{DEFAULT_MAX_BODY, HttpClient, HttpFailure, Request, Response};

@@ -5,6 +5,19 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+/// The product ids of the spec's product table, for messages (`dotcom, ghes or dotcom-legacy`).
+pub(crate) fn known_products() -> String {
+    let ids: Vec<&str> = hookspec_mock::table::PRODUCTS
+        .iter()
+        .map(|info| info.id)
+        .collect();
+    match ids.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// How many bytes of a body are shown when it cannot be used.
 pub(crate) const BODY_PREVIEW: usize = 300;
 

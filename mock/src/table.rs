@@ -216,10 +216,39 @@ impl Operation {
     }
 
     /// The operation's path template split into its segments, parsed once for every
-    /// operation of the table.
+    /// operation of the table (and once per path for a row built elsewhere).
     pub fn segments(&self) -> &'static [Segment] {
         let index = self.operation_id as usize;
-        TEMPLATES.get(index).map_or(&[], Vec::as_slice)
+        match (TEMPLATES.get(index), OPERATIONS.get(index)) {
+            (Some(segments), Some(row)) if std::ptr::eq(row, self) || row.path == self.path => {
+                segments
+            }
+            _ => self.segments_of_a_foreign_row(),
+        }
+    }
+
+    /// The segments of a row that is not the table's own (a test's hand-made table): parsed on
+    /// first use and kept, one small allocation per distinct path.
+    #[cold]
+    fn segments_of_a_foreign_row(&self) -> &'static [Segment] {
+        static PARSED: std::sync::Mutex<Vec<(&'static str, &'static [Segment])>> =
+            std::sync::Mutex::new(Vec::new());
+        let mut parsed = PARSED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, segments)) = parsed.iter().find(|(path, _)| *path == self.path) {
+            return segments;
+        }
+        let segments: &'static [Segment] = Vec::leak(
+            parse_template(self.path, |name| {
+                self.parameters
+                    .iter()
+                    .any(|p| p.name == name && p.schema_type == "integer")
+            })
+            .collect(),
+        );
+        parsed.push((self.path, segments));
+        segments
     }
 
     /// The names of the path's `{name}` parameters, in order.

@@ -5,14 +5,13 @@
 use std::path::{Path, PathBuf};
 
 use hookspec_mock::Product;
-use hookspec_mock::table::Operation;
+use hookspec_mock::table::{Operation, ParameterLocation};
 use serde_json::Value;
 
 use crate::case::expect::Expectations;
 use crate::case::format::{Case, Step};
 use crate::case::vars::Vars;
 use crate::error::{LoadCause, LoadError};
-use crate::spec;
 
 /// A loaded case and where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,7 +127,7 @@ fn validate(case: &Case, operations: &'static [Operation]) -> Result<(), Invalid
                 None,
                 format!(
                     "unknown product {product:?} (expected {})",
-                    spec::known_products()
+                    crate::show::known_products()
                 ),
             ));
         }
@@ -164,7 +163,7 @@ fn check_variables(operation: &Operation, step: &Step, vars: &Vars) -> Result<()
     match &step.url {
         Some(url) => text(url)?,
         None => {
-            for name in spec::path_template_names(operation.path) {
+            for name in operation.path_parameter_names() {
                 match step.path_params.get(name) {
                     Some(value) => text(value)?,
                     None if vars.get(name).is_none() => {
@@ -262,7 +261,10 @@ pub(crate) fn step_operation(
     }
     for product in &products {
         for name in step.query.keys() {
-            if spec::query_parameter(operation, name, *product).is_none() {
+            if operation
+                .parameter(ParameterLocation::Query, name, *product)
+                .is_none()
+            {
                 return Err(mismatch(format!(
                     "query parameter {name:?} is not documented for {} on {}",
                     operation.id,

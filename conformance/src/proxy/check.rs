@@ -6,13 +6,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use hookspec_mock::Product;
-use hookspec_mock::table::Operation;
+use hookspec_mock::table::{Operation, ParameterLocation};
 use serde_json::Value;
 
 use crate::error::{CaseError, Check, Problem, Problems, RequestLine, StepError};
 use crate::report::CaseResult;
 use crate::secrets::Secrets;
-use crate::spec;
 
 /// The request's query parameters and body against the operation on `product`.
 pub fn check_request(
@@ -23,7 +22,7 @@ pub fn check_request(
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (name, value) in query {
-        let Some(parameter) = spec::query_parameter(operation, name, product) else {
+        let Some(parameter) = operation.parameter(ParameterLocation::Query, name, product) else {
             problems.push(Problem::new(
                 Check::Request,
                 format!(
@@ -237,7 +236,7 @@ mod tests {
 
     #[test]
     fn a_create_body_with_another_name_than_web_is_a_request_problem() {
-        let Some(found) = spec::operation_at("POST", "/orgs/acme/hooks", None) else {
+        let Some(found) = hookspec_mock::table::route("POST", "/orgs/acme/hooks", None) else {
             panic!("no match")
         };
         let body = br#"{"name":"other","config":{"url":"http://127.0.0.1:9/"}}"#;

@@ -30,7 +30,6 @@ use crate::check::response::check_response;
 use crate::error::{Check, Problem};
 use crate::record::recording::{Exchange, RecordError, Recorder};
 use crate::secrets::{self, Secrets};
-use crate::spec;
 use crate::target::http::{DEFAULT_MAX_BODY, HttpClient, Request, Response};
 pub use check::{ExchangeResult, summary_line};
 
@@ -235,32 +234,23 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-async fn accept_loop(
-    listener: TcpListener,
-    shared: Arc<Shared>,
-    mut stopped: oneshot::Receiver<()>,
-) {
-    loop {
-        tokio::select! {
-            _ = &mut stopped => return,
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else {
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                    continue;
-                };
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, stopped: oneshot::Receiver<()>) {
+    let stopped = async move {
+        let _ = stopped.await;
+    };
+    hookspec_mock::net::accept_loop(&listener, stopped, |stream| {
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
                 let shared = shared.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |request| {
-                        let shared = shared.clone();
-                        async move { Ok::<_, Infallible>(handle(&shared, request).await) }
-                    });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        }
-    }
+                async move { Ok::<_, Infallible>(handle(&shared, request).await) }
+            });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    })
+    .await;
 }
 
 async fn handle(
@@ -340,7 +330,7 @@ async fn handle(
         );
         secrets.clone()
     };
-    let matched = spec::operation_at(&method, url.path(), shared.product);
+    let matched = hookspec_mock::table::route(&method, url.path(), shared.product);
     if let Some(matched) = &matched {
         result.operation = Some(matched.operation.id);
         result.product = Some(matched.product);

@@ -8,7 +8,8 @@ use std::time::Duration;
 use crate::case::load;
 use crate::error::TargetError;
 use crate::report::Outcome;
-use crate::run::session::{Run, RunOptions};
+use crate::run::options::RunOptions;
+use crate::run::session::Run;
 use crate::target::embedded::Embedded;
 use crate::target::server::{DEFAULT_TIMEOUT, Target, parse_product};
 

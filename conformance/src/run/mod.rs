@@ -2,8 +2,8 @@
 //! builds each step's request, sends it within the safety rules and checks its answer, the
 //! cleanup of what the run created, and the suite loop with its progress callback.
 
-pub(crate) mod cleanup;
 pub(crate) mod harness;
+pub(crate) mod options;
 pub(crate) mod request;
 pub(crate) mod runner;
 pub(crate) mod safety;

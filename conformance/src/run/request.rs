@@ -10,7 +10,6 @@ use crate::case::load::no_value_for;
 use crate::case::vars::Vars;
 use crate::error::{Check, Problem};
 use crate::run::safety;
-use crate::spec::{self, TemplatePart};
 use crate::target::http::Request;
 use crate::target::server::Target;
 
@@ -131,41 +130,23 @@ fn path_url(
     vars: &Vars,
 ) -> Result<Url, Problem> {
     let mut url = target.base_url.clone();
-    let segments = spec::path_template_segments(operation.path).ok_or_else(|| {
-        Problem::new(
-            Check::Case,
-            format!("unclosed {{ in the path template {}", operation.path),
-        )
-    })?;
-    let mut segments_out = Vec::new();
-    for parts in segments {
-        let mut text = String::new();
-        for part in parts {
-            let name = match part {
-                TemplatePart::Text(literal) => {
-                    text.push_str(literal);
-                    continue;
-                }
-                TemplatePart::Name(name) => name,
-            };
-            let value = match step.path_params.get(name) {
-                Some(value) => vars
-                    .interpolate(value)
-                    .map_err(|e| Problem::new(Check::Case, e.to_string()))?,
-                None => vars
-                    .text(name)
-                    .ok_or_else(|| Problem::new(Check::Case, no_value_for(name, operation.path)))?,
-            };
-            if value.is_empty() || value == "." || value == ".." {
-                return Err(Problem::new(
-                    Check::Request,
-                    format!("{{{name}}} is {value:?}, which is not a path segment"),
-                ));
-            }
-            text.push_str(&value);
+    let segments_out = operation.fill_path(|name| {
+        let value = match step.path_params.get(name) {
+            Some(value) => vars
+                .interpolate(value)
+                .map_err(|e| Problem::new(Check::Case, e.to_string()))?,
+            None => vars
+                .text(name)
+                .ok_or_else(|| Problem::new(Check::Case, no_value_for(name, operation.path)))?,
+        };
+        if value.is_empty() || value == "." || value == ".." {
+            return Err(Problem::new(
+                Check::Request,
+                format!("{{{name}}} is {value:?}, which is not a path segment"),
+            ));
         }
-        segments_out.push(text);
-    }
+        Ok(value)
+    })?;
     {
         let mut segments = url
             .path_segments_mut()

@@ -15,7 +15,6 @@ use url::Url;
 
 use crate::case::vars::text_of;
 use crate::error::{Check, Problem};
-use crate::spec::delete_below;
 use crate::target::http::{Request, Response};
 use crate::target::server::Target;
 
@@ -274,9 +273,36 @@ pub fn carries_marker(item: &Value, marker: &str) -> bool {
         .is_some_and(|url| url.starts_with(marker))
 }
 
+/// The DELETE operation one `{parameter}` segment below `create` (`/orgs/{org}/hooks` →
+/// `/orgs/{org}/hooks/{hook_id}`), which makes `create` a create.
+pub(crate) fn delete_below(
+    operations: &'static [Operation],
+    create: &Operation,
+) -> Option<&'static Operation> {
+    if create.method != "POST" {
+        return None;
+    }
+    operations
+        .iter()
+        .find(|op| op.method == "DELETE" && op.is_item_of(create))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_create_of_org_hooks_has_its_delete_one_segment_below() {
+        use hookspec_mock::table::{OPERATIONS, find_operation};
+        let create = find_operation("orgs/create-webhook");
+        let delete = create.and_then(|create| delete_below(OPERATIONS, create));
+        assert_eq!(delete.map(|op| op.id), Some("orgs/delete-webhook"));
+        let list = find_operation("orgs/list-webhooks");
+        assert!(
+            list.and_then(|list| delete_below(OPERATIONS, list))
+                .is_none()
+        );
+    }
     use serde_json::json;
 
     #[test]

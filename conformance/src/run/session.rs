@@ -4,40 +4,12 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use hookspec_mock::table::Operation;
+use crate::run::options::RunOptions;
 
 use crate::error::{CleanupError, TargetError};
 use crate::run::runner::Runner;
 use crate::run::safety::{self, Ledger};
-use crate::target::http;
 use crate::target::server::Target;
-
-/// How a runner behaves, apart from its target.
-#[derive(Debug, Clone)]
-pub struct RunOptions {
-    /// The operation table (normally `hookspec_mock::table::OPERATIONS`).
-    pub operations: &'static [Operation],
-    /// Run only cases marked `read_only` (others are skipped).
-    pub read_only: bool,
-    /// Skip cases carrying any of these tags.
-    pub skip_tags: Vec<String>,
-    /// The largest body read.
-    pub max_body: usize,
-    /// The most pages a `follow` step walks.
-    pub max_pages: usize,
-}
-
-impl Default for RunOptions {
-    fn default() -> Self {
-        RunOptions {
-            operations: hookspec_mock::table::OPERATIONS,
-            read_only: false,
-            skip_tags: Vec::new(),
-            max_body: http::DEFAULT_MAX_BODY,
-            max_pages: 100,
-        }
-    }
-}
 
 /// A new run id: time and process, in hex (unique enough to tell runs apart on one server).
 fn new_run_id() -> String {

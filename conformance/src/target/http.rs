@@ -139,15 +139,8 @@ pub struct HttpClient {
 impl HttpClient {
     /// A client whose every exchange ends within `timeout`, reading at most `max_body` bytes.
     pub fn new(timeout: Duration, max_body: usize) -> Result<Self, String> {
-        let tls = tls_config()?;
-        let mut http = HttpConnector::new();
-        http.enforce_http(false);
-        http.set_connect_timeout(Some(timeout));
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
+        let tls = hookspec_mock::net::client_config(false).map_err(|e| e.to_string())?;
+        let connector = hookspec_mock::net::https_connector(tls, Some(timeout));
         let client = Client::builder(TokioExecutor::new()).build(connector);
         Ok(HttpClient {
             client,
@@ -247,27 +240,6 @@ fn classify(error: &hyper_util::client::legacy::Error) -> HttpFailure {
     } else {
         HttpFailure::Transport(error_chain(error))
     }
-}
-
-/// The TLS configuration of every client: rustls with the `ring` provider and the platform's
-/// certificate verifier, built once: building the verifier costs tens of milliseconds.
-fn tls_config() -> Result<rustls::ClientConfig, String> {
-    static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> =
-        std::sync::OnceLock::new();
-    CONFIG
-        .get_or_init(|| {
-            let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-            let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
-                .map_err(|e| format!("cannot set up TLS: {e}"))?;
-            let config = rustls::ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map_err(|e| format!("cannot set up TLS: {e}"))?
-                .dangerous()
-                .with_custom_certificate_verifier(std::sync::Arc::new(verifier))
-                .with_no_client_auth();
-            Ok(config)
-        })
-        .clone()
 }
 
 /// An error and its causes on one line (`a: b: c`), without repeats.

@@ -7,7 +7,6 @@ use hookspec_mock::Product;
 use url::Url;
 
 use crate::error::TargetError;
-use crate::spec;
 
 /// The organisation the embedded fake provides.
 pub const DEFAULT_ORG: &str = "octocat";
@@ -157,7 +156,7 @@ pub fn parse_header(text: &str) -> Result<(String, String), TargetError> {
 pub fn parse_product(text: &str) -> Result<Product, TargetError> {
     Product::from_id(text.trim()).ok_or_else(|| TargetError::Product {
         id: text.to_string(),
-        known: spec::known_products(),
+        known: crate::show::known_products(),
     })
 }
 

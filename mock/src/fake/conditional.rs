@@ -6,27 +6,10 @@
 
 use crate::headers::{self, HeaderName};
 use std::borrow::Cow;
-use std::time::SystemTime;
-
-use sha2::{Digest, Sha256};
 
 use super::http::FakeRequest;
 use super::reply::Reply;
-
-/// The validator of a body: `W/"<hex SHA-256>"`, or without `W/` when `strong`.
-pub(crate) fn etag(body: &[u8], strong: bool) -> String {
-    let digest = hex::encode(Sha256::digest(body));
-    if strong {
-        format!("\"{digest}\"")
-    } else {
-        format!("W/\"{digest}\"")
-    }
-}
-
-/// An HTTP date (`Tue, 06 Sep 2011 20:39:23 GMT`).
-pub(crate) fn http_date(at: time::OffsetDateTime) -> String {
-    httpdate::fmt_http_date(SystemTime::from(at))
-}
+use super::validators::etag;
 
 /// Adds `ETag` to a successful answer with a body and turns a GET into a 304 when the client's
 /// copy is current; true when it did (a 304 is not counted against the rate limit).
@@ -87,6 +70,7 @@ fn matches_etag(wanted: &str, tag: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fake::validators::http_date;
 
     #[test]
     fn weak_and_strong_forms_of_a_tag_match() {

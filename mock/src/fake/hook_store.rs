@@ -9,9 +9,9 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::conditional;
 use super::model::Hook;
 use super::render;
+use super::validators;
 use super::wire::{self, WireHook};
 
 /// How many pages a list remembers.
@@ -28,7 +28,7 @@ pub(crate) struct Ready {
 
 impl Ready {
     fn new(body: Vec<u8>, last_modified: Option<String>) -> Arc<Ready> {
-        let etag = conditional::etag(&body, false);
+        let etag = validators::etag(&body, false);
         Arc::new(Ready {
             body,
             etag,
@@ -205,7 +205,7 @@ impl HookMap {
         let escaped = wire::escape(api_base);
         let mut body = Vec::with_capacity(512);
         entry.write(api_base, &escaped, login, &mut body);
-        let modified = conditional::http_date(entry.hook.updated_at);
+        let modified = validators::http_date(entry.hook.updated_at);
         let ready = Ready::new(body, Some(modified));
         *single = Some((api_base.to_owned(), login.map(str::to_owned), ready.clone()));
         Some(ready)

@@ -33,6 +33,7 @@ mod routes;
 mod rules;
 mod state;
 mod validation;
+mod validators;
 mod wire;
 #[cfg(test)]
 mod wire_tests;

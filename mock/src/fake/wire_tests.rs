@@ -2,11 +2,11 @@
 //! serializer writes: lists, single hooks, configs and deliveries, on several base URLs, before
 //! and after changes, with ETags that are the SHA-256 of the exact body.
 
-use super::conditional;
 use super::handler::Fake;
 use super::http::FakeRequest;
 use super::model::{DeliverySeed, Hook, HookSeed};
 use super::render;
+use super::validators;
 
 /// The login organization hooks are shown under (the fake starts with `octocat`; logins are
 /// case-insensitive, so seeding `OctoCat` keeps it).
@@ -27,7 +27,7 @@ fn get(fake: &Fake, base: &str, path: &str) -> String {
     assert_eq!(response.status, 200, "{path}: {:?}", response.json());
     assert_eq!(
         response.header("etag"),
-        Some(conditional::etag(&response.body, false).as_str()),
+        Some(validators::etag(&response.body, false).as_str()),
         "{path}: the ETag is the SHA-256 of the body"
     );
     String::from_utf8(response.body).unwrap_or_default()

@@ -3,6 +3,7 @@
 //! whatever the case created deleted, failure or not.
 
 mod capture;
+mod cleanup;
 mod follow;
 
 use std::path::Path;
@@ -20,11 +21,10 @@ use crate::case::vars::Vars;
 use crate::check::response::{self, transport_problem};
 use crate::error::{CaseError, Check, CleanupError, Problem, Problems, RequestLine, StepError};
 use crate::report::{CaseResult, Exchange};
-use crate::run::cleanup;
+
+use crate::run::options::RunOptions;
 use crate::run::request::{self, StepRequest};
 use crate::run::safety::{self, Ledger};
-use crate::run::session::RunOptions;
-use crate::spec;
 use crate::target::http::{HttpClient, HttpFailure, Request, Response};
 use crate::target::server::Target;
 
@@ -315,7 +315,8 @@ impl CaseRun<'_> {
         expect: &Expectations,
     ) -> Result<Vec<(String, Value)>, Failed> {
         let runner = self.runner;
-        let is_create = spec::delete_below(runner.options.operations, operation).is_some();
+        let is_create =
+            crate::run::safety::delete_below(runner.options.operations, operation).is_some();
         let mut collection = request.url.clone();
         collection.set_query(None);
         if is_create {

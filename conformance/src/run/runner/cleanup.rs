@@ -8,12 +8,12 @@ use std::time::Duration;
 use serde_json::Value;
 use url::Url;
 
+use super::Runner;
 use crate::case::vars::text_of;
 use crate::check::link::{link_url, parse_link};
 use crate::check::response::joined_header;
 use crate::error::CleanupError;
 use crate::run::request::base_headers;
-use crate::run::runner::Runner;
 use crate::run::safety;
 use crate::show::preview;
 use crate::target::http::Request;
