@@ -127,6 +127,8 @@ fn default_request(op: &OperationIr) -> Option<&ExampleIr> {
     })
 }
 
+/// The case for `example` of `op`'s `status` response on `products`: the setup steps the
+/// operation's path needs, then the operation itself.
 fn build_case(
     spec: &Spec,
     ir: &Ir,
@@ -135,88 +137,161 @@ fn build_case(
     example: &ExampleIr,
     products: &[&str],
 ) -> Result<Value, SpecError> {
+    let mut steps = setup_steps(spec, ir, op)?;
+    let mut notes = Vec::new();
+    steps.push(main_step(spec, op, status, example, &mut notes));
+    let read_only = is_read_only(ir, &steps);
+    Ok(json!({
+        "description": description(op, status, example, &notes),
+        "products": products,
+        "read_only": read_only,
+        "steps": steps,
+    }))
+}
+
+/// The steps before the operation: a hook to work on when its path has `{hook_id}`, and a
+/// delivery to read when it also has `{delivery_id}`.
+fn setup_steps(spec: &Spec, ir: &Ir, op: &OperationIr) -> Result<Vec<Value>, SpecError> {
     let mut steps = Vec::new();
     let path_params: Vec<String> = op
         .path_parameters()
         .iter()
         .map(|p| p.name.clone())
         .collect();
-    let mut notes = Vec::new();
-
     if path_params.iter().any(|p| p == "hook_id") {
         let collection = collection_of(&op.path, "hook_id")
             .ok_or_else(|| setup_error(spec, op, "no hook collection"))?;
-        let create = find(ir, "POST", collection).ok_or_else(|| {
+        steps.push(create_hook_step(spec, ir, op, collection)?);
+        if path_params.iter().any(|p| p == "delivery_id") {
+            steps.extend(delivery_steps(spec, ir, op, collection)?);
+        }
+    }
+    Ok(steps)
+}
+
+/// The step that creates the hook `op` works on, with the `POST` on the hook `collection` and
+/// its request example (URL marked), capturing `hook_id`.
+fn create_hook_step(
+    spec: &Spec,
+    ir: &Ir,
+    op: &OperationIr,
+    collection: &str,
+) -> Result<Value, SpecError> {
+    let create = find(ir, "POST", collection).ok_or_else(|| {
+        setup_error(
+            spec,
+            op,
+            &format!("no POST {collection} to create a hook with"),
+        )
+    })?;
+    let mut body = default_request(create)
+        .map(|e| e.value.clone())
+        .ok_or_else(|| {
             setup_error(
                 spec,
                 op,
-                &format!("no POST {collection} to create a hook with"),
+                &format!("{} has no request example to create a hook with", create.id),
             )
         })?;
-        let mut body = default_request(create)
-            .map(|e| e.value.clone())
-            .ok_or_else(|| {
-                setup_error(
-                    spec,
-                    op,
-                    &format!("{} has no request example to create a hook with", create.id),
-                )
-            })?;
-        mark(&mut body);
-        steps.push(json!({
-            "name": format!("create a hook to work on ({} example)", create.id),
-            "operation": create.id,
-            "body": body,
-            "expect": { "status": success_status(create), "capture": { "hook_id": "body:/id" } },
-        }));
-        if path_params.iter().any(|p| p == "delivery_id") {
-            let hook_path = format!("{collection}/{{hook_id}}");
-            let ping = find(ir, "POST", &format!("{hook_path}/pings"))
-                .ok_or_else(|| setup_error(spec, op, "no ping operation to cause a delivery"))?;
-            let deliveries_path = collection_of(&op.path, "delivery_id")
-                .ok_or_else(|| setup_error(spec, op, "no delivery collection"))?;
-            let list = find(ir, "GET", deliveries_path).ok_or_else(|| {
-                setup_error(
-                    spec,
-                    op,
-                    &format!("no GET {deliveries_path} to find a delivery"),
-                )
-            })?;
-            steps.push(json!({
-                "name": "ping the hook so that it has a delivery",
-                "operation": ping.id,
-                "expect": { "status": success_status(ping) },
-            }));
-            // A real server records the delivery a little after the ping answers.
-            steps.push(json!({
-                "name": "find the delivery",
-                "operation": list.id,
-                "retry": { "attempts": 10, "delay_ms": 500 },
-                "expect": { "status": success_status(list), "capture": { "delivery_id": "body:/0/id" } },
-            }));
-        }
-    }
+    mark(&mut body);
+    Ok(json!({
+        "name": format!("create a hook to work on ({} example)", create.id),
+        "operation": create.id,
+        "body": body,
+        "expect": { "status": success_status(create), "capture": { "hook_id": "body:/id" } },
+    }))
+}
 
+/// The steps that give the hook of `collection` a delivery (a ping) and capture its
+/// `delivery_id` from the list of deliveries.
+fn delivery_steps(
+    spec: &Spec,
+    ir: &Ir,
+    op: &OperationIr,
+    collection: &str,
+) -> Result<[Value; 2], SpecError> {
+    let hook_path = format!("{collection}/{{hook_id}}");
+    let ping = find(ir, "POST", &format!("{hook_path}/pings"))
+        .ok_or_else(|| setup_error(spec, op, "no ping operation to cause a delivery"))?;
+    let deliveries_path = collection_of(&op.path, "delivery_id")
+        .ok_or_else(|| setup_error(spec, op, "no delivery collection"))?;
+    let list = find(ir, "GET", deliveries_path).ok_or_else(|| {
+        setup_error(
+            spec,
+            op,
+            &format!("no GET {deliveries_path} to find a delivery"),
+        )
+    })?;
+    Ok([
+        json!({
+            "name": "ping the hook so that it has a delivery",
+            "operation": ping.id,
+            "expect": { "status": success_status(ping) },
+        }),
+        // A real server records the delivery a little after the ping answers.
+        json!({
+            "name": "find the delivery",
+            "operation": list.id,
+            "retry": { "attempts": 10, "delay_ms": 500 },
+            "expect": { "status": success_status(list), "capture": { "delivery_id": "body:/0/id" } },
+        }),
+    ])
+}
+
+/// The step that calls `op` itself: its request body (the example's namesake, else the
+/// default) and what to expect of the `status` response; adds to `notes` what it leaves out.
+fn main_step(
+    spec: &Spec,
+    op: &OperationIr,
+    status: u16,
+    example: &ExampleIr,
+    notes: &mut Vec<&'static str>,
+) -> Value {
     let mut main = Map::new();
     main.insert(
         "name".into(),
         json!(format!("{} {} ({})", op.method, op.path, example.name)),
     );
     main.insert("operation".into(), json!(op.id));
-    if let Some(request) = op.request.as_ref() {
-        let chosen = request
-            .examples
-            .iter()
-            .find(|e| e.name == example.name)
-            .or_else(|| default_request(op));
-        if let Some(chosen) = chosen {
-            let mut body = chosen.value.clone();
-            if mark(&mut body) {
-                notes.push("the request's delivery URL is replaced by the runner's marker URL");
-            }
-            main.insert("body".into(), body);
-        }
+    if let Some(body) = request_body(op, example, notes) {
+        main.insert("body".into(), body);
     }
+    main.insert(
+        "expect".into(),
+        Value::Object(expectation(spec, op, status, example, notes)),
+    );
+    Value::Object(main)
+}
+
+/// The request body for `example`: the request example of the same name, else the default
+/// one, with its delivery URL marked (noted in `notes`).
+fn request_body(
+    op: &OperationIr,
+    example: &ExampleIr,
+    notes: &mut Vec<&'static str>,
+) -> Option<Value> {
+    let request = op.request.as_ref()?;
+    let chosen = request
+        .examples
+        .iter()
+        .find(|e| e.name == example.name)
+        .or_else(|| default_request(op))?;
+    let mut body = chosen.value.clone();
+    if mark(&mut body) {
+        notes.push("the request's delivery URL is replaced by the runner's marker URL");
+    }
+    Some(body)
+}
+
+/// The `expect` of the main step: the `status`, and the example as a partial body with its
+/// not-compared pointers ignored, unless only the schema can be checked (said in `notes`).
+fn expectation(
+    spec: &Spec,
+    op: &OperationIr,
+    status: u16,
+    example: &ExampleIr,
+    notes: &mut Vec<&'static str>,
+) -> Map<String, Value> {
     let mut expect = Map::new();
     expect.insert("status".into(), json!(status));
     let response_schema = op
@@ -240,15 +315,21 @@ fn build_case(
         }
         (None, _, None) => {}
     }
-    main.insert("expect".into(), Value::Object(expect));
-    steps.push(Value::Object(main));
+    expect
+}
 
-    let read_only = steps.iter().all(|step| {
+/// Whether every step calls a `GET` operation.
+fn is_read_only(ir: &Ir, steps: &[Value]) -> bool {
+    steps.iter().all(|step| {
         step.get("operation")
             .and_then(Value::as_str)
             .and_then(|id| ir.operations.iter().find(|o| o.id == id))
             .is_some_and(|o| o.method == "GET")
-    });
+    })
+}
+
+/// The case's description: which example of which operation it checks, then the `notes`.
+fn description(op: &OperationIr, status: u16, example: &ExampleIr, notes: &[&str]) -> String {
     let mut description = format!(
         "The spec's {:?} example of {} ({} {}, status {status}).",
         example.name, op.id, op.method, op.path
@@ -256,12 +337,7 @@ fn build_case(
     for note in notes {
         description.push_str(&format!(" Note: {note}."));
     }
-    Ok(json!({
-        "description": description,
-        "products": products,
-        "read_only": read_only,
-        "steps": steps,
-    }))
+    description
 }
 
 /// JSON pointers of `value` whose schema says `x-hookspec-compare: false` (the server assigns

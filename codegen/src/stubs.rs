@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Ir, OperationIr, ParameterIr};
+use crate::ir::{ExampleIr, Ir, OperationIr, ParameterIr, ResponseIr};
 use crate::models::{Models, Ty};
 use crate::names::{ident, snake};
 
@@ -43,94 +43,21 @@ fn path_argument(param: &ParameterIr) -> (TokenStream, TokenStream) {
     )
 }
 
+/// The stub module of `op`: its `OPERATION_ID`, `given(..)` and a responder per documented status.
 fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
     let module = ident(&snake(&op.id));
     let method = &op.method;
     let path = &op.path;
-    let prefixes: Vec<&str> = ir
-        .products
-        .iter()
-        .filter(|p| op.products.contains(&p.id))
-        .map(|p| p.path_prefix.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let prefixes = served_prefixes(op, ir);
     let params = op.path_parameters();
     let (arguments, patterns): (Vec<TokenStream>, Vec<TokenStream>) =
         params.iter().map(|p| path_argument(p)).unzip();
     let names = params.iter().map(|p| p.name.as_str());
-    let where_served = prefixes
+    let given_doc = given_doc(method, path, &prefixes);
+    let responders = op
+        .responses
         .iter()
-        .map(|p| {
-            if p.is_empty() {
-                "at the root".to_string()
-            } else {
-                format!("under `{p}`")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" or ");
-    let given_doc = format!(
-        " Matches `{method} {path}` {where_served}; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any)."
-    );
-    let models_path = quote!(super::super::models::);
-    let mut responders = Vec::new();
-    for response in &op.responses {
-        let status = response.status;
-        let base = status_name(status);
-        let base_ident = ident(&base);
-        let description = response.description.trim();
-        match (
-            &response.body,
-            models.response_types.get(&(op.id.clone(), status)),
-        ) {
-            (Some(body), Some(ty)) => {
-                let ty_tokens = ty.tokens(&models_path);
-                let doc = format!(" {status} {description}: answers with `body` as JSON.");
-                responders.push(quote! {
-                    #[doc = #doc]
-                    pub fn #base_ident(body: &#ty_tokens) -> ::wiremock::ResponseTemplate {
-                        crate::stub_runtime::json(#status, body)
-                    }
-                });
-                if status >= 400 && is_error_schema(ty) {
-                    let github = ident(&format!("{base}_github"));
-                    let doc = format!(
-                        " {status} {description}: answers with GitHub's usual error body for this status."
-                    );
-                    responders.push(quote! {
-                        #[doc = #doc]
-                        pub fn #github() -> ::wiremock::ResponseTemplate {
-                            crate::stub_runtime::github_error(#status)
-                        }
-                    });
-                }
-                for example in &body.examples {
-                    let fn_name = ident(&format!(
-                        "{base}_example_{}",
-                        snake(&example.name).trim_start_matches("r#")
-                    ));
-                    let json = example.value.to_string();
-                    let doc = format!(" {status} with the spec's `{}` example.", example.name);
-                    responders.push(quote! {
-                        #[doc = #doc]
-                        pub fn #fn_name() -> ::wiremock::ResponseTemplate {
-                            crate::stub_runtime::json_text(#status, #json)
-                        }
-                    });
-                }
-            }
-            _ => {
-                let doc = format!(" {status} {description}, without a body.");
-                responders.push(quote! {
-                    #[doc = #doc]
-                    pub fn #base_ident() -> ::wiremock::ResponseTemplate {
-                        ::wiremock::ResponseTemplate::new(#status)
-                    }
-                });
-            }
-        }
-    }
+        .flat_map(|response| responders(op, response, models));
     let module_doc = format!(" `{method} {path}`: {}", op.summary);
     let id = &op.id;
     quote! {
@@ -145,6 +72,99 @@ fn operation(op: &OperationIr, ir: &Ir, models: &Models) -> TokenStream {
             }
 
             #(#responders)*
+        }
+    }
+}
+
+/// The distinct path prefixes of the products that serve `op`, sorted.
+fn served_prefixes<'a>(op: &OperationIr, ir: &'a Ir) -> Vec<&'a str> {
+    ir.products
+        .iter()
+        .filter(|p| op.products.contains(&p.id))
+        .map(|p| p.path_prefix.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// The doc line of `given(..)`: what it matches and under which `prefixes`.
+fn given_doc(method: &str, path: &str, prefixes: &[&str]) -> String {
+    let where_served = prefixes
+        .iter()
+        .map(|p| {
+            if p.is_empty() {
+                "at the root".to_string()
+            } else {
+                format!("under `{p}`")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" or ");
+    format!(
+        " Matches `{method} {path}` {where_served}; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any)."
+    )
+}
+
+/// The responders for one response: with a typed body, the body responder, GitHub's error body
+/// for an error schema, and one per named example; else one without a body.
+fn responders(op: &OperationIr, response: &ResponseIr, models: &Models) -> Vec<TokenStream> {
+    let status = response.status;
+    let base = status_name(status);
+    let base_ident = ident(&base);
+    let description = response.description.trim();
+    let (Some(body), Some(ty)) = (
+        &response.body,
+        models.response_types.get(&(op.id.clone(), status)),
+    ) else {
+        let doc = format!(" {status} {description}, without a body.");
+        return vec![quote! {
+            #[doc = #doc]
+            pub fn #base_ident() -> ::wiremock::ResponseTemplate {
+                ::wiremock::ResponseTemplate::new(#status)
+            }
+        }];
+    };
+    let models_path = quote!(super::super::models::);
+    let ty_tokens = ty.tokens(&models_path);
+    let doc = format!(" {status} {description}: answers with `body` as JSON.");
+    let mut responders = vec![quote! {
+        #[doc = #doc]
+        pub fn #base_ident(body: &#ty_tokens) -> ::wiremock::ResponseTemplate {
+            crate::stub_runtime::json(#status, body)
+        }
+    }];
+    if status >= 400 && is_error_schema(ty) {
+        let github = ident(&format!("{base}_github"));
+        let doc = format!(
+            " {status} {description}: answers with GitHub's usual error body for this status."
+        );
+        responders.push(quote! {
+            #[doc = #doc]
+            pub fn #github() -> ::wiremock::ResponseTemplate {
+                crate::stub_runtime::github_error(#status)
+            }
+        });
+    }
+    responders.extend(
+        body.examples
+            .iter()
+            .map(|example| example_responder(status, &base, example)),
+    );
+    responders
+}
+
+/// The responder `<base>_example_<name>` answering `status` with the spec's example as written.
+fn example_responder(status: u16, base: &str, example: &ExampleIr) -> TokenStream {
+    let fn_name = ident(&format!(
+        "{base}_example_{}",
+        snake(&example.name).trim_start_matches("r#")
+    ));
+    let json = example.value.to_string();
+    let doc = format!(" {status} with the spec's `{}` example.", example.name);
+    quote! {
+        #[doc = #doc]
+        pub fn #fn_name() -> ::wiremock::ResponseTemplate {
+            crate::stub_runtime::json_text(#status, #json)
         }
     }
 }

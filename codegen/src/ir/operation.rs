@@ -38,6 +38,8 @@ fn text(node: &Value, key: &str) -> String {
         .to_string()
 }
 
+/// Builds the [`OperationIr`] of `method` on `path` from the operation at `pointer` (its path
+/// item at `item_pointer`).
 pub(super) fn operation(
     spec: &Spec,
     path: &str,
@@ -48,36 +50,9 @@ pub(super) fn operation(
 ) -> Result<OperationIr, SpecError> {
     let raw = spec.raw.pointer(pointer).cloned().unwrap_or(Value::Null);
     let id = text(&raw, "operationId");
-    let products = string_list(
-        spec,
-        raw.get("x-hookspec-products"),
-        &pointer_join(pointer, "x-hookspec-products"),
-    )?
-    .unwrap_or_else(|| all_products.to_vec());
-    check_products(
-        spec,
-        &products,
-        all_products,
-        &pointer_join(pointer, "x-hookspec-products"),
-    )?;
-    let documentation_url = raw
-        .pointer("/externalDocs/url")
-        .or_else(|| spec.raw.pointer("/externalDocs/url"))
-        .and_then(Value::as_str)
-        .unwrap_or("https://docs.github.com/rest")
-        .to_string();
-    let access = match raw.get("x-hookspec-access") {
-        None => "org-owner".to_string(),
-        Some(Value::String(access)) if ACCESS_LEVELS.contains(&access.as_str()) => access.clone(),
-        Some(other) => {
-            return Err(spec.error(
-                pointer_join(pointer, "x-hookspec-access"),
-                SpecErrorKind::Invalid(format!(
-                    "x-hookspec-access {other} is not one of {ACCESS_LEVELS:?}"
-                )),
-            ));
-        }
-    };
+    let products = operation_products(spec, &raw, pointer, all_products)?;
+    let documentation_url = documentation_url(spec, &raw);
+    let access = access(spec, &raw, pointer)?;
     let oauth_scopes = string_list(
         spec,
         raw.get("x-hookspec-oauth-scopes"),
@@ -89,123 +64,10 @@ pub(super) fn operation(
         .get("x-hookspec-pagination")
         .and_then(Value::as_str)
         .map(str::to_string);
-
-    let mut parameters = Vec::new();
-    for list_pointer in [
-        pointer_join(item_pointer, "parameters"),
-        pointer_join(pointer, "parameters"),
-    ] {
-        let Some(Value::Array(list)) = spec.raw.pointer(&list_pointer) else {
-            continue;
-        };
-        for (index, node) in list.iter().enumerate() {
-            let here = pointer_join(&list_pointer, &index.to_string());
-            let (param, param_pointer) = deref(spec, node, &here)?;
-            let schema = param
-                .get("schema")
-                .cloned()
-                .unwrap_or(Value::Object(Default::default()));
-            let schema_pointer = pointer_join(&param_pointer, "schema");
-            let json_schema = json_schema::document(spec, &schema, &schema_pointer)?;
-            let param_products = string_list(
-                spec,
-                param.get("x-hookspec-products"),
-                &pointer_join(&param_pointer, "x-hookspec-products"),
-            )?
-            .unwrap_or_else(|| products.clone());
-            check_products(spec, &param_products, all_products, &param_pointer)?;
-            parameters.push(ParameterIr {
-                name: text(param, "name"),
-                location: text(param, "in"),
-                required: param
-                    .get("required")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
-                description: text(param, "description"),
-                schema,
-                json_schema,
-                products: param_products,
-                added: param
-                    .get("x-hookspec-added")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-            });
-        }
-    }
-    for param in parameters.iter().filter(|p| p.location == "path") {
-        if !path.contains(&format!("{{{}}}", param.name)) {
-            return Err(spec.error(
-                pointer,
-                SpecErrorKind::Invalid(format!(
-                    "path parameter {:?} is not in the path {path:?}",
-                    param.name
-                )),
-            ));
-        }
-    }
-
-    let request = match raw.get("requestBody") {
-        Some(node) => {
-            let here = pointer_join(pointer, "requestBody");
-            let (body, body_pointer) = deref(spec, node, &here)?;
-            json_body(spec, body, &body_pointer)?
-        }
-        None => None,
-    };
-
-    let mut responses = Vec::new();
-    if let Some(Value::Object(map)) = raw.get("responses") {
-        for (status_text, node) in map {
-            let here = pointer_join(&pointer_join(pointer, "responses"), status_text);
-            let status: u16 = status_text
-                .parse()
-                .ok()
-                .filter(|s| (100..600).contains(s))
-                .ok_or_else(|| {
-                    spec.error(
-                        &here,
-                        SpecErrorKind::Unsupported {
-                            construct: format!("response key {status_text:?}"),
-                            why: "responses must be keyed by explicit status codes".into(),
-                        },
-                    )
-                })?;
-            let added_here = node
-                .get("x-hookspec-added")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            let (response, response_pointer) = deref(spec, node, &here)?;
-            let added = added_here.or_else(|| {
-                response
-                    .get("x-hookspec-added")
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-            });
-            let mut headers = Vec::new();
-            if let Some(Value::Object(header_map)) = response.get("headers") {
-                for (name, header_node) in header_map {
-                    let header_here =
-                        pointer_join(&pointer_join(&response_pointer, "headers"), name);
-                    let (header, _) = deref(spec, header_node, &header_here)?;
-                    headers.push((
-                        name.clone(),
-                        header
-                            .get("required")
-                            .and_then(Value::as_bool)
-                            .unwrap_or(false),
-                    ));
-                }
-            }
-            responses.push(ResponseIr {
-                status,
-                description: text(response, "description"),
-                added,
-                body: json_body(spec, response, &response_pointer)?,
-                headers,
-            });
-        }
-    }
-    responses.sort_by_key(|r| r.status);
+    let parameters = parameters(spec, item_pointer, pointer, &products, all_products)?;
+    check_path_parameters(spec, path, pointer, &parameters)?;
+    let request = request_body(spec, &raw, pointer)?;
+    let responses = responses(spec, &raw, pointer)?;
 
     Ok(OperationIr {
         id,
@@ -224,6 +86,230 @@ pub(super) fn operation(
         responses,
         pointer: pointer.to_string(),
     })
+}
+
+/// The operation's `x-hookspec-products` (all products when it names none), checked against
+/// the root's.
+fn operation_products(
+    spec: &Spec,
+    raw: &Value,
+    pointer: &str,
+    all_products: &[String],
+) -> Result<Vec<String>, SpecError> {
+    let products = string_list(
+        spec,
+        raw.get("x-hookspec-products"),
+        &pointer_join(pointer, "x-hookspec-products"),
+    )?
+    .unwrap_or_else(|| all_products.to_vec());
+    check_products(
+        spec,
+        &products,
+        all_products,
+        &pointer_join(pointer, "x-hookspec-products"),
+    )?;
+    Ok(products)
+}
+
+/// The operation's `externalDocs.url`, else the root's, else GitHub's REST documentation.
+fn documentation_url(spec: &Spec, raw: &Value) -> String {
+    raw.pointer("/externalDocs/url")
+        .or_else(|| spec.raw.pointer("/externalDocs/url"))
+        .and_then(Value::as_str)
+        .unwrap_or("https://docs.github.com/rest")
+        .to_string()
+}
+
+/// The operation's `x-hookspec-access` (`org-owner` when absent), one of [`ACCESS_LEVELS`].
+fn access(spec: &Spec, raw: &Value, pointer: &str) -> Result<String, SpecError> {
+    match raw.get("x-hookspec-access") {
+        None => Ok("org-owner".to_string()),
+        Some(Value::String(access)) if ACCESS_LEVELS.contains(&access.as_str()) => {
+            Ok(access.clone())
+        }
+        Some(other) => Err(spec.error(
+            pointer_join(pointer, "x-hookspec-access"),
+            SpecErrorKind::Invalid(format!(
+                "x-hookspec-access {other} is not one of {ACCESS_LEVELS:?}"
+            )),
+        )),
+    }
+}
+
+/// The path item's parameters, then the operation's, in spec order.
+fn parameters(
+    spec: &Spec,
+    item_pointer: &str,
+    pointer: &str,
+    products: &[String],
+    all_products: &[String],
+) -> Result<Vec<ParameterIr>, SpecError> {
+    let mut parameters = Vec::new();
+    for list_pointer in [
+        pointer_join(item_pointer, "parameters"),
+        pointer_join(pointer, "parameters"),
+    ] {
+        let Some(Value::Array(list)) = spec.raw.pointer(&list_pointer) else {
+            continue;
+        };
+        for (index, node) in list.iter().enumerate() {
+            let here = pointer_join(&list_pointer, &index.to_string());
+            parameters.push(parameter(spec, node, &here, products, all_products)?);
+        }
+    }
+    Ok(parameters)
+}
+
+/// One parameter (or `$ref` to one) at `here`: its schema and Draft 4 translation, and its
+/// products (the operation's `products` unless it names its own).
+fn parameter(
+    spec: &Spec,
+    node: &Value,
+    here: &str,
+    products: &[String],
+    all_products: &[String],
+) -> Result<ParameterIr, SpecError> {
+    let (param, param_pointer) = deref(spec, node, here)?;
+    let schema = param
+        .get("schema")
+        .cloned()
+        .unwrap_or(Value::Object(Default::default()));
+    let schema_pointer = pointer_join(&param_pointer, "schema");
+    let json_schema = json_schema::document(spec, &schema, &schema_pointer)?;
+    let param_products = string_list(
+        spec,
+        param.get("x-hookspec-products"),
+        &pointer_join(&param_pointer, "x-hookspec-products"),
+    )?
+    .unwrap_or_else(|| products.to_vec());
+    check_products(spec, &param_products, all_products, &param_pointer)?;
+    Ok(ParameterIr {
+        name: text(param, "name"),
+        location: text(param, "in"),
+        required: param
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        description: text(param, "description"),
+        schema,
+        json_schema,
+        products: param_products,
+        added: param
+            .get("x-hookspec-added")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    })
+}
+
+/// Every path parameter must appear as `{name}` in the path template.
+fn check_path_parameters(
+    spec: &Spec,
+    path: &str,
+    pointer: &str,
+    parameters: &[ParameterIr],
+) -> Result<(), SpecError> {
+    for param in parameters.iter().filter(|p| p.location == "path") {
+        if !path.contains(&format!("{{{}}}", param.name)) {
+            return Err(spec.error(
+                pointer,
+                SpecErrorKind::Invalid(format!(
+                    "path parameter {:?} is not in the path {path:?}",
+                    param.name
+                )),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The JSON content of the operation's `requestBody` (or `$ref` to one), if any.
+fn request_body(spec: &Spec, raw: &Value, pointer: &str) -> Result<Option<BodyIr>, SpecError> {
+    match raw.get("requestBody") {
+        Some(node) => {
+            let here = pointer_join(pointer, "requestBody");
+            let (body, body_pointer) = deref(spec, node, &here)?;
+            json_body(spec, body, &body_pointer)
+        }
+        None => Ok(None),
+    }
+}
+
+/// The operation's `responses`, in ascending status order.
+fn responses(spec: &Spec, raw: &Value, pointer: &str) -> Result<Vec<ResponseIr>, SpecError> {
+    let mut responses = Vec::new();
+    if let Some(Value::Object(map)) = raw.get("responses") {
+        for (status_text, node) in map {
+            let here = pointer_join(&pointer_join(pointer, "responses"), status_text);
+            responses.push(response(spec, status_text, node, &here)?);
+        }
+    }
+    responses.sort_by_key(|r| r.status);
+    Ok(responses)
+}
+
+/// The response (or `$ref` to one) at `here`, keyed by `status_text`, which must be an explicit
+/// status code; its `x-hookspec-added` may sit on the `$ref` or on the target.
+fn response(
+    spec: &Spec,
+    status_text: &str,
+    node: &Value,
+    here: &str,
+) -> Result<ResponseIr, SpecError> {
+    let status: u16 = status_text
+        .parse()
+        .ok()
+        .filter(|s| (100..600).contains(s))
+        .ok_or_else(|| {
+            spec.error(
+                here,
+                SpecErrorKind::Unsupported {
+                    construct: format!("response key {status_text:?}"),
+                    why: "responses must be keyed by explicit status codes".into(),
+                },
+            )
+        })?;
+    let added_here = node
+        .get("x-hookspec-added")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let (response, response_pointer) = deref(spec, node, here)?;
+    let added = added_here.or_else(|| {
+        response
+            .get("x-hookspec-added")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    });
+    let headers = response_headers(spec, response, &response_pointer)?;
+    Ok(ResponseIr {
+        status,
+        description: text(response, "description"),
+        added,
+        body: json_body(spec, response, &response_pointer)?,
+        headers,
+    })
+}
+
+/// A response's documented `headers` (each may be a `$ref`): name and required flag.
+fn response_headers(
+    spec: &Spec,
+    response: &Value,
+    response_pointer: &str,
+) -> Result<Vec<(String, bool)>, SpecError> {
+    let mut headers = Vec::new();
+    if let Some(Value::Object(header_map)) = response.get("headers") {
+        for (name, header_node) in header_map {
+            let header_here = pointer_join(&pointer_join(response_pointer, "headers"), name);
+            let (header, _) = deref(spec, header_node, &header_here)?;
+            headers.push((
+                name.clone(),
+                header
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+            ));
+        }
+    }
+    Ok(headers)
 }
 
 /// An operation's callbacks: each `name: { expression: { post: { requestBody } } }` is a

@@ -210,6 +210,8 @@ impl Gen<'_> {
         self.ty_named(schema, pointer, hint, false)
     }
 
+    /// The type of `schema`; a new item gets the name `hint`, as is when `hint_reserved` (a
+    /// component's own name), else made unique.
     fn ty_named(
         &mut self,
         schema: &Value,
@@ -218,100 +220,25 @@ impl Gen<'_> {
         hint_reserved: bool,
     ) -> Result<Ty, SpecError> {
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-            let name = component_name(reference).ok_or_else(|| {
-                self.spec.error(
-                    pointer,
-                    SpecErrorKind::Unsupported {
-                        construct: "$ref".into(),
-                        why: "schemas may reference only #/components/schemas/...".into(),
-                    },
-                )
-            })?;
-            return Ok(Ty::Named(pascal(name)));
+            return self.referenced(reference, pointer);
         }
-        let name_for = |generator: &mut Self| {
-            if hint_reserved {
-                hint.to_string()
-            } else {
-                generator.fresh(hint)
-            }
-        };
         if let Some(Value::Array(alternatives)) = schema.get("oneOf") {
-            let name = name_for(self);
-            let mut variants = Vec::new();
-            let mut used = BTreeSet::new();
-            for (index, alternative) in alternatives.iter().enumerate() {
-                let here = pointer_join(&pointer_join(pointer, "oneOf"), &index.to_string());
-                let ty = self.ty(alternative, &here, &format!("{name}Variant{index}"))?;
-                let mut variant = ty.variant_name();
-                if !used.insert(variant.clone()) {
-                    variant = format!("{variant}{index}");
-                    used.insert(variant.clone());
-                }
-                let variant_ident = ident(&variant);
-                let tokens = ty.tokens(&TokenStream::new());
-                let docs = doc_or(
-                    alternative
-                        .get("description")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default(),
-                    &format!("The value as {}.", variant.to_lowercase()),
-                );
-                variants.push(quote!(#docs #variant_ident(#tokens)));
-            }
-            let docs = doc_or(
-                schema
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default(),
-                "One of several shapes.",
-            );
-            let name_ident = ident(&name);
-            self.items.push(quote! {
-                #docs
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                #[serde(untagged)]
-                pub enum #name_ident { #(#variants,)* }
-            });
+            let name = self.item_name(hint, hint_reserved);
+            self.one_of(&name, schema, alternatives, pointer)?;
             return Ok(Ty::Named(name));
         }
         let kind = schema.get("type").and_then(Value::as_str);
         match kind {
             Some("object") | None if schema.get("properties").is_some() => {
-                let name = name_for(self);
+                let name = self.item_name(hint, hint_reserved);
                 self.object(&name, schema, pointer)?;
                 Ok(Ty::Named(name))
             }
-            Some("object") => match schema.get("additionalProperties") {
-                Some(extra @ Value::Object(_)) => {
-                    let inner = self.ty(
-                        extra,
-                        &pointer_join(pointer, "additionalProperties"),
-                        &format!("{hint}Value"),
-                    )?;
-                    Ok(Ty::Map(Box::new(inner)))
-                }
-                _ => Ok(Ty::JsonObject),
-            },
-            Some("array") => {
-                let Some(items) = schema.get("items") else {
-                    return Ok(Ty::Vec(Box::new(Ty::Json)));
-                };
-                let inner = self.ty(
-                    items,
-                    &pointer_join(pointer, "items"),
-                    &format!("{hint}Item"),
-                )?;
-                let inner = if is_nullable(self.resolve(items)) {
-                    Ty::Option(Box::new(inner))
-                } else {
-                    inner
-                };
-                Ok(Ty::Vec(Box::new(inner)))
-            }
+            Some("object") => self.map_ty(schema, pointer, hint),
+            Some("array") => self.vec_ty(schema, pointer, hint),
             Some("string") => match schema.get("enum") {
                 Some(Value::Array(values)) if values.iter().all(Value::is_string) => {
-                    let name = name_for(self);
+                    let name = self.item_name(hint, hint_reserved);
                     self.string_enum(&name, schema, values);
                     Ok(Ty::Named(name))
                 }
@@ -329,6 +256,111 @@ impl Gen<'_> {
                 },
             )),
         }
+    }
+
+    /// The named type a `$ref` to a component schema stands for; other references are unsupported.
+    fn referenced(&self, reference: &str, pointer: &str) -> Result<Ty, SpecError> {
+        let name = component_name(reference).ok_or_else(|| {
+            self.spec.error(
+                pointer,
+                SpecErrorKind::Unsupported {
+                    construct: "$ref".into(),
+                    why: "schemas may reference only #/components/schemas/...".into(),
+                },
+            )
+        })?;
+        Ok(Ty::Named(pascal(name)))
+    }
+
+    /// The name of a new item: `hint` itself when reserved, else a fresh name from it.
+    fn item_name(&mut self, hint: &str, hint_reserved: bool) -> String {
+        if hint_reserved {
+            hint.to_string()
+        } else {
+            self.fresh(hint)
+        }
+    }
+
+    /// Emits the untagged enum `name` for a `oneOf`: one variant per alternative, named after
+    /// its type.
+    fn one_of(
+        &mut self,
+        name: &str,
+        schema: &Value,
+        alternatives: &[Value],
+        pointer: &str,
+    ) -> Result<(), SpecError> {
+        let mut variants = Vec::new();
+        let mut used = BTreeSet::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let here = pointer_join(&pointer_join(pointer, "oneOf"), &index.to_string());
+            let ty = self.ty(alternative, &here, &format!("{name}Variant{index}"))?;
+            let mut variant = ty.variant_name();
+            if !used.insert(variant.clone()) {
+                variant = format!("{variant}{index}");
+                used.insert(variant.clone());
+            }
+            let variant_ident = ident(&variant);
+            let tokens = ty.tokens(&TokenStream::new());
+            let docs = doc_or(
+                alternative
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+                &format!("The value as {}.", variant.to_lowercase()),
+            );
+            variants.push(quote!(#docs #variant_ident(#tokens)));
+        }
+        let docs = doc_or(
+            schema
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            "One of several shapes.",
+        );
+        let name_ident = ident(name);
+        self.items.push(quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name_ident { #(#variants,)* }
+        });
+        Ok(())
+    }
+
+    /// The type of an object without `properties`: a map of its `additionalProperties` schema,
+    /// else any JSON object.
+    fn map_ty(&mut self, schema: &Value, pointer: &str, hint: &str) -> Result<Ty, SpecError> {
+        match schema.get("additionalProperties") {
+            Some(extra @ Value::Object(_)) => {
+                let inner = self.ty(
+                    extra,
+                    &pointer_join(pointer, "additionalProperties"),
+                    &format!("{hint}Value"),
+                )?;
+                Ok(Ty::Map(Box::new(inner)))
+            }
+            _ => Ok(Ty::JsonObject),
+        }
+    }
+
+    /// The type of an array: a vector of its `items` (optional when they are nullable), or of
+    /// any JSON without `items`.
+    fn vec_ty(&mut self, schema: &Value, pointer: &str, hint: &str) -> Result<Ty, SpecError> {
+        let Some(items) = schema.get("items") else {
+            return Ok(Ty::Vec(Box::new(Ty::Json)));
+        };
+        let inner = self.ty(
+            items,
+            &pointer_join(pointer, "items"),
+            &format!("{hint}Item"),
+        )?;
+        let inner = if is_nullable(self.resolve(items)) {
+            Ty::Option(Box::new(inner))
+        } else {
+            inner
+        };
+        Ok(Ty::Vec(Box::new(inner)))
     }
 
     fn string_enum(&mut self, name: &str, schema: &Value, values: &[Value]) {
