@@ -51,6 +51,9 @@ pub fn check_response(
         return checked;
     }
     check_body(operation, documented, response, expect, &mut checked);
+    if let Some(json) = &checked.json {
+        check_error_body(response.status, json, &mut checked.problems);
+    }
     check_headers(documented, response, expect, &mut checked);
     if let Some(json) = &checked.json {
         check_content(
@@ -179,6 +182,29 @@ fn check_body(
             Err(message) => problems.push(Problem::new(
                 Check::Schema,
                 format!("the spec's schema for {} {status}: {message}", operation.id),
+            )),
+        }
+    }
+}
+
+/// What GitHub's error bodies carry beyond their schema (where every member is optional): a
+/// 4xx answer with a JSON object says what went wrong in `message` and points at the
+/// operation's page in `documentation_url`. (5xx answers are left alone: in front of a real
+/// server they may come from a proxy.)
+fn check_error_body(status: u16, json: &Value, problems: &mut Vec<Problem>) {
+    let Some(object) = json.as_object().filter(|_| (400..500).contains(&status)) else {
+        return;
+    };
+    for member in ["message", "documentation_url"] {
+        match object.get(member) {
+            Some(Value::String(_)) => {}
+            Some(other) => problems.push(Problem::new(
+                Check::Body,
+                format!("GitHub's error body has a string `{member}`; this one has {other}"),
+            )),
+            None => problems.push(Problem::new(
+                Check::Body,
+                format!("GitHub's error body carries `{member}`; this {status} has none"),
             )),
         }
     }
@@ -417,6 +443,30 @@ pub(crate) fn transport_problem(failure: &HttpFailure) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_4xx_body_without_message_or_documentation_url_is_a_problem() {
+        let mut problems = Vec::new();
+        check_error_body(
+            404,
+            &serde_json::json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}),
+            &mut problems,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        check_error_body(
+            422,
+            &serde_json::json!({"message": "Validation Failed"}),
+            &mut problems,
+        );
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].message.contains("documentation_url"),
+            "{problems:?}"
+        );
+        check_error_body(500, &serde_json::json!({}), &mut problems);
+        check_error_body(200, &serde_json::json!({}), &mut problems);
+        assert_eq!(problems.len(), 1);
+    }
 
     #[test]
     fn json_media_types_are_recognised() {

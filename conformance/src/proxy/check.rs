@@ -9,9 +9,15 @@ use hookspec_mock::Product;
 use hookspec_mock::table::{Operation, ParameterLocation};
 use serde_json::Value;
 
+use crate::case::expect::Expectations;
+use crate::check::response::check_response;
 use crate::error::{CaseError, Check, Problem, Problems, RequestLine, StepError};
 use crate::report::CaseResult;
-use crate::secrets::Secrets;
+use crate::secrets::{self, Secrets};
+use crate::target::http::{HttpFailure, Response};
+use hookspec_mock::table::Routed;
+
+use super::received::Received;
 
 /// The request's query parameters and body against the operation on `product`.
 pub fn check_request(
@@ -222,6 +228,68 @@ pub fn summary_line(results: &[ExchangeResult]) -> String {
     } else {
         format!("{passed} passed, {failed} failed, {unmatched} unmatched")
     }
+}
+
+/// The runner's checks on one exchange: the request against the operation it addresses (if
+/// any), and the answer with the same checks every case's answers get.
+pub(super) fn check_exchange(
+    received: &Received,
+    matched: Option<&Routed<'_>>,
+    answer: &Result<Response, HttpFailure>,
+) -> ExchangeResult {
+    let mut result = ExchangeResult {
+        number: 0,
+        method: received.method.clone(),
+        path: secrets::mask_url(&received.path_and_query),
+        operation: matched.map(|m| m.operation.id),
+        product: matched.map(|m| m.product),
+        status: None,
+        problems: Vec::new(),
+        notes: Vec::new(),
+        duration: Duration::ZERO,
+        exchange: None,
+    };
+    if let Some(matched) = matched {
+        result.problems = check_request(
+            matched.operation,
+            matched.product,
+            &received.query,
+            &received.body,
+        );
+        result.problems.extend(check_api_version(
+            matched.product,
+            received.api_version.as_deref(),
+        ));
+    }
+    match answer {
+        Ok(response) => {
+            result.status = Some(response.status);
+            if let Some(matched) = matched {
+                let per_page = received
+                    .query
+                    .iter()
+                    .find(|(k, _)| k == "per_page")
+                    .and_then(|(_, v)| v.parse().ok());
+                let expect = Expectations::of_status(response.status);
+                let checked = check_response(matched.operation, response, &expect, per_page);
+                result.problems.extend(checked.problems);
+                result.notes = checked.notes;
+            }
+        }
+        Err(failure) => result
+            .problems
+            .push(Problem::new(Check::Transport, failure.to_string())),
+    }
+    if let Some(matched) = matched {
+        result.exchange = Some(crate::report::Exchange::of(
+            matched.operation,
+            matched.product,
+            &received.outgoing,
+            answer.as_ref(),
+            &result.problems,
+        ));
+    }
+    result
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! `deliveries_url` and `test_url` so the client keeps talking through it.
 
 mod check;
+mod received;
 mod record_through;
 
 pub use record_through::record_through;
@@ -15,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -25,11 +26,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use url::Url;
 
-use crate::case::expect::Expectations;
-use crate::check::response::check_response;
-use crate::error::{Check, Problem};
 use crate::record::recording::{Exchange, RecordError, Recorder};
-use crate::secrets::{self, Secrets};
+use crate::secrets::Secrets;
 use crate::target::http::{DEFAULT_MAX_BODY, HttpClient, Request, Response};
 pub use check::{ExchangeResult, summary_line};
 
@@ -253,141 +251,47 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, stopped: onesho
     .await;
 }
 
+use received::{Received, receive};
+
 async fn handle(
     shared: &Shared,
     request: hyper::Request<Incoming>,
 ) -> hyper::Response<Full<Bytes>> {
     let started = Instant::now();
-    let (parts, body) = request.into_parts();
-    let method = parts.method.as_str().to_string();
-    let path_and_query = parts
-        .uri
-        .path_and_query()
-        .map_or("/", |p| p.as_str())
-        .to_string();
-    let body = match Limited::new(body, DEFAULT_MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes().to_vec(),
-        Err(error) => {
-            return plain(
-                400,
-                format!("hookspec-conformance proxy: cannot read the request body: {error}"),
-            );
-        }
-    };
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .filter(|(name, _)| !HOP_BY_HOP.contains(&name.as_str()))
-        .filter_map(|(name, value)| {
-            Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
-        })
-        .collect();
-    let url = match Url::parse(&format!("{}{path_and_query}", shared.target)) {
-        Ok(url) => url,
-        Err(error) => {
-            return plain(
-                400,
-                format!("hookspec-conformance proxy: bad path: {error}"),
-            );
-        }
-    };
-    let outgoing = Request {
-        method: method.clone(),
-        url: url.clone(),
-        headers,
-        body: (!body.is_empty()).then(|| body.clone()),
+    let received = match receive(shared, request).await {
+        Ok(received) => received,
+        Err(refusal) => return refusal,
     };
     let answer = shared
         .client
-        .send(&with_headers(&outgoing, &shared.headers))
+        .send(&with_headers(&received.outgoing, &shared.headers))
         .await;
-
-    let mut result = ExchangeResult {
-        number: 0,
-        method: method.clone(),
-        path: secrets::mask_url(&path_and_query),
-        operation: None,
-        product: None,
-        status: None,
-        problems: Vec::new(),
-        notes: Vec::new(),
-        duration: Duration::ZERO,
-        exchange: None,
-    };
-    let query: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let secrets = {
-        let mut secrets = lock(&shared.secrets);
-        secrets.learn_request(
-            outgoing
-                .headers
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str())),
-            query.iter().map(|(n, v)| (n.as_str(), v.as_str())),
-            &body,
-        );
-        secrets.clone()
-    };
-    let matched = hookspec_mock::table::route(&method, url.path(), shared.product);
-    if let Some(matched) = &matched {
-        result.operation = Some(matched.operation.id);
-        result.product = Some(matched.product);
-        result.problems = check::check_request(matched.operation, matched.product, &query, &body);
-        let version = parts
-            .headers
-            .get("x-github-api-version")
-            .and_then(|v| v.to_str().ok());
-        result
-            .problems
-            .extend(check::check_api_version(matched.product, version));
-    }
+    let secrets = learn_secrets(shared, &received);
+    let matched =
+        hookspec_mock::table::route(&received.method, received.url.path(), shared.product);
+    let mut result = check::check_exchange(&received, matched.as_ref(), &answer);
     let reply = match &answer {
-        Ok(response) => {
-            result.status = Some(response.status);
-            if let Some(matched) = &matched {
-                let per_page = query
-                    .iter()
-                    .find(|(k, _)| k == "per_page")
-                    .and_then(|(_, v)| v.parse().ok());
-                let expect = Expectations::of_status(response.status);
-                let checked = check_response(matched.operation, response, &expect, per_page);
-                result.problems.extend(checked.problems);
-                result.notes = checked.notes;
-            }
-            rewrite(shared, response)
-        }
-        Err(failure) => {
-            result
-                .problems
-                .push(Problem::new(Check::Transport, failure.to_string()));
-            plain(502, format!("hookspec-conformance proxy: {failure}"))
-        }
+        Ok(response) => rewrite(shared, response),
+        Err(failure) => plain(502, format!("hookspec-conformance proxy: {failure}")),
     };
     if let (Some(recorder), Ok(response)) = (&shared.recorder, &answer) {
         let exchange = Exchange {
             operation: matched.as_ref().map(|m| m.operation.id),
             product: matched.as_ref().map(|m| m.product),
-            method: &method,
-            path: path_and_query.split('?').next().unwrap_or_default(),
-            query: &query,
-            request_headers: &outgoing.headers,
-            request_body: &body,
+            method: &received.method,
+            path: received
+                .path_and_query
+                .split('?')
+                .next()
+                .unwrap_or_default(),
+            query: &received.query,
+            request_headers: &received.outgoing.headers,
+            request_body: &received.body,
             response,
         };
         if let Err(error) = lock(recorder).write(&exchange) {
             result.notes.push(format!("not recorded: {error}"));
         }
-    }
-    if let Some(matched) = &matched {
-        result.exchange = Some(crate::report::Exchange::of(
-            matched.operation,
-            matched.product,
-            &outgoing,
-            answer.as_ref(),
-            &result.problems,
-        ));
     }
     result.duration = started.elapsed();
     result.mask(&secrets);
@@ -400,6 +304,22 @@ async fn handle(
         callback(&result);
     }
     reply
+}
+
+/// Adds the request's credentials and secret fields to what the proxy masks, and returns all
+/// it knows so far.
+fn learn_secrets(shared: &Shared, received: &Received) -> Secrets {
+    let mut secrets = lock(&shared.secrets);
+    secrets.learn_request(
+        received
+            .outgoing
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str())),
+        received.query.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        &received.body,
+    );
+    secrets.clone()
 }
 
 /// `request` with `extra` headers added, each replacing a header of its name; what is checked,

@@ -13,7 +13,7 @@ use super::auth::{self, Credentials};
 use super::config::FakeConfig;
 use super::faults::{self, FaultKind};
 use super::github_error::{self, ApiError};
-use super::http::{FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
+use super::http::{FakeRequest, FakeResponse, Header, JSON_CONTENT_TYPE};
 use super::model::RecordedRequest;
 use super::reply::{COMMON_HEADERS, Context, Reply};
 use super::routes::{self, Route};
@@ -84,18 +84,7 @@ impl Fake {
             Product::of_path(&request.path).unwrap_or((Product::Dotcom, &request.path));
         let route = routes::route(&request.method, product, below_prefix);
         let credentials = Credentials::of(request);
-        let requested = request
-            .header(headers::X_GITHUB_API_VERSION.as_str())
-            .map(str::trim);
-        // The version answered in, as the product table spells it; `None` when not supported.
-        let version: Option<&'static str> = match requested {
-            None => Some(product.default_api_version()),
-            Some(requested) => product
-                .api_versions()
-                .iter()
-                .find(|known| **known == requested)
-                .copied(),
-        };
+        let version = api_version(request, product);
 
         let mut state = self.state.lock();
         state.request_counter += 1;
@@ -135,29 +124,16 @@ impl Fake {
         };
         let not_modified = conditional::apply(request, &mut reply);
 
-        // The reply's own headers follow `Content-Type`, in the reply's vector (a ready reply
-        // makes it with room for all of them).
         let mut headers = std::mem::take(&mut reply.headers);
-        headers.reserve(COMMON_HEADERS);
-        if reply.body.is_some() {
-            headers.insert(0, (headers::CONTENT_TYPE, Cow::Borrowed(JSON_CONTENT_TYPE)));
-        }
-        github_headers::cache(&mut headers, reply.status, &credentials);
-        if let Some(route) = &route {
-            github_headers::scopes(&mut headers, route.operation, &credentials, || {
-                auth::granted_scopes(state.tokens.as_ref(), &credentials)
-            });
-        }
-        if let Some(selected) = outcome.api_version {
-            headers.push((
-                headers::X_GITHUB_API_VERSION_SELECTED,
-                Cow::Borrowed(selected),
-            ));
-        }
-        headers.push((
-            headers::X_GITHUB_MEDIA_TYPE,
-            github_headers::media_type(request.header(headers::ACCEPT.as_str())),
-        ));
+        common_headers(
+            &mut headers,
+            &state,
+            request,
+            &reply,
+            route.as_ref(),
+            &credentials,
+            &outcome,
+        );
         state.rate_window.count(
             &credentials,
             now,
@@ -180,6 +156,57 @@ impl Fake {
             reason: reply.reason,
         }
     }
+}
+
+/// The API version the request is answered in, as the product table spells it: the one it
+/// names, or the product's default when it names none; `None` when the product does not serve
+/// the one it names.
+fn api_version(request: &FakeRequest, product: Product) -> Option<&'static str> {
+    match request
+        .header(headers::X_GITHUB_API_VERSION.as_str())
+        .map(str::trim)
+    {
+        None => Some(product.default_api_version()),
+        Some(requested) => product
+            .api_versions()
+            .iter()
+            .find(|known| **known == requested)
+            .copied(),
+    }
+}
+
+/// The headers every answer carries besides its own, in GitHub's order: `Content-Type` in
+/// front of the reply's own (in the reply's vector, which a ready reply makes with room for
+/// all of them), then caching, OAuth scopes, the API version and the media type.
+fn common_headers(
+    headers: &mut Vec<Header>,
+    state: &State,
+    request: &FakeRequest,
+    reply: &Reply,
+    route: Option<&Route>,
+    credentials: &Credentials<'_>,
+    outcome: &Outcome,
+) {
+    headers.reserve(COMMON_HEADERS);
+    if reply.body.is_some() {
+        headers.insert(0, (headers::CONTENT_TYPE, Cow::Borrowed(JSON_CONTENT_TYPE)));
+    }
+    github_headers::cache(headers, reply.status, credentials);
+    if let Some(route) = route {
+        github_headers::scopes(headers, route.operation, credentials, || {
+            auth::granted_scopes(state.tokens.as_ref(), credentials)
+        });
+    }
+    if let Some(selected) = outcome.api_version {
+        headers.push((
+            headers::X_GITHUB_API_VERSION_SELECTED,
+            Cow::Borrowed(selected),
+        ));
+    }
+    headers.push((
+        headers::X_GITHUB_MEDIA_TYPE,
+        github_headers::media_type(request.header(headers::ACCEPT.as_str())),
+    ));
 }
 
 /// What the pipeline learns on the way that shapes the answer's headers.
