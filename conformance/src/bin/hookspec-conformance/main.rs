@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::Parser;
 use hookspec_conformance::{
-    CaseResult, Embedded, ReportInfo, Run, RunOptions, Secrets, Summary, Target, collect_from,
-    parse_header, parse_product, planned_count, record_through, run_suite_into,
+    CaseResult, Embedded, Entry, ReportInfo, Run, RunOptions, Secrets, Summary, Target,
+    collect_from, parse_header, parse_product, planned_count, record_through, run_suite_into,
 };
 
 mod commands;
@@ -262,12 +262,9 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    if !(cli.timeout.is_finite() && cli.timeout > 0.0) {
-        bail!("--timeout must be a positive number of seconds");
-    }
-    let timeout = Duration::from_secs_f64(cli.timeout);
-    let mut interrupts = Interrupts::listen().context("listening for Ctrl-C")?;
+/// The case files the run takes (the built-in ones unless `--cases` names folders, plus
+/// `--add-cases`, narrowed by `--filter`), and where they come from, in words.
+fn chosen_cases(cli: &Cli) -> anyhow::Result<(Vec<Entry>, String)> {
     let embedded = cli.cases.is_empty();
     let folders: Vec<PathBuf> = cli.cases.iter().chain(&cli.add_cases).cloned().collect();
     let entries = collect_from(embedded, &folders, &cli.filter)?;
@@ -286,6 +283,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         );
     }
+    Ok((entries, sources))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if !(cli.timeout.is_finite() && cli.timeout > 0.0) {
+        bail!("--timeout must be a positive number of seconds");
+    }
+    let timeout = Duration::from_secs_f64(cli.timeout);
+    let mut interrupts = Interrupts::listen().context("listening for Ctrl-C")?;
+    let (entries, sources) = chosen_cases(&cli)?;
     let mut targets = targets(&cli, timeout).await?;
     let mut recorders = Vec::new();
     if let Some(dir) = &cli.record {

@@ -27,7 +27,6 @@ impl CaseRun<'_> {
         expect: &Expectations,
         items: &mut Vec<Value>,
     ) -> Result<(), Failed> {
-        let runner = self.runner;
         let mut seen = BTreeSet::from([first.url.to_string()]);
         let mut links = first_links.to_vec();
         let mut page = 1usize;
@@ -36,49 +35,7 @@ impl CaseRun<'_> {
         page_expect.link_expected = false;
         while let Some(next) = link_url(&links, rel).map(str::to_string) {
             page += 1;
-            let line = RequestLine {
-                method: "GET".into(),
-                url: next.clone(),
-            };
-            let url = Url::parse(&next).map_err(|e| {
-                Failed::one(
-                    line.clone(),
-                    Problem::new(Check::Link, format!("rel={rel}: {e}")),
-                )
-            })?;
-            if !runner.target.owns_url(&url) {
-                return Err(Failed::one(
-                    line,
-                    Problem::new(
-                        Check::Link,
-                        format!(
-                            "rel={rel} points off the target {}: {url}",
-                            runner.target.base()
-                        ),
-                    ),
-                ));
-            }
-            if !seen.insert(url.to_string()) {
-                return Err(Failed::one(
-                    line,
-                    Problem::new(
-                        Check::Link,
-                        format!("rel={rel} leads back to a page already seen: {url}"),
-                    ),
-                ));
-            }
-            if page > runner.options.max_pages {
-                return Err(Failed::one(
-                    line,
-                    Problem::new(
-                        Check::Link,
-                        format!(
-                            "more than {} pages; stopped following",
-                            runner.options.max_pages
-                        ),
-                    ),
-                ));
-            }
+            let url = self.next_page_url(rel, &next, &mut seen, page)?;
             let request = Request {
                 method: "GET".into(),
                 url,
@@ -121,5 +78,45 @@ impl CaseRun<'_> {
             links = checked.links;
         }
         Ok(())
+    }
+
+    /// The next page's URL, when the `rel` link may be followed: it parses, stays on the
+    /// target, does not lead back to a page already seen, and is within the page limit.
+    fn next_page_url(
+        &self,
+        rel: &str,
+        next: &str,
+        seen: &mut BTreeSet<String>,
+        page: usize,
+    ) -> Result<Url, Failed> {
+        let runner = self.runner;
+        let refuse = |message: String| {
+            Failed::one(
+                RequestLine {
+                    method: "GET".into(),
+                    url: next.to_owned(),
+                },
+                Problem::new(Check::Link, message),
+            )
+        };
+        let url = Url::parse(next).map_err(|e| refuse(format!("rel={rel}: {e}")))?;
+        if !runner.target.owns_url(&url) {
+            return Err(refuse(format!(
+                "rel={rel} points off the target {}: {url}",
+                runner.target.base()
+            )));
+        }
+        if !seen.insert(url.to_string()) {
+            return Err(refuse(format!(
+                "rel={rel} leads back to a page already seen: {url}"
+            )));
+        }
+        if page > runner.options.max_pages {
+            return Err(refuse(format!(
+                "more than {} pages; stopped following",
+                runner.options.max_pages
+            )));
+        }
+        Ok(url)
     }
 }
