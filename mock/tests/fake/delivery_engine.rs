@@ -183,9 +183,10 @@ async fn a_closed_port_is_a_failed_connection() {
     );
 }
 
-#[tokio::test]
-async fn the_api_answers_while_the_receiver_still_holds_the_delivery() {
-    let fake = FakeGitHub::start_with(FakeConfig::default().with_delivery_timeout(HOUR)).await;
+/// A fake delivering with `timeout` to a receiver that holds every answer until released,
+/// and a ping on its way there: the fake, the receiver and the hook's id.
+async fn ping_a_holding_receiver(timeout: Duration) -> (FakeGitHub, Receiver, u64) {
+    let fake = FakeGitHub::start_with(FakeConfig::default().with_delivery_timeout(timeout)).await;
     let receiver = Receiver::start().await.unwrap();
     receiver.answer(ReceiverAnswer::Hold(200));
     let hook = fake
@@ -195,6 +196,12 @@ async fn the_api_answers_while_the_receiver_still_holds_the_delivery() {
         .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
         .await;
     assert_eq!(ping.status, 204);
+    (fake, receiver, hook)
+}
+
+#[tokio::test]
+async fn the_api_answers_while_the_receiver_still_holds_the_delivery() {
+    let (fake, receiver, hook) = ping_a_holding_receiver(HOUR).await;
     assert_eq!(receiver.wait_for(1, WAIT).await.len(), 1);
     // The receiver has it and has not answered: on its way, and not yet recorded.
     assert_eq!(fake.state().pending_deliveries(), 1);
@@ -206,19 +213,7 @@ async fn the_api_answers_while_the_receiver_still_holds_the_delivery() {
 
 #[tokio::test]
 async fn a_receiver_that_hangs_times_out_at_the_configured_timeout() {
-    let fake = FakeGitHub::start_with(
-        FakeConfig::default().with_delivery_timeout(Duration::from_millis(200)),
-    )
-    .await;
-    let receiver = Receiver::start().await.unwrap();
-    receiver.answer(ReceiverAnswer::Hold(200));
-    let hook = fake
-        .state()
-        .insert_org_hook("octocat", HookSeed::new(receiver.url()));
-    let ping = Api::new(&fake.uri())
-        .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
-        .await;
-    assert_eq!(ping.status, 204);
+    let (fake, _receiver, hook) = ping_a_holding_receiver(Duration::from_millis(200)).await;
     settle(&fake).await;
     let record = &fake.state().deliveries(hook)[0];
     assert_eq!(
