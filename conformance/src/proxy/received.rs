@@ -60,7 +60,7 @@ pub(super) async fn receive(
         .collect();
     let api_version = parts
         .headers
-        .get("x-github-api-version")
+        .get(hookspec_mock::headers::X_GITHUB_API_VERSION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let outgoing = Request {
