@@ -51,6 +51,8 @@ fn operation(op: &OperationIr) -> TokenStream {
     });
     let access = match op.access.as_str() {
         "site-admin" => quote!(SiteAdmin),
+        "repo-admin" => quote!(RepositoryAdmin),
+        "app" => quote!(App),
         _ => quote!(OrganizationOwner),
     };
     let method = &op.method;
@@ -214,6 +216,11 @@ pub fn emit_products(ir: &Ir) -> TokenStream {
         let versions = &product.api_versions;
         let default_version = &product.default_api_version;
         let timeout = product.delivery_timeout_seconds;
+        let hooks_per_event = product.hooks_per_event as usize;
+        let enterprise_version = match &product.enterprise_version {
+            Some(version) => quote!(::std::option::Option::Some(#version)),
+            None => quote!(::std::option::Option::None),
+        };
         let edition_of = match &product.edition_of {
             Some(parent) => {
                 let parent = ident(&pascal(parent));
@@ -233,6 +240,8 @@ pub fn emit_products(ir: &Ir) -> TokenStream {
                 default_api_version: #default_version,
                 edition_of: #edition_of,
                 delivery_timeout: ::std::time::Duration::from_secs(#timeout),
+                hooks_per_event: #hooks_per_event,
+                enterprise_version: #enterprise_version,
             };
         }
     });

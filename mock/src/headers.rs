@@ -108,8 +108,15 @@ pub const X_HUB_SIGNATURE: DeliveryHeader =
 pub const X_HUB_SIGNATURE_256: DeliveryHeader =
     DeliveryHeader::new("X-Hub-Signature-256", "x-hub-signature-256");
 
+/// `X-GitHub-Enterprise-Version`: the GHES version that sent the delivery.
+pub const X_GITHUB_ENTERPRISE_VERSION: DeliveryHeader =
+    DeliveryHeader::new("X-GitHub-Enterprise-Version", "x-github-enterprise-version");
+/// `X-GitHub-Enterprise-Host`: the host name of the GHES instance that sent it.
+pub const X_GITHUB_ENTERPRISE_HOST: DeliveryHeader =
+    DeliveryHeader::new("X-GitHub-Enterprise-Host", "x-github-enterprise-host");
+
 /// Every delivery header the fake writes.
-pub const DELIVERY_HEADERS: [DeliveryHeader; 10] = [
+pub const DELIVERY_HEADERS: [DeliveryHeader; 12] = [
     DELIVERY_ACCEPT,
     DELIVERY_USER_AGENT,
     DELIVERY_CONTENT_TYPE,
@@ -120,6 +127,8 @@ pub const DELIVERY_HEADERS: [DeliveryHeader; 10] = [
     X_GITHUB_HOOK_INSTALLATION_TARGET_TYPE,
     X_HUB_SIGNATURE,
     X_HUB_SIGNATURE_256,
+    X_GITHUB_ENTERPRISE_VERSION,
+    X_GITHUB_ENTERPRISE_HOST,
 ];
 
 /// The `http` name of a delivery header as a delivery records it: the constant's when it is

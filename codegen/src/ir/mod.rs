@@ -44,6 +44,11 @@ pub struct ProductIr {
     /// How long GitHub waits for a webhook receiver before it fails the delivery
     /// (`delivery-timeout-seconds`, default 10).
     pub delivery_timeout_seconds: u64,
+    /// How many hooks of one owner may subscribe to one event (`hooks-per-event`, default 20).
+    pub hooks_per_event: u64,
+    /// For GitHub Enterprise Server, the version its deliveries name in
+    /// `X-GitHub-Enterprise-Version` (`enterprise-version`).
+    pub enterprise_version: Option<String>,
 }
 
 /// A component schema.
@@ -74,7 +79,7 @@ pub struct OperationIr {
     pub products: Vec<String>,
     /// GitHub's documentation page for it, with anchor (`externalDocs.url`, else the root's).
     pub documentation_url: String,
-    /// Who may call it (`x-hookspec-access`): `org-owner` or `site-admin`.
+    /// Who may call it (`x-hookspec-access`): `org-owner`, `site-admin`, `repo-admin` or `app`.
     pub access: String,
     /// The OAuth scopes that let a classic token call it (`x-hookspec-oauth-scopes`).
     pub oauth_scopes: Vec<String>,
@@ -190,7 +195,7 @@ impl OperationIr {
 }
 
 /// The values `x-hookspec-access` may take: who GitHub lets call an operation.
-pub const ACCESS_LEVELS: &[&str] = &["org-owner", "site-admin"];
+pub const ACCESS_LEVELS: &[&str] = &["org-owner", "site-admin", "repo-admin", "app"];
 
 /// Builds the model from a loaded spec; `spec_name` is how generated headers name the spec.
 pub fn build(spec: &Spec, spec_name: &str) -> Result<Ir, SpecError> {

@@ -125,6 +125,7 @@ fn access(spec: &Spec, raw: &Value, pointer: &str) -> Result<String, SpecError> 
     match raw.get("x-hookspec-access") {
         None => Ok("org-owner".to_string()),
         Some(Value::String(access)) if ACCESS_LEVELS.contains(&access.as_str()) => {
+            check_auth(spec, raw, pointer, access)?;
             Ok(access.clone())
         }
         Some(other) => Err(spec.error(
@@ -134,6 +135,30 @@ fn access(spec: &Spec, raw: &Value, pointer: &str) -> Result<String, SpecError> 
             )),
         )),
     }
+}
+
+/// `x-hookspec-auth: jwt` (authenticated as the GitHub App with a JSON Web Token) goes with
+/// access `app` and only with it: the table's `Access::App` then stands for both.
+fn check_auth(spec: &Spec, raw: &Value, pointer: &str, access: &str) -> Result<(), SpecError> {
+    let jwt = match raw.get("x-hookspec-auth") {
+        None => false,
+        Some(Value::String(auth)) if auth == "jwt" => true,
+        Some(other) => {
+            return Err(spec.error(
+                pointer_join(pointer, "x-hookspec-auth"),
+                SpecErrorKind::Invalid(format!("x-hookspec-auth {other} is not \"jwt\"")),
+            ));
+        }
+    };
+    if jwt != (access == "app") {
+        return Err(spec.error(
+            pointer_join(pointer, "x-hookspec-auth"),
+            SpecErrorKind::Invalid(format!(
+                "x-hookspec-auth: jwt goes with x-hookspec-access: app (here {access}, jwt {jwt})"
+            )),
+        ));
+    }
+    Ok(())
 }
 
 /// The path item's parameters, then the operation's, in spec order.

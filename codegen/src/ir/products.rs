@@ -63,8 +63,31 @@ pub(super) fn products(spec: &Spec) -> Result<Vec<ProductIr>, SpecError> {
                 )
             })?,
         };
+        let hooks_per_event = match product.get("hooks-per-event") {
+            None => 20,
+            Some(value) => value.as_u64().filter(|n| *n > 0).ok_or_else(|| {
+                spec.error(
+                    pointer_join(&here, "hooks-per-event"),
+                    SpecErrorKind::Invalid(format!(
+                        "hooks-per-event must be a whole number above 0, not {value}"
+                    )),
+                )
+            })?,
+        };
+        let enterprise_version = match product.get("enterprise-version") {
+            None => None,
+            Some(Value::String(version)) => Some(version.clone()),
+            Some(other) => {
+                return Err(spec.error(
+                    pointer_join(&here, "enterprise-version"),
+                    SpecErrorKind::Invalid(format!("enterprise-version must be text, not {other}")),
+                ));
+            }
+        };
         out.push(ProductIr {
             id: id.clone(),
+            hooks_per_event,
+            enterprise_version,
             title,
             api_versions,
             default_api_version,

@@ -4,7 +4,7 @@
 use crate::headers;
 use std::collections::BTreeMap;
 
-use super::config::OrgRole;
+use super::config::{OrgRole, RepoRole};
 use super::github_error::ApiError;
 use super::http::FakeRequest;
 use crate::table::{Access, OPERATIONS};
@@ -14,6 +14,7 @@ use crate::table::{Access, OPERATIONS};
 pub(crate) struct Grants {
     pub org_role: OrgRole,
     pub site_admin: bool,
+    pub repo_role: RepoRole,
 }
 
 /// What the client sent in `Authorization`.
@@ -56,6 +57,7 @@ fn grants(
             None => Ok(Grants {
                 org_role: OrgRole::Owner,
                 site_admin: true,
+                repo_role: RepoRole::Admin,
             }),
             Some(tokens) => tokens
                 .get(*token)
@@ -73,6 +75,9 @@ impl Grants {
         match access {
             Access::SiteAdmin => self.site_admin,
             Access::OrganizationOwner => self.org_role == OrgRole::Owner,
+            Access::RepositoryAdmin => self.repo_role == RepoRole::Admin,
+            // A GitHub App authenticates with its JWT, never with a token.
+            Access::App => false,
         }
     }
 }
@@ -91,6 +96,10 @@ pub(crate) fn authorize(
             Access::OrganizationOwner => {
                 "the token is not an organization owner (GitHub hides the endpoint)"
             }
+            Access::RepositoryAdmin => {
+                "the token is not an admin of the repository (GitHub hides the endpoint)"
+            }
+            Access::App => "a token is not a GitHub App's JWT",
         }))
     }
 }

@@ -14,6 +14,18 @@ pub enum OrgRole {
     Owner,
 }
 
+/// What a token may do in every repository of the fake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RepoRole {
+    /// No access: repository webhook endpoints answer 404.
+    None,
+    /// Read access only: repository webhook endpoints answer 404 too, as GitHub hides them
+    /// from anyone who is not an admin.
+    Read,
+    /// Owner or admin: may use every repository webhook endpoint.
+    Admin,
+}
+
 /// A token the fake accepts, and what it may do.
 ///
 /// When [`FakeConfig::tokens`] is empty the fake accepts any token as an organization owner
@@ -27,24 +39,30 @@ pub struct TokenConfig {
     pub org_role: OrgRole,
     /// Whether it belongs to a GHES site admin (the only users who may use global webhooks).
     pub site_admin: bool,
+    /// Its role in every repository of the fake.
+    pub repo_role: RepoRole,
 }
 
 impl TokenConfig {
-    /// A token of an organization owner who is not a site admin.
+    /// A token of an organization owner who is not a site admin (an owner is an admin of
+    /// the organization's repositories).
     pub fn owner(token: impl Into<String>) -> Self {
         TokenConfig {
             token: token.into(),
             org_role: OrgRole::Owner,
             site_admin: false,
+            repo_role: RepoRole::Admin,
         }
     }
 
-    /// A token of an organization member who is neither an owner nor a site admin.
+    /// A token of an organization member who is neither an owner nor a site admin, and can
+    /// read repositories.
     pub fn member(token: impl Into<String>) -> Self {
         TokenConfig {
             token: token.into(),
             org_role: OrgRole::Member,
             site_admin: false,
+            repo_role: RepoRole::Read,
         }
     }
 
@@ -54,6 +72,27 @@ impl TokenConfig {
             token: token.into(),
             org_role: OrgRole::Outsider,
             site_admin: true,
+            repo_role: RepoRole::None,
+        }
+    }
+
+    /// A token of a repository admin who is in no organization.
+    pub fn repo_admin(token: impl Into<String>) -> Self {
+        TokenConfig {
+            token: token.into(),
+            org_role: OrgRole::Outsider,
+            site_admin: false,
+            repo_role: RepoRole::Admin,
+        }
+    }
+
+    /// A token that can only read repositories (hook endpoints answer it 404).
+    pub fn repo_reader(token: impl Into<String>) -> Self {
+        TokenConfig {
+            token: token.into(),
+            org_role: OrgRole::Outsider,
+            site_admin: false,
+            repo_role: RepoRole::Read,
         }
     }
 
@@ -83,6 +122,11 @@ pub struct FakeConfig {
     /// expects (default: true). False: only [`orgs`](Self::orgs) exist and others answer 404,
     /// as on GitHub.
     pub any_org: bool,
+    /// Repositories that exist, as `owner/name` (default: none listed).
+    pub repos: Vec<String>,
+    /// Whether any repository a client names exists (default: true). False: only
+    /// [`repos`](Self::repos) exist and others answer 404, as on GitHub.
+    pub any_repo: bool,
     /// Tokens and their roles; empty (the default) means any token is an organization owner
     /// and a site admin.
     pub tokens: Vec<TokenConfig>,
@@ -122,6 +166,8 @@ impl Default for FakeConfig {
         FakeConfig {
             orgs: vec!["octocat".to_owned()],
             any_org: true,
+            repos: Vec::new(),
+            any_repo: true,
             tokens: Vec::new(),
             record_requests: true,
             rate_limit: 5000,
@@ -139,6 +185,18 @@ impl FakeConfig {
     /// The configuration with one more organization.
     pub fn with_org(mut self, login: impl Into<String>) -> Self {
         self.orgs.push(login.into());
+        self
+    }
+
+    /// The configuration where only `repos` (each `owner/name`) exist; any other answers 404,
+    /// as on GitHub.
+    pub fn only_repos<I, S>(mut self, repos: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.repos = repos.into_iter().map(Into::into).collect();
+        self.any_repo = false;
         self
     }
 

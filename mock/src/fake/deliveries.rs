@@ -1,4 +1,4 @@
-//! Deliveries of organization webhooks: the list (newest first, with cursor pagination and the
+//! Deliveries of organization and repository webhooks: the list (newest first, with cursor pagination and the
 //! `status` and `redelivery` filters), one delivery in full, and redelivery.
 
 use crate::headers;
@@ -6,29 +6,45 @@ use serde_json::{Value, json};
 
 use super::delivery::Target;
 use super::github_error::{ApiError, FieldError};
-use super::model::{Delivery, HookKind};
+use super::model::{Delivery, Hook, HookKind};
 use super::org_hooks::org_hook;
 use super::pagination;
 use super::render;
 use super::reply::{Context, Reply};
+use super::repo_hooks::repo_hook;
 use super::state::State;
 use super::validation;
 
+/// The hook the route names, organization's or repository's (404 for an unknown one), with
+/// where it belongs: its kind, its owner's login or `owner/name`, and the owner's id.
+fn routed_hook(
+    state: &State,
+    context: &Context<'_>,
+) -> Result<(HookKind, String, Option<u64>, Hook), ApiError> {
+    if context.route.params.org.is_some() {
+        let (login, hook) = org_hook(state, context)?;
+        let id = state.org(login).map(|org| org.id);
+        Ok((HookKind::Organization, login.to_owned(), id, hook.clone()))
+    } else {
+        let (full_name, hook) = repo_hook(state, context)?;
+        let id = state.repo(full_name).map(|repo| repo.id);
+        Ok((HookKind::Repository, full_name.to_owned(), id, hook.clone()))
+    }
+}
+
 pub(crate) fn get(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    org_hook(state, context)?;
+    routed_hook(state, context)?;
     let found = find(state, context.hook_id()?, context.delivery_id()?)?;
     Ok(Reply::json(200, &render::delivery_json(found)))
 }
 
 pub(crate) fn redeliver(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    let (login, found) = org_hook(state, context)?;
-    let (login, found) = (login.to_owned(), found.clone());
-    let org_id = state.org(&login).map(|org| org.id);
+    let (kind, owner, owner_id, found) = routed_hook(state, context)?;
     let original = find(state, found.id, context.delivery_id()?)?.clone();
     let target = Target {
-        kind: HookKind::Organization,
-        org_login: Some(&login),
-        org_id,
+        kind,
+        owner: Some(&owner),
+        owner_id,
     };
     // A redelivery resends the original payload under the original GUID, through the hook as
     // it is configured now.
@@ -48,7 +64,7 @@ fn find(state: &State, hook_id: u64, id: u64) -> Result<&Delivery, ApiError> {
 /// A page of a hook's deliveries, newest first, filtered by `status` and `redelivery`, with
 /// cursor links.
 pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    org_hook(state, context)?;
+    routed_hook(state, context)?;
     let hook = context.hook_id()?;
     let pairs = pagination::query_pairs(context.request.query.as_deref());
     let per_page = pagination::per_page(&pairs);

@@ -15,8 +15,8 @@ use crate::headers;
 /// Where global hooks deliver from: no organization.
 const GLOBAL: Target<'static> = Target {
     kind: HookKind::Global,
-    org_login: None,
-    org_id: None,
+    owner: None,
+    owner_id: None,
 };
 
 pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
@@ -27,7 +27,7 @@ pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, 
     let input = validation::read_create(&context.request.body)?;
     let id = state.take_hook_id();
     let hook = input.into_hook(id, HookKind::Global, context.now);
-    rules::check(&hook, state.global_hooks.values(), true)?;
+    rules::check(&hook, state.global_hooks.values(), true, context.product)?;
     let reply = Reply::json(201, &render::hook_view(&hook, &context.api_base, None));
     let location = render::hook_url(&hook, &context.api_base, None);
     state.global_hooks.insert(id, hook.clone());

@@ -18,7 +18,9 @@ use super::model::RecordedRequest;
 use super::reply::{COMMON_HEADERS, Context, Reply};
 use super::routes::{self, Route};
 use super::state::{FakeState, State};
-use super::{conditional, control, deliveries, github_headers, global_hooks, org_hooks};
+use super::{
+    conditional, control, deliveries, github_headers, global_hooks, org_hooks, repo_hooks,
+};
 use crate::table::{OperationId, Product};
 
 /// The fake GitHub: a synchronous request → response handler over shared state.
@@ -88,6 +90,9 @@ impl Fake {
 
         let mut state = self.state.lock();
         state.request_counter += 1;
+        if product.enterprise_version().is_some() {
+            state.note_enterprise_host(&request.base_url);
+        }
         let request_id = request_id(state.request_counter, now);
 
         let mut outcome = Outcome {
@@ -264,6 +269,11 @@ fn answer(
                         if let (true, Some(org)) = (state.any_org, &context.route.params.org) {
                             state.add_org(org);
                         }
+                        if state.any_repo
+                            && let Ok(repo) = context.repo()
+                        {
+                            state.add_repo(&repo);
+                        }
                         dispatch(state, context)
                     }),
             };
@@ -293,6 +303,25 @@ fn dispatch(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError>
         Op::EnterpriseAdminUpdateGlobalWebhook => global_hooks::update(state, context),
         Op::EnterpriseAdminDeleteGlobalWebhook => global_hooks::delete(state, context),
         Op::EnterpriseAdminPingGlobalWebhook => global_hooks::ping(state, context),
+        Op::ReposListWebhooks => repo_hooks::list(state, context),
+        Op::ReposCreateWebhook => repo_hooks::create(state, context),
+        Op::ReposGetWebhook => repo_hooks::get(state, context),
+        Op::ReposUpdateWebhook => repo_hooks::update(state, context),
+        Op::ReposDeleteWebhook => repo_hooks::delete(state, context),
+        Op::ReposGetWebhookConfigForRepo => repo_hooks::get_config(state, context),
+        Op::ReposUpdateWebhookConfigForRepo => repo_hooks::update_config(state, context),
+        Op::ReposPingWebhook => repo_hooks::ping(state, context),
+        Op::ReposTestPushWebhook => repo_hooks::test_push(state, context),
+        Op::ReposListWebhookDeliveries => deliveries::list(state, context),
+        Op::ReposGetWebhookDelivery => deliveries::get(state, context),
+        Op::ReposRedeliverWebhookDelivery => deliveries::redeliver(state, context),
+        Op::AppsGetWebhookConfigForApp
+        | Op::AppsUpdateWebhookConfigForApp
+        | Op::AppsListWebhookDeliveries
+        | Op::AppsGetWebhookDelivery
+        | Op::AppsRedeliverWebhookDelivery => Err(ApiError::not_found(
+            "the fake does not serve GitHub App webhooks yet",
+        )),
     }
 }
 

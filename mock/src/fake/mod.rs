@@ -14,6 +14,7 @@ mod config;
 mod control;
 mod deliveries;
 mod delivery;
+mod events;
 mod faults;
 pub(crate) mod github_error;
 mod github_headers;
@@ -29,6 +30,7 @@ mod payload;
 mod rate_limit;
 mod render;
 mod reply;
+mod repo_hooks;
 mod routes;
 mod rules;
 mod state;
@@ -38,12 +40,14 @@ mod wire;
 #[cfg(test)]
 mod wire_tests;
 
-pub use config::{FakeConfig, OrgRole, TokenConfig};
+pub use config::{FakeConfig, OrgRole, RepoRole, TokenConfig};
 pub use delivery::sign::{signature_1, signature_256, verify_signature_1, verify_signature_256};
 pub use faults::Fault;
 pub use handler::Fake;
 pub use http::{FakeRequest, FakeResponse};
 pub(crate) use http::{Header, JSON_CONTENT_TYPE, header_pairs};
-pub use model::{Delivery, DeliverySeed, Hook, HookConfig, HookKind, HookSeed, RecordedRequest};
+pub use model::{
+    Delivery, DeliverySeed, Hook, HookConfig, HookKind, HookSeed, LastResponse, RecordedRequest,
+};
 pub use payload::Payload;
 pub use state::{FakeState, StateError};

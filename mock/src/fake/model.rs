@@ -13,6 +13,8 @@ pub enum HookKind {
     Organization,
     /// A GHES global webhook (`type: Global`).
     Global,
+    /// A repository webhook (`type: Repository`).
+    Repository,
 }
 
 impl HookKind {
@@ -21,13 +23,14 @@ impl HookKind {
         match self {
             HookKind::Organization => "Organization",
             HookKind::Global => "Global",
+            HookKind::Repository => "Repository",
         }
     }
 
     /// The events a hook of this kind gets when none are given.
     pub fn default_events(self) -> Vec<String> {
         match self {
-            HookKind::Organization => vec!["push".to_owned()],
+            HookKind::Organization | HookKind::Repository => vec!["push".to_owned()],
             HookKind::Global => vec!["user".to_owned(), "organization".to_owned()],
         }
     }
@@ -88,6 +91,41 @@ pub struct Hook {
     pub created_at: OffsetDateTime,
     /// When it last changed.
     pub updated_at: OffsetDateTime,
+    /// What the last delivery got, as a repository hook's `last_response` shows it.
+    pub last_response: LastResponse,
+}
+
+/// A repository hook's `last_response`: `{"code": null, "status": "unused", "message": null}`
+/// until its first delivery, then that delivery's status code and GitHub's word for it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LastResponse {
+    /// The receiver's status code (none before the first delivery).
+    pub code: Option<u16>,
+    /// `unused`, `active` after a delivery the receiver accepted, else `failed`.
+    pub status: String,
+    /// The delivery's outcome in GitHub's words (`OK`, `Invalid HTTP Response: 500`).
+    pub message: Option<String>,
+}
+
+impl LastResponse {
+    /// A hook that has delivered nothing yet.
+    pub(crate) fn unused() -> LastResponse {
+        LastResponse {
+            code: None,
+            status: "unused".to_owned(),
+            message: None,
+        }
+    }
+
+    /// After a delivery recorded as `delivery`.
+    pub(crate) fn after(delivery: &Delivery) -> LastResponse {
+        let accepted = (200..300).contains(&delivery.status_code);
+        LastResponse {
+            code: Some(delivery.status_code),
+            status: if accepted { "active" } else { "failed" }.to_owned(),
+            message: Some(delivery.status.clone()),
+        }
+    }
 }
 
 impl Hook {
@@ -110,6 +148,7 @@ impl Hook {
             config,
             created_at: now,
             updated_at: now,
+            last_response: LastResponse::unused(),
         }
     }
 
@@ -124,6 +163,7 @@ impl Hook {
     ) {
         *self = Hook {
             created_at: self.created_at,
+            last_response: self.last_response.clone(),
             ..Hook::new(self.id, self.kind, active, events, config, now)
         };
     }

@@ -25,21 +25,26 @@ pub(crate) fn create(state: &mut State, context: &Context<'_>) -> Result<Reply, 
     let input = validation::read_create(&context.request.body)?;
     let id = state.take_hook_id();
     let hook = input.into_hook(id, HookKind::Organization, context.now);
-    rules::check(&hook, state.org_or_404(&login)?.hooks.values(), true)?;
+    rules::check(
+        &hook,
+        state.org_or_404(&login)?.hooks.values(),
+        true,
+        context.product,
+    )?;
     let reply = Reply::json(
         201,
         &render::hook_view(&hook, &context.api_base, Some(&login)),
     );
     let location = render::hook_url(&hook, &context.api_base, Some(&login));
-    let org_id = state.org(&login).map(|org| org.id);
+    let owner_id = state.org(&login).map(|org| org.id);
     if let Some(org) = state.org_mut(&login) {
         org.hooks.insert(id, hook.clone());
     }
     // GitHub pings every new hook.
     let target = Target {
         kind: HookKind::Organization,
-        org_login: Some(&login),
-        org_id,
+        owner: Some(&login),
+        owner_id,
     };
     send_ping(state, &hook, &target, context);
     Ok(reply.header(headers::LOCATION, location))
@@ -63,7 +68,7 @@ pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, 
         let mut changed = current.clone();
         changed.events.clone_from(events);
         let org = state.org_or_404(context.org()?)?;
-        rules::check(&changed, org.hooks.values(), false)?;
+        rules::check(&changed, org.hooks.values(), false, context.product)?;
     }
     let (login, hook) = org_hook_mut(state, context)?;
     if let Some(active) = input.active {
@@ -115,11 +120,11 @@ pub(crate) fn update_config(state: &mut State, context: &Context<'_>) -> Result<
 pub(crate) fn ping(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     let (login, found) = org_hook(state, context)?;
     let (login, found) = (login.to_owned(), found.clone());
-    let org_id = state.org(&login).map(|org| org.id);
+    let owner_id = state.org(&login).map(|org| org.id);
     let target = Target {
         kind: HookKind::Organization,
-        org_login: Some(&login),
-        org_id,
+        owner: Some(&login),
+        owner_id,
     };
     send_ping(state, &found, &target, context);
     Ok(Reply::empty(204))
@@ -162,7 +167,7 @@ fn no_hook(id: u64, login: &str) -> ApiError {
 }
 
 /// Sets the config fields a request sent and keeps the others (the config endpoint's rule).
-fn merge_config(config: &mut HookConfig, input: ConfigInput) {
+pub(crate) fn merge_config(config: &mut HookConfig, input: ConfigInput) {
     if let Some(url) = input.url {
         config.url = url;
     }

@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::delivery::ping::HookJson;
 use super::delivery::send::Pending;
 use super::delivery::{self, Outgoing, Target};
+use super::events;
 use super::model::{Delivery, Hook, HookKind};
 use super::payload::Payload;
 use super::state::{FakeState, State, StateError};
@@ -57,15 +58,18 @@ impl State {
         product: Product,
     ) -> Option<u64> {
         // The hook's JSON as GET answers it, ready in the hook store (the same bytes).
-        let ready = match target.org_login {
-            Some(login) => self
+        let ready = match (target.kind, target.owner) {
+            (HookKind::Organization, Some(login)) => self
                 .org(login)
                 .and_then(|org| org.hooks.one(&hook.id, api_base, Some(&org.login))),
-            None => self.global_hooks.one(&hook.id, api_base, None),
+            (HookKind::Repository, Some(full_name)) => self
+                .repo(full_name)
+                .and_then(|repo| repo.hooks.one(&hook.id, api_base, Some(&repo.full_name))),
+            _ => self.global_hooks.one(&hook.id, api_base, None),
         };
         let hook_json = match ready {
             Some(ready) => HookJson::Ready(ready),
-            None => HookJson::write(hook, api_base, target.org_login),
+            None => HookJson::write(hook, api_base, target.owner),
         };
         let trap = self.signature_traps;
         self.queue(hook, product, |id, timeout| {
@@ -114,7 +118,10 @@ impl State {
             return None;
         }
         let id = self.take_delivery_id();
-        let outgoing = build(id, self.delivery_timeout(product));
+        let mut outgoing = build(id, self.delivery_timeout(product));
+        if let Some(version) = product.served_by().enterprise_version() {
+            outgoing.from_enterprise(version, self.enterprise_host.clone());
+        }
         self.send(outgoing);
         Some(id)
     }
@@ -123,6 +130,23 @@ impl State {
         if let Err(refused) = self.outbox.send(outgoing) {
             let _dropped = self.push_delivery(*refused);
         }
+    }
+
+    /// Sends `hook`, about to be deleted, the `meta` event with action `deleted` when it
+    /// subscribes to `meta` (or `*`): as every event, it reaches only hooks subscribed to it
+    /// (GitHub's docs, "Webhook events and payloads" → meta).
+    pub(crate) fn send_meta_deleted(
+        &mut self,
+        hook: &Hook,
+        target: &Target<'_>,
+        api_base: &str,
+        product: Product,
+    ) -> Option<u64> {
+        if !hook.events.iter().any(|e| e == "meta" || e == "*") {
+            return None;
+        }
+        let payload = events::meta_deleted(hook, target, api_base);
+        self.deliver(hook, target, "meta", Payload::from_value(payload), product)
     }
 
     /// Sends `event` to every active hook in `hooks` subscribed to it (or to `*`).
@@ -178,12 +202,12 @@ impl FakeState {
         let found = state
             .org(org)
             .ok_or_else(|| StateError::UnknownOrg(org.to_owned()))?;
-        let (login, org_id) = (found.login.clone(), found.id);
+        let (login, owner_id) = (found.login.clone(), found.id);
         let hooks: Vec<Hook> = found.hooks.values().cloned().collect();
         let target = Target {
             kind: HookKind::Organization,
-            org_login: Some(&login),
-            org_id: Some(org_id),
+            owner: Some(&login),
+            owner_id: Some(owner_id),
         };
         let product = home_product(Access::OrganizationOwner);
         Ok(state.fan_out(hooks, &target, event, &payload, product))
@@ -196,8 +220,8 @@ impl FakeState {
         let hooks: Vec<Hook> = state.global_hooks.values().cloned().collect();
         let target = Target {
             kind: HookKind::Global,
-            org_login: None,
-            org_id: None,
+            owner: None,
+            owner_id: None,
         };
         let product = home_product(Access::SiteAdmin);
         state.fan_out(hooks, &target, event, &payload, product)

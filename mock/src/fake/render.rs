@@ -7,7 +7,7 @@ use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
-use super::model::{Delivery, Hook, HookConfig, HookKind};
+use super::model::{Delivery, Hook, HookConfig, HookKind, LastResponse};
 
 /// A time in GitHub's form, `2011-09-06T20:39:23Z`, written without allocating.
 #[derive(Debug, Clone, Copy)]
@@ -78,24 +78,24 @@ pub(crate) fn config_view(config: &HookConfig) -> ConfigView<'_> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct HookUrl<'a> {
     api_base: &'a str,
-    org: Option<&'a str>,
+    kind: HookKind,
+    /// The organization's login, or the repository's `owner/name`.
+    owner: Option<&'a str>,
     id: u64,
     suffix: &'static str,
 }
 
 impl fmt::Display for HookUrl<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.org {
-            Some(org) => write!(
-                f,
-                "{}/orgs/{org}/hooks/{}{}",
-                self.api_base, self.id, self.suffix
-            ),
-            None => write!(
-                f,
-                "{}/admin/hooks/{}{}",
-                self.api_base, self.id, self.suffix
-            ),
+        let (api_base, id, suffix) = (self.api_base, self.id, self.suffix);
+        match (self.kind, self.owner) {
+            (HookKind::Organization, Some(org)) => {
+                write!(f, "{api_base}/orgs/{org}/hooks/{id}{suffix}")
+            }
+            (HookKind::Repository, Some(repo)) => {
+                write!(f, "{api_base}/repos/{repo}/hooks/{id}{suffix}")
+            }
+            _ => write!(f, "{api_base}/admin/hooks/{id}{suffix}"),
         }
     }
 }
@@ -106,9 +106,9 @@ impl Serialize for HookUrl<'_> {
     }
 }
 
-/// A hook as the API shows it, in GitHub's field order.
+/// An organization or global hook as the API shows it, in GitHub's field order.
 #[derive(Debug, Serialize)]
-pub(crate) struct HookView<'a> {
+pub(crate) struct OwnedHookView<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     id: u64,
@@ -124,55 +124,90 @@ pub(crate) struct HookView<'a> {
     url: HookUrl<'a>,
 }
 
+/// A repository hook as the API shows it, in GitHub's field order (its own, with `test_url`
+/// and `last_response`).
+#[derive(Debug, Serialize)]
+pub(crate) struct RepositoryHookView<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: u64,
+    name: &'a str,
+    active: bool,
+    events: &'a [String],
+    config: ConfigView<'a>,
+    updated_at: Timestamp,
+    created_at: Timestamp,
+    url: HookUrl<'a>,
+    test_url: HookUrl<'a>,
+    ping_url: HookUrl<'a>,
+    deliveries_url: HookUrl<'a>,
+    last_response: &'a LastResponse,
+}
+
+/// A hook as the API shows it.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub(crate) enum HookView<'a> {
+    /// An organization or global hook.
+    Owned(OwnedHookView<'a>),
+    /// A repository hook.
+    Repository(RepositoryHookView<'a>),
+}
+
 /// A hook as the API shows it. `api_base` is the client's base URL plus any `/api/v3`
-/// prefix; `org` is the organization's login for organization hooks.
+/// prefix; `owner` is the organization's login or the repository's `owner/name`.
 pub(crate) fn hook_view<'a>(
     hook: &'a Hook,
     api_base: &'a str,
-    org: Option<&'a str>,
+    owner: Option<&'a str>,
 ) -> HookView<'a> {
-    let org = if hook.kind == HookKind::Organization {
-        org
-    } else {
-        None
-    };
     let url = HookUrl {
         api_base,
-        org,
+        kind: hook.kind,
+        owner: owner.filter(|_| hook.kind != HookKind::Global),
         id: hook.id,
         suffix: "",
     };
-    HookView {
-        kind: hook.kind.type_name(),
-        id: hook.id,
-        name: &hook.name,
-        active: hook.active,
-        events: &hook.events,
-        config: config_view(&hook.config),
-        updated_at: Timestamp(hook.updated_at),
-        created_at: Timestamp(hook.created_at),
-        ping_url: HookUrl {
-            suffix: "/pings",
-            ..url
-        },
-        deliveries_url: org.map(|_| HookUrl {
-            suffix: "/deliveries",
-            ..url
+    let below = |suffix| HookUrl { suffix, ..url };
+    match hook.kind {
+        HookKind::Repository => HookView::Repository(RepositoryHookView {
+            kind: hook.kind.type_name(),
+            id: hook.id,
+            name: &hook.name,
+            active: hook.active,
+            events: &hook.events,
+            config: config_view(&hook.config),
+            updated_at: Timestamp(hook.updated_at),
+            created_at: Timestamp(hook.created_at),
+            url,
+            // GitHub's examples spell it singular, though the operation is `POST …/tests`.
+            test_url: below("/test"),
+            ping_url: below("/pings"),
+            deliveries_url: below("/deliveries"),
+            last_response: &hook.last_response,
         }),
-        url,
+        HookKind::Organization | HookKind::Global => HookView::Owned(OwnedHookView {
+            kind: hook.kind.type_name(),
+            id: hook.id,
+            name: &hook.name,
+            active: hook.active,
+            events: &hook.events,
+            config: config_view(&hook.config),
+            updated_at: Timestamp(hook.updated_at),
+            created_at: Timestamp(hook.created_at),
+            ping_url: below("/pings"),
+            deliveries_url: url.owner.map(|_| below("/deliveries")),
+            url,
+        }),
     }
 }
 
 /// The hook's own URL.
-pub(crate) fn hook_url(hook: &Hook, api_base: &str, org: Option<&str>) -> String {
-    let org = if hook.kind == HookKind::Organization {
-        org
-    } else {
-        None
-    };
+pub(crate) fn hook_url(hook: &Hook, api_base: &str, owner: Option<&str>) -> String {
     HookUrl {
         api_base,
-        org,
+        kind: hook.kind,
+        owner: owner.filter(|_| hook.kind != HookKind::Global),
         id: hook.id,
         suffix: "",
     }

@@ -114,6 +114,14 @@ impl Context<'_> {
             .ok_or_else(|| ApiError::not_found("the route has no {org}"))
     }
 
+    /// The `{owner}/{repo}` path parameters, as one `owner/name` (404 when the route has none).
+    pub(crate) fn repo(&self) -> Result<String, ApiError> {
+        match (&self.route.params.owner, &self.route.params.repo) {
+            (Some(owner), Some(repo)) => Ok(format!("{owner}/{repo}")),
+            _ => Err(ApiError::not_found("the route has no {owner}/{repo}")),
+        }
+    }
+
     /// The `{hook_id}` path parameter.
     pub(crate) fn hook_id(&self) -> Result<u64, ApiError> {
         self.route

@@ -5,11 +5,13 @@
 
 use crate::table::{self, Operation, Product};
 
-/// The decoded path parameters of a routed request (the spec names them `org`, `hook_id` and
-/// `delivery_id`).
+/// The decoded path parameters of a routed request (the spec names them `org`, `owner`,
+/// `repo`, `hook_id` and `delivery_id`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct PathParams {
     pub org: Option<String>,
+    pub owner: Option<String>,
+    pub repo: Option<String>,
     pub hook_id: Option<u64>,
     pub delivery_id: Option<u64>,
 }
@@ -29,6 +31,8 @@ pub(crate) fn route(method: &str, product: Product, path: &str) -> Option<Route>
     for (name, segment) in routed.params() {
         match name {
             "org" => params.org = Some(decode_segment(segment)?),
+            "owner" => params.owner = Some(decode_segment(segment)?),
+            "repo" => params.repo = Some(decode_segment(segment)?),
             "hook_id" => params.hook_id = Some(parse_id(segment)?),
             "delivery_id" => params.delivery_id = Some(parse_id(segment)?),
             _ => {
@@ -92,6 +96,8 @@ mod tests {
                 let path = op
                     .path
                     .replace("{org}", "oct%6Fcat")
+                    .replace("{owner}", "oct%6Fcat")
+                    .replace("{repo}", "hello-world")
                     .replace("{hook_id}", "12")
                     .replace("{delivery_id}", "34");
                 assert!(op.match_path(&path).is_some(), "{}", op.path);
@@ -153,6 +159,7 @@ mod tests {
                 org: Some("octocat".into()),
                 hook_id: Some(7),
                 delivery_id: Some(9),
+                ..PathParams::default()
             })
         );
         assert_eq!(routed("GET", Product::Dotcom, "/orgs/%zz/hooks"), None);

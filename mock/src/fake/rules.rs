@@ -5,15 +5,14 @@
 //! - One URL, one hook: a second hook with the same `config.url` in the same organization is
 //!   refused ("Hook already exists on this organization", quoted in public client code); among
 //!   GHES global hooks the wording is a guess ("... on this enterprise"), marked as such.
-//! - At most [`HOOKS_PER_EVENT`] hooks per event per organization (GitHub's webhook docs: "You
-//!   can create up to 20 webhooks for each event on each installation target"); one entry per
-//!   event over the limit, in the order the request names them.
+//! - At most the product's `hooks_per_event` hooks per event per repository, organization or
+//!   among the global hooks (20, and 250 on GHES: GitHub's docs, "Troubleshooting webhooks"
+//!   and "Types of webhooks"); one entry per event over the limit, in the order the request
+//!   names them.
 
 use super::github_error::{ApiError, FieldError};
 use super::model::{Hook, HookKind};
-
-/// How many hooks of one organization (or of the global hooks) may subscribe to one event.
-pub(crate) const HOOKS_PER_EVENT: usize = 20;
+use crate::table::Product;
 
 /// Checks a hook about to be stored (`id` is its own, skipped when counting) against the
 /// others of its organization, or the global hooks.
@@ -21,7 +20,9 @@ pub(crate) fn check<'a>(
     hook: &Hook,
     others: impl Iterator<Item = &'a Hook> + Clone,
     check_url: bool,
+    product: Product,
 ) -> Result<(), ApiError> {
+    let limit = product.hooks_per_event();
     let mut errors = Vec::new();
     if check_url
         && others
@@ -31,6 +32,7 @@ pub(crate) fn check<'a>(
         let message = match hook.kind {
             HookKind::Organization => "Hook already exists on this organization",
             HookKind::Global => "Hook already exists on this enterprise",
+            HookKind::Repository => "Hook already exists on this repository",
         };
         errors.push(FieldError::custom("Hook", message));
     }
@@ -39,10 +41,10 @@ pub(crate) fn check<'a>(
             .clone()
             .filter(|other| other.id != hook.id && other.events.contains(event))
             .count();
-        if subscribed >= HOOKS_PER_EVENT {
+        if subscribed >= limit {
             errors.push(FieldError::custom(
                 "Hook",
-                format!("The \"{event}\" event cannot have more than {HOOKS_PER_EVENT} hooks"),
+                format!("The \"{event}\" event cannot have more than {limit} hooks"),
             ));
         }
     }

@@ -9,13 +9,15 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use super::auth::Grants;
-use super::config::{FakeConfig, OrgRole};
+use super::config::{FakeConfig, OrgRole, RepoRole};
 use super::delivery;
 use super::delivery::send::{Outbox, Policy};
 use super::faults::{ActiveFault, Fault};
 use super::github_error::ApiError;
 use super::hook_store::HookMap;
-use super::model::{Delivery, DeliverySeed, Hook, HookKind, HookSeed, RecordedRequest};
+use super::model::{
+    Delivery, DeliverySeed, Hook, HookKind, HookSeed, LastResponse, RecordedRequest,
+};
 use super::rate_limit::RateWindow;
 use crate::table::OperationId;
 
@@ -44,6 +46,15 @@ pub(crate) struct Org {
     pub hooks: HookMap,
 }
 
+/// A repository and its hooks.
+#[derive(Debug, Clone)]
+pub(crate) struct Repo {
+    /// `owner/name` as first named.
+    pub full_name: String,
+    pub id: u64,
+    pub hooks: HookMap,
+}
+
 /// Everything the fake knows; guarded by one mutex.
 #[derive(Debug)]
 pub(crate) struct State {
@@ -55,6 +66,13 @@ pub(crate) struct State {
     /// Keyed by lower-cased login (logins are case-insensitive).
     pub orgs: BTreeMap<String, Org>,
     pub global_hooks: HookMap,
+    /// Whether any repository a client names exists.
+    pub any_repo: bool,
+    /// Keyed by lower-cased `owner/name` (names are case-insensitive).
+    pub repos: BTreeMap<String, Repo>,
+    pub next_repo_id: u64,
+    /// The host GHES clients last addressed the fake by, for `X-GitHub-Enterprise-Host`.
+    pub enterprise_host: String,
     /// Oldest first; ids grow, so each list is sorted by id. A deque: at the cap each new
     /// record drops the oldest without moving the others.
     pub deliveries: BTreeMap<u64, VecDeque<Delivery>>,
@@ -81,9 +99,11 @@ impl State {
                 let access = map.entry(token.token.clone()).or_insert(Grants {
                     org_role: OrgRole::Outsider,
                     site_admin: false,
+                    repo_role: RepoRole::None,
                 });
                 access.org_role = access.org_role.max(token.org_role);
                 access.site_admin |= token.site_admin;
+                access.repo_role = access.repo_role.max(token.repo_role);
             }
             map
         });
@@ -93,6 +113,10 @@ impl State {
             any_org: config.any_org,
             orgs: BTreeMap::new(),
             global_hooks: HookMap::default(),
+            any_repo: config.any_repo,
+            repos: BTreeMap::new(),
+            next_repo_id: 1,
+            enterprise_host: "localhost".to_owned(),
             deliveries: BTreeMap::new(),
             next_hook_id: 1,
             next_delivery_id: 1,
@@ -124,6 +148,9 @@ impl State {
         };
         for org in &config.orgs {
             state.add_org(org);
+        }
+        for repo in &config.repos {
+            state.add_repo(repo);
         }
         state
     }
@@ -177,6 +204,56 @@ impl State {
         self.orgs.get_mut(org_key(login).as_ref())
     }
 
+    /// Adds repository `full_name` (`owner/name`) unless it exists; its id.
+    pub(crate) fn add_repo(&mut self, full_name: &str) -> u64 {
+        if let Some(repo) = self.repos.get(org_key(full_name).as_ref()) {
+            return repo.id;
+        }
+        let id = self.next_repo_id;
+        self.next_repo_id += 1;
+        self.repos.insert(
+            full_name.to_lowercase(),
+            Repo {
+                full_name: full_name.to_owned(),
+                id,
+                hooks: HookMap::default(),
+            },
+        );
+        id
+    }
+
+    pub(crate) fn repo(&self, full_name: &str) -> Option<&Repo> {
+        self.repos.get(org_key(full_name).as_ref())
+    }
+
+    pub(crate) fn repo_mut(&mut self, full_name: &str) -> Option<&mut Repo> {
+        self.repos.get_mut(org_key(full_name).as_ref())
+    }
+
+    /// Repository `full_name`, or a 404 saying which repositories exist.
+    pub(crate) fn repo_or_404(&self, full_name: &str) -> Result<&Repo, ApiError> {
+        self.repo(full_name)
+            .ok_or_else(|| self.unknown_repo(full_name))
+    }
+
+    /// The same, to change it.
+    pub(crate) fn repo_mut_or_404(&mut self, full_name: &str) -> Result<&mut Repo, ApiError> {
+        let unknown = self.unknown_repo(full_name);
+        self.repo_mut(full_name).ok_or(unknown)
+    }
+
+    fn unknown_repo(&self, full_name: &str) -> ApiError {
+        let known: Vec<&str> = self.repos.values().map(|r| r.full_name.as_str()).collect();
+        ApiError::not_found(format!(
+            "unknown repository `{full_name}` (known: {})",
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        ))
+    }
+
     pub(crate) fn take_hook_id(&mut self) -> u64 {
         let id = self.next_hook_id;
         self.next_hook_id += 1;
@@ -189,6 +266,22 @@ impl State {
         id
     }
 
+    /// Remembers the host a GHES client addressed the fake by (without scheme or port), for
+    /// the `X-GitHub-Enterprise-Host` of deliveries.
+    pub(crate) fn note_enterprise_host(&mut self, base_url: &str) {
+        let authority = base_url
+            .split_once("://")
+            .map_or(base_url, |(_, rest)| rest);
+        let authority = authority.split('/').next().unwrap_or(authority);
+        let host = match authority.rsplit_once(':') {
+            Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+            _ => authority,
+        };
+        if self.enterprise_host != host {
+            self.enterprise_host = host.to_owned();
+        }
+    }
+
     /// Removes a hook's deliveries along with it.
     pub(crate) fn forget_deliveries(&mut self, hook_id: u64) {
         self.deliveries.remove(&hook_id);
@@ -199,8 +292,16 @@ impl State {
     /// dropped, for the caller to free after releasing the lock.
     #[must_use = "drop what it returns once the lock is released"]
     pub(crate) fn push_delivery(&mut self, delivery: Delivery) -> Vec<Delivery> {
-        if self.hook(delivery.hook_id).is_none() {
-            return vec![delivery];
+        match self.hook(delivery.hook_id) {
+            None => return vec![delivery],
+            // A repository hook shows what its last delivery got.
+            Some(hook) if hook.kind == HookKind::Repository => {
+                let last = LastResponse::after(&delivery);
+                if let Some(hook) = self.hook_mut(delivery.hook_id) {
+                    hook.last_response = last;
+                }
+            }
+            Some(_) => {}
         }
         let list = self.deliveries.entry(delivery.hook_id).or_default();
         let at = list.partition_point(|d| d.id < delivery.id);
@@ -209,11 +310,30 @@ impl State {
         list.drain(..excess).collect()
     }
 
-    /// The hook `id`, organization or global.
+    /// The hook `id`, of any kind.
     pub(crate) fn hook(&self, id: u64) -> Option<&Hook> {
         self.global_hooks
             .get(&id)
             .or_else(|| self.orgs.values().find_map(|org| org.hooks.get(&id)))
+            .or_else(|| self.repos.values().find_map(|repo| repo.hooks.get(&id)))
+    }
+
+    /// The same, to change it.
+    pub(crate) fn hook_mut(&mut self, id: u64) -> Option<&mut Hook> {
+        if self.global_hooks.contains_key(&id) {
+            return self.global_hooks.get_mut(&id);
+        }
+        if let Some(org) = self
+            .orgs
+            .values_mut()
+            .find(|org| org.hooks.contains_key(&id))
+        {
+            return org.hooks.get_mut(&id);
+        }
+        self.repos
+            .values_mut()
+            .find(|repo| repo.hooks.contains_key(&id))
+            .and_then(|repo| repo.hooks.get_mut(&id))
     }
 }
 

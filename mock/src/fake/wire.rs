@@ -12,7 +12,8 @@ use super::render;
 /// One hook's JSON, in parts around its base URLs.
 #[derive(Debug)]
 pub(crate) struct WireHook {
-    /// The organization login the URLs were rendered with (`None` for global hooks).
+    /// The organization's login or repository's `owner/name` the URLs were rendered with
+    /// (`None` for global hooks).
     login: Option<String>,
     /// The JSON with an empty base URL.
     json: Vec<u8>,
@@ -22,9 +23,10 @@ pub(crate) struct WireHook {
 
 /// The keys of the URLs that start with the base URL, as serde_json writes them. A quote inside
 /// a JSON string is always escaped, so these bytes only ever occur as keys; `"url":"` also
-/// names the config's URL, and the hook's own is the last field, hence the last occurrence.
+/// names the config's URL, which comes before the hook's own, hence the last occurrence.
 const PING_URL: &[u8] = br#""ping_url":""#;
 const DELIVERIES_URL: &[u8] = br#""deliveries_url":""#;
+const TEST_URL: &[u8] = br#""test_url":""#;
 const URL: &[u8] = br#""url":""#;
 
 impl WireHook {
@@ -33,11 +35,16 @@ impl WireHook {
     pub(crate) fn render(hook: &Hook, login: Option<&str>) -> Option<WireHook> {
         let json = serde_json::to_vec(&render::hook_view(hook, "", login)).ok()?;
         let after = |at: usize, key: &[u8]| at + key.len();
-        let mut splices = vec![after(find(&json, PING_URL)?, PING_URL)];
-        if let Some(at) = find(&json, DELIVERIES_URL) {
-            splices.push(after(at, DELIVERIES_URL));
+        let mut splices = vec![
+            after(find(&json, PING_URL)?, PING_URL),
+            after(rfind(&json, URL)?, URL),
+        ];
+        for key in [DELIVERIES_URL, TEST_URL] {
+            if let Some(at) = find(&json, key) {
+                splices.push(after(at, key));
+            }
         }
-        splices.push(after(rfind(&json, URL)?, URL));
+        splices.sort_unstable();
         if !splices.windows(2).all(|pair| pair[0] < pair[1])
             || splices.iter().any(|&at| json.get(at) != Some(&b'/'))
         {

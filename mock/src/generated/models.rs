@@ -522,6 +522,1917 @@ pub struct WebhookSimpleUser {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_view_type: ::std::option::Option<::std::string::String>,
 }
+/// Webhooks for repositories.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Hook {
+    /// `type`.
+    pub r#type: ::std::string::String,
+    /// Unique identifier of the webhook.
+    pub id: i64,
+    /// The name of a valid service, use 'web' for a webhook.
+    pub name: ::std::string::String,
+    /// Determines whether the hook is actually triggered on pushes.
+    pub active: bool,
+    /// Determines what events the hook is triggered for. Default: ['push'].
+    pub events: ::std::vec::Vec<::std::string::String>,
+    /// Configuration object of the webhook
+    pub config: WebhookConfig,
+    /// `updated_at`.
+    pub updated_at: ::std::string::String,
+    /// `created_at`.
+    pub created_at: ::std::string::String,
+    /// `url`.
+    pub url: ::std::string::String,
+    /// `test_url`.
+    pub test_url: ::std::string::String,
+    /// `ping_url`.
+    pub ping_url: ::std::string::String,
+    /// `deliveries_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub deliveries_url: ::std::option::Option<::std::string::String>,
+    /// `last_response`.
+    pub last_response: HookResponse,
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct HookResponse {
+    /// `code`.
+    pub code: ::std::option::Option<i64>,
+    /// `status`.
+    pub status: ::std::option::Option<::std::string::String>,
+    /// `message`.
+    pub message: ::std::option::Option<::std::string::String>,
+}
+/// Metaproperties for Git author/committer information.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPushCommitsItemAuthor {
+    /// `date`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub date: ::std::option::Option<::std::string::String>,
+    /// `email`.
+    pub email: ::std::option::Option<::std::string::String>,
+    /// The git author's name.
+    pub name: ::std::string::String,
+    /// `username`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub username: ::std::option::Option<::std::string::String>,
+}
+/// Metaproperties for Git author/committer information.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPushCommitsItemCommitter {
+    /// `date`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub date: ::std::option::Option<::std::string::String>,
+    /// `email`.
+    pub email: ::std::option::Option<::std::string::String>,
+    /// The git author's name.
+    pub name: ::std::string::String,
+    /// `username`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub username: ::std::option::Option<::std::string::String>,
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPushCommitsItem {
+    /// An array of files added in the commit. A maximum of 3000 changed files will be reported per commit.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub added: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Metaproperties for Git author/committer information.
+    pub author: WebhookPushCommitsItemAuthor,
+    /// Metaproperties for Git author/committer information.
+    pub committer: WebhookPushCommitsItemCommitter,
+    /// Whether this commit is distinct from any that have been pushed before.
+    pub distinct: bool,
+    /// `id`.
+    pub id: ::std::string::String,
+    /// The commit message.
+    pub message: ::std::string::String,
+    /// An array of files modified by the commit. A maximum of 3000 changed files will be reported per commit.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub modified: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// An array of files removed in the commit. A maximum of 3000 changed files will be reported per commit.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub removed: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The ISO 8601 timestamp of the commit.
+    pub timestamp: ::std::string::String,
+    /// `tree_id`.
+    pub tree_id: ::std::string::String,
+    /// URL that points to the commit API resource.
+    pub url: ::std::string::String,
+}
+/// Metaproperties for Git author/committer information.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPushHeadCommitAuthor {
+    /// `date`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub date: ::std::option::Option<::std::string::String>,
+    /// `email`.
+    pub email: ::std::option::Option<::std::string::String>,
+    /// The git author's name.
+    pub name: ::std::string::String,
+    /// `username`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub username: ::std::option::Option<::std::string::String>,
+}
+/// Metaproperties for Git author/committer information.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPushHeadCommitCommitter {
+    /// `date`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub date: ::std::option::Option<::std::string::String>,
+    /// `email`.
+    pub email: ::std::option::Option<::std::string::String>,
+    /// The git author's name.
+    pub name: ::std::string::String,
+    /// `username`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub username: ::std::option::Option<::std::string::String>,
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPushHeadCommit {
+    /// An array of files added in the commit.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub added: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Metaproperties for Git author/committer information.
+    pub author: WebhookPushHeadCommitAuthor,
+    /// Metaproperties for Git author/committer information.
+    pub committer: WebhookPushHeadCommitCommitter,
+    /// Whether this commit is distinct from any that have been pushed before.
+    pub distinct: bool,
+    /// `id`.
+    pub id: ::std::string::String,
+    /// The commit message.
+    pub message: ::std::string::String,
+    /// An array of files modified by the commit.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub modified: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// An array of files removed in the commit.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub removed: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The ISO 8601 timestamp of the commit.
+    pub timestamp: ::std::string::String,
+    /// `tree_id`.
+    pub tree_id: ::std::string::String,
+    /// URL that points to the commit API resource.
+    pub url: ::std::string::String,
+}
+/// Metaproperties for Git author/committer information.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPushPusher {
+    /// `date`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub date: ::std::option::Option<::std::string::String>,
+    /// `email`.
+    ///
+    /// Absent is `None`; an explicit `null` is `Some(None)`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "deserialize_some"
+    )]
+    pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    /// The git author's name.
+    pub name: ::std::string::String,
+    /// `username`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub username: ::std::option::Option<::std::string::String>,
+}
+/// One of several shapes.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum WebhookPushRepositoryCreatedAt {
+    /// The value as integer.
+    Integer(i64),
+    /// The value as string.
+    String(::std::string::String),
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPushRepositoryLicense {
+    /// `key`.
+    pub key: ::std::string::String,
+    /// `name`.
+    pub name: ::std::string::String,
+    /// `node_id`.
+    pub node_id: ::std::string::String,
+    /// `spdx_id`.
+    pub spdx_id: ::std::string::String,
+    /// `url`.
+    pub url: ::std::option::Option<::std::string::String>,
+}
+/// One of a fixed set of strings.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WebhookPushRepositoryOwnerType {
+    /// `Bot`
+    #[serde(rename = "Bot")]
+    Bot,
+    /// `User`
+    #[serde(rename = "User")]
+    User,
+    /// `Organization`
+    #[serde(rename = "Organization")]
+    Organization,
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPushRepositoryOwner {
+    /// `avatar_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub avatar_url: ::std::option::Option<::std::string::String>,
+    /// `deleted`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub deleted: ::std::option::Option<bool>,
+    /// `email`.
+    ///
+    /// Absent is `None`; an explicit `null` is `Some(None)`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "deserialize_some"
+    )]
+    pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    /// `events_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub events_url: ::std::option::Option<::std::string::String>,
+    /// `followers_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub followers_url: ::std::option::Option<::std::string::String>,
+    /// `following_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub following_url: ::std::option::Option<::std::string::String>,
+    /// `gists_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub gists_url: ::std::option::Option<::std::string::String>,
+    /// `gravatar_id`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub gravatar_id: ::std::option::Option<::std::string::String>,
+    /// `html_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub html_url: ::std::option::Option<::std::string::String>,
+    /// `id`.
+    pub id: i64,
+    /// `login`.
+    pub login: ::std::string::String,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `node_id`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub node_id: ::std::option::Option<::std::string::String>,
+    /// `organizations_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub organizations_url: ::std::option::Option<::std::string::String>,
+    /// `received_events_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub received_events_url: ::std::option::Option<::std::string::String>,
+    /// `repos_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub repos_url: ::std::option::Option<::std::string::String>,
+    /// `site_admin`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub site_admin: ::std::option::Option<bool>,
+    /// `starred_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub starred_url: ::std::option::Option<::std::string::String>,
+    /// `subscriptions_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subscriptions_url: ::std::option::Option<::std::string::String>,
+    /// `type`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub r#type: ::std::option::Option<WebhookPushRepositoryOwnerType>,
+    /// `url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
+    /// `user_view_type`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub user_view_type: ::std::option::Option<::std::string::String>,
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPushRepositoryPermissions {
+    /// `admin`.
+    pub admin: bool,
+    /// `maintain`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub maintain: ::std::option::Option<bool>,
+    /// `pull`.
+    pub pull: bool,
+    /// `push`.
+    pub push: bool,
+    /// `triage`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub triage: ::std::option::Option<bool>,
+}
+/// One of several shapes.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum WebhookPushRepositoryPushedAt {
+    /// The value as integer.
+    Integer(i64),
+    /// The value as string.
+    String(::std::string::String),
+}
+/// One of a fixed set of strings.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WebhookPushRepositoryVisibility {
+    /// `public`
+    #[serde(rename = "public")]
+    Public,
+    /// `private`
+    #[serde(rename = "private")]
+    Private,
+    /// `internal`
+    #[serde(rename = "internal")]
+    Internal,
+}
+/// A git repository
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPushRepository {
+    /// Whether to allow auto-merge for pull requests.
+    ///
+    /// Default: `false`.
+    #[serde(default = "default_webhook_push_repository_allow_auto_merge")]
+    pub allow_auto_merge: bool,
+    /// Whether to allow private forks
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_forking: ::std::option::Option<bool>,
+    /// Whether to allow merge commits for pull requests.
+    ///
+    /// Default: `true`.
+    #[serde(default = "default_webhook_push_repository_allow_merge_commit")]
+    pub allow_merge_commit: bool,
+    /// Whether to allow rebase merges for pull requests.
+    ///
+    /// Default: `true`.
+    #[serde(default = "default_webhook_push_repository_allow_rebase_merge")]
+    pub allow_rebase_merge: bool,
+    /// Whether to allow squash merges for pull requests.
+    ///
+    /// Default: `true`.
+    #[serde(default = "default_webhook_push_repository_allow_squash_merge")]
+    pub allow_squash_merge: bool,
+    /// `allow_update_branch`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_update_branch: ::std::option::Option<bool>,
+    /// `archive_url`.
+    pub archive_url: ::std::string::String,
+    /// Whether the repository is archived.
+    pub archived: bool,
+    /// `assignees_url`.
+    pub assignees_url: ::std::string::String,
+    /// `blobs_url`.
+    pub blobs_url: ::std::string::String,
+    /// `branches_url`.
+    pub branches_url: ::std::string::String,
+    /// `clone_url`.
+    pub clone_url: ::std::string::String,
+    /// `collaborators_url`.
+    pub collaborators_url: ::std::string::String,
+    /// `comments_url`.
+    pub comments_url: ::std::string::String,
+    /// `commits_url`.
+    pub commits_url: ::std::string::String,
+    /// `compare_url`.
+    pub compare_url: ::std::string::String,
+    /// `contents_url`.
+    pub contents_url: ::std::string::String,
+    /// `contributors_url`.
+    pub contributors_url: ::std::string::String,
+    /// `created_at`.
+    pub created_at: WebhookPushRepositoryCreatedAt,
+    /// The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_properties: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// The default branch of the repository.
+    pub default_branch: ::std::string::String,
+    /// Whether to delete head branches when pull requests are merged
+    ///
+    /// Default: `false`.
+    #[serde(default = "default_webhook_push_repository_delete_branch_on_merge")]
+    pub delete_branch_on_merge: bool,
+    /// `deployments_url`.
+    pub deployments_url: ::std::string::String,
+    /// `description`.
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Returns whether or not this repository is disabled.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub disabled: ::std::option::Option<bool>,
+    /// `downloads_url`.
+    pub downloads_url: ::std::string::String,
+    /// `events_url`.
+    pub events_url: ::std::string::String,
+    /// `fork`.
+    pub fork: bool,
+    /// `forks`.
+    pub forks: i64,
+    /// `forks_count`.
+    pub forks_count: i64,
+    /// `forks_url`.
+    pub forks_url: ::std::string::String,
+    /// `full_name`.
+    pub full_name: ::std::string::String,
+    /// `git_commits_url`.
+    pub git_commits_url: ::std::string::String,
+    /// `git_refs_url`.
+    pub git_refs_url: ::std::string::String,
+    /// `git_tags_url`.
+    pub git_tags_url: ::std::string::String,
+    /// `git_url`.
+    pub git_url: ::std::string::String,
+    /// Whether downloads are enabled.
+    pub has_downloads: bool,
+    /// Whether issues are enabled.
+    pub has_issues: bool,
+    /// `has_pages`.
+    pub has_pages: bool,
+    /// Whether projects are enabled.
+    pub has_projects: bool,
+    /// Whether the wiki is enabled.
+    pub has_wiki: bool,
+    /// Whether discussions are enabled.
+    pub has_discussions: bool,
+    /// `homepage`.
+    pub homepage: ::std::option::Option<::std::string::String>,
+    /// `hooks_url`.
+    pub hooks_url: ::std::string::String,
+    /// `html_url`.
+    pub html_url: ::std::string::String,
+    /// Unique identifier of the repository
+    pub id: i64,
+    /// `is_template`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_template: ::std::option::Option<bool>,
+    /// `issue_comment_url`.
+    pub issue_comment_url: ::std::string::String,
+    /// `issue_events_url`.
+    pub issue_events_url: ::std::string::String,
+    /// `issues_url`.
+    pub issues_url: ::std::string::String,
+    /// `keys_url`.
+    pub keys_url: ::std::string::String,
+    /// `labels_url`.
+    pub labels_url: ::std::string::String,
+    /// `language`.
+    pub language: ::std::option::Option<::std::string::String>,
+    /// `languages_url`.
+    pub languages_url: ::std::string::String,
+    /// `license`.
+    pub license: ::std::option::Option<WebhookPushRepositoryLicense>,
+    /// `master_branch`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub master_branch: ::std::option::Option<::std::string::String>,
+    /// `merges_url`.
+    pub merges_url: ::std::string::String,
+    /// `milestones_url`.
+    pub milestones_url: ::std::string::String,
+    /// `mirror_url`.
+    pub mirror_url: ::std::option::Option<::std::string::String>,
+    /// The name of the repository.
+    pub name: ::std::string::String,
+    /// `node_id`.
+    pub node_id: ::std::string::String,
+    /// `notifications_url`.
+    pub notifications_url: ::std::string::String,
+    /// `open_issues`.
+    pub open_issues: i64,
+    /// `open_issues_count`.
+    pub open_issues_count: i64,
+    /// `organization`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization: ::std::option::Option<::std::string::String>,
+    /// `owner`.
+    pub owner: ::std::option::Option<WebhookPushRepositoryOwner>,
+    /// `permissions`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub permissions: ::std::option::Option<WebhookPushRepositoryPermissions>,
+    /// Whether the repository is private or public.
+    pub private: bool,
+    /// `public`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub public: ::std::option::Option<bool>,
+    /// `pulls_url`.
+    pub pulls_url: ::std::string::String,
+    /// `pushed_at`.
+    pub pushed_at: ::std::option::Option<WebhookPushRepositoryPushedAt>,
+    /// `releases_url`.
+    pub releases_url: ::std::string::String,
+    /// `role_name`.
+    ///
+    /// Absent is `None`; an explicit `null` is `Some(None)`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "deserialize_some"
+    )]
+    pub role_name: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    /// `size`.
+    pub size: i64,
+    /// `ssh_url`.
+    pub ssh_url: ::std::string::String,
+    /// `stargazers`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub stargazers: ::std::option::Option<i64>,
+    /// `stargazers_count`.
+    pub stargazers_count: i64,
+    /// `stargazers_url`.
+    pub stargazers_url: ::std::string::String,
+    /// `statuses_url`.
+    pub statuses_url: ::std::string::String,
+    /// `subscribers_url`.
+    pub subscribers_url: ::std::string::String,
+    /// `subscription_url`.
+    pub subscription_url: ::std::string::String,
+    /// `svn_url`.
+    pub svn_url: ::std::string::String,
+    /// `tags_url`.
+    pub tags_url: ::std::string::String,
+    /// `teams_url`.
+    pub teams_url: ::std::string::String,
+    /// `topics`.
+    pub topics: ::std::vec::Vec<::std::string::String>,
+    /// `trees_url`.
+    pub trees_url: ::std::string::String,
+    /// `updated_at`.
+    pub updated_at: ::std::string::String,
+    /// `url`.
+    pub url: ::std::string::String,
+    /// `visibility`.
+    pub visibility: WebhookPushRepositoryVisibility,
+    /// `watchers`.
+    pub watchers: i64,
+    /// `watchers_count`.
+    pub watchers_count: i64,
+    /// Whether to require contributors to sign off on web-based commits
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub web_commit_signoff_required: ::std::option::Option<bool>,
+}
+fn default_webhook_push_repository_allow_auto_merge() -> bool {
+    false
+}
+fn default_webhook_push_repository_allow_merge_commit() -> bool {
+    true
+}
+fn default_webhook_push_repository_allow_rebase_merge() -> bool {
+    true
+}
+fn default_webhook_push_repository_allow_squash_merge() -> bool {
+    true
+}
+fn default_webhook_push_repository_delete_branch_on_merge() -> bool {
+    false
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookPush {
+    /// The SHA of the most recent commit on `ref` after the push.
+    pub after: ::std::string::String,
+    /// `base_ref`.
+    pub base_ref: ::std::option::Option<::std::string::String>,
+    /// The SHA of the most recent commit on `ref` before the push.
+    pub before: ::std::string::String,
+    /// An array of commit objects describing the pushed commits. (Pushed commits are all commits that are included in the `compare` between the `before` commit and the `after` commit.) The array includes a maximum of 2048 commits. If necessary, you can use the [Commits API](https://docs.github.com/rest/commits) to fetch additional commits.
+    pub commits: ::std::vec::Vec<WebhookPushCommitsItem>,
+    /// URL that shows the changes in this `ref` update, from the `before` commit to the `after` commit. For a newly created `ref` that is directly based on the default branch, this is the comparison between the head of the default branch and the `after` commit. Otherwise, this shows all commits until the `after` commit.
+    pub compare: ::std::string::String,
+    /// Whether this push created the `ref`.
+    pub created: bool,
+    /// Whether this push deleted the `ref`.
+    pub deleted: bool,
+    /// An enterprise on GitHub. Webhook payloads contain the `enterprise` property when the webhook is configured
+    /// on an enterprise account or an organization that's part of an enterprise account. For more information,
+    /// see "[About enterprise accounts](https://docs.github.com/admin/overview/about-enterprise-accounts)."
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub enterprise: ::std::option::Option<WebhookEnterprise>,
+    /// Whether this push was a force push of the `ref`.
+    pub forced: bool,
+    /// `head_commit`.
+    pub head_commit: ::std::option::Option<WebhookPushHeadCommit>,
+    /// The GitHub App installation. Webhook payloads contain the `installation` property when the event is configured
+    /// for and sent to a GitHub App. For more information,
+    /// see "[Using webhooks with GitHub Apps](https://docs.github.com/apps/creating-github-apps/registering-a-github-app/using-webhooks-with-github-apps)."
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub installation: ::std::option::Option<WebhookSimpleInstallation>,
+    /// A GitHub organization. Webhook payloads contain the `organization` property when the webhook is configured for an
+    /// organization, or when the event occurs from activity in a repository owned by an organization.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization: ::std::option::Option<WebhookOrganizationSimple>,
+    /// Metaproperties for Git author/committer information.
+    pub pusher: WebhookPushPusher,
+    /// The full git ref that was pushed. Example: `refs/heads/main` or `refs/tags/v3.14.1`.
+    pub r#ref: ::std::string::String,
+    /// A git repository
+    pub repository: WebhookPushRepository,
+    /// A GitHub user.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sender: ::std::option::Option<WebhookSimpleUser>,
+}
+/// An enterprise on GitHub. Webhook payloads contain the `enterprise` property when the webhook is configured
+/// on an enterprise account or an organization that's part of an enterprise account. For more information,
+/// see "[About enterprise accounts](https://docs.github.com/admin/overview/about-enterprise-accounts)."
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookEnterprise {
+    /// A short description of the enterprise.
+    ///
+    /// Absent is `None`; an explicit `null` is `Some(None)`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "deserialize_some"
+    )]
+    pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    /// `html_url`.
+    pub html_url: ::std::string::String,
+    /// The enterprise's website URL.
+    ///
+    /// Absent is `None`; an explicit `null` is `Some(None)`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "deserialize_some"
+    )]
+    pub website_url: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    /// Unique identifier of the enterprise
+    pub id: i64,
+    /// `node_id`.
+    pub node_id: ::std::string::String,
+    /// The name of the enterprise.
+    pub name: ::std::string::String,
+    /// The slug url identifier for the enterprise.
+    pub slug: ::std::string::String,
+    /// `created_at`.
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// `updated_at`.
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// `avatar_url`.
+    pub avatar_url: ::std::string::String,
+}
+/// The GitHub App installation. Webhook payloads contain the `installation` property when the event is configured
+/// for and sent to a GitHub App. For more information,
+/// see "[Using webhooks with GitHub Apps](https://docs.github.com/apps/creating-github-apps/registering-a-github-app/using-webhooks-with-github-apps)."
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookSimpleInstallation {
+    /// The ID of the installation.
+    pub id: i64,
+    /// The global node ID of the installation.
+    pub node_id: ::std::string::String,
+}
+/// One of a fixed set of strings.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WebhookMetaDeletedAction {
+    /// `deleted`
+    #[serde(rename = "deleted")]
+    Deleted,
+}
+/// One of a fixed set of strings.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WebhookMetaDeletedHookConfigContentType {
+    /// `json`
+    #[serde(rename = "json")]
+    Json,
+    /// `form`
+    #[serde(rename = "form")]
+    Form,
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookMetaDeletedHookConfig {
+    /// `content_type`.
+    pub content_type: WebhookMetaDeletedHookConfigContentType,
+    /// `insecure_ssl`.
+    pub insecure_ssl: ::std::string::String,
+    /// `secret`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub secret: ::std::option::Option<::std::string::String>,
+    /// `url`.
+    pub url: ::std::string::String,
+}
+/// One of a fixed set of strings.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WebhookMetaDeletedHookEventsItem {
+    /// `*`
+    #[serde(rename = "*")]
+    Value,
+    /// `branch_protection_rule`
+    #[serde(rename = "branch_protection_rule")]
+    BranchProtectionRule,
+    /// `check_run`
+    #[serde(rename = "check_run")]
+    CheckRun,
+    /// `check_suite`
+    #[serde(rename = "check_suite")]
+    CheckSuite,
+    /// `code_scanning_alert`
+    #[serde(rename = "code_scanning_alert")]
+    CodeScanningAlert,
+    /// `commit_comment`
+    #[serde(rename = "commit_comment")]
+    CommitComment,
+    /// `create`
+    #[serde(rename = "create")]
+    Create,
+    /// `delete`
+    #[serde(rename = "delete")]
+    Delete,
+    /// `deployment`
+    #[serde(rename = "deployment")]
+    Deployment,
+    /// `deployment_status`
+    #[serde(rename = "deployment_status")]
+    DeploymentStatus,
+    /// `deploy_key`
+    #[serde(rename = "deploy_key")]
+    DeployKey,
+    /// `discussion`
+    #[serde(rename = "discussion")]
+    Discussion,
+    /// `discussion_comment`
+    #[serde(rename = "discussion_comment")]
+    DiscussionComment,
+    /// `fork`
+    #[serde(rename = "fork")]
+    Fork,
+    /// `gollum`
+    #[serde(rename = "gollum")]
+    Gollum,
+    /// `issues`
+    #[serde(rename = "issues")]
+    Issues,
+    /// `issue_comment`
+    #[serde(rename = "issue_comment")]
+    IssueComment,
+    /// `label`
+    #[serde(rename = "label")]
+    Label,
+    /// `member`
+    #[serde(rename = "member")]
+    Member,
+    /// `membership`
+    #[serde(rename = "membership")]
+    Membership,
+    /// `meta`
+    #[serde(rename = "meta")]
+    Meta,
+    /// `milestone`
+    #[serde(rename = "milestone")]
+    Milestone,
+    /// `organization`
+    #[serde(rename = "organization")]
+    Organization,
+    /// `org_block`
+    #[serde(rename = "org_block")]
+    OrgBlock,
+    /// `package`
+    #[serde(rename = "package")]
+    Package,
+    /// `page_build`
+    #[serde(rename = "page_build")]
+    PageBuild,
+    /// `project`
+    #[serde(rename = "project")]
+    Project,
+    /// `project_card`
+    #[serde(rename = "project_card")]
+    ProjectCard,
+    /// `project_column`
+    #[serde(rename = "project_column")]
+    ProjectColumn,
+    /// `public`
+    #[serde(rename = "public")]
+    Public,
+    /// `pull_request`
+    #[serde(rename = "pull_request")]
+    PullRequest,
+    /// `pull_request_review`
+    #[serde(rename = "pull_request_review")]
+    PullRequestReview,
+    /// `pull_request_review_comment`
+    #[serde(rename = "pull_request_review_comment")]
+    PullRequestReviewComment,
+    /// `pull_request_review_thread`
+    #[serde(rename = "pull_request_review_thread")]
+    PullRequestReviewThread,
+    /// `push`
+    #[serde(rename = "push")]
+    Push,
+    /// `registry_package`
+    #[serde(rename = "registry_package")]
+    RegistryPackage,
+    /// `release`
+    #[serde(rename = "release")]
+    Release,
+    /// `repository`
+    #[serde(rename = "repository")]
+    Repository,
+    /// `repository_import`
+    #[serde(rename = "repository_import")]
+    RepositoryImport,
+    /// `repository_vulnerability_alert`
+    #[serde(rename = "repository_vulnerability_alert")]
+    RepositoryVulnerabilityAlert,
+    /// `secret_scanning_alert`
+    #[serde(rename = "secret_scanning_alert")]
+    SecretScanningAlert,
+    /// `secret_scanning_alert_location`
+    #[serde(rename = "secret_scanning_alert_location")]
+    SecretScanningAlertLocation,
+    /// `security_and_analysis`
+    #[serde(rename = "security_and_analysis")]
+    SecurityAndAnalysis,
+    /// `star`
+    #[serde(rename = "star")]
+    Star,
+    /// `status`
+    #[serde(rename = "status")]
+    Status,
+    /// `team`
+    #[serde(rename = "team")]
+    Team,
+    /// `team_add`
+    #[serde(rename = "team_add")]
+    TeamAdd,
+    /// `watch`
+    #[serde(rename = "watch")]
+    Watch,
+    /// `workflow_job`
+    #[serde(rename = "workflow_job")]
+    WorkflowJob,
+    /// `workflow_run`
+    #[serde(rename = "workflow_run")]
+    WorkflowRun,
+    /// `repository_dispatch`
+    #[serde(rename = "repository_dispatch")]
+    RepositoryDispatch,
+    /// `projects_v2_item`
+    #[serde(rename = "projects_v2_item")]
+    ProjectsV2Item,
+}
+/// The deleted webhook. This will contain different keys based on the type of webhook it is: repository, organization, business, app, or GitHub Marketplace.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookMetaDeletedHook {
+    /// `active`.
+    pub active: bool,
+    /// `config`.
+    pub config: WebhookMetaDeletedHookConfig,
+    /// `created_at`.
+    pub created_at: ::std::string::String,
+    /// `events`.
+    pub events: ::std::vec::Vec<WebhookMetaDeletedHookEventsItem>,
+    /// `id`.
+    pub id: i64,
+    /// `name`.
+    pub name: ::std::string::String,
+    /// `type`.
+    pub r#type: ::std::string::String,
+    /// `updated_at`.
+    pub updated_at: ::std::string::String,
+}
+/// One of several shapes.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum WebhookMetaDeletedRepository {
+    /// The value as webhookrepository.
+    WebhookRepository(WebhookRepository),
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookMetaDeleted {
+    /// `action`.
+    pub action: WebhookMetaDeletedAction,
+    /// An enterprise on GitHub. Webhook payloads contain the `enterprise` property when the webhook is configured
+    /// on an enterprise account or an organization that's part of an enterprise account. For more information,
+    /// see "[About enterprise accounts](https://docs.github.com/admin/overview/about-enterprise-accounts)."
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub enterprise: ::std::option::Option<WebhookEnterprise>,
+    /// The deleted webhook. This will contain different keys based on the type of webhook it is: repository, organization, business, app, or GitHub Marketplace.
+    pub hook: WebhookMetaDeletedHook,
+    /// The id of the modified webhook.
+    pub hook_id: i64,
+    /// The GitHub App installation. Webhook payloads contain the `installation` property when the event is configured
+    /// for and sent to a GitHub App. For more information,
+    /// see "[Using webhooks with GitHub Apps](https://docs.github.com/apps/creating-github-apps/registering-a-github-app/using-webhooks-with-github-apps)."
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub installation: ::std::option::Option<WebhookSimpleInstallation>,
+    /// A GitHub organization. Webhook payloads contain the `organization` property when the webhook is configured for an
+    /// organization, or when the event occurs from activity in a repository owned by an organization.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub organization: ::std::option::Option<WebhookOrganizationSimple>,
+    /// `repository`.
+    ///
+    /// Absent is `None`; an explicit `null` is `Some(None)`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "deserialize_some"
+    )]
+    pub repository: ::std::option::Option<
+        ::std::option::Option<WebhookMetaDeletedRepository>,
+    >,
+    /// A GitHub user.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sender: ::std::option::Option<WebhookSimpleUser>,
+}
+/// One of several shapes.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum WebhookRepositoryLicense {
+    /// The value as webhooklicensesimple.
+    WebhookLicenseSimple(WebhookLicenseSimple),
+}
+/// One of several shapes.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum WebhookRepositoryOrganization {
+    /// The value as webhooksimpleuser.
+    WebhookSimpleUser(WebhookSimpleUser),
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookRepositoryPermissions {
+    /// `admin`.
+    pub admin: bool,
+    /// `pull`.
+    pub pull: bool,
+    /// `triage`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub triage: ::std::option::Option<bool>,
+    /// `push`.
+    pub push: bool,
+    /// `maintain`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub maintain: ::std::option::Option<bool>,
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookRepositoryTemplateRepositoryOwner {
+    /// `login`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub login: ::std::option::Option<::std::string::String>,
+    /// `id`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    /// `node_id`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub node_id: ::std::option::Option<::std::string::String>,
+    /// `avatar_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub avatar_url: ::std::option::Option<::std::string::String>,
+    /// `gravatar_id`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub gravatar_id: ::std::option::Option<::std::string::String>,
+    /// `url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
+    /// `html_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub html_url: ::std::option::Option<::std::string::String>,
+    /// `followers_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub followers_url: ::std::option::Option<::std::string::String>,
+    /// `following_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub following_url: ::std::option::Option<::std::string::String>,
+    /// `gists_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub gists_url: ::std::option::Option<::std::string::String>,
+    /// `starred_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub starred_url: ::std::option::Option<::std::string::String>,
+    /// `subscriptions_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subscriptions_url: ::std::option::Option<::std::string::String>,
+    /// `organizations_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub organizations_url: ::std::option::Option<::std::string::String>,
+    /// `repos_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub repos_url: ::std::option::Option<::std::string::String>,
+    /// `events_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub events_url: ::std::option::Option<::std::string::String>,
+    /// `received_events_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub received_events_url: ::std::option::Option<::std::string::String>,
+    /// `type`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// `site_admin`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub site_admin: ::std::option::Option<bool>,
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookRepositoryTemplateRepositoryPermissions {
+    /// `admin`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub admin: ::std::option::Option<bool>,
+    /// `maintain`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub maintain: ::std::option::Option<bool>,
+    /// `push`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub push: ::std::option::Option<bool>,
+    /// `triage`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub triage: ::std::option::Option<bool>,
+    /// `pull`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub pull: ::std::option::Option<bool>,
+}
+/// The default value for a squash merge commit title:
+///
+/// - `PR_TITLE` - default to the pull request's title.
+/// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WebhookRepositoryTemplateRepositorySquashMergeCommitTitle {
+    /// `PR_TITLE`
+    #[serde(rename = "PR_TITLE")]
+    PrTitle,
+    /// `COMMIT_OR_PR_TITLE`
+    #[serde(rename = "COMMIT_OR_PR_TITLE")]
+    CommitOrPrTitle,
+}
+/// The default value for a squash merge commit message:
+///
+/// - `PR_BODY` - default to the pull request's body.
+/// - `COMMIT_MESSAGES` - default to the branch's commit messages.
+/// - `BLANK` - default to a blank commit message.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WebhookRepositoryTemplateRepositorySquashMergeCommitMessage {
+    /// `PR_BODY`
+    #[serde(rename = "PR_BODY")]
+    PrBody,
+    /// `COMMIT_MESSAGES`
+    #[serde(rename = "COMMIT_MESSAGES")]
+    CommitMessages,
+    /// `BLANK`
+    #[serde(rename = "BLANK")]
+    Blank,
+}
+/// The default value for a merge commit title.
+///
+/// - `PR_TITLE` - default to the pull request's title.
+/// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WebhookRepositoryTemplateRepositoryMergeCommitTitle {
+    /// `PR_TITLE`
+    #[serde(rename = "PR_TITLE")]
+    PrTitle,
+    /// `MERGE_MESSAGE`
+    #[serde(rename = "MERGE_MESSAGE")]
+    MergeMessage,
+}
+/// The default value for a merge commit message.
+///
+/// - `PR_TITLE` - default to the pull request's title.
+/// - `PR_BODY` - default to the pull request's body.
+/// - `BLANK` - default to a blank commit message.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WebhookRepositoryTemplateRepositoryMergeCommitMessage {
+    /// `PR_BODY`
+    #[serde(rename = "PR_BODY")]
+    PrBody,
+    /// `PR_TITLE`
+    #[serde(rename = "PR_TITLE")]
+    PrTitle,
+    /// `BLANK`
+    #[serde(rename = "BLANK")]
+    Blank,
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookRepositoryTemplateRepository {
+    /// `id`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<i64>,
+    /// `node_id`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub node_id: ::std::option::Option<::std::string::String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `full_name`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub full_name: ::std::option::Option<::std::string::String>,
+    /// `owner`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub owner: ::std::option::Option<WebhookRepositoryTemplateRepositoryOwner>,
+    /// `private`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub private: ::std::option::Option<bool>,
+    /// `html_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub html_url: ::std::option::Option<::std::string::String>,
+    /// `description`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// `fork`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub fork: ::std::option::Option<bool>,
+    /// `url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
+    /// `archive_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub archive_url: ::std::option::Option<::std::string::String>,
+    /// `assignees_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub assignees_url: ::std::option::Option<::std::string::String>,
+    /// `blobs_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub blobs_url: ::std::option::Option<::std::string::String>,
+    /// `branches_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub branches_url: ::std::option::Option<::std::string::String>,
+    /// `collaborators_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub collaborators_url: ::std::option::Option<::std::string::String>,
+    /// `comments_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub comments_url: ::std::option::Option<::std::string::String>,
+    /// `commits_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub commits_url: ::std::option::Option<::std::string::String>,
+    /// `compare_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub compare_url: ::std::option::Option<::std::string::String>,
+    /// `contents_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub contents_url: ::std::option::Option<::std::string::String>,
+    /// `contributors_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub contributors_url: ::std::option::Option<::std::string::String>,
+    /// `deployments_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub deployments_url: ::std::option::Option<::std::string::String>,
+    /// `downloads_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub downloads_url: ::std::option::Option<::std::string::String>,
+    /// `events_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub events_url: ::std::option::Option<::std::string::String>,
+    /// `forks_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub forks_url: ::std::option::Option<::std::string::String>,
+    /// `git_commits_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub git_commits_url: ::std::option::Option<::std::string::String>,
+    /// `git_refs_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub git_refs_url: ::std::option::Option<::std::string::String>,
+    /// `git_tags_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub git_tags_url: ::std::option::Option<::std::string::String>,
+    /// `git_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub git_url: ::std::option::Option<::std::string::String>,
+    /// `issue_comment_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub issue_comment_url: ::std::option::Option<::std::string::String>,
+    /// `issue_events_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub issue_events_url: ::std::option::Option<::std::string::String>,
+    /// `issues_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub issues_url: ::std::option::Option<::std::string::String>,
+    /// `keys_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub keys_url: ::std::option::Option<::std::string::String>,
+    /// `labels_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub labels_url: ::std::option::Option<::std::string::String>,
+    /// `languages_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub languages_url: ::std::option::Option<::std::string::String>,
+    /// `merges_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub merges_url: ::std::option::Option<::std::string::String>,
+    /// `milestones_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub milestones_url: ::std::option::Option<::std::string::String>,
+    /// `notifications_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub notifications_url: ::std::option::Option<::std::string::String>,
+    /// `pulls_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub pulls_url: ::std::option::Option<::std::string::String>,
+    /// `releases_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub releases_url: ::std::option::Option<::std::string::String>,
+    /// `ssh_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub ssh_url: ::std::option::Option<::std::string::String>,
+    /// `stargazers_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub stargazers_url: ::std::option::Option<::std::string::String>,
+    /// `statuses_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub statuses_url: ::std::option::Option<::std::string::String>,
+    /// `subscribers_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subscribers_url: ::std::option::Option<::std::string::String>,
+    /// `subscription_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subscription_url: ::std::option::Option<::std::string::String>,
+    /// `tags_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub tags_url: ::std::option::Option<::std::string::String>,
+    /// `teams_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub teams_url: ::std::option::Option<::std::string::String>,
+    /// `trees_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub trees_url: ::std::option::Option<::std::string::String>,
+    /// `clone_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub clone_url: ::std::option::Option<::std::string::String>,
+    /// `mirror_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mirror_url: ::std::option::Option<::std::string::String>,
+    /// `hooks_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub hooks_url: ::std::option::Option<::std::string::String>,
+    /// `svn_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub svn_url: ::std::option::Option<::std::string::String>,
+    /// `homepage`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub homepage: ::std::option::Option<::std::string::String>,
+    /// `language`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub language: ::std::option::Option<::std::string::String>,
+    /// `forks_count`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub forks_count: ::std::option::Option<i64>,
+    /// `stargazers_count`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub stargazers_count: ::std::option::Option<i64>,
+    /// `watchers_count`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub watchers_count: ::std::option::Option<i64>,
+    /// `size`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub size: ::std::option::Option<i64>,
+    /// `default_branch`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub default_branch: ::std::option::Option<::std::string::String>,
+    /// `open_issues_count`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub open_issues_count: ::std::option::Option<i64>,
+    /// `is_template`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_template: ::std::option::Option<bool>,
+    /// `topics`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub topics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `has_issues`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_issues: ::std::option::Option<bool>,
+    /// `has_projects`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_projects: ::std::option::Option<bool>,
+    /// `has_wiki`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_wiki: ::std::option::Option<bool>,
+    /// `has_pages`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_pages: ::std::option::Option<bool>,
+    /// `has_downloads`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_downloads: ::std::option::Option<bool>,
+    /// `archived`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub archived: ::std::option::Option<bool>,
+    /// `disabled`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub disabled: ::std::option::Option<bool>,
+    /// `visibility`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub visibility: ::std::option::Option<::std::string::String>,
+    /// `pushed_at`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub pushed_at: ::std::option::Option<::std::string::String>,
+    /// `created_at`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// `updated_at`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// `permissions`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub permissions: ::std::option::Option<
+        WebhookRepositoryTemplateRepositoryPermissions,
+    >,
+    /// `allow_rebase_merge`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_rebase_merge: ::std::option::Option<bool>,
+    /// `temp_clone_token`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub temp_clone_token: ::std::option::Option<::std::string::String>,
+    /// `allow_squash_merge`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_squash_merge: ::std::option::Option<bool>,
+    /// `allow_auto_merge`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_auto_merge: ::std::option::Option<bool>,
+    /// `delete_branch_on_merge`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub delete_branch_on_merge: ::std::option::Option<bool>,
+    /// `allow_update_branch`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_update_branch: ::std::option::Option<bool>,
+    /// `use_squash_pr_title_as_default`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_squash_pr_title_as_default: ::std::option::Option<bool>,
+    /// The default value for a squash merge commit title:
+    ///
+    /// - `PR_TITLE` - default to the pull request's title.
+    /// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub squash_merge_commit_title: ::std::option::Option<
+        WebhookRepositoryTemplateRepositorySquashMergeCommitTitle,
+    >,
+    /// The default value for a squash merge commit message:
+    ///
+    /// - `PR_BODY` - default to the pull request's body.
+    /// - `COMMIT_MESSAGES` - default to the branch's commit messages.
+    /// - `BLANK` - default to a blank commit message.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub squash_merge_commit_message: ::std::option::Option<
+        WebhookRepositoryTemplateRepositorySquashMergeCommitMessage,
+    >,
+    /// The default value for a merge commit title.
+    ///
+    /// - `PR_TITLE` - default to the pull request's title.
+    /// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub merge_commit_title: ::std::option::Option<
+        WebhookRepositoryTemplateRepositoryMergeCommitTitle,
+    >,
+    /// The default value for a merge commit message.
+    ///
+    /// - `PR_TITLE` - default to the pull request's title.
+    /// - `PR_BODY` - default to the pull request's body.
+    /// - `BLANK` - default to a blank commit message.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub merge_commit_message: ::std::option::Option<
+        WebhookRepositoryTemplateRepositoryMergeCommitMessage,
+    >,
+    /// `allow_merge_commit`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_merge_commit: ::std::option::Option<bool>,
+    /// `subscribers_count`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subscribers_count: ::std::option::Option<i64>,
+    /// `network_count`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub network_count: ::std::option::Option<i64>,
+}
+/// The default value for a squash merge commit title:
+///
+/// - `PR_TITLE` - default to the pull request's title.
+/// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WebhookRepositorySquashMergeCommitTitle {
+    /// `PR_TITLE`
+    #[serde(rename = "PR_TITLE")]
+    PrTitle,
+    /// `COMMIT_OR_PR_TITLE`
+    #[serde(rename = "COMMIT_OR_PR_TITLE")]
+    CommitOrPrTitle,
+}
+/// The default value for a squash merge commit message:
+///
+/// - `PR_BODY` - default to the pull request's body.
+/// - `COMMIT_MESSAGES` - default to the branch's commit messages.
+/// - `BLANK` - default to a blank commit message.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WebhookRepositorySquashMergeCommitMessage {
+    /// `PR_BODY`
+    #[serde(rename = "PR_BODY")]
+    PrBody,
+    /// `COMMIT_MESSAGES`
+    #[serde(rename = "COMMIT_MESSAGES")]
+    CommitMessages,
+    /// `BLANK`
+    #[serde(rename = "BLANK")]
+    Blank,
+}
+/// The default value for a merge commit title.
+///
+/// - `PR_TITLE` - default to the pull request's title.
+/// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WebhookRepositoryMergeCommitTitle {
+    /// `PR_TITLE`
+    #[serde(rename = "PR_TITLE")]
+    PrTitle,
+    /// `MERGE_MESSAGE`
+    #[serde(rename = "MERGE_MESSAGE")]
+    MergeMessage,
+}
+/// The default value for a merge commit message.
+///
+/// - `PR_TITLE` - default to the pull request's title.
+/// - `PR_BODY` - default to the pull request's body.
+/// - `BLANK` - default to a blank commit message.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum WebhookRepositoryMergeCommitMessage {
+    /// `PR_BODY`
+    #[serde(rename = "PR_BODY")]
+    PrBody,
+    /// `PR_TITLE`
+    #[serde(rename = "PR_TITLE")]
+    PrTitle,
+    /// `BLANK`
+    #[serde(rename = "BLANK")]
+    Blank,
+}
+/// The repository on GitHub where the event occurred. Webhook payloads contain the `repository` property
+/// when the event occurs from activity in a repository.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookRepository {
+    /// Unique identifier of the repository
+    pub id: i64,
+    /// `node_id`.
+    pub node_id: ::std::string::String,
+    /// The name of the repository.
+    pub name: ::std::string::String,
+    /// `full_name`.
+    pub full_name: ::std::string::String,
+    /// `license`.
+    pub license: ::std::option::Option<WebhookRepositoryLicense>,
+    /// `organization`.
+    ///
+    /// Absent is `None`; an explicit `null` is `Some(None)`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "deserialize_some"
+    )]
+    pub organization: ::std::option::Option<
+        ::std::option::Option<WebhookRepositoryOrganization>,
+    >,
+    /// `forks`.
+    pub forks: i64,
+    /// `permissions`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub permissions: ::std::option::Option<WebhookRepositoryPermissions>,
+    /// A GitHub user.
+    pub owner: WebhookSimpleUser,
+    /// Whether the repository is private or public.
+    pub private: bool,
+    /// `html_url`.
+    pub html_url: ::std::string::String,
+    /// `description`.
+    pub description: ::std::option::Option<::std::string::String>,
+    /// `fork`.
+    pub fork: bool,
+    /// `url`.
+    pub url: ::std::string::String,
+    /// `archive_url`.
+    pub archive_url: ::std::string::String,
+    /// `assignees_url`.
+    pub assignees_url: ::std::string::String,
+    /// `blobs_url`.
+    pub blobs_url: ::std::string::String,
+    /// `branches_url`.
+    pub branches_url: ::std::string::String,
+    /// `collaborators_url`.
+    pub collaborators_url: ::std::string::String,
+    /// `comments_url`.
+    pub comments_url: ::std::string::String,
+    /// `commits_url`.
+    pub commits_url: ::std::string::String,
+    /// `compare_url`.
+    pub compare_url: ::std::string::String,
+    /// `contents_url`.
+    pub contents_url: ::std::string::String,
+    /// `contributors_url`.
+    pub contributors_url: ::std::string::String,
+    /// `deployments_url`.
+    pub deployments_url: ::std::string::String,
+    /// `downloads_url`.
+    pub downloads_url: ::std::string::String,
+    /// `events_url`.
+    pub events_url: ::std::string::String,
+    /// `forks_url`.
+    pub forks_url: ::std::string::String,
+    /// `git_commits_url`.
+    pub git_commits_url: ::std::string::String,
+    /// `git_refs_url`.
+    pub git_refs_url: ::std::string::String,
+    /// `git_tags_url`.
+    pub git_tags_url: ::std::string::String,
+    /// `git_url`.
+    pub git_url: ::std::string::String,
+    /// `issue_comment_url`.
+    pub issue_comment_url: ::std::string::String,
+    /// `issue_events_url`.
+    pub issue_events_url: ::std::string::String,
+    /// `issues_url`.
+    pub issues_url: ::std::string::String,
+    /// `keys_url`.
+    pub keys_url: ::std::string::String,
+    /// `labels_url`.
+    pub labels_url: ::std::string::String,
+    /// `languages_url`.
+    pub languages_url: ::std::string::String,
+    /// `merges_url`.
+    pub merges_url: ::std::string::String,
+    /// `milestones_url`.
+    pub milestones_url: ::std::string::String,
+    /// `notifications_url`.
+    pub notifications_url: ::std::string::String,
+    /// `pulls_url`.
+    pub pulls_url: ::std::string::String,
+    /// `releases_url`.
+    pub releases_url: ::std::string::String,
+    /// `ssh_url`.
+    pub ssh_url: ::std::string::String,
+    /// `stargazers_url`.
+    pub stargazers_url: ::std::string::String,
+    /// `statuses_url`.
+    pub statuses_url: ::std::string::String,
+    /// `subscribers_url`.
+    pub subscribers_url: ::std::string::String,
+    /// `subscription_url`.
+    pub subscription_url: ::std::string::String,
+    /// `tags_url`.
+    pub tags_url: ::std::string::String,
+    /// `teams_url`.
+    pub teams_url: ::std::string::String,
+    /// `trees_url`.
+    pub trees_url: ::std::string::String,
+    /// `clone_url`.
+    pub clone_url: ::std::string::String,
+    /// `mirror_url`.
+    pub mirror_url: ::std::option::Option<::std::string::String>,
+    /// `hooks_url`.
+    pub hooks_url: ::std::string::String,
+    /// `svn_url`.
+    pub svn_url: ::std::string::String,
+    /// `homepage`.
+    pub homepage: ::std::option::Option<::std::string::String>,
+    /// `language`.
+    pub language: ::std::option::Option<::std::string::String>,
+    /// `forks_count`.
+    pub forks_count: i64,
+    /// `stargazers_count`.
+    pub stargazers_count: i64,
+    /// `watchers_count`.
+    pub watchers_count: i64,
+    /// The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0.
+    pub size: i64,
+    /// The default branch of the repository.
+    pub default_branch: ::std::string::String,
+    /// `open_issues_count`.
+    pub open_issues_count: i64,
+    /// Whether this repository acts as a template that can be used to generate new repositories.
+    ///
+    /// Default: `false`.
+    #[serde(default = "default_webhook_repository_is_template")]
+    pub is_template: bool,
+    /// `topics`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub topics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_properties: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Whether issues are enabled.
+    pub has_issues: bool,
+    /// Whether projects are enabled.
+    pub has_projects: bool,
+    /// Whether the wiki is enabled.
+    pub has_wiki: bool,
+    /// `has_pages`.
+    pub has_pages: bool,
+    /// Whether downloads are enabled.
+    pub has_downloads: bool,
+    /// Whether discussions are enabled.
+    ///
+    /// Default: `false`.
+    #[serde(default = "default_webhook_repository_has_discussions")]
+    pub has_discussions: bool,
+    /// Whether the repository is archived.
+    pub archived: bool,
+    /// Returns whether or not this repository disabled.
+    pub disabled: bool,
+    /// The repository visibility: public, private, or internal.
+    ///
+    /// Default: `"public"`.
+    #[serde(default = "default_webhook_repository_visibility")]
+    pub visibility: ::std::string::String,
+    /// `pushed_at`.
+    pub pushed_at: ::std::option::Option<::std::string::String>,
+    /// `created_at`.
+    pub created_at: ::std::option::Option<::std::string::String>,
+    /// `updated_at`.
+    pub updated_at: ::std::option::Option<::std::string::String>,
+    /// Whether to allow rebase merges for pull requests.
+    ///
+    /// Default: `true`.
+    #[serde(default = "default_webhook_repository_allow_rebase_merge")]
+    pub allow_rebase_merge: bool,
+    /// `template_repository`.
+    ///
+    /// Absent is `None`; an explicit `null` is `Some(None)`.
+    #[serde(
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "deserialize_some"
+    )]
+    pub template_repository: ::std::option::Option<
+        ::std::option::Option<WebhookRepositoryTemplateRepository>,
+    >,
+    /// `temp_clone_token`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub temp_clone_token: ::std::option::Option<::std::string::String>,
+    /// Whether to allow squash merges for pull requests.
+    ///
+    /// Default: `true`.
+    #[serde(default = "default_webhook_repository_allow_squash_merge")]
+    pub allow_squash_merge: bool,
+    /// Whether to allow Auto-merge to be used on pull requests.
+    ///
+    /// Default: `false`.
+    #[serde(default = "default_webhook_repository_allow_auto_merge")]
+    pub allow_auto_merge: bool,
+    /// Whether to delete head branches when pull requests are merged
+    ///
+    /// Default: `false`.
+    #[serde(default = "default_webhook_repository_delete_branch_on_merge")]
+    pub delete_branch_on_merge: bool,
+    /// Whether or not a pull request head branch that is behind its base branch can always be updated even if it is not required to be up to date before merging.
+    ///
+    /// Default: `false`.
+    #[serde(default = "default_webhook_repository_allow_update_branch")]
+    pub allow_update_branch: bool,
+    /// Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead.
+    ///
+    /// Default: `false`.
+    #[serde(default = "default_webhook_repository_use_squash_pr_title_as_default")]
+    pub use_squash_pr_title_as_default: bool,
+    /// The default value for a squash merge commit title:
+    ///
+    /// - `PR_TITLE` - default to the pull request's title.
+    /// - `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub squash_merge_commit_title: ::std::option::Option<
+        WebhookRepositorySquashMergeCommitTitle,
+    >,
+    /// The default value for a squash merge commit message:
+    ///
+    /// - `PR_BODY` - default to the pull request's body.
+    /// - `COMMIT_MESSAGES` - default to the branch's commit messages.
+    /// - `BLANK` - default to a blank commit message.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub squash_merge_commit_message: ::std::option::Option<
+        WebhookRepositorySquashMergeCommitMessage,
+    >,
+    /// The default value for a merge commit title.
+    ///
+    /// - `PR_TITLE` - default to the pull request's title.
+    /// - `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub merge_commit_title: ::std::option::Option<WebhookRepositoryMergeCommitTitle>,
+    /// The default value for a merge commit message.
+    ///
+    /// - `PR_TITLE` - default to the pull request's title.
+    /// - `PR_BODY` - default to the pull request's body.
+    /// - `BLANK` - default to a blank commit message.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub merge_commit_message: ::std::option::Option<WebhookRepositoryMergeCommitMessage>,
+    /// Whether to allow merge commits for pull requests.
+    ///
+    /// Default: `true`.
+    #[serde(default = "default_webhook_repository_allow_merge_commit")]
+    pub allow_merge_commit: bool,
+    /// Whether to allow forking this repo
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_forking: ::std::option::Option<bool>,
+    /// Whether to require contributors to sign off on web-based commits
+    ///
+    /// Default: `false`.
+    #[serde(default = "default_webhook_repository_web_commit_signoff_required")]
+    pub web_commit_signoff_required: bool,
+    /// `subscribers_count`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subscribers_count: ::std::option::Option<i64>,
+    /// `network_count`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub network_count: ::std::option::Option<i64>,
+    /// `open_issues`.
+    pub open_issues: i64,
+    /// `watchers`.
+    pub watchers: i64,
+    /// `master_branch`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub master_branch: ::std::option::Option<::std::string::String>,
+    /// `starred_at`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub starred_at: ::std::option::Option<::std::string::String>,
+    /// Whether anonymous git access is enabled for this repository
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub anonymous_access_enabled: ::std::option::Option<bool>,
+}
+fn default_webhook_repository_is_template() -> bool {
+    false
+}
+fn default_webhook_repository_has_discussions() -> bool {
+    false
+}
+fn default_webhook_repository_visibility() -> ::std::string::String {
+    ::std::string::String::from("public")
+}
+fn default_webhook_repository_allow_rebase_merge() -> bool {
+    true
+}
+fn default_webhook_repository_allow_squash_merge() -> bool {
+    true
+}
+fn default_webhook_repository_allow_auto_merge() -> bool {
+    false
+}
+fn default_webhook_repository_delete_branch_on_merge() -> bool {
+    false
+}
+fn default_webhook_repository_allow_update_branch() -> bool {
+    false
+}
+fn default_webhook_repository_use_squash_pr_title_as_default() -> bool {
+    false
+}
+fn default_webhook_repository_allow_merge_commit() -> bool {
+    true
+}
+fn default_webhook_repository_web_commit_signoff_required() -> bool {
+    false
+}
+/// License Simple
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WebhookLicenseSimple {
+    /// `key`.
+    pub key: ::std::string::String,
+    /// `name`.
+    pub name: ::std::string::String,
+    /// `url`.
+    pub url: ::std::option::Option<::std::string::String>,
+    /// `spdx_id`.
+    pub spdx_id: ::std::option::Option<::std::string::String>,
+    /// `node_id`.
+    pub node_id: ::std::string::String,
+    /// `html_url`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub html_url: ::std::option::Option<::std::string::String>,
+}
 /// Must be passed as "web".
 #[derive(
     Debug,
@@ -777,6 +2688,153 @@ fn default_enterprise_admin_update_global_webhook_request_events() -> ::std::vec
 }
 fn default_enterprise_admin_update_global_webhook_request_active() -> bool {
     true
+}
+/// Use `web` to create a webhook. Default: `web`. This parameter only accepts the value `web`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub enum ReposCreateWebhookRequestName {
+    /// `web`
+    #[serde(rename = "web")]
+    Web,
+}
+/// Key/value pairs to provide settings for this webhook.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ReposCreateWebhookRequestConfig {
+    /// The URL to which the payloads will be delivered.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<WebhookConfigUrl>,
+    /// The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.
+    ///
+    /// Default: `"form"`.
+    #[serde(default = "default_repos_create_webhook_request_config_content_type")]
+    pub content_type: WebhookConfigContentType,
+    /// If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub secret: ::std::option::Option<WebhookConfigSecret>,
+    /// Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub insecure_ssl: ::std::option::Option<WebhookConfigInsecureSsl>,
+}
+fn default_repos_create_webhook_request_config_content_type() -> WebhookConfigContentType {
+    ::std::string::String::from("form")
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ReposCreateWebhookRequest {
+    /// Use `web` to create a webhook. Default: `web`. This parameter only accepts the value `web`.
+    ///
+    /// Default: `"web"`.
+    #[serde(default = "default_repos_create_webhook_request_name")]
+    pub name: ReposCreateWebhookRequestName,
+    /// Key/value pairs to provide settings for this webhook.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub config: ::std::option::Option<ReposCreateWebhookRequestConfig>,
+    /// Determines what events the hook is triggered for.
+    ///
+    /// Default: `["push"]`.
+    #[serde(default = "default_repos_create_webhook_request_events")]
+    pub events: ::std::vec::Vec<::std::string::String>,
+    /// Determines if notifications are sent when the webhook is triggered. Set to `true` to send notifications.
+    ///
+    /// Default: `true`.
+    #[serde(default = "default_repos_create_webhook_request_active")]
+    pub active: bool,
+}
+fn default_repos_create_webhook_request_name() -> ReposCreateWebhookRequestName {
+    ReposCreateWebhookRequestName::Web
+}
+fn default_repos_create_webhook_request_events() -> ::std::vec::Vec<
+    ::std::string::String,
+> {
+    ::std::vec![::std::string::String::from("push")]
+}
+fn default_repos_create_webhook_request_active() -> bool {
+    true
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ReposUpdateWebhookRequest {
+    /// Configuration object of the webhook
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub config: ::std::option::Option<WebhookConfig>,
+    /// Determines what events the hook is triggered for. This replaces the entire array of events.
+    ///
+    /// Default: `["push"]`.
+    #[serde(default = "default_repos_update_webhook_request_events")]
+    pub events: ::std::vec::Vec<::std::string::String>,
+    /// Determines a list of events to be added to the list of events that the Hook triggers for.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub add_events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Determines a list of events to be removed from the list of events that the Hook triggers for.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub remove_events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Determines if notifications are sent when the webhook is triggered. Set to `true` to send notifications.
+    ///
+    /// Default: `true`.
+    #[serde(default = "default_repos_update_webhook_request_active")]
+    pub active: bool,
+}
+fn default_repos_update_webhook_request_events() -> ::std::vec::Vec<
+    ::std::string::String,
+> {
+    ::std::vec![::std::string::String::from("push")]
+}
+fn default_repos_update_webhook_request_active() -> bool {
+    true
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ReposUpdateWebhookConfigForRepoRequest {
+    /// The URL to which the payloads will be delivered.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<WebhookConfigUrl>,
+    /// The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.
+    ///
+    /// Default: `"form"`.
+    #[serde(
+        default = "default_repos_update_webhook_config_for_repo_request_content_type"
+    )]
+    pub content_type: WebhookConfigContentType,
+    /// If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub secret: ::std::option::Option<WebhookConfigSecret>,
+    /// Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub insecure_ssl: ::std::option::Option<WebhookConfigInsecureSsl>,
+}
+fn default_repos_update_webhook_config_for_repo_request_content_type() -> WebhookConfigContentType {
+    ::std::string::String::from("form")
+}
+/// An object.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct AppsUpdateWebhookConfigForAppRequest {
+    /// The URL to which the payloads will be delivered.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<WebhookConfigUrl>,
+    /// The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.
+    ///
+    /// Default: `"form"`.
+    #[serde(default = "default_apps_update_webhook_config_for_app_request_content_type")]
+    pub content_type: WebhookConfigContentType,
+    /// If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub secret: ::std::option::Option<WebhookConfigSecret>,
+    /// Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub insecure_ssl: ::std::option::Option<WebhookConfigInsecureSsl>,
+}
+fn default_apps_update_webhook_config_for_app_request_content_type() -> WebhookConfigContentType {
+    ::std::string::String::from("form")
 }
 /// Keeps an explicit `null` apart from an absent field (`Some(None)` vs `None`).
 fn deserialize_some<'de, D, T>(

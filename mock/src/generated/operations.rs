@@ -39,6 +39,40 @@ pub enum OperationId {
     EnterpriseAdminUpdateGlobalWebhook,
     /// `enterprise-admin/ping-global-webhook`: Ping a global webhook
     EnterpriseAdminPingGlobalWebhook,
+    /// `repos/list-webhooks`: List repository webhooks
+    ReposListWebhooks,
+    /// `repos/create-webhook`: Create a repository webhook
+    ReposCreateWebhook,
+    /// `repos/get-webhook`: Get a repository webhook
+    ReposGetWebhook,
+    /// `repos/delete-webhook`: Delete a repository webhook
+    ReposDeleteWebhook,
+    /// `repos/update-webhook`: Update a repository webhook
+    ReposUpdateWebhook,
+    /// `repos/get-webhook-config-for-repo`: Get a webhook configuration for a repository
+    ReposGetWebhookConfigForRepo,
+    /// `repos/update-webhook-config-for-repo`: Update a webhook configuration for a repository
+    ReposUpdateWebhookConfigForRepo,
+    /// `repos/list-webhook-deliveries`: List deliveries for a repository webhook
+    ReposListWebhookDeliveries,
+    /// `repos/get-webhook-delivery`: Get a delivery for a repository webhook
+    ReposGetWebhookDelivery,
+    /// `repos/redeliver-webhook-delivery`: Redeliver a delivery for a repository webhook
+    ReposRedeliverWebhookDelivery,
+    /// `repos/ping-webhook`: Ping a repository webhook
+    ReposPingWebhook,
+    /// `repos/test-push-webhook`: Test the push repository webhook
+    ReposTestPushWebhook,
+    /// `apps/get-webhook-config-for-app`: Get a webhook configuration for an app
+    AppsGetWebhookConfigForApp,
+    /// `apps/update-webhook-config-for-app`: Update a webhook configuration for an app
+    AppsUpdateWebhookConfigForApp,
+    /// `apps/list-webhook-deliveries`: List deliveries for an app webhook
+    AppsListWebhookDeliveries,
+    /// `apps/get-webhook-delivery`: Get a delivery for an app webhook
+    AppsGetWebhookDelivery,
+    /// `apps/redeliver-webhook-delivery`: Redeliver a delivery for an app webhook
+    AppsRedeliverWebhookDelivery,
 }
 impl OperationId {
     /// The operationId as the spec spells it (`orgs/list-webhooks`).
@@ -77,6 +111,33 @@ impl OperationId {
             OperationId::EnterpriseAdminPingGlobalWebhook => {
                 "enterprise-admin/ping-global-webhook"
             }
+            OperationId::ReposListWebhooks => "repos/list-webhooks",
+            OperationId::ReposCreateWebhook => "repos/create-webhook",
+            OperationId::ReposGetWebhook => "repos/get-webhook",
+            OperationId::ReposDeleteWebhook => "repos/delete-webhook",
+            OperationId::ReposUpdateWebhook => "repos/update-webhook",
+            OperationId::ReposGetWebhookConfigForRepo => {
+                "repos/get-webhook-config-for-repo"
+            }
+            OperationId::ReposUpdateWebhookConfigForRepo => {
+                "repos/update-webhook-config-for-repo"
+            }
+            OperationId::ReposListWebhookDeliveries => "repos/list-webhook-deliveries",
+            OperationId::ReposGetWebhookDelivery => "repos/get-webhook-delivery",
+            OperationId::ReposRedeliverWebhookDelivery => {
+                "repos/redeliver-webhook-delivery"
+            }
+            OperationId::ReposPingWebhook => "repos/ping-webhook",
+            OperationId::ReposTestPushWebhook => "repos/test-push-webhook",
+            OperationId::AppsGetWebhookConfigForApp => "apps/get-webhook-config-for-app",
+            OperationId::AppsUpdateWebhookConfigForApp => {
+                "apps/update-webhook-config-for-app"
+            }
+            OperationId::AppsListWebhookDeliveries => "apps/list-webhook-deliveries",
+            OperationId::AppsGetWebhookDelivery => "apps/get-webhook-delivery",
+            OperationId::AppsRedeliverWebhookDelivery => {
+                "apps/redeliver-webhook-delivery"
+            }
         }
     }
     /// This operation's row of [`OPERATIONS`].
@@ -99,11 +160,28 @@ impl OperationId {
             OperationId::EnterpriseAdminDeleteGlobalWebhook => &OPERATIONS[14usize],
             OperationId::EnterpriseAdminUpdateGlobalWebhook => &OPERATIONS[15usize],
             OperationId::EnterpriseAdminPingGlobalWebhook => &OPERATIONS[16usize],
+            OperationId::ReposListWebhooks => &OPERATIONS[17usize],
+            OperationId::ReposCreateWebhook => &OPERATIONS[18usize],
+            OperationId::ReposGetWebhook => &OPERATIONS[19usize],
+            OperationId::ReposDeleteWebhook => &OPERATIONS[20usize],
+            OperationId::ReposUpdateWebhook => &OPERATIONS[21usize],
+            OperationId::ReposGetWebhookConfigForRepo => &OPERATIONS[22usize],
+            OperationId::ReposUpdateWebhookConfigForRepo => &OPERATIONS[23usize],
+            OperationId::ReposListWebhookDeliveries => &OPERATIONS[24usize],
+            OperationId::ReposGetWebhookDelivery => &OPERATIONS[25usize],
+            OperationId::ReposRedeliverWebhookDelivery => &OPERATIONS[26usize],
+            OperationId::ReposPingWebhook => &OPERATIONS[27usize],
+            OperationId::ReposTestPushWebhook => &OPERATIONS[28usize],
+            OperationId::AppsGetWebhookConfigForApp => &OPERATIONS[29usize],
+            OperationId::AppsUpdateWebhookConfigForApp => &OPERATIONS[30usize],
+            OperationId::AppsListWebhookDeliveries => &OPERATIONS[31usize],
+            OperationId::AppsGetWebhookDelivery => &OPERATIONS[32usize],
+            OperationId::AppsRedeliverWebhookDelivery => &OPERATIONS[33usize],
         }
     }
 }
 /// The spec's operationIds, in spec order.
-pub const OPERATION_IDS: [&str; 17usize] = [
+pub const OPERATION_IDS: [&str; 34usize] = [
     "orgs/list-webhooks",
     "orgs/create-webhook",
     "orgs/get-webhook",
@@ -121,8 +199,25 @@ pub const OPERATION_IDS: [&str; 17usize] = [
     "enterprise-admin/delete-global-webhook",
     "enterprise-admin/update-global-webhook",
     "enterprise-admin/ping-global-webhook",
+    "repos/list-webhooks",
+    "repos/create-webhook",
+    "repos/get-webhook",
+    "repos/delete-webhook",
+    "repos/update-webhook",
+    "repos/get-webhook-config-for-repo",
+    "repos/update-webhook-config-for-repo",
+    "repos/list-webhook-deliveries",
+    "repos/get-webhook-delivery",
+    "repos/redeliver-webhook-delivery",
+    "repos/ping-webhook",
+    "repos/test-push-webhook",
+    "apps/get-webhook-config-for-app",
+    "apps/update-webhook-config-for-app",
+    "apps/list-webhook-deliveries",
+    "apps/get-webhook-delivery",
+    "apps/redeliver-webhook-delivery",
 ];
-/// The 17 operations of the spec, in spec order.
+/// The 34 operations of the spec, in spec order.
 pub static OPERATIONS: &[crate::table::Operation] = &[
     crate::table::Operation {
         id: "orgs/list-webhooks",
@@ -540,7 +635,13 @@ pub static OPERATIONS: &[crate::table::Operation] = &[
         documentation_url: "https://docs.github.com/rest/orgs/webhooks#delete-an-organization-webhook",
         access: crate::table::Access::OrganizationOwner,
         oauth_scopes: &["admin:org_hook"],
-        callbacks: &[],
+        callbacks: &[
+            crate::table::Callback {
+                event: "meta",
+                url: "{hook config.url}",
+                payload_schema: "{\"allOf\":[{\"$ref\":\"#/definitions/webhook-meta-deleted\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-enterprise\":{\"title\":\"Enterprise\",\"description\":\"An enterprise on GitHub. Webhook payloads contain the `enterprise` property when the webhook is configured\\non an enterprise account or an organization that's part of an enterprise account. For more information,\\nsee \\\"[About enterprise accounts](https://docs.github.com/admin/overview/about-enterprise-accounts).\\\"\",\"type\":\"object\",\"properties\":{\"description\":{\"description\":\"A short description of the enterprise.\",\"type\":[\"string\",\"null\"]},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"website_url\":{\"description\":\"The enterprise's website URL.\",\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"id\":{\"description\":\"Unique identifier of the enterprise\",\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"name\":{\"description\":\"The name of the enterprise.\",\"type\":\"string\"},\"slug\":{\"description\":\"The slug url identifier for the enterprise.\",\"type\":\"string\"},\"created_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"updated_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"avatar_url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"id\",\"node_id\",\"name\",\"slug\",\"html_url\",\"created_at\",\"updated_at\",\"avatar_url\"]},\"webhook-license-simple\":{\"title\":\"License Simple\",\"description\":\"License Simple\",\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"spdx_id\":{\"type\":[\"string\",\"null\"]},\"node_id\":{\"type\":\"string\"},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"key\",\"name\",\"url\",\"spdx_id\",\"node_id\"]},\"webhook-meta-deleted\":{\"title\":\"meta deleted event\",\"type\":\"object\",\"properties\":{\"action\":{\"type\":\"string\",\"enum\":[\"deleted\"]},\"enterprise\":{\"$ref\":\"#/definitions/webhook-enterprise\"},\"hook\":{\"description\":\"The deleted webhook. This will contain different keys based on the type of webhook it is: repository, organization, business, app, or GitHub Marketplace.\",\"type\":\"object\",\"properties\":{\"active\":{\"type\":\"boolean\"},\"config\":{\"type\":\"object\",\"properties\":{\"content_type\":{\"type\":\"string\",\"enum\":[\"json\",\"form\"]},\"insecure_ssl\":{\"type\":\"string\"},\"secret\":{\"type\":\"string\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"content_type\",\"insecure_ssl\",\"url\"]},\"created_at\":{\"type\":\"string\"},\"events\":{\"description\":\"\",\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"*\",\"branch_protection_rule\",\"check_run\",\"check_suite\",\"code_scanning_alert\",\"commit_comment\",\"create\",\"delete\",\"deployment\",\"deployment_status\",\"deploy_key\",\"discussion\",\"discussion_comment\",\"fork\",\"gollum\",\"issues\",\"issue_comment\",\"label\",\"member\",\"membership\",\"meta\",\"milestone\",\"organization\",\"org_block\",\"package\",\"page_build\",\"project\",\"project_card\",\"project_column\",\"public\",\"pull_request\",\"pull_request_review\",\"pull_request_review_comment\",\"pull_request_review_thread\",\"push\",\"registry_package\",\"release\",\"repository\",\"repository_import\",\"repository_vulnerability_alert\",\"secret_scanning_alert\",\"secret_scanning_alert_location\",\"security_and_analysis\",\"star\",\"status\",\"team\",\"team_add\",\"watch\",\"workflow_job\",\"workflow_run\",\"repository_dispatch\",\"projects_v2_item\"],\"minItems\":1}},\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"name\",\"active\",\"events\",\"config\",\"updated_at\",\"created_at\"]},\"hook_id\":{\"description\":\"The id of the modified webhook.\",\"type\":\"integer\"},\"installation\":{\"$ref\":\"#/definitions/webhook-simple-installation\"},\"organization\":{\"$ref\":\"#/definitions/webhook-organization-simple\"},\"repository\":{\"oneOf\":[{\"$ref\":\"#/definitions/webhook-repository\"},{\"type\":\"null\"}]},\"sender\":{\"$ref\":\"#/definitions/webhook-simple-user\"}},\"required\":[\"action\",\"hook_id\",\"hook\"]},\"webhook-organization-simple\":{\"title\":\"Organization Simple\",\"description\":\"A GitHub organization. Webhook payloads contain the `organization` property when the webhook is configured for an\\norganization, or when the event occurs from activity in a repository owned by an organization.\",\"type\":\"object\",\"properties\":{\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"repos_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"hooks_url\":{\"type\":\"string\"},\"issues_url\":{\"type\":\"string\"},\"members_url\":{\"type\":\"string\"},\"public_members_url\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"login\",\"url\",\"id\",\"node_id\",\"repos_url\",\"events_url\",\"hooks_url\",\"issues_url\",\"members_url\",\"public_members_url\",\"avatar_url\",\"description\"]},\"webhook-repository\":{\"title\":\"Repository\",\"description\":\"The repository on GitHub where the event occurred. Webhook payloads contain the `repository` property\\nwhen the event occurs from activity in a repository.\",\"type\":\"object\",\"properties\":{\"id\":{\"description\":\"Unique identifier of the repository\",\"type\":\"integer\",\"format\":\"int64\"},\"node_id\":{\"type\":\"string\"},\"name\":{\"description\":\"The name of the repository.\",\"type\":\"string\"},\"full_name\":{\"type\":\"string\"},\"license\":{\"oneOf\":[{\"$ref\":\"#/definitions/webhook-license-simple\"},{\"type\":\"null\"}]},\"organization\":{\"oneOf\":[{\"$ref\":\"#/definitions/webhook-simple-user\"},{\"type\":\"null\"}]},\"forks\":{\"type\":\"integer\"},\"permissions\":{\"type\":\"object\",\"properties\":{\"admin\":{\"type\":\"boolean\"},\"pull\":{\"type\":\"boolean\"},\"triage\":{\"type\":\"boolean\"},\"push\":{\"type\":\"boolean\"},\"maintain\":{\"type\":\"boolean\"}},\"required\":[\"admin\",\"pull\",\"push\"]},\"owner\":{\"$ref\":\"#/definitions/webhook-simple-user\"},\"private\":{\"description\":\"Whether the repository is private or public.\",\"default\":false,\"type\":\"boolean\"},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"description\":{\"type\":[\"string\",\"null\"]},\"fork\":{\"type\":\"boolean\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"archive_url\":{\"type\":\"string\"},\"assignees_url\":{\"type\":\"string\"},\"blobs_url\":{\"type\":\"string\"},\"branches_url\":{\"type\":\"string\"},\"collaborators_url\":{\"type\":\"string\"},\"comments_url\":{\"type\":\"string\"},\"commits_url\":{\"type\":\"string\"},\"compare_url\":{\"type\":\"string\"},\"contents_url\":{\"type\":\"string\"},\"contributors_url\":{\"type\":\"string\",\"format\":\"uri\"},\"deployments_url\":{\"type\":\"string\",\"format\":\"uri\"},\"downloads_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"forks_url\":{\"type\":\"string\",\"format\":\"uri\"},\"git_commits_url\":{\"type\":\"string\"},\"git_refs_url\":{\"type\":\"string\"},\"git_tags_url\":{\"type\":\"string\"},\"git_url\":{\"type\":\"string\"},\"issue_comment_url\":{\"type\":\"string\"},\"issue_events_url\":{\"type\":\"string\"},\"issues_url\":{\"type\":\"string\"},\"keys_url\":{\"type\":\"string\"},\"labels_url\":{\"type\":\"string\"},\"languages_url\":{\"type\":\"string\",\"format\":\"uri\"},\"merges_url\":{\"type\":\"string\",\"format\":\"uri\"},\"milestones_url\":{\"type\":\"string\"},\"notifications_url\":{\"type\":\"string\"},\"pulls_url\":{\"type\":\"string\"},\"releases_url\":{\"type\":\"string\"},\"ssh_url\":{\"type\":\"string\"},\"stargazers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"statuses_url\":{\"type\":\"string\"},\"subscribers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"subscription_url\":{\"type\":\"string\",\"format\":\"uri\"},\"tags_url\":{\"type\":\"string\",\"format\":\"uri\"},\"teams_url\":{\"type\":\"string\",\"format\":\"uri\"},\"trees_url\":{\"type\":\"string\"},\"clone_url\":{\"type\":\"string\"},\"mirror_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"hooks_url\":{\"type\":\"string\",\"format\":\"uri\"},\"svn_url\":{\"type\":\"string\",\"format\":\"uri\"},\"homepage\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"language\":{\"type\":[\"string\",\"null\"]},\"forks_count\":{\"type\":\"integer\"},\"stargazers_count\":{\"type\":\"integer\"},\"watchers_count\":{\"type\":\"integer\"},\"size\":{\"description\":\"The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0.\",\"type\":\"integer\"},\"default_branch\":{\"description\":\"The default branch of the repository.\",\"type\":\"string\"},\"open_issues_count\":{\"type\":\"integer\"},\"is_template\":{\"description\":\"Whether this repository acts as a template that can be used to generate new repositories.\",\"default\":false,\"type\":\"boolean\"},\"topics\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"custom_properties\":{\"type\":\"object\",\"description\":\"The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values.\",\"additionalProperties\":true},\"has_issues\":{\"description\":\"Whether issues are enabled.\",\"default\":true,\"type\":\"boolean\"},\"has_projects\":{\"description\":\"Whether projects are enabled.\",\"default\":true,\"type\":\"boolean\"},\"has_wiki\":{\"description\":\"Whether the wiki is enabled.\",\"default\":true,\"type\":\"boolean\"},\"has_pages\":{\"type\":\"boolean\"},\"has_downloads\":{\"description\":\"Whether downloads are enabled.\",\"default\":true,\"type\":\"boolean\"},\"has_discussions\":{\"description\":\"Whether discussions are enabled.\",\"default\":false,\"type\":\"boolean\"},\"archived\":{\"description\":\"Whether the repository is archived.\",\"default\":false,\"type\":\"boolean\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"Returns whether or not this repository disabled.\"},\"visibility\":{\"description\":\"The repository visibility: public, private, or internal.\",\"default\":\"public\",\"type\":\"string\"},\"pushed_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"created_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"updated_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"allow_rebase_merge\":{\"description\":\"Whether to allow rebase merges for pull requests.\",\"default\":true,\"type\":\"boolean\"},\"template_repository\":{\"type\":[\"object\",\"null\"],\"properties\":{\"id\":{\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"full_name\":{\"type\":\"string\"},\"owner\":{\"type\":\"object\",\"properties\":{\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\"},\"gravatar_id\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"html_url\":{\"type\":\"string\"},\"followers_url\":{\"type\":\"string\"},\"following_url\":{\"type\":\"string\"},\"gists_url\":{\"type\":\"string\"},\"starred_url\":{\"type\":\"string\"},\"subscriptions_url\":{\"type\":\"string\"},\"organizations_url\":{\"type\":\"string\"},\"repos_url\":{\"type\":\"string\"},\"events_url\":{\"type\":\"string\"},\"received_events_url\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"site_admin\":{\"type\":\"boolean\"}}},\"private\":{\"type\":\"boolean\"},\"html_url\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"fork\":{\"type\":\"boolean\"},\"url\":{\"type\":\"string\"},\"archive_url\":{\"type\":\"string\"},\"assignees_url\":{\"type\":\"string\"},\"blobs_url\":{\"type\":\"string\"},\"branches_url\":{\"type\":\"string\"},\"collaborators_url\":{\"type\":\"string\"},\"comments_url\":{\"type\":\"string\"},\"commits_url\":{\"type\":\"string\"},\"compare_url\":{\"type\":\"string\"},\"contents_url\":{\"type\":\"string\"},\"contributors_url\":{\"type\":\"string\"},\"deployments_url\":{\"type\":\"string\"},\"downloads_url\":{\"type\":\"string\"},\"events_url\":{\"type\":\"string\"},\"forks_url\":{\"type\":\"string\"},\"git_commits_url\":{\"type\":\"string\"},\"git_refs_url\":{\"type\":\"string\"},\"git_tags_url\":{\"type\":\"string\"},\"git_url\":{\"type\":\"string\"},\"issue_comment_url\":{\"type\":\"string\"},\"issue_events_url\":{\"type\":\"string\"},\"issues_url\":{\"type\":\"string\"},\"keys_url\":{\"type\":\"string\"},\"labels_url\":{\"type\":\"string\"},\"languages_url\":{\"type\":\"string\"},\"merges_url\":{\"type\":\"string\"},\"milestones_url\":{\"type\":\"string\"},\"notifications_url\":{\"type\":\"string\"},\"pulls_url\":{\"type\":\"string\"},\"releases_url\":{\"type\":\"string\"},\"ssh_url\":{\"type\":\"string\"},\"stargazers_url\":{\"type\":\"string\"},\"statuses_url\":{\"type\":\"string\"},\"subscribers_url\":{\"type\":\"string\"},\"subscription_url\":{\"type\":\"string\"},\"tags_url\":{\"type\":\"string\"},\"teams_url\":{\"type\":\"string\"},\"trees_url\":{\"type\":\"string\"},\"clone_url\":{\"type\":\"string\"},\"mirror_url\":{\"type\":\"string\"},\"hooks_url\":{\"type\":\"string\"},\"svn_url\":{\"type\":\"string\"},\"homepage\":{\"type\":\"string\"},\"language\":{\"type\":\"string\"},\"forks_count\":{\"type\":\"integer\"},\"stargazers_count\":{\"type\":\"integer\"},\"watchers_count\":{\"type\":\"integer\"},\"size\":{\"type\":\"integer\"},\"default_branch\":{\"type\":\"string\"},\"open_issues_count\":{\"type\":\"integer\"},\"is_template\":{\"type\":\"boolean\"},\"topics\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"has_issues\":{\"type\":\"boolean\"},\"has_projects\":{\"type\":\"boolean\"},\"has_wiki\":{\"type\":\"boolean\"},\"has_pages\":{\"type\":\"boolean\"},\"has_downloads\":{\"type\":\"boolean\"},\"archived\":{\"type\":\"boolean\"},\"disabled\":{\"type\":\"boolean\"},\"visibility\":{\"type\":\"string\"},\"pushed_at\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"},\"permissions\":{\"type\":\"object\",\"properties\":{\"admin\":{\"type\":\"boolean\"},\"maintain\":{\"type\":\"boolean\"},\"push\":{\"type\":\"boolean\"},\"triage\":{\"type\":\"boolean\"},\"pull\":{\"type\":\"boolean\"}}},\"allow_rebase_merge\":{\"type\":\"boolean\"},\"temp_clone_token\":{\"type\":\"string\"},\"allow_squash_merge\":{\"type\":\"boolean\"},\"allow_auto_merge\":{\"type\":\"boolean\"},\"delete_branch_on_merge\":{\"type\":\"boolean\"},\"allow_update_branch\":{\"type\":\"boolean\"},\"use_squash_pr_title_as_default\":{\"type\":\"boolean\"},\"squash_merge_commit_title\":{\"type\":\"string\",\"enum\":[\"PR_TITLE\",\"COMMIT_OR_PR_TITLE\"],\"description\":\"The default value for a squash merge commit title:\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).\"},\"squash_merge_commit_message\":{\"type\":\"string\",\"enum\":[\"PR_BODY\",\"COMMIT_MESSAGES\",\"BLANK\"],\"description\":\"The default value for a squash merge commit message:\\n\\n- `PR_BODY` - default to the pull request's body.\\n- `COMMIT_MESSAGES` - default to the branch's commit messages.\\n- `BLANK` - default to a blank commit message.\"},\"merge_commit_title\":{\"type\":\"string\",\"enum\":[\"PR_TITLE\",\"MERGE_MESSAGE\"],\"description\":\"The default value for a merge commit title.\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).\"},\"merge_commit_message\":{\"type\":\"string\",\"enum\":[\"PR_BODY\",\"PR_TITLE\",\"BLANK\"],\"description\":\"The default value for a merge commit message.\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `PR_BODY` - default to the pull request's body.\\n- `BLANK` - default to a blank commit message.\"},\"allow_merge_commit\":{\"type\":\"boolean\"},\"subscribers_count\":{\"type\":\"integer\"},\"network_count\":{\"type\":\"integer\"}}},\"temp_clone_token\":{\"type\":\"string\"},\"allow_squash_merge\":{\"description\":\"Whether to allow squash merges for pull requests.\",\"default\":true,\"type\":\"boolean\"},\"allow_auto_merge\":{\"description\":\"Whether to allow Auto-merge to be used on pull requests.\",\"default\":false,\"type\":\"boolean\"},\"delete_branch_on_merge\":{\"description\":\"Whether to delete head branches when pull requests are merged\",\"default\":false,\"type\":\"boolean\"},\"allow_update_branch\":{\"description\":\"Whether or not a pull request head branch that is behind its base branch can always be updated even if it is not required to be up to date before merging.\",\"default\":false,\"type\":\"boolean\"},\"use_squash_pr_title_as_default\":{\"type\":\"boolean\",\"description\":\"Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead.\",\"default\":false},\"squash_merge_commit_title\":{\"type\":\"string\",\"enum\":[\"PR_TITLE\",\"COMMIT_OR_PR_TITLE\"],\"description\":\"The default value for a squash merge commit title:\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).\"},\"squash_merge_commit_message\":{\"type\":\"string\",\"enum\":[\"PR_BODY\",\"COMMIT_MESSAGES\",\"BLANK\"],\"description\":\"The default value for a squash merge commit message:\\n\\n- `PR_BODY` - default to the pull request's body.\\n- `COMMIT_MESSAGES` - default to the branch's commit messages.\\n- `BLANK` - default to a blank commit message.\"},\"merge_commit_title\":{\"type\":\"string\",\"enum\":[\"PR_TITLE\",\"MERGE_MESSAGE\"],\"description\":\"The default value for a merge commit title.\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).\"},\"merge_commit_message\":{\"type\":\"string\",\"enum\":[\"PR_BODY\",\"PR_TITLE\",\"BLANK\"],\"description\":\"The default value for a merge commit message.\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `PR_BODY` - default to the pull request's body.\\n- `BLANK` - default to a blank commit message.\"},\"allow_merge_commit\":{\"description\":\"Whether to allow merge commits for pull requests.\",\"default\":true,\"type\":\"boolean\"},\"allow_forking\":{\"description\":\"Whether to allow forking this repo\",\"type\":\"boolean\"},\"web_commit_signoff_required\":{\"description\":\"Whether to require contributors to sign off on web-based commits\",\"default\":false,\"type\":\"boolean\"},\"subscribers_count\":{\"type\":\"integer\"},\"network_count\":{\"type\":\"integer\"},\"open_issues\":{\"type\":\"integer\"},\"watchers\":{\"type\":\"integer\"},\"master_branch\":{\"type\":\"string\"},\"starred_at\":{\"type\":\"string\"},\"anonymous_access_enabled\":{\"type\":\"boolean\",\"description\":\"Whether anonymous git access is enabled for this repository\"}},\"required\":[\"archive_url\",\"assignees_url\",\"blobs_url\",\"branches_url\",\"collaborators_url\",\"comments_url\",\"commits_url\",\"compare_url\",\"contents_url\",\"contributors_url\",\"deployments_url\",\"description\",\"downloads_url\",\"events_url\",\"fork\",\"forks_url\",\"full_name\",\"git_commits_url\",\"git_refs_url\",\"git_tags_url\",\"hooks_url\",\"html_url\",\"id\",\"node_id\",\"issue_comment_url\",\"issue_events_url\",\"issues_url\",\"keys_url\",\"labels_url\",\"languages_url\",\"merges_url\",\"milestones_url\",\"name\",\"notifications_url\",\"owner\",\"private\",\"pulls_url\",\"releases_url\",\"stargazers_url\",\"statuses_url\",\"subscribers_url\",\"subscription_url\",\"tags_url\",\"teams_url\",\"trees_url\",\"url\",\"clone_url\",\"default_branch\",\"forks\",\"forks_count\",\"git_url\",\"has_downloads\",\"has_issues\",\"has_projects\",\"has_wiki\",\"has_pages\",\"homepage\",\"language\",\"archived\",\"disabled\",\"mirror_url\",\"open_issues\",\"open_issues_count\",\"license\",\"pushed_at\",\"size\",\"ssh_url\",\"stargazers_count\",\"svn_url\",\"watchers\",\"watchers_count\",\"created_at\",\"updated_at\"]},\"webhook-simple-installation\":{\"title\":\"Simple Installation\",\"description\":\"The GitHub App installation. Webhook payloads contain the `installation` property when the event is configured\\nfor and sent to a GitHub App. For more information,\\nsee \\\"[Using webhooks with GitHub Apps](https://docs.github.com/apps/creating-github-apps/registering-a-github-app/using-webhooks-with-github-apps).\\\"\",\"type\":\"object\",\"properties\":{\"id\":{\"description\":\"The ID of the installation.\",\"type\":\"integer\"},\"node_id\":{\"description\":\"The global node ID of the installation.\",\"type\":\"string\"}},\"required\":[\"id\",\"node_id\"]},\"webhook-simple-user\":{\"title\":\"Simple User\",\"description\":\"A GitHub user.\",\"type\":\"object\",\"properties\":{\"name\":{\"type\":[\"string\",\"null\"]},\"email\":{\"type\":[\"string\",\"null\"]},\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\",\"format\":\"int64\"},\"node_id\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\",\"format\":\"uri\"},\"gravatar_id\":{\"type\":[\"string\",\"null\"]},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"followers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"following_url\":{\"type\":\"string\"},\"gists_url\":{\"type\":\"string\"},\"starred_url\":{\"type\":\"string\"},\"subscriptions_url\":{\"type\":\"string\",\"format\":\"uri\"},\"organizations_url\":{\"type\":\"string\",\"format\":\"uri\"},\"repos_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\"},\"received_events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"type\":{\"type\":\"string\"},\"site_admin\":{\"type\":\"boolean\"},\"starred_at\":{\"type\":\"string\"},\"user_view_type\":{\"type\":\"string\"}},\"required\":[\"avatar_url\",\"events_url\",\"followers_url\",\"following_url\",\"gists_url\",\"gravatar_id\",\"html_url\",\"id\",\"node_id\",\"login\",\"organizations_url\",\"received_events_url\",\"repos_url\",\"site_admin\",\"starred_url\",\"subscriptions_url\",\"type\",\"url\"]}}}",
+            },
+        ],
         method: "DELETE",
         path: "/orgs/{org}/hooks/{hook_id}",
         summary: "Delete an organization webhook",
@@ -1952,7 +2053,13 @@ pub static OPERATIONS: &[crate::table::Operation] = &[
         documentation_url: "https://docs.github.com/enterprise-server@3.21/rest/enterprise-admin/global-webhooks#delete-a-global-webhook",
         access: crate::table::Access::SiteAdmin,
         oauth_scopes: &["site_admin"],
-        callbacks: &[],
+        callbacks: &[
+            crate::table::Callback {
+                event: "meta",
+                url: "{hook config.url}",
+                payload_schema: "{\"allOf\":[{\"$ref\":\"#/definitions/webhook-meta-deleted\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-enterprise\":{\"title\":\"Enterprise\",\"description\":\"An enterprise on GitHub. Webhook payloads contain the `enterprise` property when the webhook is configured\\non an enterprise account or an organization that's part of an enterprise account. For more information,\\nsee \\\"[About enterprise accounts](https://docs.github.com/admin/overview/about-enterprise-accounts).\\\"\",\"type\":\"object\",\"properties\":{\"description\":{\"description\":\"A short description of the enterprise.\",\"type\":[\"string\",\"null\"]},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"website_url\":{\"description\":\"The enterprise's website URL.\",\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"id\":{\"description\":\"Unique identifier of the enterprise\",\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"name\":{\"description\":\"The name of the enterprise.\",\"type\":\"string\"},\"slug\":{\"description\":\"The slug url identifier for the enterprise.\",\"type\":\"string\"},\"created_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"updated_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"avatar_url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"id\",\"node_id\",\"name\",\"slug\",\"html_url\",\"created_at\",\"updated_at\",\"avatar_url\"]},\"webhook-license-simple\":{\"title\":\"License Simple\",\"description\":\"License Simple\",\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"spdx_id\":{\"type\":[\"string\",\"null\"]},\"node_id\":{\"type\":\"string\"},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"key\",\"name\",\"url\",\"spdx_id\",\"node_id\"]},\"webhook-meta-deleted\":{\"title\":\"meta deleted event\",\"type\":\"object\",\"properties\":{\"action\":{\"type\":\"string\",\"enum\":[\"deleted\"]},\"enterprise\":{\"$ref\":\"#/definitions/webhook-enterprise\"},\"hook\":{\"description\":\"The deleted webhook. This will contain different keys based on the type of webhook it is: repository, organization, business, app, or GitHub Marketplace.\",\"type\":\"object\",\"properties\":{\"active\":{\"type\":\"boolean\"},\"config\":{\"type\":\"object\",\"properties\":{\"content_type\":{\"type\":\"string\",\"enum\":[\"json\",\"form\"]},\"insecure_ssl\":{\"type\":\"string\"},\"secret\":{\"type\":\"string\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"content_type\",\"insecure_ssl\",\"url\"]},\"created_at\":{\"type\":\"string\"},\"events\":{\"description\":\"\",\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"*\",\"branch_protection_rule\",\"check_run\",\"check_suite\",\"code_scanning_alert\",\"commit_comment\",\"create\",\"delete\",\"deployment\",\"deployment_status\",\"deploy_key\",\"discussion\",\"discussion_comment\",\"fork\",\"gollum\",\"issues\",\"issue_comment\",\"label\",\"member\",\"membership\",\"meta\",\"milestone\",\"organization\",\"org_block\",\"package\",\"page_build\",\"project\",\"project_card\",\"project_column\",\"public\",\"pull_request\",\"pull_request_review\",\"pull_request_review_comment\",\"pull_request_review_thread\",\"push\",\"registry_package\",\"release\",\"repository\",\"repository_import\",\"repository_vulnerability_alert\",\"secret_scanning_alert\",\"secret_scanning_alert_location\",\"security_and_analysis\",\"star\",\"status\",\"team\",\"team_add\",\"watch\",\"workflow_job\",\"workflow_run\",\"repository_dispatch\",\"projects_v2_item\"],\"minItems\":1}},\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"name\",\"active\",\"events\",\"config\",\"updated_at\",\"created_at\"]},\"hook_id\":{\"description\":\"The id of the modified webhook.\",\"type\":\"integer\"},\"installation\":{\"$ref\":\"#/definitions/webhook-simple-installation\"},\"organization\":{\"$ref\":\"#/definitions/webhook-organization-simple\"},\"repository\":{\"oneOf\":[{\"$ref\":\"#/definitions/webhook-repository\"},{\"type\":\"null\"}]},\"sender\":{\"$ref\":\"#/definitions/webhook-simple-user\"}},\"required\":[\"action\",\"hook_id\",\"hook\"]},\"webhook-organization-simple\":{\"title\":\"Organization Simple\",\"description\":\"A GitHub organization. Webhook payloads contain the `organization` property when the webhook is configured for an\\norganization, or when the event occurs from activity in a repository owned by an organization.\",\"type\":\"object\",\"properties\":{\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"repos_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"hooks_url\":{\"type\":\"string\"},\"issues_url\":{\"type\":\"string\"},\"members_url\":{\"type\":\"string\"},\"public_members_url\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"login\",\"url\",\"id\",\"node_id\",\"repos_url\",\"events_url\",\"hooks_url\",\"issues_url\",\"members_url\",\"public_members_url\",\"avatar_url\",\"description\"]},\"webhook-repository\":{\"title\":\"Repository\",\"description\":\"The repository on GitHub where the event occurred. Webhook payloads contain the `repository` property\\nwhen the event occurs from activity in a repository.\",\"type\":\"object\",\"properties\":{\"id\":{\"description\":\"Unique identifier of the repository\",\"type\":\"integer\",\"format\":\"int64\"},\"node_id\":{\"type\":\"string\"},\"name\":{\"description\":\"The name of the repository.\",\"type\":\"string\"},\"full_name\":{\"type\":\"string\"},\"license\":{\"oneOf\":[{\"$ref\":\"#/definitions/webhook-license-simple\"},{\"type\":\"null\"}]},\"organization\":{\"oneOf\":[{\"$ref\":\"#/definitions/webhook-simple-user\"},{\"type\":\"null\"}]},\"forks\":{\"type\":\"integer\"},\"permissions\":{\"type\":\"object\",\"properties\":{\"admin\":{\"type\":\"boolean\"},\"pull\":{\"type\":\"boolean\"},\"triage\":{\"type\":\"boolean\"},\"push\":{\"type\":\"boolean\"},\"maintain\":{\"type\":\"boolean\"}},\"required\":[\"admin\",\"pull\",\"push\"]},\"owner\":{\"$ref\":\"#/definitions/webhook-simple-user\"},\"private\":{\"description\":\"Whether the repository is private or public.\",\"default\":false,\"type\":\"boolean\"},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"description\":{\"type\":[\"string\",\"null\"]},\"fork\":{\"type\":\"boolean\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"archive_url\":{\"type\":\"string\"},\"assignees_url\":{\"type\":\"string\"},\"blobs_url\":{\"type\":\"string\"},\"branches_url\":{\"type\":\"string\"},\"collaborators_url\":{\"type\":\"string\"},\"comments_url\":{\"type\":\"string\"},\"commits_url\":{\"type\":\"string\"},\"compare_url\":{\"type\":\"string\"},\"contents_url\":{\"type\":\"string\"},\"contributors_url\":{\"type\":\"string\",\"format\":\"uri\"},\"deployments_url\":{\"type\":\"string\",\"format\":\"uri\"},\"downloads_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"forks_url\":{\"type\":\"string\",\"format\":\"uri\"},\"git_commits_url\":{\"type\":\"string\"},\"git_refs_url\":{\"type\":\"string\"},\"git_tags_url\":{\"type\":\"string\"},\"git_url\":{\"type\":\"string\"},\"issue_comment_url\":{\"type\":\"string\"},\"issue_events_url\":{\"type\":\"string\"},\"issues_url\":{\"type\":\"string\"},\"keys_url\":{\"type\":\"string\"},\"labels_url\":{\"type\":\"string\"},\"languages_url\":{\"type\":\"string\",\"format\":\"uri\"},\"merges_url\":{\"type\":\"string\",\"format\":\"uri\"},\"milestones_url\":{\"type\":\"string\"},\"notifications_url\":{\"type\":\"string\"},\"pulls_url\":{\"type\":\"string\"},\"releases_url\":{\"type\":\"string\"},\"ssh_url\":{\"type\":\"string\"},\"stargazers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"statuses_url\":{\"type\":\"string\"},\"subscribers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"subscription_url\":{\"type\":\"string\",\"format\":\"uri\"},\"tags_url\":{\"type\":\"string\",\"format\":\"uri\"},\"teams_url\":{\"type\":\"string\",\"format\":\"uri\"},\"trees_url\":{\"type\":\"string\"},\"clone_url\":{\"type\":\"string\"},\"mirror_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"hooks_url\":{\"type\":\"string\",\"format\":\"uri\"},\"svn_url\":{\"type\":\"string\",\"format\":\"uri\"},\"homepage\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"language\":{\"type\":[\"string\",\"null\"]},\"forks_count\":{\"type\":\"integer\"},\"stargazers_count\":{\"type\":\"integer\"},\"watchers_count\":{\"type\":\"integer\"},\"size\":{\"description\":\"The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0.\",\"type\":\"integer\"},\"default_branch\":{\"description\":\"The default branch of the repository.\",\"type\":\"string\"},\"open_issues_count\":{\"type\":\"integer\"},\"is_template\":{\"description\":\"Whether this repository acts as a template that can be used to generate new repositories.\",\"default\":false,\"type\":\"boolean\"},\"topics\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"custom_properties\":{\"type\":\"object\",\"description\":\"The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values.\",\"additionalProperties\":true},\"has_issues\":{\"description\":\"Whether issues are enabled.\",\"default\":true,\"type\":\"boolean\"},\"has_projects\":{\"description\":\"Whether projects are enabled.\",\"default\":true,\"type\":\"boolean\"},\"has_wiki\":{\"description\":\"Whether the wiki is enabled.\",\"default\":true,\"type\":\"boolean\"},\"has_pages\":{\"type\":\"boolean\"},\"has_downloads\":{\"description\":\"Whether downloads are enabled.\",\"default\":true,\"type\":\"boolean\"},\"has_discussions\":{\"description\":\"Whether discussions are enabled.\",\"default\":false,\"type\":\"boolean\"},\"archived\":{\"description\":\"Whether the repository is archived.\",\"default\":false,\"type\":\"boolean\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"Returns whether or not this repository disabled.\"},\"visibility\":{\"description\":\"The repository visibility: public, private, or internal.\",\"default\":\"public\",\"type\":\"string\"},\"pushed_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"created_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"updated_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"allow_rebase_merge\":{\"description\":\"Whether to allow rebase merges for pull requests.\",\"default\":true,\"type\":\"boolean\"},\"template_repository\":{\"type\":[\"object\",\"null\"],\"properties\":{\"id\":{\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"full_name\":{\"type\":\"string\"},\"owner\":{\"type\":\"object\",\"properties\":{\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\"},\"gravatar_id\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"html_url\":{\"type\":\"string\"},\"followers_url\":{\"type\":\"string\"},\"following_url\":{\"type\":\"string\"},\"gists_url\":{\"type\":\"string\"},\"starred_url\":{\"type\":\"string\"},\"subscriptions_url\":{\"type\":\"string\"},\"organizations_url\":{\"type\":\"string\"},\"repos_url\":{\"type\":\"string\"},\"events_url\":{\"type\":\"string\"},\"received_events_url\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"site_admin\":{\"type\":\"boolean\"}}},\"private\":{\"type\":\"boolean\"},\"html_url\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"fork\":{\"type\":\"boolean\"},\"url\":{\"type\":\"string\"},\"archive_url\":{\"type\":\"string\"},\"assignees_url\":{\"type\":\"string\"},\"blobs_url\":{\"type\":\"string\"},\"branches_url\":{\"type\":\"string\"},\"collaborators_url\":{\"type\":\"string\"},\"comments_url\":{\"type\":\"string\"},\"commits_url\":{\"type\":\"string\"},\"compare_url\":{\"type\":\"string\"},\"contents_url\":{\"type\":\"string\"},\"contributors_url\":{\"type\":\"string\"},\"deployments_url\":{\"type\":\"string\"},\"downloads_url\":{\"type\":\"string\"},\"events_url\":{\"type\":\"string\"},\"forks_url\":{\"type\":\"string\"},\"git_commits_url\":{\"type\":\"string\"},\"git_refs_url\":{\"type\":\"string\"},\"git_tags_url\":{\"type\":\"string\"},\"git_url\":{\"type\":\"string\"},\"issue_comment_url\":{\"type\":\"string\"},\"issue_events_url\":{\"type\":\"string\"},\"issues_url\":{\"type\":\"string\"},\"keys_url\":{\"type\":\"string\"},\"labels_url\":{\"type\":\"string\"},\"languages_url\":{\"type\":\"string\"},\"merges_url\":{\"type\":\"string\"},\"milestones_url\":{\"type\":\"string\"},\"notifications_url\":{\"type\":\"string\"},\"pulls_url\":{\"type\":\"string\"},\"releases_url\":{\"type\":\"string\"},\"ssh_url\":{\"type\":\"string\"},\"stargazers_url\":{\"type\":\"string\"},\"statuses_url\":{\"type\":\"string\"},\"subscribers_url\":{\"type\":\"string\"},\"subscription_url\":{\"type\":\"string\"},\"tags_url\":{\"type\":\"string\"},\"teams_url\":{\"type\":\"string\"},\"trees_url\":{\"type\":\"string\"},\"clone_url\":{\"type\":\"string\"},\"mirror_url\":{\"type\":\"string\"},\"hooks_url\":{\"type\":\"string\"},\"svn_url\":{\"type\":\"string\"},\"homepage\":{\"type\":\"string\"},\"language\":{\"type\":\"string\"},\"forks_count\":{\"type\":\"integer\"},\"stargazers_count\":{\"type\":\"integer\"},\"watchers_count\":{\"type\":\"integer\"},\"size\":{\"type\":\"integer\"},\"default_branch\":{\"type\":\"string\"},\"open_issues_count\":{\"type\":\"integer\"},\"is_template\":{\"type\":\"boolean\"},\"topics\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"has_issues\":{\"type\":\"boolean\"},\"has_projects\":{\"type\":\"boolean\"},\"has_wiki\":{\"type\":\"boolean\"},\"has_pages\":{\"type\":\"boolean\"},\"has_downloads\":{\"type\":\"boolean\"},\"archived\":{\"type\":\"boolean\"},\"disabled\":{\"type\":\"boolean\"},\"visibility\":{\"type\":\"string\"},\"pushed_at\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"},\"permissions\":{\"type\":\"object\",\"properties\":{\"admin\":{\"type\":\"boolean\"},\"maintain\":{\"type\":\"boolean\"},\"push\":{\"type\":\"boolean\"},\"triage\":{\"type\":\"boolean\"},\"pull\":{\"type\":\"boolean\"}}},\"allow_rebase_merge\":{\"type\":\"boolean\"},\"temp_clone_token\":{\"type\":\"string\"},\"allow_squash_merge\":{\"type\":\"boolean\"},\"allow_auto_merge\":{\"type\":\"boolean\"},\"delete_branch_on_merge\":{\"type\":\"boolean\"},\"allow_update_branch\":{\"type\":\"boolean\"},\"use_squash_pr_title_as_default\":{\"type\":\"boolean\"},\"squash_merge_commit_title\":{\"type\":\"string\",\"enum\":[\"PR_TITLE\",\"COMMIT_OR_PR_TITLE\"],\"description\":\"The default value for a squash merge commit title:\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).\"},\"squash_merge_commit_message\":{\"type\":\"string\",\"enum\":[\"PR_BODY\",\"COMMIT_MESSAGES\",\"BLANK\"],\"description\":\"The default value for a squash merge commit message:\\n\\n- `PR_BODY` - default to the pull request's body.\\n- `COMMIT_MESSAGES` - default to the branch's commit messages.\\n- `BLANK` - default to a blank commit message.\"},\"merge_commit_title\":{\"type\":\"string\",\"enum\":[\"PR_TITLE\",\"MERGE_MESSAGE\"],\"description\":\"The default value for a merge commit title.\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).\"},\"merge_commit_message\":{\"type\":\"string\",\"enum\":[\"PR_BODY\",\"PR_TITLE\",\"BLANK\"],\"description\":\"The default value for a merge commit message.\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `PR_BODY` - default to the pull request's body.\\n- `BLANK` - default to a blank commit message.\"},\"allow_merge_commit\":{\"type\":\"boolean\"},\"subscribers_count\":{\"type\":\"integer\"},\"network_count\":{\"type\":\"integer\"}}},\"temp_clone_token\":{\"type\":\"string\"},\"allow_squash_merge\":{\"description\":\"Whether to allow squash merges for pull requests.\",\"default\":true,\"type\":\"boolean\"},\"allow_auto_merge\":{\"description\":\"Whether to allow Auto-merge to be used on pull requests.\",\"default\":false,\"type\":\"boolean\"},\"delete_branch_on_merge\":{\"description\":\"Whether to delete head branches when pull requests are merged\",\"default\":false,\"type\":\"boolean\"},\"allow_update_branch\":{\"description\":\"Whether or not a pull request head branch that is behind its base branch can always be updated even if it is not required to be up to date before merging.\",\"default\":false,\"type\":\"boolean\"},\"use_squash_pr_title_as_default\":{\"type\":\"boolean\",\"description\":\"Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead.\",\"default\":false},\"squash_merge_commit_title\":{\"type\":\"string\",\"enum\":[\"PR_TITLE\",\"COMMIT_OR_PR_TITLE\"],\"description\":\"The default value for a squash merge commit title:\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).\"},\"squash_merge_commit_message\":{\"type\":\"string\",\"enum\":[\"PR_BODY\",\"COMMIT_MESSAGES\",\"BLANK\"],\"description\":\"The default value for a squash merge commit message:\\n\\n- `PR_BODY` - default to the pull request's body.\\n- `COMMIT_MESSAGES` - default to the branch's commit messages.\\n- `BLANK` - default to a blank commit message.\"},\"merge_commit_title\":{\"type\":\"string\",\"enum\":[\"PR_TITLE\",\"MERGE_MESSAGE\"],\"description\":\"The default value for a merge commit title.\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).\"},\"merge_commit_message\":{\"type\":\"string\",\"enum\":[\"PR_BODY\",\"PR_TITLE\",\"BLANK\"],\"description\":\"The default value for a merge commit message.\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `PR_BODY` - default to the pull request's body.\\n- `BLANK` - default to a blank commit message.\"},\"allow_merge_commit\":{\"description\":\"Whether to allow merge commits for pull requests.\",\"default\":true,\"type\":\"boolean\"},\"allow_forking\":{\"description\":\"Whether to allow forking this repo\",\"type\":\"boolean\"},\"web_commit_signoff_required\":{\"description\":\"Whether to require contributors to sign off on web-based commits\",\"default\":false,\"type\":\"boolean\"},\"subscribers_count\":{\"type\":\"integer\"},\"network_count\":{\"type\":\"integer\"},\"open_issues\":{\"type\":\"integer\"},\"watchers\":{\"type\":\"integer\"},\"master_branch\":{\"type\":\"string\"},\"starred_at\":{\"type\":\"string\"},\"anonymous_access_enabled\":{\"type\":\"boolean\",\"description\":\"Whether anonymous git access is enabled for this repository\"}},\"required\":[\"archive_url\",\"assignees_url\",\"blobs_url\",\"branches_url\",\"collaborators_url\",\"comments_url\",\"commits_url\",\"compare_url\",\"contents_url\",\"contributors_url\",\"deployments_url\",\"description\",\"downloads_url\",\"events_url\",\"fork\",\"forks_url\",\"full_name\",\"git_commits_url\",\"git_refs_url\",\"git_tags_url\",\"hooks_url\",\"html_url\",\"id\",\"node_id\",\"issue_comment_url\",\"issue_events_url\",\"issues_url\",\"keys_url\",\"labels_url\",\"languages_url\",\"merges_url\",\"milestones_url\",\"name\",\"notifications_url\",\"owner\",\"private\",\"pulls_url\",\"releases_url\",\"stargazers_url\",\"statuses_url\",\"subscribers_url\",\"subscription_url\",\"tags_url\",\"teams_url\",\"trees_url\",\"url\",\"clone_url\",\"default_branch\",\"forks\",\"forks_count\",\"git_url\",\"has_downloads\",\"has_issues\",\"has_projects\",\"has_wiki\",\"has_pages\",\"homepage\",\"language\",\"archived\",\"disabled\",\"mirror_url\",\"open_issues\",\"open_issues_count\",\"license\",\"pushed_at\",\"size\",\"ssh_url\",\"stargazers_count\",\"svn_url\",\"watchers\",\"watchers_count\",\"created_at\",\"updated_at\"]},\"webhook-simple-installation\":{\"title\":\"Simple Installation\",\"description\":\"The GitHub App installation. Webhook payloads contain the `installation` property when the event is configured\\nfor and sent to a GitHub App. For more information,\\nsee \\\"[Using webhooks with GitHub Apps](https://docs.github.com/apps/creating-github-apps/registering-a-github-app/using-webhooks-with-github-apps).\\\"\",\"type\":\"object\",\"properties\":{\"id\":{\"description\":\"The ID of the installation.\",\"type\":\"integer\"},\"node_id\":{\"description\":\"The global node ID of the installation.\",\"type\":\"string\"}},\"required\":[\"id\",\"node_id\"]},\"webhook-simple-user\":{\"title\":\"Simple User\",\"description\":\"A GitHub user.\",\"type\":\"object\",\"properties\":{\"name\":{\"type\":[\"string\",\"null\"]},\"email\":{\"type\":[\"string\",\"null\"]},\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\",\"format\":\"int64\"},\"node_id\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\",\"format\":\"uri\"},\"gravatar_id\":{\"type\":[\"string\",\"null\"]},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"followers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"following_url\":{\"type\":\"string\"},\"gists_url\":{\"type\":\"string\"},\"starred_url\":{\"type\":\"string\"},\"subscriptions_url\":{\"type\":\"string\",\"format\":\"uri\"},\"organizations_url\":{\"type\":\"string\",\"format\":\"uri\"},\"repos_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\"},\"received_events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"type\":{\"type\":\"string\"},\"site_admin\":{\"type\":\"boolean\"},\"starred_at\":{\"type\":\"string\"},\"user_view_type\":{\"type\":\"string\"}},\"required\":[\"avatar_url\",\"events_url\",\"followers_url\",\"following_url\",\"gists_url\",\"gravatar_id\",\"html_url\",\"id\",\"node_id\",\"login\",\"organizations_url\",\"received_events_url\",\"repos_url\",\"site_admin\",\"starred_url\",\"subscriptions_url\",\"type\",\"url\"]}}}",
+            },
+        ],
         method: "DELETE",
         path: "/admin/hooks/{hook_id}",
         summary: "Delete a global webhook",
@@ -2211,6 +2318,2156 @@ pub static OPERATIONS: &[crate::table::Operation] = &[
                 added: ::std::option::Option::Some(
                     "The status table lists no 404, but the page introduction (002) says: \"These endpoints are only available to authenticated site administrators. Normal users will receive a 404 response.\" (\"Ces points de terminaison sont disponibles uniquement pour les administrateurs de sites authentifiés. Les utilisateurs normaux recevront une réponse 404.\") GitHub also answers 404 for an unknown hook_id.",
                 ),
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "repos/list-webhooks",
+        operation_id: OperationId::ReposListWebhooks,
+        documentation_url: "https://docs.github.com/rest/repos/webhooks#list-repository-webhooks",
+        access: crate::table::Access::RepositoryAdmin,
+        oauth_scopes: &["admin:repo_hook", "read:repo_hook", "repo", "write:repo_hook"],
+        callbacks: &[],
+        method: "GET",
+        path: "/repos/{owner}/{repo}/hooks",
+        summary: "List repository webhooks",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "owner",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "repo",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "per_page",
+                location: crate::table::ParameterLocation::Query,
+                required: false,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"default\":30,\"minimum\":1,\"maximum\":100,\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "page",
+                location: crate::table::ParameterLocation::Query,
+                required: false,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"default\":1,\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::None,
+        request_examples: &[],
+        responses: &[
+            crate::table::Response {
+                status: 200u16,
+                description: "OK",
+                schema: ::std::option::Option::Some(
+                    "{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/hook\"},\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"hook\":{\"title\":\"Webhook\",\"description\":\"Webhooks for repositories.\",\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"},\"id\":{\"description\":\"Unique identifier of the webhook.\",\"type\":\"integer\"},\"name\":{\"description\":\"The name of a valid service, use 'web' for a webhook.\",\"type\":\"string\"},\"active\":{\"description\":\"Determines whether the hook is actually triggered on pushes.\",\"type\":\"boolean\"},\"events\":{\"description\":\"Determines what events the hook is triggered for. Default: ['push'].\",\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"config\":{\"$ref\":\"#/definitions/webhook-config\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"test_url\":{\"type\":\"string\",\"format\":\"uri\"},\"ping_url\":{\"type\":\"string\",\"format\":\"uri\"},\"deliveries_url\":{\"type\":\"string\",\"format\":\"uri\"},\"last_response\":{\"$ref\":\"#/definitions/hook-response\"}},\"required\":[\"id\",\"url\",\"type\",\"name\",\"active\",\"events\",\"config\",\"ping_url\",\"created_at\",\"updated_at\",\"last_response\",\"test_url\"]},\"hook-response\":{\"title\":\"Hook Response\",\"type\":\"object\",\"properties\":{\"code\":{\"type\":[\"integer\",\"null\"]},\"status\":{\"type\":[\"string\",\"null\"]},\"message\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"code\",\"status\",\"message\"]},\"webhook-config\":{\"description\":\"Configuration object of the webhook\",\"type\":\"object\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"}}},\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
+                ),
+                headers: &[
+                    crate::table::ResponseHeader {
+                        name: "Link",
+                        required: false,
+                    },
+                ],
+                examples: &[
+                    crate::table::Example {
+                        name: "default",
+                        json: "[{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}]",
+                        known_invalid: ::std::option::Option::None,
+                    },
+                ],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
+                ),
+            },
+            crate::table::Response {
+                status: 404u16,
+                description: "Resource not found",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "repos/create-webhook",
+        operation_id: OperationId::ReposCreateWebhook,
+        documentation_url: "https://docs.github.com/rest/repos/webhooks#create-a-repository-webhook",
+        access: crate::table::Access::RepositoryAdmin,
+        oauth_scopes: &["admin:repo_hook", "repo", "write:repo_hook"],
+        callbacks: &[
+            crate::table::Callback {
+                event: "ping",
+                url: "{$request.body#/config/url}",
+                payload_schema: "{\"allOf\":[{\"$ref\":\"#/definitions/webhook-ping\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"},\"webhook-hook-response\":{\"title\":\"Hook Response\",\"type\":\"object\",\"properties\":{\"code\":{\"type\":[\"integer\",\"null\"]},\"status\":{\"type\":[\"string\",\"null\"]},\"message\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"code\",\"status\",\"message\"]},\"webhook-organization-simple\":{\"title\":\"Organization Simple\",\"description\":\"A GitHub organization. Webhook payloads contain the `organization` property when the webhook is configured for an\\norganization, or when the event occurs from activity in a repository owned by an organization.\",\"type\":\"object\",\"properties\":{\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"repos_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"hooks_url\":{\"type\":\"string\"},\"issues_url\":{\"type\":\"string\"},\"members_url\":{\"type\":\"string\"},\"public_members_url\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"login\",\"url\",\"id\",\"node_id\",\"repos_url\",\"events_url\",\"hooks_url\",\"issues_url\",\"members_url\",\"public_members_url\",\"avatar_url\",\"description\"]},\"webhook-ping\":{\"type\":\"object\",\"properties\":{\"hook\":{\"$ref\":\"#/definitions/webhook-ping-hook\"},\"hook_id\":{\"description\":\"The ID of the webhook that triggered the ping.\",\"type\":\"integer\"},\"organization\":{\"$ref\":\"#/definitions/webhook-organization-simple\"},\"sender\":{\"$ref\":\"#/definitions/webhook-simple-user\"},\"zen\":{\"description\":\"Random string of GitHub zen.\",\"type\":\"string\"}},\"description\":\"The payload of a `ping` delivery (GitHub's webhook description, event `ping`). GitHub's schema also lists an optional `repository`, sent only for repository hooks; it is left out here.\"},\"webhook-ping-hook\":{\"title\":\"Webhook\",\"description\":\"The webhook that is being pinged\",\"type\":\"object\",\"properties\":{\"active\":{\"description\":\"Determines whether the hook is actually triggered for the events it subscribes to.\",\"type\":\"boolean\"},\"app_id\":{\"description\":\"Only included for GitHub Apps. When you register a new GitHub App, GitHub sends a ping event to the webhook URL you specified during registration. The GitHub App ID sent in this field is required for authenticating an app.\",\"type\":\"integer\"},\"config\":{\"type\":\"object\",\"properties\":{\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"}}},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"deliveries_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events\":{\"description\":\"Determines what events the hook is triggered for. Default: ['push'].\",\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"id\":{\"description\":\"Unique identifier of the webhook.\",\"type\":\"integer\"},\"last_response\":{\"$ref\":\"#/definitions/webhook-hook-response\"},\"name\":{\"description\":\"The type of webhook. The only valid value is 'web'.\",\"type\":\"string\",\"enum\":[\"web\"]},\"ping_url\":{\"type\":\"string\",\"format\":\"uri\"},\"test_url\":{\"type\":\"string\",\"format\":\"uri\"},\"type\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"id\",\"type\",\"name\",\"active\",\"events\",\"config\",\"created_at\",\"updated_at\"]},\"webhook-simple-user\":{\"title\":\"Simple User\",\"description\":\"A GitHub user.\",\"type\":\"object\",\"properties\":{\"name\":{\"type\":[\"string\",\"null\"]},\"email\":{\"type\":[\"string\",\"null\"]},\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\",\"format\":\"int64\"},\"node_id\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\",\"format\":\"uri\"},\"gravatar_id\":{\"type\":[\"string\",\"null\"]},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"followers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"following_url\":{\"type\":\"string\"},\"gists_url\":{\"type\":\"string\"},\"starred_url\":{\"type\":\"string\"},\"subscriptions_url\":{\"type\":\"string\",\"format\":\"uri\"},\"organizations_url\":{\"type\":\"string\",\"format\":\"uri\"},\"repos_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\"},\"received_events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"type\":{\"type\":\"string\"},\"site_admin\":{\"type\":\"boolean\"},\"starred_at\":{\"type\":\"string\"},\"user_view_type\":{\"type\":\"string\"}},\"required\":[\"avatar_url\",\"events_url\",\"followers_url\",\"following_url\",\"gists_url\",\"gravatar_id\",\"html_url\",\"id\",\"node_id\",\"login\",\"organizations_url\",\"received_events_url\",\"repos_url\",\"site_admin\",\"starred_url\",\"subscriptions_url\",\"type\",\"url\"]}}}",
+            },
+        ],
+        method: "POST",
+        path: "/repos/{owner}/{repo}/hooks",
+        summary: "Create a repository webhook",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "owner",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "repo",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::Some(
+            "{\"type\":[\"object\",\"null\"],\"properties\":{\"name\":{\"type\":\"string\",\"description\":\"Use `web` to create a webhook. Default: `web`. This parameter only accepts the value `web`.\",\"default\":\"web\",\"enum\":[\"web\"]},\"config\":{\"type\":\"object\",\"description\":\"Key/value pairs to provide settings for this webhook.\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"}}},\"events\":{\"type\":\"array\",\"description\":\"Determines what events the hook is triggered for.\",\"default\":[\"push\"],\"items\":{\"type\":\"string\"}},\"active\":{\"type\":\"boolean\",\"description\":\"Determines if notifications are sent when the webhook is triggered. Set to `true` to send notifications.\",\"default\":true}},\"additionalProperties\":false,\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
+        ),
+        request_examples: &[
+            crate::table::Example {
+                name: "default",
+                json: "{\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"url\":\"https://example.com/webhook\",\"content_type\":\"json\",\"insecure_ssl\":\"0\"}}",
+                known_invalid: ::std::option::Option::None,
+            },
+        ],
+        responses: &[
+            crate::table::Response {
+                status: 201u16,
+                description: "Created",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/hook\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"hook\":{\"title\":\"Webhook\",\"description\":\"Webhooks for repositories.\",\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"},\"id\":{\"description\":\"Unique identifier of the webhook.\",\"type\":\"integer\"},\"name\":{\"description\":\"The name of a valid service, use 'web' for a webhook.\",\"type\":\"string\"},\"active\":{\"description\":\"Determines whether the hook is actually triggered on pushes.\",\"type\":\"boolean\"},\"events\":{\"description\":\"Determines what events the hook is triggered for. Default: ['push'].\",\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"config\":{\"$ref\":\"#/definitions/webhook-config\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"test_url\":{\"type\":\"string\",\"format\":\"uri\"},\"ping_url\":{\"type\":\"string\",\"format\":\"uri\"},\"deliveries_url\":{\"type\":\"string\",\"format\":\"uri\"},\"last_response\":{\"$ref\":\"#/definitions/hook-response\"}},\"required\":[\"id\",\"url\",\"type\",\"name\",\"active\",\"events\",\"config\",\"ping_url\",\"created_at\",\"updated_at\",\"last_response\",\"test_url\"]},\"hook-response\":{\"title\":\"Hook Response\",\"type\":\"object\",\"properties\":{\"code\":{\"type\":[\"integer\",\"null\"]},\"status\":{\"type\":[\"string\",\"null\"]},\"message\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"code\",\"status\",\"message\"]},\"webhook-config\":{\"description\":\"Configuration object of the webhook\",\"type\":\"object\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"}}},\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
+                ),
+                headers: &[
+                    crate::table::ResponseHeader {
+                        name: "Location",
+                        required: false,
+                    },
+                ],
+                examples: &[
+                    crate::table::Example {
+                        name: "default",
+                        json: "{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}",
+                        known_invalid: ::std::option::Option::None,
+                    },
+                ],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 400u16,
+                description: "Problems parsing JSON",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 400 for this operation, but GitHub answers 400 with a basic-error body whose message is \"Problems parsing JSON\" when the request body is not valid JSON.",
+                ),
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
+                ),
+            },
+            crate::table::Response {
+                status: 403u16,
+                description: "Forbidden",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 404u16,
+                description: "Resource not found",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 422u16,
+                description: "Validation failed, or the endpoint has been spammed.",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/validation-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"validation-error\":{\"description\":\"Validation Error\",\"type\":\"object\",\"required\":[\"message\",\"documentation_url\"],\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"errors\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"code\"],\"properties\":{\"resource\":{\"type\":\"string\"},\"field\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"code\":{\"type\":\"string\"},\"index\":{\"type\":\"integer\"},\"value\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}},{\"type\":\"null\"}]}}}}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "repos/get-webhook",
+        operation_id: OperationId::ReposGetWebhook,
+        documentation_url: "https://docs.github.com/rest/repos/webhooks#get-a-repository-webhook",
+        access: crate::table::Access::RepositoryAdmin,
+        oauth_scopes: &["admin:repo_hook", "read:repo_hook", "repo", "write:repo_hook"],
+        callbacks: &[],
+        method: "GET",
+        path: "/repos/{owner}/{repo}/hooks/{hook_id}",
+        summary: "Get a repository webhook",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "owner",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "repo",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "hook_id",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::None,
+        request_examples: &[],
+        responses: &[
+            crate::table::Response {
+                status: 200u16,
+                description: "OK",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/hook\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"hook\":{\"title\":\"Webhook\",\"description\":\"Webhooks for repositories.\",\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"},\"id\":{\"description\":\"Unique identifier of the webhook.\",\"type\":\"integer\"},\"name\":{\"description\":\"The name of a valid service, use 'web' for a webhook.\",\"type\":\"string\"},\"active\":{\"description\":\"Determines whether the hook is actually triggered on pushes.\",\"type\":\"boolean\"},\"events\":{\"description\":\"Determines what events the hook is triggered for. Default: ['push'].\",\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"config\":{\"$ref\":\"#/definitions/webhook-config\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"test_url\":{\"type\":\"string\",\"format\":\"uri\"},\"ping_url\":{\"type\":\"string\",\"format\":\"uri\"},\"deliveries_url\":{\"type\":\"string\",\"format\":\"uri\"},\"last_response\":{\"$ref\":\"#/definitions/hook-response\"}},\"required\":[\"id\",\"url\",\"type\",\"name\",\"active\",\"events\",\"config\",\"ping_url\",\"created_at\",\"updated_at\",\"last_response\",\"test_url\"]},\"hook-response\":{\"title\":\"Hook Response\",\"type\":\"object\",\"properties\":{\"code\":{\"type\":[\"integer\",\"null\"]},\"status\":{\"type\":[\"string\",\"null\"]},\"message\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"code\",\"status\",\"message\"]},\"webhook-config\":{\"description\":\"Configuration object of the webhook\",\"type\":\"object\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"}}},\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
+                ),
+                headers: &[],
+                examples: &[
+                    crate::table::Example {
+                        name: "default",
+                        json: "{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}",
+                        known_invalid: ::std::option::Option::None,
+                    },
+                ],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
+                ),
+            },
+            crate::table::Response {
+                status: 404u16,
+                description: "Resource not found",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "repos/delete-webhook",
+        operation_id: OperationId::ReposDeleteWebhook,
+        documentation_url: "https://docs.github.com/rest/repos/webhooks#delete-a-repository-webhook",
+        access: crate::table::Access::RepositoryAdmin,
+        oauth_scopes: &["admin:repo_hook", "repo"],
+        callbacks: &[
+            crate::table::Callback {
+                event: "meta",
+                url: "{hook config.url}",
+                payload_schema: "{\"allOf\":[{\"$ref\":\"#/definitions/webhook-meta-deleted\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-enterprise\":{\"title\":\"Enterprise\",\"description\":\"An enterprise on GitHub. Webhook payloads contain the `enterprise` property when the webhook is configured\\non an enterprise account or an organization that's part of an enterprise account. For more information,\\nsee \\\"[About enterprise accounts](https://docs.github.com/admin/overview/about-enterprise-accounts).\\\"\",\"type\":\"object\",\"properties\":{\"description\":{\"description\":\"A short description of the enterprise.\",\"type\":[\"string\",\"null\"]},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"website_url\":{\"description\":\"The enterprise's website URL.\",\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"id\":{\"description\":\"Unique identifier of the enterprise\",\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"name\":{\"description\":\"The name of the enterprise.\",\"type\":\"string\"},\"slug\":{\"description\":\"The slug url identifier for the enterprise.\",\"type\":\"string\"},\"created_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"updated_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"avatar_url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"id\",\"node_id\",\"name\",\"slug\",\"html_url\",\"created_at\",\"updated_at\",\"avatar_url\"]},\"webhook-license-simple\":{\"title\":\"License Simple\",\"description\":\"License Simple\",\"type\":\"object\",\"properties\":{\"key\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"spdx_id\":{\"type\":[\"string\",\"null\"]},\"node_id\":{\"type\":\"string\"},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"key\",\"name\",\"url\",\"spdx_id\",\"node_id\"]},\"webhook-meta-deleted\":{\"title\":\"meta deleted event\",\"type\":\"object\",\"properties\":{\"action\":{\"type\":\"string\",\"enum\":[\"deleted\"]},\"enterprise\":{\"$ref\":\"#/definitions/webhook-enterprise\"},\"hook\":{\"description\":\"The deleted webhook. This will contain different keys based on the type of webhook it is: repository, organization, business, app, or GitHub Marketplace.\",\"type\":\"object\",\"properties\":{\"active\":{\"type\":\"boolean\"},\"config\":{\"type\":\"object\",\"properties\":{\"content_type\":{\"type\":\"string\",\"enum\":[\"json\",\"form\"]},\"insecure_ssl\":{\"type\":\"string\"},\"secret\":{\"type\":\"string\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"content_type\",\"insecure_ssl\",\"url\"]},\"created_at\":{\"type\":\"string\"},\"events\":{\"description\":\"\",\"type\":\"array\",\"items\":{\"type\":\"string\",\"enum\":[\"*\",\"branch_protection_rule\",\"check_run\",\"check_suite\",\"code_scanning_alert\",\"commit_comment\",\"create\",\"delete\",\"deployment\",\"deployment_status\",\"deploy_key\",\"discussion\",\"discussion_comment\",\"fork\",\"gollum\",\"issues\",\"issue_comment\",\"label\",\"member\",\"membership\",\"meta\",\"milestone\",\"organization\",\"org_block\",\"package\",\"page_build\",\"project\",\"project_card\",\"project_column\",\"public\",\"pull_request\",\"pull_request_review\",\"pull_request_review_comment\",\"pull_request_review_thread\",\"push\",\"registry_package\",\"release\",\"repository\",\"repository_import\",\"repository_vulnerability_alert\",\"secret_scanning_alert\",\"secret_scanning_alert_location\",\"security_and_analysis\",\"star\",\"status\",\"team\",\"team_add\",\"watch\",\"workflow_job\",\"workflow_run\",\"repository_dispatch\",\"projects_v2_item\"],\"minItems\":1}},\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"}},\"required\":[\"type\",\"id\",\"name\",\"active\",\"events\",\"config\",\"updated_at\",\"created_at\"]},\"hook_id\":{\"description\":\"The id of the modified webhook.\",\"type\":\"integer\"},\"installation\":{\"$ref\":\"#/definitions/webhook-simple-installation\"},\"organization\":{\"$ref\":\"#/definitions/webhook-organization-simple\"},\"repository\":{\"oneOf\":[{\"$ref\":\"#/definitions/webhook-repository\"},{\"type\":\"null\"}]},\"sender\":{\"$ref\":\"#/definitions/webhook-simple-user\"}},\"required\":[\"action\",\"hook_id\",\"hook\"]},\"webhook-organization-simple\":{\"title\":\"Organization Simple\",\"description\":\"A GitHub organization. Webhook payloads contain the `organization` property when the webhook is configured for an\\norganization, or when the event occurs from activity in a repository owned by an organization.\",\"type\":\"object\",\"properties\":{\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"repos_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"hooks_url\":{\"type\":\"string\"},\"issues_url\":{\"type\":\"string\"},\"members_url\":{\"type\":\"string\"},\"public_members_url\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"login\",\"url\",\"id\",\"node_id\",\"repos_url\",\"events_url\",\"hooks_url\",\"issues_url\",\"members_url\",\"public_members_url\",\"avatar_url\",\"description\"]},\"webhook-repository\":{\"title\":\"Repository\",\"description\":\"The repository on GitHub where the event occurred. Webhook payloads contain the `repository` property\\nwhen the event occurs from activity in a repository.\",\"type\":\"object\",\"properties\":{\"id\":{\"description\":\"Unique identifier of the repository\",\"type\":\"integer\",\"format\":\"int64\"},\"node_id\":{\"type\":\"string\"},\"name\":{\"description\":\"The name of the repository.\",\"type\":\"string\"},\"full_name\":{\"type\":\"string\"},\"license\":{\"oneOf\":[{\"$ref\":\"#/definitions/webhook-license-simple\"},{\"type\":\"null\"}]},\"organization\":{\"oneOf\":[{\"$ref\":\"#/definitions/webhook-simple-user\"},{\"type\":\"null\"}]},\"forks\":{\"type\":\"integer\"},\"permissions\":{\"type\":\"object\",\"properties\":{\"admin\":{\"type\":\"boolean\"},\"pull\":{\"type\":\"boolean\"},\"triage\":{\"type\":\"boolean\"},\"push\":{\"type\":\"boolean\"},\"maintain\":{\"type\":\"boolean\"}},\"required\":[\"admin\",\"pull\",\"push\"]},\"owner\":{\"$ref\":\"#/definitions/webhook-simple-user\"},\"private\":{\"description\":\"Whether the repository is private or public.\",\"default\":false,\"type\":\"boolean\"},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"description\":{\"type\":[\"string\",\"null\"]},\"fork\":{\"type\":\"boolean\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"archive_url\":{\"type\":\"string\"},\"assignees_url\":{\"type\":\"string\"},\"blobs_url\":{\"type\":\"string\"},\"branches_url\":{\"type\":\"string\"},\"collaborators_url\":{\"type\":\"string\"},\"comments_url\":{\"type\":\"string\"},\"commits_url\":{\"type\":\"string\"},\"compare_url\":{\"type\":\"string\"},\"contents_url\":{\"type\":\"string\"},\"contributors_url\":{\"type\":\"string\",\"format\":\"uri\"},\"deployments_url\":{\"type\":\"string\",\"format\":\"uri\"},\"downloads_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"forks_url\":{\"type\":\"string\",\"format\":\"uri\"},\"git_commits_url\":{\"type\":\"string\"},\"git_refs_url\":{\"type\":\"string\"},\"git_tags_url\":{\"type\":\"string\"},\"git_url\":{\"type\":\"string\"},\"issue_comment_url\":{\"type\":\"string\"},\"issue_events_url\":{\"type\":\"string\"},\"issues_url\":{\"type\":\"string\"},\"keys_url\":{\"type\":\"string\"},\"labels_url\":{\"type\":\"string\"},\"languages_url\":{\"type\":\"string\",\"format\":\"uri\"},\"merges_url\":{\"type\":\"string\",\"format\":\"uri\"},\"milestones_url\":{\"type\":\"string\"},\"notifications_url\":{\"type\":\"string\"},\"pulls_url\":{\"type\":\"string\"},\"releases_url\":{\"type\":\"string\"},\"ssh_url\":{\"type\":\"string\"},\"stargazers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"statuses_url\":{\"type\":\"string\"},\"subscribers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"subscription_url\":{\"type\":\"string\",\"format\":\"uri\"},\"tags_url\":{\"type\":\"string\",\"format\":\"uri\"},\"teams_url\":{\"type\":\"string\",\"format\":\"uri\"},\"trees_url\":{\"type\":\"string\"},\"clone_url\":{\"type\":\"string\"},\"mirror_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"hooks_url\":{\"type\":\"string\",\"format\":\"uri\"},\"svn_url\":{\"type\":\"string\",\"format\":\"uri\"},\"homepage\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"language\":{\"type\":[\"string\",\"null\"]},\"forks_count\":{\"type\":\"integer\"},\"stargazers_count\":{\"type\":\"integer\"},\"watchers_count\":{\"type\":\"integer\"},\"size\":{\"description\":\"The size of the repository, in kilobytes. Size is calculated hourly. When a repository is initially created, the size is 0.\",\"type\":\"integer\"},\"default_branch\":{\"description\":\"The default branch of the repository.\",\"type\":\"string\"},\"open_issues_count\":{\"type\":\"integer\"},\"is_template\":{\"description\":\"Whether this repository acts as a template that can be used to generate new repositories.\",\"default\":false,\"type\":\"boolean\"},\"topics\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"custom_properties\":{\"type\":\"object\",\"description\":\"The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values.\",\"additionalProperties\":true},\"has_issues\":{\"description\":\"Whether issues are enabled.\",\"default\":true,\"type\":\"boolean\"},\"has_projects\":{\"description\":\"Whether projects are enabled.\",\"default\":true,\"type\":\"boolean\"},\"has_wiki\":{\"description\":\"Whether the wiki is enabled.\",\"default\":true,\"type\":\"boolean\"},\"has_pages\":{\"type\":\"boolean\"},\"has_downloads\":{\"description\":\"Whether downloads are enabled.\",\"default\":true,\"type\":\"boolean\"},\"has_discussions\":{\"description\":\"Whether discussions are enabled.\",\"default\":false,\"type\":\"boolean\"},\"archived\":{\"description\":\"Whether the repository is archived.\",\"default\":false,\"type\":\"boolean\"},\"disabled\":{\"type\":\"boolean\",\"description\":\"Returns whether or not this repository disabled.\"},\"visibility\":{\"description\":\"The repository visibility: public, private, or internal.\",\"default\":\"public\",\"type\":\"string\"},\"pushed_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"created_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"updated_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"allow_rebase_merge\":{\"description\":\"Whether to allow rebase merges for pull requests.\",\"default\":true,\"type\":\"boolean\"},\"template_repository\":{\"type\":[\"object\",\"null\"],\"properties\":{\"id\":{\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"full_name\":{\"type\":\"string\"},\"owner\":{\"type\":\"object\",\"properties\":{\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\"},\"gravatar_id\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"html_url\":{\"type\":\"string\"},\"followers_url\":{\"type\":\"string\"},\"following_url\":{\"type\":\"string\"},\"gists_url\":{\"type\":\"string\"},\"starred_url\":{\"type\":\"string\"},\"subscriptions_url\":{\"type\":\"string\"},\"organizations_url\":{\"type\":\"string\"},\"repos_url\":{\"type\":\"string\"},\"events_url\":{\"type\":\"string\"},\"received_events_url\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"site_admin\":{\"type\":\"boolean\"}}},\"private\":{\"type\":\"boolean\"},\"html_url\":{\"type\":\"string\"},\"description\":{\"type\":\"string\"},\"fork\":{\"type\":\"boolean\"},\"url\":{\"type\":\"string\"},\"archive_url\":{\"type\":\"string\"},\"assignees_url\":{\"type\":\"string\"},\"blobs_url\":{\"type\":\"string\"},\"branches_url\":{\"type\":\"string\"},\"collaborators_url\":{\"type\":\"string\"},\"comments_url\":{\"type\":\"string\"},\"commits_url\":{\"type\":\"string\"},\"compare_url\":{\"type\":\"string\"},\"contents_url\":{\"type\":\"string\"},\"contributors_url\":{\"type\":\"string\"},\"deployments_url\":{\"type\":\"string\"},\"downloads_url\":{\"type\":\"string\"},\"events_url\":{\"type\":\"string\"},\"forks_url\":{\"type\":\"string\"},\"git_commits_url\":{\"type\":\"string\"},\"git_refs_url\":{\"type\":\"string\"},\"git_tags_url\":{\"type\":\"string\"},\"git_url\":{\"type\":\"string\"},\"issue_comment_url\":{\"type\":\"string\"},\"issue_events_url\":{\"type\":\"string\"},\"issues_url\":{\"type\":\"string\"},\"keys_url\":{\"type\":\"string\"},\"labels_url\":{\"type\":\"string\"},\"languages_url\":{\"type\":\"string\"},\"merges_url\":{\"type\":\"string\"},\"milestones_url\":{\"type\":\"string\"},\"notifications_url\":{\"type\":\"string\"},\"pulls_url\":{\"type\":\"string\"},\"releases_url\":{\"type\":\"string\"},\"ssh_url\":{\"type\":\"string\"},\"stargazers_url\":{\"type\":\"string\"},\"statuses_url\":{\"type\":\"string\"},\"subscribers_url\":{\"type\":\"string\"},\"subscription_url\":{\"type\":\"string\"},\"tags_url\":{\"type\":\"string\"},\"teams_url\":{\"type\":\"string\"},\"trees_url\":{\"type\":\"string\"},\"clone_url\":{\"type\":\"string\"},\"mirror_url\":{\"type\":\"string\"},\"hooks_url\":{\"type\":\"string\"},\"svn_url\":{\"type\":\"string\"},\"homepage\":{\"type\":\"string\"},\"language\":{\"type\":\"string\"},\"forks_count\":{\"type\":\"integer\"},\"stargazers_count\":{\"type\":\"integer\"},\"watchers_count\":{\"type\":\"integer\"},\"size\":{\"type\":\"integer\"},\"default_branch\":{\"type\":\"string\"},\"open_issues_count\":{\"type\":\"integer\"},\"is_template\":{\"type\":\"boolean\"},\"topics\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"has_issues\":{\"type\":\"boolean\"},\"has_projects\":{\"type\":\"boolean\"},\"has_wiki\":{\"type\":\"boolean\"},\"has_pages\":{\"type\":\"boolean\"},\"has_downloads\":{\"type\":\"boolean\"},\"archived\":{\"type\":\"boolean\"},\"disabled\":{\"type\":\"boolean\"},\"visibility\":{\"type\":\"string\"},\"pushed_at\":{\"type\":\"string\"},\"created_at\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\"},\"permissions\":{\"type\":\"object\",\"properties\":{\"admin\":{\"type\":\"boolean\"},\"maintain\":{\"type\":\"boolean\"},\"push\":{\"type\":\"boolean\"},\"triage\":{\"type\":\"boolean\"},\"pull\":{\"type\":\"boolean\"}}},\"allow_rebase_merge\":{\"type\":\"boolean\"},\"temp_clone_token\":{\"type\":\"string\"},\"allow_squash_merge\":{\"type\":\"boolean\"},\"allow_auto_merge\":{\"type\":\"boolean\"},\"delete_branch_on_merge\":{\"type\":\"boolean\"},\"allow_update_branch\":{\"type\":\"boolean\"},\"use_squash_pr_title_as_default\":{\"type\":\"boolean\"},\"squash_merge_commit_title\":{\"type\":\"string\",\"enum\":[\"PR_TITLE\",\"COMMIT_OR_PR_TITLE\"],\"description\":\"The default value for a squash merge commit title:\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).\"},\"squash_merge_commit_message\":{\"type\":\"string\",\"enum\":[\"PR_BODY\",\"COMMIT_MESSAGES\",\"BLANK\"],\"description\":\"The default value for a squash merge commit message:\\n\\n- `PR_BODY` - default to the pull request's body.\\n- `COMMIT_MESSAGES` - default to the branch's commit messages.\\n- `BLANK` - default to a blank commit message.\"},\"merge_commit_title\":{\"type\":\"string\",\"enum\":[\"PR_TITLE\",\"MERGE_MESSAGE\"],\"description\":\"The default value for a merge commit title.\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).\"},\"merge_commit_message\":{\"type\":\"string\",\"enum\":[\"PR_BODY\",\"PR_TITLE\",\"BLANK\"],\"description\":\"The default value for a merge commit message.\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `PR_BODY` - default to the pull request's body.\\n- `BLANK` - default to a blank commit message.\"},\"allow_merge_commit\":{\"type\":\"boolean\"},\"subscribers_count\":{\"type\":\"integer\"},\"network_count\":{\"type\":\"integer\"}}},\"temp_clone_token\":{\"type\":\"string\"},\"allow_squash_merge\":{\"description\":\"Whether to allow squash merges for pull requests.\",\"default\":true,\"type\":\"boolean\"},\"allow_auto_merge\":{\"description\":\"Whether to allow Auto-merge to be used on pull requests.\",\"default\":false,\"type\":\"boolean\"},\"delete_branch_on_merge\":{\"description\":\"Whether to delete head branches when pull requests are merged\",\"default\":false,\"type\":\"boolean\"},\"allow_update_branch\":{\"description\":\"Whether or not a pull request head branch that is behind its base branch can always be updated even if it is not required to be up to date before merging.\",\"default\":false,\"type\":\"boolean\"},\"use_squash_pr_title_as_default\":{\"type\":\"boolean\",\"description\":\"Whether a squash merge commit can use the pull request title as default. **This property is closing down. Please use `squash_merge_commit_title` instead.\",\"default\":false},\"squash_merge_commit_title\":{\"type\":\"string\",\"enum\":[\"PR_TITLE\",\"COMMIT_OR_PR_TITLE\"],\"description\":\"The default value for a squash merge commit title:\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `COMMIT_OR_PR_TITLE` - default to the commit's title (if only one commit) or the pull request's title (when more than one commit).\"},\"squash_merge_commit_message\":{\"type\":\"string\",\"enum\":[\"PR_BODY\",\"COMMIT_MESSAGES\",\"BLANK\"],\"description\":\"The default value for a squash merge commit message:\\n\\n- `PR_BODY` - default to the pull request's body.\\n- `COMMIT_MESSAGES` - default to the branch's commit messages.\\n- `BLANK` - default to a blank commit message.\"},\"merge_commit_title\":{\"type\":\"string\",\"enum\":[\"PR_TITLE\",\"MERGE_MESSAGE\"],\"description\":\"The default value for a merge commit title.\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `MERGE_MESSAGE` - default to the classic title for a merge message (e.g., Merge pull request #123 from branch-name).\"},\"merge_commit_message\":{\"type\":\"string\",\"enum\":[\"PR_BODY\",\"PR_TITLE\",\"BLANK\"],\"description\":\"The default value for a merge commit message.\\n\\n- `PR_TITLE` - default to the pull request's title.\\n- `PR_BODY` - default to the pull request's body.\\n- `BLANK` - default to a blank commit message.\"},\"allow_merge_commit\":{\"description\":\"Whether to allow merge commits for pull requests.\",\"default\":true,\"type\":\"boolean\"},\"allow_forking\":{\"description\":\"Whether to allow forking this repo\",\"type\":\"boolean\"},\"web_commit_signoff_required\":{\"description\":\"Whether to require contributors to sign off on web-based commits\",\"default\":false,\"type\":\"boolean\"},\"subscribers_count\":{\"type\":\"integer\"},\"network_count\":{\"type\":\"integer\"},\"open_issues\":{\"type\":\"integer\"},\"watchers\":{\"type\":\"integer\"},\"master_branch\":{\"type\":\"string\"},\"starred_at\":{\"type\":\"string\"},\"anonymous_access_enabled\":{\"type\":\"boolean\",\"description\":\"Whether anonymous git access is enabled for this repository\"}},\"required\":[\"archive_url\",\"assignees_url\",\"blobs_url\",\"branches_url\",\"collaborators_url\",\"comments_url\",\"commits_url\",\"compare_url\",\"contents_url\",\"contributors_url\",\"deployments_url\",\"description\",\"downloads_url\",\"events_url\",\"fork\",\"forks_url\",\"full_name\",\"git_commits_url\",\"git_refs_url\",\"git_tags_url\",\"hooks_url\",\"html_url\",\"id\",\"node_id\",\"issue_comment_url\",\"issue_events_url\",\"issues_url\",\"keys_url\",\"labels_url\",\"languages_url\",\"merges_url\",\"milestones_url\",\"name\",\"notifications_url\",\"owner\",\"private\",\"pulls_url\",\"releases_url\",\"stargazers_url\",\"statuses_url\",\"subscribers_url\",\"subscription_url\",\"tags_url\",\"teams_url\",\"trees_url\",\"url\",\"clone_url\",\"default_branch\",\"forks\",\"forks_count\",\"git_url\",\"has_downloads\",\"has_issues\",\"has_projects\",\"has_wiki\",\"has_pages\",\"homepage\",\"language\",\"archived\",\"disabled\",\"mirror_url\",\"open_issues\",\"open_issues_count\",\"license\",\"pushed_at\",\"size\",\"ssh_url\",\"stargazers_count\",\"svn_url\",\"watchers\",\"watchers_count\",\"created_at\",\"updated_at\"]},\"webhook-simple-installation\":{\"title\":\"Simple Installation\",\"description\":\"The GitHub App installation. Webhook payloads contain the `installation` property when the event is configured\\nfor and sent to a GitHub App. For more information,\\nsee \\\"[Using webhooks with GitHub Apps](https://docs.github.com/apps/creating-github-apps/registering-a-github-app/using-webhooks-with-github-apps).\\\"\",\"type\":\"object\",\"properties\":{\"id\":{\"description\":\"The ID of the installation.\",\"type\":\"integer\"},\"node_id\":{\"description\":\"The global node ID of the installation.\",\"type\":\"string\"}},\"required\":[\"id\",\"node_id\"]},\"webhook-simple-user\":{\"title\":\"Simple User\",\"description\":\"A GitHub user.\",\"type\":\"object\",\"properties\":{\"name\":{\"type\":[\"string\",\"null\"]},\"email\":{\"type\":[\"string\",\"null\"]},\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\",\"format\":\"int64\"},\"node_id\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\",\"format\":\"uri\"},\"gravatar_id\":{\"type\":[\"string\",\"null\"]},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"followers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"following_url\":{\"type\":\"string\"},\"gists_url\":{\"type\":\"string\"},\"starred_url\":{\"type\":\"string\"},\"subscriptions_url\":{\"type\":\"string\",\"format\":\"uri\"},\"organizations_url\":{\"type\":\"string\",\"format\":\"uri\"},\"repos_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\"},\"received_events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"type\":{\"type\":\"string\"},\"site_admin\":{\"type\":\"boolean\"},\"starred_at\":{\"type\":\"string\"},\"user_view_type\":{\"type\":\"string\"}},\"required\":[\"avatar_url\",\"events_url\",\"followers_url\",\"following_url\",\"gists_url\",\"gravatar_id\",\"html_url\",\"id\",\"node_id\",\"login\",\"organizations_url\",\"received_events_url\",\"repos_url\",\"site_admin\",\"starred_url\",\"subscriptions_url\",\"type\",\"url\"]}}}",
+            },
+        ],
+        method: "DELETE",
+        path: "/repos/{owner}/{repo}/hooks/{hook_id}",
+        summary: "Delete a repository webhook",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "owner",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "repo",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "hook_id",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::None,
+        request_examples: &[],
+        responses: &[
+            crate::table::Response {
+                status: 204u16,
+                description: "No Content",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
+                ),
+            },
+            crate::table::Response {
+                status: 404u16,
+                description: "Resource not found",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "repos/update-webhook",
+        operation_id: OperationId::ReposUpdateWebhook,
+        documentation_url: "https://docs.github.com/rest/repos/webhooks#update-a-repository-webhook",
+        access: crate::table::Access::RepositoryAdmin,
+        oauth_scopes: &["admin:repo_hook", "repo", "write:repo_hook"],
+        callbacks: &[],
+        method: "PATCH",
+        path: "/repos/{owner}/{repo}/hooks/{hook_id}",
+        summary: "Update a repository webhook",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "owner",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "repo",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "hook_id",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::Some(
+            "{\"type\":\"object\",\"properties\":{\"config\":{\"$ref\":\"#/definitions/webhook-config\"},\"events\":{\"type\":\"array\",\"description\":\"Determines what events the hook is triggered for. This replaces the entire array of events.\",\"default\":[\"push\"],\"items\":{\"type\":\"string\"}},\"add_events\":{\"type\":\"array\",\"description\":\"Determines a list of events to be added to the list of events that the Hook triggers for.\",\"items\":{\"type\":\"string\"}},\"remove_events\":{\"type\":\"array\",\"description\":\"Determines a list of events to be removed from the list of events that the Hook triggers for.\",\"items\":{\"type\":\"string\"}},\"active\":{\"type\":\"boolean\",\"description\":\"Determines if notifications are sent when the webhook is triggered. Set to `true` to send notifications.\",\"default\":true}},\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config\":{\"description\":\"Configuration object of the webhook\",\"type\":\"object\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"}}},\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
+        ),
+        request_examples: &[
+            crate::table::Example {
+                name: "default",
+                json: "{\"active\":true,\"add_events\":[\"pull_request\"]}",
+                known_invalid: ::std::option::Option::None,
+            },
+        ],
+        responses: &[
+            crate::table::Response {
+                status: 200u16,
+                description: "OK",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/hook\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"hook\":{\"title\":\"Webhook\",\"description\":\"Webhooks for repositories.\",\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"},\"id\":{\"description\":\"Unique identifier of the webhook.\",\"type\":\"integer\"},\"name\":{\"description\":\"The name of a valid service, use 'web' for a webhook.\",\"type\":\"string\"},\"active\":{\"description\":\"Determines whether the hook is actually triggered on pushes.\",\"type\":\"boolean\"},\"events\":{\"description\":\"Determines what events the hook is triggered for. Default: ['push'].\",\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"config\":{\"$ref\":\"#/definitions/webhook-config\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"test_url\":{\"type\":\"string\",\"format\":\"uri\"},\"ping_url\":{\"type\":\"string\",\"format\":\"uri\"},\"deliveries_url\":{\"type\":\"string\",\"format\":\"uri\"},\"last_response\":{\"$ref\":\"#/definitions/hook-response\"}},\"required\":[\"id\",\"url\",\"type\",\"name\",\"active\",\"events\",\"config\",\"ping_url\",\"created_at\",\"updated_at\",\"last_response\",\"test_url\"]},\"hook-response\":{\"title\":\"Hook Response\",\"type\":\"object\",\"properties\":{\"code\":{\"type\":[\"integer\",\"null\"]},\"status\":{\"type\":[\"string\",\"null\"]},\"message\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"code\",\"status\",\"message\"]},\"webhook-config\":{\"description\":\"Configuration object of the webhook\",\"type\":\"object\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"}}},\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
+                ),
+                headers: &[],
+                examples: &[
+                    crate::table::Example {
+                        name: "default",
+                        json: "{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}",
+                        known_invalid: ::std::option::Option::None,
+                    },
+                ],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 400u16,
+                description: "Problems parsing JSON",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 400 for this operation, but GitHub answers 400 with a basic-error body whose message is \"Problems parsing JSON\" when the request body is not valid JSON.",
+                ),
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
+                ),
+            },
+            crate::table::Response {
+                status: 404u16,
+                description: "Resource not found",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 422u16,
+                description: "Validation failed, or the endpoint has been spammed.",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/validation-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"validation-error\":{\"description\":\"Validation Error\",\"type\":\"object\",\"required\":[\"message\",\"documentation_url\"],\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"errors\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"code\"],\"properties\":{\"resource\":{\"type\":\"string\"},\"field\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"code\":{\"type\":\"string\"},\"index\":{\"type\":\"integer\"},\"value\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}},{\"type\":\"null\"}]}}}}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "repos/get-webhook-config-for-repo",
+        operation_id: OperationId::ReposGetWebhookConfigForRepo,
+        documentation_url: "https://docs.github.com/rest/repos/webhooks#get-a-webhook-configuration-for-a-repository",
+        access: crate::table::Access::RepositoryAdmin,
+        oauth_scopes: &["admin:repo_hook", "read:repo_hook", "repo", "write:repo_hook"],
+        callbacks: &[],
+        method: "GET",
+        path: "/repos/{owner}/{repo}/hooks/{hook_id}/config",
+        summary: "Get a webhook configuration for a repository",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "owner",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "repo",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "hook_id",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::None,
+        request_examples: &[],
+        responses: &[
+            crate::table::Response {
+                status: 200u16,
+                description: "OK",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/webhook-config\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config\":{\"description\":\"Configuration object of the webhook\",\"type\":\"object\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"}}},\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
+                ),
+                headers: &[],
+                examples: &[
+                    crate::table::Example {
+                        name: "default",
+                        json: "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+                        known_invalid: ::std::option::Option::None,
+                    },
+                ],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
+                ),
+            },
+            crate::table::Response {
+                status: 404u16,
+                description: "Resource not found",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 404 for this operation, but GitHub answers 404 Not Found (basic-error) when the repository or the hook does not exist or is not visible to the caller, as the other operations of this page document.",
+                ),
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "repos/update-webhook-config-for-repo",
+        operation_id: OperationId::ReposUpdateWebhookConfigForRepo,
+        documentation_url: "https://docs.github.com/rest/repos/webhooks#update-a-webhook-configuration-for-a-repository",
+        access: crate::table::Access::RepositoryAdmin,
+        oauth_scopes: &["admin:repo_hook", "repo", "write:repo_hook"],
+        callbacks: &[],
+        method: "PATCH",
+        path: "/repos/{owner}/{repo}/hooks/{hook_id}/config",
+        summary: "Update a webhook configuration for a repository",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "owner",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "repo",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "hook_id",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::Some(
+            "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"}},\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
+        ),
+        request_examples: &[
+            crate::table::Example {
+                name: "default",
+                json: "{\"content_type\":\"json\",\"url\":\"https://example.com/webhook\"}",
+                known_invalid: ::std::option::Option::None,
+            },
+        ],
+        responses: &[
+            crate::table::Response {
+                status: 200u16,
+                description: "OK",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/webhook-config\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config\":{\"description\":\"Configuration object of the webhook\",\"type\":\"object\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"}}},\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
+                ),
+                headers: &[],
+                examples: &[
+                    crate::table::Example {
+                        name: "default",
+                        json: "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+                        known_invalid: ::std::option::Option::None,
+                    },
+                ],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 400u16,
+                description: "Problems parsing JSON",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 400 for this operation, but GitHub answers 400 with a basic-error body whose message is \"Problems parsing JSON\" when the request body is not valid JSON.",
+                ),
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
+                ),
+            },
+            crate::table::Response {
+                status: 404u16,
+                description: "Resource not found",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 404 for this operation, but GitHub answers 404 Not Found (basic-error) when the repository or the hook does not exist or is not visible to the caller, as the other operations of this page document.",
+                ),
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "repos/list-webhook-deliveries",
+        operation_id: OperationId::ReposListWebhookDeliveries,
+        documentation_url: "https://docs.github.com/rest/repos/webhooks#list-deliveries-for-a-repository-webhook",
+        access: crate::table::Access::RepositoryAdmin,
+        oauth_scopes: &["admin:repo_hook", "read:repo_hook", "repo", "write:repo_hook"],
+        callbacks: &[],
+        method: "GET",
+        path: "/repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+        summary: "List deliveries for a repository webhook",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "owner",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "repo",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "hook_id",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "per_page",
+                location: crate::table::ParameterLocation::Query,
+                required: false,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"default\":30,\"minimum\":1,\"maximum\":100,\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "cursor",
+                location: crate::table::ParameterLocation::Query,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "status",
+                location: crate::table::ParameterLocation::Query,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"success\",\"failure\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::None,
+        request_examples: &[],
+        responses: &[
+            crate::table::Response {
+                status: 200u16,
+                description: "OK",
+                schema: ::std::option::Option::Some(
+                    "{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/hook-delivery-item\"},\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"hook-delivery-item\":{\"description\":\"Delivery made by a webhook, without request and response information.\",\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"description\":\"Unique identifier of the webhook delivery.\"},\"guid\":{\"type\":\"string\",\"description\":\"Unique identifier for the event (shared with all deliveries for all webhooks that subscribe to this event).\"},\"delivered_at\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Time when the webhook delivery occurred.\"},\"redelivery\":{\"type\":\"boolean\",\"description\":\"Whether the webhook delivery is a redelivery.\"},\"duration\":{\"type\":\"number\",\"description\":\"Time spent delivering.\"},\"status\":{\"type\":\"string\",\"description\":\"Describes the response returned after attempting the delivery.\"},\"status_code\":{\"type\":\"integer\",\"description\":\"Status code received when delivery was made.\"},\"event\":{\"type\":\"string\",\"description\":\"The event that triggered the delivery.\"},\"action\":{\"type\":[\"string\",\"null\"],\"description\":\"The type of activity for the event that triggered the delivery.\"},\"installation_id\":{\"type\":[\"integer\",\"null\"],\"description\":\"The id of the GitHub App installation associated with this event.\"},\"repository_id\":{\"type\":[\"integer\",\"null\"],\"description\":\"The id of the repository associated with this event.\"},\"throttled_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\",\"description\":\"Time when the webhook delivery was throttled.\"}},\"required\":[\"id\",\"guid\",\"delivered_at\",\"redelivery\",\"duration\",\"status\",\"status_code\",\"event\",\"action\",\"installation_id\",\"repository_id\"]}}}",
+                ),
+                headers: &[
+                    crate::table::ResponseHeader {
+                        name: "Link",
+                        required: false,
+                    },
+                ],
+                examples: &[
+                    crate::table::Example {
+                        name: "default",
+                        json: "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":\"2019-06-03T00:57:16Z\"},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":null}]",
+                        known_invalid: ::std::option::Option::None,
+                    },
+                ],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
+            },
+            crate::table::Response {
+                status: 400u16,
+                description: "Bad Request",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
+                ),
+            },
+            crate::table::Response {
+                status: 404u16,
+                description: "Resource not found",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 404 for this operation, but GitHub answers 404 Not Found (basic-error) when the repository or the hook does not exist or is not visible to the caller, as the other operations of this page document.",
+                ),
+            },
+            crate::table::Response {
+                status: 422u16,
+                description: "Validation failed, or the endpoint has been spammed.",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/validation-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"validation-error\":{\"description\":\"Validation Error\",\"type\":\"object\",\"required\":[\"message\",\"documentation_url\"],\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"errors\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"code\"],\"properties\":{\"resource\":{\"type\":\"string\"},\"field\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"code\":{\"type\":\"string\"},\"index\":{\"type\":\"integer\"},\"value\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}},{\"type\":\"null\"}]}}}}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "repos/get-webhook-delivery",
+        operation_id: OperationId::ReposGetWebhookDelivery,
+        documentation_url: "https://docs.github.com/rest/repos/webhooks#get-a-delivery-for-a-repository-webhook",
+        access: crate::table::Access::RepositoryAdmin,
+        oauth_scopes: &["admin:repo_hook", "read:repo_hook", "repo", "write:repo_hook"],
+        callbacks: &[],
+        method: "GET",
+        path: "/repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}",
+        summary: "Get a delivery for a repository webhook",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "owner",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "repo",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "hook_id",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "delivery_id",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::None,
+        request_examples: &[],
+        responses: &[
+            crate::table::Response {
+                status: 200u16,
+                description: "OK",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/hook-delivery\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"hook-delivery\":{\"description\":\"Delivery made by a webhook.\",\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"description\":\"Unique identifier of the webhook delivery.\"},\"guid\":{\"type\":\"string\",\"description\":\"Unique identifier for the event (shared with all deliveries for all webhooks that subscribe to this event).\"},\"delivered_at\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Time when the webhook delivery occurred.\"},\"redelivery\":{\"type\":\"boolean\",\"description\":\"Whether the webhook delivery is a redelivery.\"},\"duration\":{\"type\":\"number\",\"description\":\"Time spent delivering.\"},\"status\":{\"type\":\"string\",\"description\":\"Describes the response returned after attempting the delivery.\"},\"status_code\":{\"type\":\"integer\",\"description\":\"Status code received when delivery was made.\"},\"event\":{\"type\":\"string\",\"description\":\"The event that triggered the delivery.\"},\"action\":{\"type\":[\"string\",\"null\"],\"description\":\"The type of activity for the event that triggered the delivery.\"},\"installation_id\":{\"type\":[\"integer\",\"null\"],\"description\":\"The id of the GitHub App installation associated with this event.\"},\"repository_id\":{\"type\":[\"integer\",\"null\"],\"description\":\"The id of the repository associated with this event.\"},\"url\":{\"type\":\"string\",\"description\":\"The URL target of the delivery.\"},\"throttled_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\",\"description\":\"Time when the webhook delivery was throttled.\"},\"request\":{\"type\":\"object\",\"properties\":{\"headers\":{\"type\":[\"object\",\"null\"],\"additionalProperties\":true,\"description\":\"The request headers sent with the webhook delivery.\"},\"payload\":{\"type\":[\"object\",\"null\"],\"additionalProperties\":true,\"description\":\"The webhook payload delivered.\"}},\"required\":[\"headers\",\"payload\"]},\"response\":{\"type\":\"object\",\"properties\":{\"headers\":{\"type\":[\"object\",\"null\"],\"additionalProperties\":true,\"description\":\"The response headers received when the delivery was made.\"},\"payload\":{\"type\":[\"string\",\"null\"],\"description\":\"The response payload received.\"}},\"required\":[\"headers\",\"payload\"]}},\"required\":[\"id\",\"guid\",\"delivered_at\",\"redelivery\",\"duration\",\"status\",\"status_code\",\"event\",\"action\",\"installation_id\",\"repository_id\",\"request\",\"response\"]}}}",
+                ),
+                headers: &[],
+                examples: &[
+                    crate::table::Example {
+                        name: "default",
+                        json: "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"throttled_at\":\"2019-06-03T00:57:16Z\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
+                        known_invalid: ::std::option::Option::None,
+                    },
+                ],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
+            },
+            crate::table::Response {
+                status: 400u16,
+                description: "Bad Request",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
+                ),
+            },
+            crate::table::Response {
+                status: 404u16,
+                description: "Resource not found",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 404 for this operation, but GitHub answers 404 Not Found (basic-error) when the repository, the hook or the delivery does not exist or is not visible to the caller, as the other operations of this page document.",
+                ),
+            },
+            crate::table::Response {
+                status: 422u16,
+                description: "Validation failed, or the endpoint has been spammed.",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/validation-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"validation-error\":{\"description\":\"Validation Error\",\"type\":\"object\",\"required\":[\"message\",\"documentation_url\"],\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"errors\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"code\"],\"properties\":{\"resource\":{\"type\":\"string\"},\"field\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"code\":{\"type\":\"string\"},\"index\":{\"type\":\"integer\"},\"value\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}},{\"type\":\"null\"}]}}}}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "repos/redeliver-webhook-delivery",
+        operation_id: OperationId::ReposRedeliverWebhookDelivery,
+        documentation_url: "https://docs.github.com/rest/repos/webhooks#redeliver-a-delivery-for-a-repository-webhook",
+        access: crate::table::Access::RepositoryAdmin,
+        oauth_scopes: &["admin:repo_hook", "repo", "write:repo_hook"],
+        callbacks: &[],
+        method: "POST",
+        path: "/repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
+        summary: "Redeliver a delivery for a repository webhook",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "owner",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "repo",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "hook_id",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "delivery_id",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::None,
+        request_examples: &[],
+        responses: &[
+            crate::table::Response {
+                status: 202u16,
+                description: "Accepted",
+                schema: ::std::option::Option::Some(
+                    "{\"type\":\"object\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                ),
+                headers: &[],
+                examples: &[
+                    crate::table::Example {
+                        name: "default",
+                        json: "null",
+                        known_invalid: ::std::option::Option::Some(
+                            "The value is null but the schema is `type: object` (not nullable): GitHub's description gives the example value null for its `type: object` schema (components/responses/accepted), as for the organization operation.",
+                        ),
+                    },
+                ],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 400u16,
+                description: "Bad Request",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
+                ),
+            },
+            crate::table::Response {
+                status: 404u16,
+                description: "Resource not found",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 404 for this operation, but GitHub answers 404 Not Found (basic-error) when the repository, the hook or the delivery does not exist or is not visible to the caller, as the other operations of this page document.",
+                ),
+            },
+            crate::table::Response {
+                status: 422u16,
+                description: "Validation failed, or the endpoint has been spammed.",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/validation-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"validation-error\":{\"description\":\"Validation Error\",\"type\":\"object\",\"required\":[\"message\",\"documentation_url\"],\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"errors\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"code\"],\"properties\":{\"resource\":{\"type\":\"string\"},\"field\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"code\":{\"type\":\"string\"},\"index\":{\"type\":\"integer\"},\"value\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}},{\"type\":\"null\"}]}}}}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "repos/ping-webhook",
+        operation_id: OperationId::ReposPingWebhook,
+        documentation_url: "https://docs.github.com/rest/repos/webhooks#ping-a-repository-webhook",
+        access: crate::table::Access::RepositoryAdmin,
+        oauth_scopes: &["admin:repo_hook", "read:repo_hook", "repo", "write:repo_hook"],
+        callbacks: &[
+            crate::table::Callback {
+                event: "ping",
+                url: "{hook config.url}",
+                payload_schema: "{\"allOf\":[{\"$ref\":\"#/definitions/webhook-ping\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"},\"webhook-hook-response\":{\"title\":\"Hook Response\",\"type\":\"object\",\"properties\":{\"code\":{\"type\":[\"integer\",\"null\"]},\"status\":{\"type\":[\"string\",\"null\"]},\"message\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"code\",\"status\",\"message\"]},\"webhook-organization-simple\":{\"title\":\"Organization Simple\",\"description\":\"A GitHub organization. Webhook payloads contain the `organization` property when the webhook is configured for an\\norganization, or when the event occurs from activity in a repository owned by an organization.\",\"type\":\"object\",\"properties\":{\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"repos_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"hooks_url\":{\"type\":\"string\"},\"issues_url\":{\"type\":\"string\"},\"members_url\":{\"type\":\"string\"},\"public_members_url\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"login\",\"url\",\"id\",\"node_id\",\"repos_url\",\"events_url\",\"hooks_url\",\"issues_url\",\"members_url\",\"public_members_url\",\"avatar_url\",\"description\"]},\"webhook-ping\":{\"type\":\"object\",\"properties\":{\"hook\":{\"$ref\":\"#/definitions/webhook-ping-hook\"},\"hook_id\":{\"description\":\"The ID of the webhook that triggered the ping.\",\"type\":\"integer\"},\"organization\":{\"$ref\":\"#/definitions/webhook-organization-simple\"},\"sender\":{\"$ref\":\"#/definitions/webhook-simple-user\"},\"zen\":{\"description\":\"Random string of GitHub zen.\",\"type\":\"string\"}},\"description\":\"The payload of a `ping` delivery (GitHub's webhook description, event `ping`). GitHub's schema also lists an optional `repository`, sent only for repository hooks; it is left out here.\"},\"webhook-ping-hook\":{\"title\":\"Webhook\",\"description\":\"The webhook that is being pinged\",\"type\":\"object\",\"properties\":{\"active\":{\"description\":\"Determines whether the hook is actually triggered for the events it subscribes to.\",\"type\":\"boolean\"},\"app_id\":{\"description\":\"Only included for GitHub Apps. When you register a new GitHub App, GitHub sends a ping event to the webhook URL you specified during registration. The GitHub App ID sent in this field is required for authenticating an app.\",\"type\":\"integer\"},\"config\":{\"type\":\"object\",\"properties\":{\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"}}},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"deliveries_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events\":{\"description\":\"Determines what events the hook is triggered for. Default: ['push'].\",\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"id\":{\"description\":\"Unique identifier of the webhook.\",\"type\":\"integer\"},\"last_response\":{\"$ref\":\"#/definitions/webhook-hook-response\"},\"name\":{\"description\":\"The type of webhook. The only valid value is 'web'.\",\"type\":\"string\",\"enum\":[\"web\"]},\"ping_url\":{\"type\":\"string\",\"format\":\"uri\"},\"test_url\":{\"type\":\"string\",\"format\":\"uri\"},\"type\":{\"type\":\"string\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"id\",\"type\",\"name\",\"active\",\"events\",\"config\",\"created_at\",\"updated_at\"]},\"webhook-simple-user\":{\"title\":\"Simple User\",\"description\":\"A GitHub user.\",\"type\":\"object\",\"properties\":{\"name\":{\"type\":[\"string\",\"null\"]},\"email\":{\"type\":[\"string\",\"null\"]},\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\",\"format\":\"int64\"},\"node_id\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\",\"format\":\"uri\"},\"gravatar_id\":{\"type\":[\"string\",\"null\"]},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"followers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"following_url\":{\"type\":\"string\"},\"gists_url\":{\"type\":\"string\"},\"starred_url\":{\"type\":\"string\"},\"subscriptions_url\":{\"type\":\"string\",\"format\":\"uri\"},\"organizations_url\":{\"type\":\"string\",\"format\":\"uri\"},\"repos_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\"},\"received_events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"type\":{\"type\":\"string\"},\"site_admin\":{\"type\":\"boolean\"},\"starred_at\":{\"type\":\"string\"},\"user_view_type\":{\"type\":\"string\"}},\"required\":[\"avatar_url\",\"events_url\",\"followers_url\",\"following_url\",\"gists_url\",\"gravatar_id\",\"html_url\",\"id\",\"node_id\",\"login\",\"organizations_url\",\"received_events_url\",\"repos_url\",\"site_admin\",\"starred_url\",\"subscriptions_url\",\"type\",\"url\"]}}}",
+            },
+        ],
+        method: "POST",
+        path: "/repos/{owner}/{repo}/hooks/{hook_id}/pings",
+        summary: "Ping a repository webhook",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "owner",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "repo",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "hook_id",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::None,
+        request_examples: &[],
+        responses: &[
+            crate::table::Response {
+                status: 204u16,
+                description: "No Content",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
+                ),
+            },
+            crate::table::Response {
+                status: 404u16,
+                description: "Resource not found",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "repos/test-push-webhook",
+        operation_id: OperationId::ReposTestPushWebhook,
+        documentation_url: "https://docs.github.com/rest/repos/webhooks#test-the-push-repository-webhook",
+        access: crate::table::Access::RepositoryAdmin,
+        oauth_scopes: &["admin:repo_hook", "read:repo_hook", "repo", "write:repo_hook"],
+        callbacks: &[
+            crate::table::Callback {
+                event: "push",
+                url: "{hook config.url}",
+                payload_schema: "{\"allOf\":[{\"$ref\":\"#/definitions/webhook-push\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-enterprise\":{\"title\":\"Enterprise\",\"description\":\"An enterprise on GitHub. Webhook payloads contain the `enterprise` property when the webhook is configured\\non an enterprise account or an organization that's part of an enterprise account. For more information,\\nsee \\\"[About enterprise accounts](https://docs.github.com/admin/overview/about-enterprise-accounts).\\\"\",\"type\":\"object\",\"properties\":{\"description\":{\"description\":\"A short description of the enterprise.\",\"type\":[\"string\",\"null\"]},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"website_url\":{\"description\":\"The enterprise's website URL.\",\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"id\":{\"description\":\"Unique identifier of the enterprise\",\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"name\":{\"description\":\"The name of the enterprise.\",\"type\":\"string\"},\"slug\":{\"description\":\"The slug url identifier for the enterprise.\",\"type\":\"string\"},\"created_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"updated_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},\"avatar_url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"id\",\"node_id\",\"name\",\"slug\",\"html_url\",\"created_at\",\"updated_at\",\"avatar_url\"]},\"webhook-organization-simple\":{\"title\":\"Organization Simple\",\"description\":\"A GitHub organization. Webhook payloads contain the `organization` property when the webhook is configured for an\\norganization, or when the event occurs from activity in a repository owned by an organization.\",\"type\":\"object\",\"properties\":{\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\"},\"node_id\":{\"type\":\"string\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"repos_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"hooks_url\":{\"type\":\"string\"},\"issues_url\":{\"type\":\"string\"},\"members_url\":{\"type\":\"string\"},\"public_members_url\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"login\",\"url\",\"id\",\"node_id\",\"repos_url\",\"events_url\",\"hooks_url\",\"issues_url\",\"members_url\",\"public_members_url\",\"avatar_url\",\"description\"]},\"webhook-push\":{\"title\":\"push event\",\"type\":\"object\",\"properties\":{\"after\":{\"description\":\"The SHA of the most recent commit on `ref` after the push.\",\"type\":\"string\"},\"base_ref\":{\"type\":[\"string\",\"null\"]},\"before\":{\"description\":\"The SHA of the most recent commit on `ref` before the push.\",\"type\":\"string\"},\"commits\":{\"description\":\"An array of commit objects describing the pushed commits. (Pushed commits are all commits that are included in the `compare` between the `before` commit and the `after` commit.) The array includes a maximum of 2048 commits. If necessary, you can use the [Commits API](https://docs.github.com/rest/commits) to fetch additional commits.\",\"type\":\"array\",\"items\":{\"title\":\"Commit\",\"type\":\"object\",\"properties\":{\"added\":{\"description\":\"An array of files added in the commit. A maximum of 3000 changed files will be reported per commit.\",\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"author\":{\"title\":\"Committer\",\"description\":\"Metaproperties for Git author/committer information.\",\"type\":\"object\",\"properties\":{\"date\":{\"type\":\"string\",\"format\":\"date-time\"},\"email\":{\"type\":[\"string\",\"null\"],\"format\":\"email\"},\"name\":{\"description\":\"The git author's name.\",\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"email\",\"name\"]},\"committer\":{\"title\":\"Committer\",\"description\":\"Metaproperties for Git author/committer information.\",\"type\":\"object\",\"properties\":{\"date\":{\"type\":\"string\",\"format\":\"date-time\"},\"email\":{\"type\":[\"string\",\"null\"],\"format\":\"email\"},\"name\":{\"description\":\"The git author's name.\",\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"email\",\"name\"]},\"distinct\":{\"description\":\"Whether this commit is distinct from any that have been pushed before.\",\"type\":\"boolean\"},\"id\":{\"type\":\"string\"},\"message\":{\"description\":\"The commit message.\",\"type\":\"string\"},\"modified\":{\"description\":\"An array of files modified by the commit. A maximum of 3000 changed files will be reported per commit.\",\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"removed\":{\"description\":\"An array of files removed in the commit. A maximum of 3000 changed files will be reported per commit.\",\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"timestamp\":{\"description\":\"The ISO 8601 timestamp of the commit.\",\"type\":\"string\",\"format\":\"date-time\"},\"tree_id\":{\"type\":\"string\"},\"url\":{\"description\":\"URL that points to the commit API resource.\",\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"id\",\"tree_id\",\"distinct\",\"message\",\"timestamp\",\"url\",\"author\",\"committer\"]}},\"compare\":{\"description\":\"URL that shows the changes in this `ref` update, from the `before` commit to the `after` commit. For a newly created `ref` that is directly based on the default branch, this is the comparison between the head of the default branch and the `after` commit. Otherwise, this shows all commits until the `after` commit.\",\"type\":\"string\"},\"created\":{\"description\":\"Whether this push created the `ref`.\",\"type\":\"boolean\"},\"deleted\":{\"description\":\"Whether this push deleted the `ref`.\",\"type\":\"boolean\"},\"enterprise\":{\"$ref\":\"#/definitions/webhook-enterprise\"},\"forced\":{\"description\":\"Whether this push was a force push of the `ref`.\",\"type\":\"boolean\"},\"head_commit\":{\"title\":\"Commit\",\"type\":[\"object\",\"null\"],\"properties\":{\"added\":{\"description\":\"An array of files added in the commit.\",\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"author\":{\"title\":\"Committer\",\"description\":\"Metaproperties for Git author/committer information.\",\"type\":\"object\",\"properties\":{\"date\":{\"type\":\"string\",\"format\":\"date-time\"},\"email\":{\"type\":[\"string\",\"null\"],\"format\":\"email\"},\"name\":{\"description\":\"The git author's name.\",\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"email\",\"name\"]},\"committer\":{\"title\":\"Committer\",\"description\":\"Metaproperties for Git author/committer information.\",\"type\":\"object\",\"properties\":{\"date\":{\"type\":\"string\",\"format\":\"date-time\"},\"email\":{\"type\":[\"string\",\"null\"],\"format\":\"email\"},\"name\":{\"description\":\"The git author's name.\",\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"email\",\"name\"]},\"distinct\":{\"description\":\"Whether this commit is distinct from any that have been pushed before.\",\"type\":\"boolean\"},\"id\":{\"type\":\"string\"},\"message\":{\"description\":\"The commit message.\",\"type\":\"string\"},\"modified\":{\"description\":\"An array of files modified by the commit.\",\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"removed\":{\"description\":\"An array of files removed in the commit.\",\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"timestamp\":{\"description\":\"The ISO 8601 timestamp of the commit.\",\"type\":\"string\",\"format\":\"date-time\"},\"tree_id\":{\"type\":\"string\"},\"url\":{\"description\":\"URL that points to the commit API resource.\",\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"id\",\"tree_id\",\"distinct\",\"message\",\"timestamp\",\"url\",\"author\",\"committer\"]},\"installation\":{\"$ref\":\"#/definitions/webhook-simple-installation\"},\"organization\":{\"$ref\":\"#/definitions/webhook-organization-simple\"},\"pusher\":{\"title\":\"Committer\",\"description\":\"Metaproperties for Git author/committer information.\",\"type\":\"object\",\"properties\":{\"date\":{\"type\":\"string\",\"format\":\"date-time\"},\"email\":{\"type\":[\"string\",\"null\"],\"format\":\"email\"},\"name\":{\"description\":\"The git author's name.\",\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"name\"]},\"ref\":{\"description\":\"The full git ref that was pushed. Example: `refs/heads/main` or `refs/tags/v3.14.1`.\",\"type\":\"string\"},\"repository\":{\"title\":\"Repository\",\"description\":\"A git repository\",\"type\":\"object\",\"properties\":{\"allow_auto_merge\":{\"description\":\"Whether to allow auto-merge for pull requests.\",\"type\":\"boolean\",\"default\":false},\"allow_forking\":{\"description\":\"Whether to allow private forks\",\"type\":\"boolean\"},\"allow_merge_commit\":{\"description\":\"Whether to allow merge commits for pull requests.\",\"type\":\"boolean\",\"default\":true},\"allow_rebase_merge\":{\"description\":\"Whether to allow rebase merges for pull requests.\",\"type\":\"boolean\",\"default\":true},\"allow_squash_merge\":{\"description\":\"Whether to allow squash merges for pull requests.\",\"type\":\"boolean\",\"default\":true},\"allow_update_branch\":{\"type\":\"boolean\"},\"archive_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"archived\":{\"description\":\"Whether the repository is archived.\",\"type\":\"boolean\",\"default\":false},\"assignees_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"blobs_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"branches_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"clone_url\":{\"type\":\"string\",\"format\":\"uri\"},\"collaborators_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"comments_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"commits_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"compare_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"contents_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"contributors_url\":{\"type\":\"string\",\"format\":\"uri\"},\"created_at\":{\"oneOf\":[{\"type\":\"integer\"},{\"type\":\"string\",\"format\":\"date-time\"}]},\"custom_properties\":{\"type\":\"object\",\"description\":\"The custom properties that were defined for the repository. The keys are the custom property names, and the values are the corresponding custom property values.\",\"additionalProperties\":true},\"default_branch\":{\"description\":\"The default branch of the repository.\",\"type\":\"string\"},\"delete_branch_on_merge\":{\"description\":\"Whether to delete head branches when pull requests are merged\",\"type\":\"boolean\",\"default\":false},\"deployments_url\":{\"type\":\"string\",\"format\":\"uri\"},\"description\":{\"type\":[\"string\",\"null\"]},\"disabled\":{\"description\":\"Returns whether or not this repository is disabled.\",\"type\":\"boolean\"},\"downloads_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"fork\":{\"type\":\"boolean\"},\"forks\":{\"type\":\"integer\"},\"forks_count\":{\"type\":\"integer\"},\"forks_url\":{\"type\":\"string\",\"format\":\"uri\"},\"full_name\":{\"type\":\"string\"},\"git_commits_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"git_refs_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"git_tags_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"git_url\":{\"type\":\"string\",\"format\":\"uri\"},\"has_downloads\":{\"description\":\"Whether downloads are enabled.\",\"type\":\"boolean\",\"default\":true},\"has_issues\":{\"description\":\"Whether issues are enabled.\",\"type\":\"boolean\",\"default\":true},\"has_pages\":{\"type\":\"boolean\"},\"has_projects\":{\"description\":\"Whether projects are enabled.\",\"type\":\"boolean\",\"default\":true},\"has_wiki\":{\"description\":\"Whether the wiki is enabled.\",\"type\":\"boolean\",\"default\":true},\"has_discussions\":{\"description\":\"Whether discussions are enabled.\",\"type\":\"boolean\",\"default\":false},\"homepage\":{\"type\":[\"string\",\"null\"]},\"hooks_url\":{\"type\":\"string\",\"format\":\"uri\"},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"id\":{\"description\":\"Unique identifier of the repository\",\"type\":\"integer\",\"format\":\"int64\"},\"is_template\":{\"type\":\"boolean\"},\"issue_comment_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"issue_events_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"issues_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"keys_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"labels_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"language\":{\"type\":[\"string\",\"null\"]},\"languages_url\":{\"type\":\"string\",\"format\":\"uri\"},\"license\":{\"title\":\"License\",\"type\":[\"object\",\"null\"],\"properties\":{\"key\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"node_id\":{\"type\":\"string\"},\"spdx_id\":{\"type\":\"string\"},\"url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"}},\"required\":[\"key\",\"name\",\"spdx_id\",\"url\",\"node_id\"]},\"master_branch\":{\"type\":\"string\"},\"merges_url\":{\"type\":\"string\",\"format\":\"uri\"},\"milestones_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"mirror_url\":{\"type\":[\"string\",\"null\"],\"format\":\"uri\"},\"name\":{\"description\":\"The name of the repository.\",\"type\":\"string\"},\"node_id\":{\"type\":\"string\"},\"notifications_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"open_issues\":{\"type\":\"integer\"},\"open_issues_count\":{\"type\":\"integer\"},\"organization\":{\"type\":\"string\"},\"owner\":{\"title\":\"User\",\"type\":[\"object\",\"null\"],\"properties\":{\"avatar_url\":{\"type\":\"string\",\"format\":\"uri\"},\"deleted\":{\"type\":\"boolean\"},\"email\":{\"type\":[\"string\",\"null\"]},\"events_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"followers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"following_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"gists_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"gravatar_id\":{\"type\":\"string\"},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"id\":{\"type\":\"integer\"},\"login\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"node_id\":{\"type\":\"string\"},\"organizations_url\":{\"type\":\"string\",\"format\":\"uri\"},\"received_events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"repos_url\":{\"type\":\"string\",\"format\":\"uri\"},\"site_admin\":{\"type\":\"boolean\"},\"starred_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"subscriptions_url\":{\"type\":\"string\",\"format\":\"uri\"},\"type\":{\"type\":\"string\",\"enum\":[\"Bot\",\"User\",\"Organization\"]},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"user_view_type\":{\"type\":\"string\"}},\"required\":[\"login\",\"id\"]},\"permissions\":{\"type\":\"object\",\"properties\":{\"admin\":{\"type\":\"boolean\"},\"maintain\":{\"type\":\"boolean\"},\"pull\":{\"type\":\"boolean\"},\"push\":{\"type\":\"boolean\"},\"triage\":{\"type\":\"boolean\"}},\"required\":[\"pull\",\"push\",\"admin\"]},\"private\":{\"description\":\"Whether the repository is private or public.\",\"type\":\"boolean\"},\"public\":{\"type\":\"boolean\"},\"pulls_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"pushed_at\":{\"oneOf\":[{\"type\":\"integer\"},{\"type\":\"string\"},{\"type\":\"null\"}]},\"releases_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"role_name\":{\"type\":[\"string\",\"null\"]},\"size\":{\"type\":\"integer\"},\"ssh_url\":{\"type\":\"string\"},\"stargazers\":{\"type\":\"integer\"},\"stargazers_count\":{\"type\":\"integer\"},\"stargazers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"statuses_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"subscribers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"subscription_url\":{\"type\":\"string\",\"format\":\"uri\"},\"svn_url\":{\"type\":\"string\",\"format\":\"uri\"},\"tags_url\":{\"type\":\"string\",\"format\":\"uri\"},\"teams_url\":{\"type\":\"string\",\"format\":\"uri\"},\"topics\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"trees_url\":{\"type\":\"string\",\"format\":\"uri-template\"},\"updated_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"visibility\":{\"type\":\"string\",\"enum\":[\"public\",\"private\",\"internal\"]},\"watchers\":{\"type\":\"integer\"},\"watchers_count\":{\"type\":\"integer\"},\"web_commit_signoff_required\":{\"description\":\"Whether to require contributors to sign off on web-based commits\",\"type\":\"boolean\"}},\"required\":[\"id\",\"node_id\",\"name\",\"full_name\",\"private\",\"owner\",\"html_url\",\"description\",\"fork\",\"url\",\"forks_url\",\"keys_url\",\"collaborators_url\",\"teams_url\",\"hooks_url\",\"issue_events_url\",\"events_url\",\"assignees_url\",\"branches_url\",\"tags_url\",\"blobs_url\",\"git_tags_url\",\"git_refs_url\",\"trees_url\",\"statuses_url\",\"languages_url\",\"stargazers_url\",\"contributors_url\",\"subscribers_url\",\"subscription_url\",\"commits_url\",\"git_commits_url\",\"comments_url\",\"issue_comment_url\",\"contents_url\",\"compare_url\",\"merges_url\",\"archive_url\",\"downloads_url\",\"issues_url\",\"pulls_url\",\"milestones_url\",\"notifications_url\",\"labels_url\",\"releases_url\",\"deployments_url\",\"created_at\",\"updated_at\",\"pushed_at\",\"git_url\",\"ssh_url\",\"clone_url\",\"svn_url\",\"homepage\",\"size\",\"stargazers_count\",\"watchers_count\",\"language\",\"has_issues\",\"has_projects\",\"has_downloads\",\"has_wiki\",\"has_pages\",\"has_discussions\",\"forks_count\",\"mirror_url\",\"archived\",\"open_issues_count\",\"license\",\"forks\",\"open_issues\",\"watchers\",\"default_branch\",\"topics\",\"visibility\"]},\"sender\":{\"$ref\":\"#/definitions/webhook-simple-user\"}},\"required\":[\"ref\",\"before\",\"after\",\"created\",\"deleted\",\"forced\",\"base_ref\",\"compare\",\"commits\",\"head_commit\",\"repository\",\"pusher\"]},\"webhook-simple-installation\":{\"title\":\"Simple Installation\",\"description\":\"The GitHub App installation. Webhook payloads contain the `installation` property when the event is configured\\nfor and sent to a GitHub App. For more information,\\nsee \\\"[Using webhooks with GitHub Apps](https://docs.github.com/apps/creating-github-apps/registering-a-github-app/using-webhooks-with-github-apps).\\\"\",\"type\":\"object\",\"properties\":{\"id\":{\"description\":\"The ID of the installation.\",\"type\":\"integer\"},\"node_id\":{\"description\":\"The global node ID of the installation.\",\"type\":\"string\"}},\"required\":[\"id\",\"node_id\"]},\"webhook-simple-user\":{\"title\":\"Simple User\",\"description\":\"A GitHub user.\",\"type\":\"object\",\"properties\":{\"name\":{\"type\":[\"string\",\"null\"]},\"email\":{\"type\":[\"string\",\"null\"]},\"login\":{\"type\":\"string\"},\"id\":{\"type\":\"integer\",\"format\":\"int64\"},\"node_id\":{\"type\":\"string\"},\"avatar_url\":{\"type\":\"string\",\"format\":\"uri\"},\"gravatar_id\":{\"type\":[\"string\",\"null\"]},\"url\":{\"type\":\"string\",\"format\":\"uri\"},\"html_url\":{\"type\":\"string\",\"format\":\"uri\"},\"followers_url\":{\"type\":\"string\",\"format\":\"uri\"},\"following_url\":{\"type\":\"string\"},\"gists_url\":{\"type\":\"string\"},\"starred_url\":{\"type\":\"string\"},\"subscriptions_url\":{\"type\":\"string\",\"format\":\"uri\"},\"organizations_url\":{\"type\":\"string\",\"format\":\"uri\"},\"repos_url\":{\"type\":\"string\",\"format\":\"uri\"},\"events_url\":{\"type\":\"string\"},\"received_events_url\":{\"type\":\"string\",\"format\":\"uri\"},\"type\":{\"type\":\"string\"},\"site_admin\":{\"type\":\"boolean\"},\"starred_at\":{\"type\":\"string\"},\"user_view_type\":{\"type\":\"string\"}},\"required\":[\"avatar_url\",\"events_url\",\"followers_url\",\"following_url\",\"gists_url\",\"gravatar_id\",\"html_url\",\"id\",\"node_id\",\"login\",\"organizations_url\",\"received_events_url\",\"repos_url\",\"site_admin\",\"starred_url\",\"subscriptions_url\",\"type\",\"url\"]}}}",
+            },
+        ],
+        method: "POST",
+        path: "/repos/{owner}/{repo}/hooks/{hook_id}/tests",
+        summary: "Test the push repository webhook",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "owner",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "repo",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "hook_id",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::None,
+        request_examples: &[],
+        responses: &[
+            crate::table::Response {
+                status: 204u16,
+                description: "No Content",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "No page lists 401, but GitHub answers 401 with a basic-error body (message \"Requires authentication\" or \"Bad credentials\") to a request without valid credentials, on every one of these operations.",
+                ),
+            },
+            crate::table::Response {
+                status: 404u16,
+                description: "Resource not found",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "apps/get-webhook-config-for-app",
+        operation_id: OperationId::AppsGetWebhookConfigForApp,
+        documentation_url: "https://docs.github.com/rest/apps/webhooks#get-a-webhook-configuration-for-an-app",
+        access: crate::table::Access::App,
+        oauth_scopes: &[],
+        callbacks: &[],
+        method: "GET",
+        path: "/app/hook/config",
+        summary: "Get a webhook configuration for an app",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::None,
+        request_examples: &[],
+        responses: &[
+            crate::table::Response {
+                status: 200u16,
+                description: "OK",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/webhook-config\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config\":{\"description\":\"Configuration object of the webhook\",\"type\":\"object\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"}}},\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
+                ),
+                headers: &[],
+                examples: &[
+                    crate::table::Example {
+                        name: "default",
+                        json: "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+                        known_invalid: ::std::option::Option::None,
+                    },
+                ],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication as the GitHub App (JSON Web Token)",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 401 for the GitHub App webhook operations, but GitHub answers 401 with a basic-error body when the request does not carry a valid GitHub App JWT (\"You must use a JWT to access this endpoint\"). Messages quoted by public client code include \"A JSON web token could not be decoded\", \"'Expiration time' claim ('exp') is too far in the future\" and \"'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued\"; GitHub's docs print none of them (see spec/NEW-OPERATIONS-NOTES.md).",
+                ),
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "apps/update-webhook-config-for-app",
+        operation_id: OperationId::AppsUpdateWebhookConfigForApp,
+        documentation_url: "https://docs.github.com/rest/apps/webhooks#update-a-webhook-configuration-for-an-app",
+        access: crate::table::Access::App,
+        oauth_scopes: &[],
+        callbacks: &[],
+        method: "PATCH",
+        path: "/app/hook/config",
+        summary: "Update a webhook configuration for an app",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::Some(
+            "{\"type\":\"object\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"}},\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
+        ),
+        request_examples: &[
+            crate::table::Example {
+                name: "default",
+                json: "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+                known_invalid: ::std::option::Option::None,
+            },
+        ],
+        responses: &[
+            crate::table::Response {
+                status: 200u16,
+                description: "OK",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/webhook-config\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"webhook-config\":{\"description\":\"Configuration object of the webhook\",\"type\":\"object\",\"properties\":{\"url\":{\"$ref\":\"#/definitions/webhook-config-url\"},\"content_type\":{\"$ref\":\"#/definitions/webhook-config-content-type\"},\"secret\":{\"$ref\":\"#/definitions/webhook-config-secret\"},\"insecure_ssl\":{\"$ref\":\"#/definitions/webhook-config-insecure-ssl\"}}},\"webhook-config-content-type\":{\"type\":\"string\",\"default\":\"form\",\"description\":\"The media type used to serialize the payloads. Supported values include `json` and `form`. The default is `form`.\"},\"webhook-config-insecure-ssl\":{\"description\":\"Determines whether the SSL certificate of the host for `url` will be verified when delivering payloads. Supported values include `0` (verification is performed) and `1` (verification is not performed). The default is `0`. **We strongly recommend not setting this to `1` as you are subject to man-in-the-middle and other attacks.**\",\"oneOf\":[{\"type\":\"string\"},{\"type\":\"number\"}]},\"webhook-config-secret\":{\"type\":\"string\",\"description\":\"If provided, the `secret` will be used as the `key` to generate the HMAC hex digest value for delivery signature headers.\"},\"webhook-config-url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL to which the payloads will be delivered.\"}}}",
+                ),
+                headers: &[],
+                examples: &[
+                    crate::table::Example {
+                        name: "default",
+                        json: "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+                        known_invalid: ::std::option::Option::None,
+                    },
+                ],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 400u16,
+                description: "Problems parsing JSON",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 400 for this operation, but GitHub answers 400 with a basic-error body whose message is \"Problems parsing JSON\" when the request body is not valid JSON.",
+                ),
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication as the GitHub App (JSON Web Token)",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 401 for the GitHub App webhook operations, but GitHub answers 401 with a basic-error body when the request does not carry a valid GitHub App JWT (\"You must use a JWT to access this endpoint\"). Messages quoted by public client code include \"A JSON web token could not be decoded\", \"'Expiration time' claim ('exp') is too far in the future\" and \"'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued\"; GitHub's docs print none of them (see spec/NEW-OPERATIONS-NOTES.md).",
+                ),
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "apps/list-webhook-deliveries",
+        operation_id: OperationId::AppsListWebhookDeliveries,
+        documentation_url: "https://docs.github.com/rest/apps/webhooks#list-deliveries-for-an-app-webhook",
+        access: crate::table::Access::App,
+        oauth_scopes: &[],
+        callbacks: &[],
+        method: "GET",
+        path: "/app/hook/deliveries",
+        summary: "List deliveries for an app webhook",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "per_page",
+                location: crate::table::ParameterLocation::Query,
+                required: false,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"default\":30,\"minimum\":1,\"maximum\":100,\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "cursor",
+                location: crate::table::ParameterLocation::Query,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "status",
+                location: crate::table::ParameterLocation::Query,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"success\",\"failure\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::None,
+        request_examples: &[],
+        responses: &[
+            crate::table::Response {
+                status: 200u16,
+                description: "OK",
+                schema: ::std::option::Option::Some(
+                    "{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/hook-delivery-item\"},\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"hook-delivery-item\":{\"description\":\"Delivery made by a webhook, without request and response information.\",\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"description\":\"Unique identifier of the webhook delivery.\"},\"guid\":{\"type\":\"string\",\"description\":\"Unique identifier for the event (shared with all deliveries for all webhooks that subscribe to this event).\"},\"delivered_at\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Time when the webhook delivery occurred.\"},\"redelivery\":{\"type\":\"boolean\",\"description\":\"Whether the webhook delivery is a redelivery.\"},\"duration\":{\"type\":\"number\",\"description\":\"Time spent delivering.\"},\"status\":{\"type\":\"string\",\"description\":\"Describes the response returned after attempting the delivery.\"},\"status_code\":{\"type\":\"integer\",\"description\":\"Status code received when delivery was made.\"},\"event\":{\"type\":\"string\",\"description\":\"The event that triggered the delivery.\"},\"action\":{\"type\":[\"string\",\"null\"],\"description\":\"The type of activity for the event that triggered the delivery.\"},\"installation_id\":{\"type\":[\"integer\",\"null\"],\"description\":\"The id of the GitHub App installation associated with this event.\"},\"repository_id\":{\"type\":[\"integer\",\"null\"],\"description\":\"The id of the repository associated with this event.\"},\"throttled_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\",\"description\":\"Time when the webhook delivery was throttled.\"}},\"required\":[\"id\",\"guid\",\"delivered_at\",\"redelivery\",\"duration\",\"status\",\"status_code\",\"event\",\"action\",\"installation_id\",\"repository_id\"]}}}",
+                ),
+                headers: &[
+                    crate::table::ResponseHeader {
+                        name: "Link",
+                        required: false,
+                    },
+                ],
+                examples: &[
+                    crate::table::Example {
+                        name: "default",
+                        json: "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":\"2019-06-03T00:57:16Z\"},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":null}]",
+                        known_invalid: ::std::option::Option::None,
+                    },
+                ],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
+            },
+            crate::table::Response {
+                status: 400u16,
+                description: "Bad Request",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication as the GitHub App (JSON Web Token)",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 401 for the GitHub App webhook operations, but GitHub answers 401 with a basic-error body when the request does not carry a valid GitHub App JWT (\"You must use a JWT to access this endpoint\"). Messages quoted by public client code include \"A JSON web token could not be decoded\", \"'Expiration time' claim ('exp') is too far in the future\" and \"'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued\"; GitHub's docs print none of them (see spec/NEW-OPERATIONS-NOTES.md).",
+                ),
+            },
+            crate::table::Response {
+                status: 422u16,
+                description: "Validation failed, or the endpoint has been spammed.",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/validation-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"validation-error\":{\"description\":\"Validation Error\",\"type\":\"object\",\"required\":[\"message\",\"documentation_url\"],\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"errors\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"code\"],\"properties\":{\"resource\":{\"type\":\"string\"},\"field\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"code\":{\"type\":\"string\"},\"index\":{\"type\":\"integer\"},\"value\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}},{\"type\":\"null\"}]}}}}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "apps/get-webhook-delivery",
+        operation_id: OperationId::AppsGetWebhookDelivery,
+        documentation_url: "https://docs.github.com/rest/apps/webhooks#get-a-delivery-for-an-app-webhook",
+        access: crate::table::Access::App,
+        oauth_scopes: &[],
+        callbacks: &[],
+        method: "GET",
+        path: "/app/hook/deliveries/{delivery_id}",
+        summary: "Get a delivery for an app webhook",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "delivery_id",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::None,
+        request_examples: &[],
+        responses: &[
+            crate::table::Response {
+                status: 200u16,
+                description: "OK",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/hook-delivery\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"hook-delivery\":{\"description\":\"Delivery made by a webhook.\",\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\",\"description\":\"Unique identifier of the webhook delivery.\"},\"guid\":{\"type\":\"string\",\"description\":\"Unique identifier for the event (shared with all deliveries for all webhooks that subscribe to this event).\"},\"delivered_at\":{\"type\":\"string\",\"format\":\"date-time\",\"description\":\"Time when the webhook delivery occurred.\"},\"redelivery\":{\"type\":\"boolean\",\"description\":\"Whether the webhook delivery is a redelivery.\"},\"duration\":{\"type\":\"number\",\"description\":\"Time spent delivering.\"},\"status\":{\"type\":\"string\",\"description\":\"Describes the response returned after attempting the delivery.\"},\"status_code\":{\"type\":\"integer\",\"description\":\"Status code received when delivery was made.\"},\"event\":{\"type\":\"string\",\"description\":\"The event that triggered the delivery.\"},\"action\":{\"type\":[\"string\",\"null\"],\"description\":\"The type of activity for the event that triggered the delivery.\"},\"installation_id\":{\"type\":[\"integer\",\"null\"],\"description\":\"The id of the GitHub App installation associated with this event.\"},\"repository_id\":{\"type\":[\"integer\",\"null\"],\"description\":\"The id of the repository associated with this event.\"},\"url\":{\"type\":\"string\",\"description\":\"The URL target of the delivery.\"},\"throttled_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\",\"description\":\"Time when the webhook delivery was throttled.\"},\"request\":{\"type\":\"object\",\"properties\":{\"headers\":{\"type\":[\"object\",\"null\"],\"additionalProperties\":true,\"description\":\"The request headers sent with the webhook delivery.\"},\"payload\":{\"type\":[\"object\",\"null\"],\"additionalProperties\":true,\"description\":\"The webhook payload delivered.\"}},\"required\":[\"headers\",\"payload\"]},\"response\":{\"type\":\"object\",\"properties\":{\"headers\":{\"type\":[\"object\",\"null\"],\"additionalProperties\":true,\"description\":\"The response headers received when the delivery was made.\"},\"payload\":{\"type\":[\"string\",\"null\"],\"description\":\"The response payload received.\"}},\"required\":[\"headers\",\"payload\"]}},\"required\":[\"id\",\"guid\",\"delivered_at\",\"redelivery\",\"duration\",\"status\",\"status_code\",\"event\",\"action\",\"installation_id\",\"repository_id\",\"request\",\"response\"]}}}",
+                ),
+                headers: &[],
+                examples: &[
+                    crate::table::Example {
+                        name: "default",
+                        json: "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"throttled_at\":\"2019-06-03T00:57:16Z\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
+                        known_invalid: ::std::option::Option::None,
+                    },
+                ],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 304u16,
+                description: "Not modified",
+                schema: ::std::option::Option::None,
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 304, but GitHub answers a conditional request (If-None-Match with the ETag of the current representation, or If-Modified-Since not older than it) with 304 Not Modified and no body, and does not count it against the rate limit (docs: \"Best practices for using the REST API\", conditional requests).",
+                ),
+            },
+            crate::table::Response {
+                status: 400u16,
+                description: "Bad Request",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication as the GitHub App (JSON Web Token)",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 401 for the GitHub App webhook operations, but GitHub answers 401 with a basic-error body when the request does not carry a valid GitHub App JWT (\"You must use a JWT to access this endpoint\"). Messages quoted by public client code include \"A JSON web token could not be decoded\", \"'Expiration time' claim ('exp') is too far in the future\" and \"'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued\"; GitHub's docs print none of them (see spec/NEW-OPERATIONS-NOTES.md).",
+                ),
+            },
+            crate::table::Response {
+                status: 404u16,
+                description: "Resource not found",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 404 for this operation, but GitHub answers 404 Not Found (basic-error) when the delivery does not exist or is not visible to the caller, as the other operations of this page document.",
+                ),
+            },
+            crate::table::Response {
+                status: 422u16,
+                description: "Validation failed, or the endpoint has been spammed.",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/validation-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"validation-error\":{\"description\":\"Validation Error\",\"type\":\"object\",\"required\":[\"message\",\"documentation_url\"],\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"errors\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"code\"],\"properties\":{\"resource\":{\"type\":\"string\"},\"field\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"code\":{\"type\":\"string\"},\"index\":{\"type\":\"integer\"},\"value\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}},{\"type\":\"null\"}]}}}}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+        ],
+    },
+    crate::table::Operation {
+        id: "apps/redeliver-webhook-delivery",
+        operation_id: OperationId::AppsRedeliverWebhookDelivery,
+        documentation_url: "https://docs.github.com/rest/apps/webhooks#redeliver-a-delivery-for-an-app-webhook",
+        access: crate::table::Access::App,
+        oauth_scopes: &[],
+        callbacks: &[],
+        method: "POST",
+        path: "/app/hook/deliveries/{delivery_id}/attempts",
+        summary: "Redeliver a delivery for an app webhook",
+        products: &[super::products::Product::Dotcom, super::products::Product::Ghes],
+        parameters: &[
+            crate::table::Parameter {
+                name: "accept",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "X-GitHub-Api-Version",
+                location: crate::table::ParameterLocation::Header,
+                required: false,
+                schema_type: "string",
+                schema: "{\"type\":\"string\",\"enum\":[\"2022-11-28\",\"2026-03-10\"],\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+            crate::table::Parameter {
+                name: "delivery_id",
+                location: crate::table::ParameterLocation::Path,
+                required: true,
+                schema_type: "integer",
+                schema: "{\"type\":\"integer\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                products: &[
+                    super::products::Product::Dotcom,
+                    super::products::Product::Ghes,
+                ],
+            },
+        ],
+        request_schema: ::std::option::Option::None,
+        request_examples: &[],
+        responses: &[
+            crate::table::Response {
+                status: 202u16,
+                description: "Accepted",
+                schema: ::std::option::Option::Some(
+                    "{\"type\":\"object\",\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+                ),
+                headers: &[],
+                examples: &[
+                    crate::table::Example {
+                        name: "default",
+                        json: "null",
+                        known_invalid: ::std::option::Option::Some(
+                            "The value is null but the schema is `type: object` (not nullable): GitHub's description gives the example value null for its `type: object` schema (components/responses/accepted), as for the organization operation.",
+                        ),
+                    },
+                ],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 400u16,
+                description: "Bad Request",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
+            },
+            crate::table::Response {
+                status: 401u16,
+                description: "Requires authentication as the GitHub App (JSON Web Token)",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 401 for the GitHub App webhook operations, but GitHub answers 401 with a basic-error body when the request does not carry a valid GitHub App JWT (\"You must use a JWT to access this endpoint\"). Messages quoted by public client code include \"A JSON web token could not be decoded\", \"'Expiration time' claim ('exp') is too far in the future\" and \"'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued\"; GitHub's docs print none of them (see spec/NEW-OPERATIONS-NOTES.md).",
+                ),
+            },
+            crate::table::Response {
+                status: 404u16,
+                description: "Resource not found",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/basic-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"basic-error\":{\"description\":\"Basic Error\",\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"status\":{\"type\":\"string\"}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::Some(
+                    "GitHub's description lists no 404 for this operation, but GitHub answers 404 Not Found (basic-error) when the delivery does not exist or is not visible to the caller, as the other operations of this page document.",
+                ),
+            },
+            crate::table::Response {
+                status: 422u16,
+                description: "Validation failed, or the endpoint has been spammed.",
+                schema: ::std::option::Option::Some(
+                    "{\"allOf\":[{\"$ref\":\"#/definitions/validation-error\"}],\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"validation-error\":{\"description\":\"Validation Error\",\"type\":\"object\",\"required\":[\"message\",\"documentation_url\"],\"properties\":{\"message\":{\"type\":\"string\"},\"documentation_url\":{\"type\":\"string\"},\"errors\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"code\"],\"properties\":{\"resource\":{\"type\":\"string\"},\"field\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},\"code\":{\"type\":\"string\"},\"index\":{\"type\":\"integer\"},\"value\":{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"},{\"type\":\"array\",\"items\":{\"type\":\"string\"}},{\"type\":\"null\"}]}}}}}}}}",
+                ),
+                headers: &[],
+                examples: &[],
+                added: ::std::option::Option::None,
             },
         ],
     },

@@ -33,6 +33,8 @@ static DOTCOM: crate::table::ProductInfo = crate::table::ProductInfo {
     default_api_version: "2022-11-28",
     edition_of: ::std::option::Option::None,
     delivery_timeout: ::std::time::Duration::from_secs(10u64),
+    hooks_per_event: 20usize,
+    enterprise_version: ::std::option::Option::None,
 };
 /// The row of `ghes`.
 static GHES: crate::table::ProductInfo = crate::table::ProductInfo {
@@ -44,6 +46,8 @@ static GHES: crate::table::ProductInfo = crate::table::ProductInfo {
     default_api_version: "2022-11-28",
     edition_of: ::std::option::Option::None,
     delivery_timeout: ::std::time::Duration::from_secs(30u64),
+    hooks_per_event: 250usize,
+    enterprise_version: ::std::option::Option::Some("3.21.0"),
 };
 /// The row of `dotcom-legacy`.
 static DOTCOM_LEGACY: crate::table::ProductInfo = crate::table::ProductInfo {
@@ -55,6 +59,8 @@ static DOTCOM_LEGACY: crate::table::ProductInfo = crate::table::ProductInfo {
     default_api_version: "2022-11-28",
     edition_of: ::std::option::Option::Some(Product::Dotcom),
     delivery_timeout: ::std::time::Duration::from_secs(10u64),
+    hooks_per_event: 20usize,
+    enterprise_version: ::std::option::Option::None,
 };
 /// Every product of the spec, in spec order.
 pub static PRODUCTS: &[&crate::table::ProductInfo] = &[&DOTCOM, &GHES, &DOTCOM_LEGACY];

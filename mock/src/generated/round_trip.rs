@@ -227,3 +227,147 @@ fn enterprise_admin_update_global_webhook_200_default_round_trips() {
         "{\"type\":\"Global\",\"id\":1,\"name\":\"web\",\"active\":true,\"events\":[\"organization\"],\"config\":{\"url\":\"https://example.com\",\"content_type\":\"form\",\"insecure_ssl\":\"0\"},\"updated_at\":\"2017-12-07T00:14:59Z\",\"created_at\":\"2017-12-07T00:14:59Z\",\"url\":\"https://HOSTNAME/admin/hooks/1\",\"ping_url\":\"https://HOSTNAME/admin/hooks/1/pings\"}",
     );
 }
+#[test]
+fn repos_list_webhooks_200_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        ::std::vec::Vec<super::models::Hook>,
+    >(
+        "[{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}]",
+        "[{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}]",
+    );
+}
+#[test]
+fn repos_create_webhook_request_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        super::models::ReposCreateWebhookRequest,
+    >(
+        "{\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"url\":\"https://example.com/webhook\",\"content_type\":\"json\",\"insecure_ssl\":\"0\"}}",
+        "{\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"url\":\"https://example.com/webhook\",\"content_type\":\"json\",\"insecure_ssl\":\"0\"}}",
+    );
+}
+#[test]
+fn repos_create_webhook_201_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        super::models::Hook,
+    >(
+        "{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}",
+        "{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}",
+    );
+}
+#[test]
+fn repos_get_webhook_200_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        super::models::Hook,
+    >(
+        "{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}",
+        "{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}",
+    );
+}
+#[test]
+fn repos_update_webhook_request_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        super::models::ReposUpdateWebhookRequest,
+    >(
+        "{\"active\":true,\"add_events\":[\"pull_request\"]}",
+        "{\"active\":true,\"add_events\":[\"pull_request\"],\"events\":[\"push\"]}",
+    );
+}
+#[test]
+fn repos_update_webhook_200_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        super::models::Hook,
+    >(
+        "{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}",
+        "{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}",
+    );
+}
+#[test]
+fn repos_get_webhook_config_for_repo_200_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        super::models::WebhookConfig,
+    >(
+        "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+        "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+    );
+}
+#[test]
+fn repos_update_webhook_config_for_repo_request_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        super::models::ReposUpdateWebhookConfigForRepoRequest,
+    >(
+        "{\"content_type\":\"json\",\"url\":\"https://example.com/webhook\"}",
+        "{\"content_type\":\"json\",\"url\":\"https://example.com/webhook\"}",
+    );
+}
+#[test]
+fn repos_update_webhook_config_for_repo_200_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        super::models::WebhookConfig,
+    >(
+        "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+        "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+    );
+}
+#[test]
+fn repos_list_webhook_deliveries_200_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        ::std::vec::Vec<super::models::HookDeliveryItem>,
+    >(
+        "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":\"2019-06-03T00:57:16Z\"},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":null}]",
+        "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":\"2019-06-03T00:57:16Z\"},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":null}]",
+    );
+}
+#[test]
+fn repos_get_webhook_delivery_200_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        super::models::HookDelivery,
+    >(
+        "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"throttled_at\":\"2019-06-03T00:57:16Z\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
+        "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"throttled_at\":\"2019-06-03T00:57:16Z\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
+    );
+}
+#[test]
+fn apps_get_webhook_config_for_app_200_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        super::models::WebhookConfig,
+    >(
+        "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+        "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+    );
+}
+#[test]
+fn apps_update_webhook_config_for_app_request_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        super::models::AppsUpdateWebhookConfigForAppRequest,
+    >(
+        "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+        "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+    );
+}
+#[test]
+fn apps_update_webhook_config_for_app_200_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        super::models::WebhookConfig,
+    >(
+        "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+        "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+    );
+}
+#[test]
+fn apps_list_webhook_deliveries_200_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        ::std::vec::Vec<super::models::HookDeliveryItem>,
+    >(
+        "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":\"2019-06-03T00:57:16Z\"},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":null}]",
+        "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":\"2019-06-03T00:57:16Z\"},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":null}]",
+    );
+}
+#[test]
+fn apps_get_webhook_delivery_200_default_round_trips() {
+    crate::stub_runtime::assert_round_trip::<
+        super::models::HookDelivery,
+    >(
+        "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"throttled_at\":\"2019-06-03T00:57:16Z\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
+        "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"throttled_at\":\"2019-06-03T00:57:16Z\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
+    );
+}

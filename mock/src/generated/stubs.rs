@@ -1013,3 +1013,1058 @@ pub mod enterprise_admin_ping_global_webhook {
         crate::stub_runtime::github_error(404u16)
     }
 }
+/// `GET /repos/{owner}/{repo}/hooks`: List repository webhooks
+pub mod repos_list_webhooks {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "repos/list-webhooks";
+    /// Matches `GET /repos/{owner}/{repo}/hooks` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given(
+        owner: impl ::std::convert::Into<
+            crate::stub_runtime::Arg<::std::string::String>,
+        >,
+        repo: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+    ) -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given(
+            "GET",
+            &["", "/api/v3"],
+            "/repos/{owner}/{repo}/hooks",
+            &[("owner", owner.into().pattern()), ("repo", repo.into().pattern())],
+        )
+    }
+    /// 200 OK: answers with `body` as JSON.
+    pub fn ok(
+        body: &::std::vec::Vec<super::super::models::Hook>,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(200u16, body)
+    }
+    /// 200 with the spec's `default` example.
+    pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json_text(
+            200u16,
+            "[{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}]",
+        )
+    }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
+    }
+    /// 401 Requires authentication: answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication: answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 404 Resource not found: answers with `body` as JSON.
+    pub fn not_found(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(404u16, body)
+    }
+    /// 404 Resource not found: answers with GitHub's usual error body for this status.
+    pub fn not_found_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(404u16)
+    }
+}
+/// `POST /repos/{owner}/{repo}/hooks`: Create a repository webhook
+pub mod repos_create_webhook {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "repos/create-webhook";
+    /// Matches `POST /repos/{owner}/{repo}/hooks` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given(
+        owner: impl ::std::convert::Into<
+            crate::stub_runtime::Arg<::std::string::String>,
+        >,
+        repo: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+    ) -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given(
+            "POST",
+            &["", "/api/v3"],
+            "/repos/{owner}/{repo}/hooks",
+            &[("owner", owner.into().pattern()), ("repo", repo.into().pattern())],
+        )
+    }
+    /// 201 Created: answers with `body` as JSON.
+    pub fn created(body: &super::super::models::Hook) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(201u16, body)
+    }
+    /// 201 with the spec's `default` example.
+    pub fn created_example_default() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json_text(
+            201u16,
+            "{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}",
+        )
+    }
+    /// 400 Problems parsing JSON: answers with `body` as JSON.
+    pub fn bad_request(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(400u16, body)
+    }
+    /// 400 Problems parsing JSON: answers with GitHub's usual error body for this status.
+    pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(400u16)
+    }
+    /// 401 Requires authentication: answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication: answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 403 Forbidden: answers with `body` as JSON.
+    pub fn forbidden(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(403u16, body)
+    }
+    /// 403 Forbidden: answers with GitHub's usual error body for this status.
+    pub fn forbidden_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(403u16)
+    }
+    /// 404 Resource not found: answers with `body` as JSON.
+    pub fn not_found(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(404u16, body)
+    }
+    /// 404 Resource not found: answers with GitHub's usual error body for this status.
+    pub fn not_found_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(404u16)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
+    pub fn unprocessable_entity(
+        body: &super::super::models::ValidationError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(422u16, body)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
+    pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(422u16)
+    }
+}
+/// `GET /repos/{owner}/{repo}/hooks/{hook_id}`: Get a repository webhook
+pub mod repos_get_webhook {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "repos/get-webhook";
+    /// Matches `GET /repos/{owner}/{repo}/hooks/{hook_id}` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given(
+        owner: impl ::std::convert::Into<
+            crate::stub_runtime::Arg<::std::string::String>,
+        >,
+        repo: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+    ) -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given(
+            "GET",
+            &["", "/api/v3"],
+            "/repos/{owner}/{repo}/hooks/{hook_id}",
+            &[
+                ("owner", owner.into().pattern()),
+                ("repo", repo.into().pattern()),
+                ("hook_id", hook_id.into().pattern()),
+            ],
+        )
+    }
+    /// 200 OK: answers with `body` as JSON.
+    pub fn ok(body: &super::super::models::Hook) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(200u16, body)
+    }
+    /// 200 with the spec's `default` example.
+    pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json_text(
+            200u16,
+            "{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}",
+        )
+    }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
+    }
+    /// 401 Requires authentication: answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication: answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 404 Resource not found: answers with `body` as JSON.
+    pub fn not_found(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(404u16, body)
+    }
+    /// 404 Resource not found: answers with GitHub's usual error body for this status.
+    pub fn not_found_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(404u16)
+    }
+}
+/// `DELETE /repos/{owner}/{repo}/hooks/{hook_id}`: Delete a repository webhook
+pub mod repos_delete_webhook {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "repos/delete-webhook";
+    /// Matches `DELETE /repos/{owner}/{repo}/hooks/{hook_id}` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given(
+        owner: impl ::std::convert::Into<
+            crate::stub_runtime::Arg<::std::string::String>,
+        >,
+        repo: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+    ) -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given(
+            "DELETE",
+            &["", "/api/v3"],
+            "/repos/{owner}/{repo}/hooks/{hook_id}",
+            &[
+                ("owner", owner.into().pattern()),
+                ("repo", repo.into().pattern()),
+                ("hook_id", hook_id.into().pattern()),
+            ],
+        )
+    }
+    /// 204 No Content, without a body.
+    pub fn no_content() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(204u16)
+    }
+    /// 401 Requires authentication: answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication: answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 404 Resource not found: answers with `body` as JSON.
+    pub fn not_found(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(404u16, body)
+    }
+    /// 404 Resource not found: answers with GitHub's usual error body for this status.
+    pub fn not_found_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(404u16)
+    }
+}
+/// `PATCH /repos/{owner}/{repo}/hooks/{hook_id}`: Update a repository webhook
+pub mod repos_update_webhook {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "repos/update-webhook";
+    /// Matches `PATCH /repos/{owner}/{repo}/hooks/{hook_id}` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given(
+        owner: impl ::std::convert::Into<
+            crate::stub_runtime::Arg<::std::string::String>,
+        >,
+        repo: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+    ) -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given(
+            "PATCH",
+            &["", "/api/v3"],
+            "/repos/{owner}/{repo}/hooks/{hook_id}",
+            &[
+                ("owner", owner.into().pattern()),
+                ("repo", repo.into().pattern()),
+                ("hook_id", hook_id.into().pattern()),
+            ],
+        )
+    }
+    /// 200 OK: answers with `body` as JSON.
+    pub fn ok(body: &super::super::models::Hook) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(200u16, body)
+    }
+    /// 200 with the spec's `default` example.
+    pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json_text(
+            200u16,
+            "{\"type\":\"Repository\",\"id\":12345678,\"name\":\"web\",\"active\":true,\"events\":[\"push\",\"pull_request\"],\"config\":{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"url\":\"https://example.com/webhook\"},\"updated_at\":\"2019-06-03T00:57:16Z\",\"created_at\":\"2019-06-03T00:57:16Z\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678\",\"test_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/test\",\"ping_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/pings\",\"deliveries_url\":\"https://api.github.com/repos/octocat/Hello-World/hooks/12345678/deliveries\",\"last_response\":{\"code\":null,\"status\":\"unused\",\"message\":null}}",
+        )
+    }
+    /// 400 Problems parsing JSON: answers with `body` as JSON.
+    pub fn bad_request(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(400u16, body)
+    }
+    /// 400 Problems parsing JSON: answers with GitHub's usual error body for this status.
+    pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(400u16)
+    }
+    /// 401 Requires authentication: answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication: answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 404 Resource not found: answers with `body` as JSON.
+    pub fn not_found(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(404u16, body)
+    }
+    /// 404 Resource not found: answers with GitHub's usual error body for this status.
+    pub fn not_found_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(404u16)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
+    pub fn unprocessable_entity(
+        body: &super::super::models::ValidationError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(422u16, body)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
+    pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(422u16)
+    }
+}
+/// `GET /repos/{owner}/{repo}/hooks/{hook_id}/config`: Get a webhook configuration for a repository
+pub mod repos_get_webhook_config_for_repo {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "repos/get-webhook-config-for-repo";
+    /// Matches `GET /repos/{owner}/{repo}/hooks/{hook_id}/config` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given(
+        owner: impl ::std::convert::Into<
+            crate::stub_runtime::Arg<::std::string::String>,
+        >,
+        repo: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+    ) -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given(
+            "GET",
+            &["", "/api/v3"],
+            "/repos/{owner}/{repo}/hooks/{hook_id}/config",
+            &[
+                ("owner", owner.into().pattern()),
+                ("repo", repo.into().pattern()),
+                ("hook_id", hook_id.into().pattern()),
+            ],
+        )
+    }
+    /// 200 OK: answers with `body` as JSON.
+    pub fn ok(
+        body: &super::super::models::WebhookConfig,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(200u16, body)
+    }
+    /// 200 with the spec's `default` example.
+    pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json_text(
+            200u16,
+            "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+        )
+    }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
+    }
+    /// 401 Requires authentication: answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication: answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 404 Resource not found: answers with `body` as JSON.
+    pub fn not_found(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(404u16, body)
+    }
+    /// 404 Resource not found: answers with GitHub's usual error body for this status.
+    pub fn not_found_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(404u16)
+    }
+}
+/// `PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config`: Update a webhook configuration for a repository
+pub mod repos_update_webhook_config_for_repo {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "repos/update-webhook-config-for-repo";
+    /// Matches `PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given(
+        owner: impl ::std::convert::Into<
+            crate::stub_runtime::Arg<::std::string::String>,
+        >,
+        repo: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+    ) -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given(
+            "PATCH",
+            &["", "/api/v3"],
+            "/repos/{owner}/{repo}/hooks/{hook_id}/config",
+            &[
+                ("owner", owner.into().pattern()),
+                ("repo", repo.into().pattern()),
+                ("hook_id", hook_id.into().pattern()),
+            ],
+        )
+    }
+    /// 200 OK: answers with `body` as JSON.
+    pub fn ok(
+        body: &super::super::models::WebhookConfig,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(200u16, body)
+    }
+    /// 200 with the spec's `default` example.
+    pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json_text(
+            200u16,
+            "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+        )
+    }
+    /// 400 Problems parsing JSON: answers with `body` as JSON.
+    pub fn bad_request(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(400u16, body)
+    }
+    /// 400 Problems parsing JSON: answers with GitHub's usual error body for this status.
+    pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(400u16)
+    }
+    /// 401 Requires authentication: answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication: answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 404 Resource not found: answers with `body` as JSON.
+    pub fn not_found(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(404u16, body)
+    }
+    /// 404 Resource not found: answers with GitHub's usual error body for this status.
+    pub fn not_found_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(404u16)
+    }
+}
+/// `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries`: List deliveries for a repository webhook
+pub mod repos_list_webhook_deliveries {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "repos/list-webhook-deliveries";
+    /// Matches `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given(
+        owner: impl ::std::convert::Into<
+            crate::stub_runtime::Arg<::std::string::String>,
+        >,
+        repo: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+    ) -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given(
+            "GET",
+            &["", "/api/v3"],
+            "/repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+            &[
+                ("owner", owner.into().pattern()),
+                ("repo", repo.into().pattern()),
+                ("hook_id", hook_id.into().pattern()),
+            ],
+        )
+    }
+    /// 200 OK: answers with `body` as JSON.
+    pub fn ok(
+        body: &::std::vec::Vec<super::super::models::HookDeliveryItem>,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(200u16, body)
+    }
+    /// 200 with the spec's `default` example.
+    pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json_text(
+            200u16,
+            "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":\"2019-06-03T00:57:16Z\"},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":null}]",
+        )
+    }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
+    }
+    /// 400 Bad Request: answers with `body` as JSON.
+    pub fn bad_request(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(400u16, body)
+    }
+    /// 400 Bad Request: answers with GitHub's usual error body for this status.
+    pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(400u16)
+    }
+    /// 401 Requires authentication: answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication: answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 404 Resource not found: answers with `body` as JSON.
+    pub fn not_found(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(404u16, body)
+    }
+    /// 404 Resource not found: answers with GitHub's usual error body for this status.
+    pub fn not_found_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(404u16)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
+    pub fn unprocessable_entity(
+        body: &super::super::models::ValidationError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(422u16, body)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
+    pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(422u16)
+    }
+}
+/// `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}`: Get a delivery for a repository webhook
+pub mod repos_get_webhook_delivery {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "repos/get-webhook-delivery";
+    /// Matches `GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given(
+        owner: impl ::std::convert::Into<
+            crate::stub_runtime::Arg<::std::string::String>,
+        >,
+        repo: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+        delivery_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+    ) -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given(
+            "GET",
+            &["", "/api/v3"],
+            "/repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}",
+            &[
+                ("owner", owner.into().pattern()),
+                ("repo", repo.into().pattern()),
+                ("hook_id", hook_id.into().pattern()),
+                ("delivery_id", delivery_id.into().pattern()),
+            ],
+        )
+    }
+    /// 200 OK: answers with `body` as JSON.
+    pub fn ok(
+        body: &super::super::models::HookDelivery,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(200u16, body)
+    }
+    /// 200 with the spec's `default` example.
+    pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json_text(
+            200u16,
+            "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"throttled_at\":\"2019-06-03T00:57:16Z\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
+        )
+    }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
+    }
+    /// 400 Bad Request: answers with `body` as JSON.
+    pub fn bad_request(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(400u16, body)
+    }
+    /// 400 Bad Request: answers with GitHub's usual error body for this status.
+    pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(400u16)
+    }
+    /// 401 Requires authentication: answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication: answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 404 Resource not found: answers with `body` as JSON.
+    pub fn not_found(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(404u16, body)
+    }
+    /// 404 Resource not found: answers with GitHub's usual error body for this status.
+    pub fn not_found_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(404u16)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
+    pub fn unprocessable_entity(
+        body: &super::super::models::ValidationError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(422u16, body)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
+    pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(422u16)
+    }
+}
+/// `POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`: Redeliver a delivery for a repository webhook
+pub mod repos_redeliver_webhook_delivery {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "repos/redeliver-webhook-delivery";
+    /// Matches `POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given(
+        owner: impl ::std::convert::Into<
+            crate::stub_runtime::Arg<::std::string::String>,
+        >,
+        repo: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+        delivery_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+    ) -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given(
+            "POST",
+            &["", "/api/v3"],
+            "/repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
+            &[
+                ("owner", owner.into().pattern()),
+                ("repo", repo.into().pattern()),
+                ("hook_id", hook_id.into().pattern()),
+                ("delivery_id", delivery_id.into().pattern()),
+            ],
+        )
+    }
+    /// 202 Accepted: answers with `body` as JSON.
+    pub fn accepted(
+        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(202u16, body)
+    }
+    /// 202 with the spec's `default` example.
+    pub fn accepted_example_default() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json_text(202u16, "null")
+    }
+    /// 400 Bad Request: answers with `body` as JSON.
+    pub fn bad_request(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(400u16, body)
+    }
+    /// 400 Bad Request: answers with GitHub's usual error body for this status.
+    pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(400u16)
+    }
+    /// 401 Requires authentication: answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication: answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 404 Resource not found: answers with `body` as JSON.
+    pub fn not_found(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(404u16, body)
+    }
+    /// 404 Resource not found: answers with GitHub's usual error body for this status.
+    pub fn not_found_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(404u16)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
+    pub fn unprocessable_entity(
+        body: &super::super::models::ValidationError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(422u16, body)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
+    pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(422u16)
+    }
+}
+/// `POST /repos/{owner}/{repo}/hooks/{hook_id}/pings`: Ping a repository webhook
+pub mod repos_ping_webhook {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "repos/ping-webhook";
+    /// Matches `POST /repos/{owner}/{repo}/hooks/{hook_id}/pings` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given(
+        owner: impl ::std::convert::Into<
+            crate::stub_runtime::Arg<::std::string::String>,
+        >,
+        repo: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+    ) -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given(
+            "POST",
+            &["", "/api/v3"],
+            "/repos/{owner}/{repo}/hooks/{hook_id}/pings",
+            &[
+                ("owner", owner.into().pattern()),
+                ("repo", repo.into().pattern()),
+                ("hook_id", hook_id.into().pattern()),
+            ],
+        )
+    }
+    /// 204 No Content, without a body.
+    pub fn no_content() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(204u16)
+    }
+    /// 401 Requires authentication: answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication: answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 404 Resource not found: answers with `body` as JSON.
+    pub fn not_found(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(404u16, body)
+    }
+    /// 404 Resource not found: answers with GitHub's usual error body for this status.
+    pub fn not_found_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(404u16)
+    }
+}
+/// `POST /repos/{owner}/{repo}/hooks/{hook_id}/tests`: Test the push repository webhook
+pub mod repos_test_push_webhook {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "repos/test-push-webhook";
+    /// Matches `POST /repos/{owner}/{repo}/hooks/{hook_id}/tests` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given(
+        owner: impl ::std::convert::Into<
+            crate::stub_runtime::Arg<::std::string::String>,
+        >,
+        repo: impl ::std::convert::Into<crate::stub_runtime::Arg<::std::string::String>>,
+        hook_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+    ) -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given(
+            "POST",
+            &["", "/api/v3"],
+            "/repos/{owner}/{repo}/hooks/{hook_id}/tests",
+            &[
+                ("owner", owner.into().pattern()),
+                ("repo", repo.into().pattern()),
+                ("hook_id", hook_id.into().pattern()),
+            ],
+        )
+    }
+    /// 204 No Content, without a body.
+    pub fn no_content() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(204u16)
+    }
+    /// 401 Requires authentication: answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication: answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 404 Resource not found: answers with `body` as JSON.
+    pub fn not_found(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(404u16, body)
+    }
+    /// 404 Resource not found: answers with GitHub's usual error body for this status.
+    pub fn not_found_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(404u16)
+    }
+}
+/// `GET /app/hook/config`: Get a webhook configuration for an app
+pub mod apps_get_webhook_config_for_app {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "apps/get-webhook-config-for-app";
+    /// Matches `GET /app/hook/config` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given() -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given("GET", &["", "/api/v3"], "/app/hook/config", &[])
+    }
+    /// 200 OK: answers with `body` as JSON.
+    pub fn ok(
+        body: &super::super::models::WebhookConfig,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(200u16, body)
+    }
+    /// 200 with the spec's `default` example.
+    pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json_text(
+            200u16,
+            "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+        )
+    }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
+    }
+    /// 401 Requires authentication as the GitHub App (JSON Web Token): answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication as the GitHub App (JSON Web Token): answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+}
+/// `PATCH /app/hook/config`: Update a webhook configuration for an app
+pub mod apps_update_webhook_config_for_app {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "apps/update-webhook-config-for-app";
+    /// Matches `PATCH /app/hook/config` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given() -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given("PATCH", &["", "/api/v3"], "/app/hook/config", &[])
+    }
+    /// 200 OK: answers with `body` as JSON.
+    pub fn ok(
+        body: &super::super::models::WebhookConfig,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(200u16, body)
+    }
+    /// 200 with the spec's `default` example.
+    pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json_text(
+            200u16,
+            "{\"content_type\":\"json\",\"insecure_ssl\":\"0\",\"secret\":\"********\",\"url\":\"https://example.com/webhook\"}",
+        )
+    }
+    /// 400 Problems parsing JSON: answers with `body` as JSON.
+    pub fn bad_request(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(400u16, body)
+    }
+    /// 400 Problems parsing JSON: answers with GitHub's usual error body for this status.
+    pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(400u16)
+    }
+    /// 401 Requires authentication as the GitHub App (JSON Web Token): answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication as the GitHub App (JSON Web Token): answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+}
+/// `GET /app/hook/deliveries`: List deliveries for an app webhook
+pub mod apps_list_webhook_deliveries {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "apps/list-webhook-deliveries";
+    /// Matches `GET /app/hook/deliveries` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given() -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given("GET", &["", "/api/v3"], "/app/hook/deliveries", &[])
+    }
+    /// 200 OK: answers with `body` as JSON.
+    pub fn ok(
+        body: &::std::vec::Vec<super::super::models::HookDeliveryItem>,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(200u16, body)
+    }
+    /// 200 with the spec's `default` example.
+    pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json_text(
+            200u16,
+            "[{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":\"2019-06-03T00:57:16Z\"},{\"id\":123456789,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-04T00:57:16Z\",\"redelivery\":true,\"duration\":0.28,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"throttled_at\":null}]",
+        )
+    }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
+    }
+    /// 400 Bad Request: answers with `body` as JSON.
+    pub fn bad_request(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(400u16, body)
+    }
+    /// 400 Bad Request: answers with GitHub's usual error body for this status.
+    pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(400u16)
+    }
+    /// 401 Requires authentication as the GitHub App (JSON Web Token): answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication as the GitHub App (JSON Web Token): answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
+    pub fn unprocessable_entity(
+        body: &super::super::models::ValidationError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(422u16, body)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
+    pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(422u16)
+    }
+}
+/// `GET /app/hook/deliveries/{delivery_id}`: Get a delivery for an app webhook
+pub mod apps_get_webhook_delivery {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "apps/get-webhook-delivery";
+    /// Matches `GET /app/hook/deliveries/{delivery_id}` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given(
+        delivery_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+    ) -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given(
+            "GET",
+            &["", "/api/v3"],
+            "/app/hook/deliveries/{delivery_id}",
+            &[("delivery_id", delivery_id.into().pattern())],
+        )
+    }
+    /// 200 OK: answers with `body` as JSON.
+    pub fn ok(
+        body: &super::super::models::HookDelivery,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(200u16, body)
+    }
+    /// 200 with the spec's `default` example.
+    pub fn ok_example_default() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json_text(
+            200u16,
+            "{\"id\":12345678,\"guid\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"delivered_at\":\"2019-06-03T00:57:16Z\",\"redelivery\":false,\"duration\":0.27,\"status\":\"OK\",\"status_code\":200,\"event\":\"issues\",\"action\":\"opened\",\"installation_id\":123,\"repository_id\":456,\"url\":\"https://www.example.com\",\"throttled_at\":\"2019-06-03T00:57:16Z\",\"request\":{\"headers\":{\"X-GitHub-Delivery\":\"0b989ba4-242f-11e5-81e1-c7b6966d2516\",\"X-Hub-Signature-256\":\"sha256=6dcb09b5b57875f334f61aebed695e2e4193db5e\",\"Accept\":\"*/*\",\"X-GitHub-Hook-ID\":\"42\",\"User-Agent\":\"GitHub-Hookshot/b8c71d8\",\"X-GitHub-Event\":\"issues\",\"X-GitHub-Hook-Installation-Target-ID\":\"123\",\"X-GitHub-Hook-Installation-Target-Type\":\"repository\",\"content-type\":\"application/json\",\"X-Hub-Signature\":\"sha1=a84d88e7554fc1fa21bcbc4efae3c782a70d2b9d\"},\"payload\":{\"action\":\"opened\",\"issue\":{\"body\":\"foo\"},\"repository\":{\"id\":123}}},\"response\":{\"headers\":{\"Content-Type\":\"text/html;charset=utf-8\"},\"payload\":\"ok\"}}",
+        )
+    }
+    /// 304 Not modified, without a body.
+    pub fn not_modified() -> ::wiremock::ResponseTemplate {
+        ::wiremock::ResponseTemplate::new(304u16)
+    }
+    /// 400 Bad Request: answers with `body` as JSON.
+    pub fn bad_request(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(400u16, body)
+    }
+    /// 400 Bad Request: answers with GitHub's usual error body for this status.
+    pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(400u16)
+    }
+    /// 401 Requires authentication as the GitHub App (JSON Web Token): answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication as the GitHub App (JSON Web Token): answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 404 Resource not found: answers with `body` as JSON.
+    pub fn not_found(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(404u16, body)
+    }
+    /// 404 Resource not found: answers with GitHub's usual error body for this status.
+    pub fn not_found_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(404u16)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
+    pub fn unprocessable_entity(
+        body: &super::super::models::ValidationError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(422u16, body)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
+    pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(422u16)
+    }
+}
+/// `POST /app/hook/deliveries/{delivery_id}/attempts`: Redeliver a delivery for an app webhook
+pub mod apps_redeliver_webhook_delivery {
+    /// The spec operationId.
+    pub const OPERATION_ID: &str = "apps/redeliver-webhook-delivery";
+    /// Matches `POST /app/hook/deliveries/{delivery_id}/attempts` at the root or under `/api/v3`; each path argument is a value or [`Arg::Any`](crate::stubs::Arg::Any).
+    pub fn given(
+        delivery_id: impl ::std::convert::Into<crate::stub_runtime::Arg<i64>>,
+    ) -> ::wiremock::MockBuilder {
+        crate::stub_runtime::given(
+            "POST",
+            &["", "/api/v3"],
+            "/app/hook/deliveries/{delivery_id}/attempts",
+            &[("delivery_id", delivery_id.into().pattern())],
+        )
+    }
+    /// 202 Accepted: answers with `body` as JSON.
+    pub fn accepted(
+        body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(202u16, body)
+    }
+    /// 202 with the spec's `default` example.
+    pub fn accepted_example_default() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json_text(202u16, "null")
+    }
+    /// 400 Bad Request: answers with `body` as JSON.
+    pub fn bad_request(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(400u16, body)
+    }
+    /// 400 Bad Request: answers with GitHub's usual error body for this status.
+    pub fn bad_request_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(400u16)
+    }
+    /// 401 Requires authentication as the GitHub App (JSON Web Token): answers with `body` as JSON.
+    pub fn unauthorized(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(401u16, body)
+    }
+    /// 401 Requires authentication as the GitHub App (JSON Web Token): answers with GitHub's usual error body for this status.
+    pub fn unauthorized_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(401u16)
+    }
+    /// 404 Resource not found: answers with `body` as JSON.
+    pub fn not_found(
+        body: &super::super::models::BasicError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(404u16, body)
+    }
+    /// 404 Resource not found: answers with GitHub's usual error body for this status.
+    pub fn not_found_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(404u16)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with `body` as JSON.
+    pub fn unprocessable_entity(
+        body: &super::super::models::ValidationError,
+    ) -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::json(422u16, body)
+    }
+    /// 422 Validation failed, or the endpoint has been spammed.: answers with GitHub's usual error body for this status.
+    pub fn unprocessable_entity_github() -> ::wiremock::ResponseTemplate {
+        crate::stub_runtime::github_error(422u16)
+    }
+}

@@ -17,6 +17,12 @@ pub enum Access {
     OrganizationOwner,
     /// A GHES site administrator (`site-admin`); others get 404.
     SiteAdmin,
+    /// A repository owner or admin (`repo-admin`); a token that can only read the repository
+    /// gets 404, as GitHub hides the endpoint.
+    RepositoryAdmin,
+    /// The GitHub App itself (`app`), authenticated with a JSON Web Token signed by its private
+    /// key (`x-hookspec-auth: jwt`), never a user's token.
+    App,
 }
 
 /// One row of the product table ([`PRODUCTS`](crate::PRODUCTS)): a product (or documentation
@@ -39,6 +45,12 @@ pub struct ProductInfo {
     pub edition_of: Option<Product>,
     /// How long GitHub waits for a webhook receiver before it fails the delivery.
     pub delivery_timeout: std::time::Duration,
+    /// How many hooks of one repository, organization (or the global hooks) may subscribe to
+    /// one event.
+    pub hooks_per_event: usize,
+    /// For GitHub Enterprise Server, the version its deliveries name in
+    /// `X-GitHub-Enterprise-Version`; `None` elsewhere.
+    pub enterprise_version: Option<&'static str>,
 }
 
 impl Product {
@@ -73,6 +85,16 @@ impl Product {
     /// How long GitHub waits for a webhook receiver on this product.
     pub fn delivery_timeout(self) -> std::time::Duration {
         self.info().delivery_timeout
+    }
+
+    /// How many hooks of one owner may subscribe to one event on this product.
+    pub fn hooks_per_event(self) -> usize {
+        self.info().hooks_per_event
+    }
+
+    /// The GitHub Enterprise Server version deliveries name, on GHES.
+    pub fn enterprise_version(self) -> Option<&'static str> {
+        self.info().enterprise_version
     }
 
     /// The product that serves this one: itself, or the product it is an edition of.

@@ -1,4 +1,4 @@
-//! Every answer the fake gives, in a scenario that walks all 17 operations on both products
+//! Every answer the fake gives, in a scenario that walks every operation on both products
 //! through success and error paths, has a status the spec documents for that operation and a
 //! body that validates against the spec's schema for it (`hookspec_mock::table::OPERATIONS`, JSON
 //! Schema Draft 4, formats checked). Faults and unsupported API versions are left out: they
@@ -168,8 +168,10 @@ fn id_of(response: &FakeResponse) -> u64 {
         .unwrap_or(0)
 }
 
-fn walk_org_hooks(checker: &mut Checker, prefix: &str) {
-    let hooks = format!("{prefix}/orgs/octocat/hooks");
+/// Every organization or repository hook operation under `hooks` (a collection path), through
+/// success and error paths.
+fn walk_hooks(checker: &mut Checker, hooks: &str) {
+    let hooks = hooks.to_owned();
     let full = json!({
         "name": "web", "active": true, "events": ["push", "pull_request"],
         "config": { "url": "http://example.com/webhook", "content_type": "json", "secret": "s", "insecure_ssl": 0 }
@@ -181,6 +183,7 @@ fn walk_org_hooks(checker: &mut Checker, prefix: &str) {
         Some(json!({ "name": "web", "config": { "url": "https://example.com" } })),
     ));
     let hook = format!("{hooks}/{id}");
+    let missing_hook = format!("{hooks}/999999");
     checker.call("GET", &hooks, None);
     checker.call("GET", &format!("{hooks}?per_page=1&page=2"), None);
     checker.call("GET", &format!("{hooks}?page=9"), None);
@@ -238,14 +241,19 @@ fn walk_org_hooks(checker: &mut Checker, prefix: &str) {
     checker.call("PATCH", &hook, Some(json!({ "active": "yes" })));
     checker.call("GET", &format!("{hook}/deliveries?status=maybe"), None);
     checker.call("GET", &format!("{hook}/deliveries?cursor=bad"), None);
-    checker.call(
-        "GET",
-        "/orgs/no-such-org/hooks"
-            .replace("/orgs", &format!("{prefix}/orgs"))
-            .as_str(),
-        None,
-    );
-    let missing = format!("{hooks}/999999");
+    checker.call("GET", &hooks.replace("octocat", "no-such-org"), None);
+    if hooks.contains("/repos/") {
+        checker.call("POST", &format!("{hook}/tests"), None);
+        checker.call(
+            "PATCH",
+            &hook,
+            Some(json!({ "add_events": ["issues"], "remove_events": ["push"] })),
+        );
+        checker.call("PATCH", &hook, Some(json!({ "add_events": "issues" })));
+        checker.call("POST", &format!("{missing_hook}/tests"), None);
+        checker.call_as("POST", &format!("{hook}/tests"), None, None);
+    }
+    let missing = missing_hook;
     for (method, path) in [
         ("GET", missing.clone()),
         ("PATCH", missing.clone()),
@@ -336,8 +344,13 @@ fn walk_global_hooks(checker: &mut Checker) {
 fn every_answer_validates_against_the_spec_schema_for_its_status() {
     fail_loudly_if_the_table_is_empty();
     let mut checker = Checker::new();
-    walk_org_hooks(&mut checker, "");
-    walk_org_hooks(&mut checker, "/api/v3");
+    for prefix in ["", "/api/v3"] {
+        walk_hooks(&mut checker, &format!("{prefix}/orgs/octocat/hooks"));
+        walk_hooks(
+            &mut checker,
+            &format!("{prefix}/repos/octocat/hello-world/hooks"),
+        );
+    }
     walk_global_hooks(&mut checker);
 
     let answered: Vec<&str> = checker.checked.keys().map(|(id, _)| *id).collect();

@@ -16,16 +16,19 @@ use time::OffsetDateTime;
 use super::model::{Delivery, DeliverySeed, Hook, HookKind};
 use super::payload::Payload;
 use crate::headers::{
-    DELIVERY_ACCEPT, DELIVERY_CONTENT_TYPE, DELIVERY_USER_AGENT, X_GITHUB_DELIVERY, X_GITHUB_EVENT,
-    X_GITHUB_HOOK_ID, X_GITHUB_HOOK_INSTALLATION_TARGET_ID, X_GITHUB_HOOK_INSTALLATION_TARGET_TYPE,
-    X_HUB_SIGNATURE, X_HUB_SIGNATURE_256,
+    DELIVERY_ACCEPT, DELIVERY_CONTENT_TYPE, DELIVERY_USER_AGENT, X_GITHUB_DELIVERY,
+    X_GITHUB_ENTERPRISE_HOST, X_GITHUB_ENTERPRISE_VERSION, X_GITHUB_EVENT, X_GITHUB_HOOK_ID,
+    X_GITHUB_HOOK_INSTALLATION_TARGET_ID, X_GITHUB_HOOK_INSTALLATION_TARGET_TYPE, X_HUB_SIGNATURE,
+    X_HUB_SIGNATURE_256,
 };
 
-/// The organization a hook belongs to, for the installation-target headers and payloads.
+/// Where a hook belongs, for the installation-target headers and payloads: its kind, and for
+/// organization and repository hooks the owner (the organization's login or the repository's
+/// `owner/name`) and its id.
 pub(crate) struct Target<'a> {
     pub kind: HookKind,
-    pub org_login: Option<&'a str>,
-    pub org_id: Option<u64>,
+    pub owner: Option<&'a str>,
+    pub owner_id: Option<u64>,
 }
 
 /// The `User-Agent` of every delivery: `GitHub-Hookshot/<hex>`, as GitHub's is.
@@ -64,12 +67,15 @@ struct Unfinished {
     ping: Option<ping::PingSource>,
     /// Where the hook belongs, for the `X-GitHub-Hook-Installation-Target-*` headers.
     kind: HookKind,
-    org_id: Option<u64>,
+    owner_id: Option<u64>,
     /// Whether the hook's `content_type` is `form` (else JSON).
     form: bool,
     /// Whether the body carries [`sign::TRAP_MEMBER`].
     trap: bool,
     secret: Option<Secret>,
+    /// On GitHub Enterprise Server: its version and host, for the `X-GitHub-Enterprise-*`
+    /// headers.
+    enterprise: Option<(&'static str, String)>,
 }
 
 impl Outgoing {
@@ -115,10 +121,11 @@ impl Outgoing {
             unfinished: Some(Unfinished {
                 ping: None,
                 kind: target.kind,
-                org_id: target.org_id,
+                owner_id: target.owner_id,
                 form: hook.config.content_type == "form",
                 trap,
                 secret: hook.config.secret.clone().map(Secret),
+                enterprise: None,
             }),
         }
     }
@@ -148,10 +155,21 @@ impl Outgoing {
             unfinished.ping = Some(ping::PingSource {
                 hook_id: hook.id,
                 hook_json,
-                organization: target.org_login.map(str::to_owned).zip(target.org_id),
+                owner: target
+                    .owner
+                    .zip(target.owner_id)
+                    .map(|(name, id)| (target.kind, name.to_owned(), id)),
             });
         }
         outgoing
+    }
+
+    /// Marks a delivery made on GitHub Enterprise Server `version` at `host`: it carries
+    /// `X-GitHub-Enterprise-Version` and `X-GitHub-Enterprise-Host`.
+    pub(crate) fn from_enterprise(&mut self, version: &'static str, host: String) {
+        if let Some(unfinished) = &mut self.unfinished {
+            unfinished.enterprise = Some((version, host));
+        }
     }
 
     /// Builds what is left (once): a ping's payload, the body for the hook's content type
@@ -164,10 +182,11 @@ impl Outgoing {
         let Unfinished {
             ping,
             kind,
-            org_id,
+            owner_id,
             form,
             trap,
             secret,
+            enterprise,
         } = unfinished;
         if let Some(ping) = ping {
             self.payload = ping.payload();
@@ -178,23 +197,27 @@ impl Outgoing {
             self.payload = trapped;
         }
         let mut headers = hookshot_headers(&self.guid, &self.event, self.hook_id);
-        match (kind, org_id) {
-            (HookKind::Organization, Some(org_id)) => {
-                headers.insert(
-                    X_GITHUB_HOOK_INSTALLATION_TARGET_ID.name.to_owned(),
-                    org_id.to_string(),
-                );
-                headers.insert(
-                    X_GITHUB_HOOK_INSTALLATION_TARGET_TYPE.name.to_owned(),
-                    "organization".to_owned(),
-                );
-            }
-            _ => {
-                headers.insert(
-                    X_GITHUB_HOOK_INSTALLATION_TARGET_TYPE.name.to_owned(),
-                    "global".to_owned(),
-                );
-            }
+        let target_type = match kind {
+            HookKind::Organization => "organization",
+            HookKind::Repository => "repository",
+            HookKind::Global => "global",
+        };
+        if let (HookKind::Organization | HookKind::Repository, Some(owner_id)) = (kind, owner_id) {
+            headers.insert(
+                X_GITHUB_HOOK_INSTALLATION_TARGET_ID.name.to_owned(),
+                owner_id.to_string(),
+            );
+        }
+        headers.insert(
+            X_GITHUB_HOOK_INSTALLATION_TARGET_TYPE.name.to_owned(),
+            target_type.to_owned(),
+        );
+        if let Some((version, host)) = enterprise {
+            headers.insert(
+                X_GITHUB_ENTERPRISE_VERSION.name.to_owned(),
+                version.to_owned(),
+            );
+            headers.insert(X_GITHUB_ENTERPRISE_HOST.name.to_owned(), host);
         }
         headers.insert(DELIVERY_CONTENT_TYPE.name.to_owned(), media_type.to_owned());
         if let Some(Secret(secret)) = secret {

@@ -5,8 +5,9 @@ use std::sync::{Arc, LazyLock};
 
 use serde_json::{Value, json};
 
+use super::super::events;
 use super::super::hook_store::Ready;
-use super::super::model::Hook;
+use super::super::model::{Hook, HookKind};
 use super::super::payload::Payload;
 use super::super::render;
 
@@ -20,8 +21,9 @@ const ZEN: &str = "Keep it logically awesome.";
 pub(crate) struct PingSource {
     pub hook_id: u64,
     pub hook_json: HookJson,
-    /// The organization's login and id, for organization hooks.
-    pub organization: Option<(String, u64)>,
+    /// The owner of an organization or repository hook: the hook's kind, the organization's
+    /// login or the repository's `owner/name`, and its id.
+    pub owner: Option<(HookKind, String, u64)>,
 }
 
 /// A hook's JSON as `GET` answers it.
@@ -66,9 +68,16 @@ impl PingSource {
             serde_json::to_writer(&mut text, &self.hook_id)?;
             text.extend_from_slice(b",\"hook\":");
             text.extend_from_slice(hook);
-            if let Some((login, org_id)) = &self.organization {
-                text.extend_from_slice(b",\"organization\":");
-                write_organization(&mut text, login, *org_id)?;
+            match &self.owner {
+                Some((HookKind::Repository, full_name, id)) => {
+                    text.extend_from_slice(b",\"repository\":");
+                    serde_json::to_writer(&mut text, &events::repository(full_name, *id))?;
+                }
+                Some((_, login, id)) => {
+                    text.extend_from_slice(b",\"organization\":");
+                    write_organization(&mut text, login, *id)?;
+                }
+                None => {}
             }
             text.extend_from_slice(b",\"sender\":");
             text.extend_from_slice(SENDER.as_bytes());
@@ -85,7 +94,7 @@ impl PingSource {
 
 /// An organization as webhook payloads show it (`organization-simple`), in GitHub's order.
 #[derive(serde::Serialize)]
-struct Organization<'a> {
+pub(crate) struct Organization<'a> {
     login: &'a str,
     id: u64,
     node_id: String,
@@ -101,7 +110,7 @@ struct Organization<'a> {
 }
 
 impl<'a> Organization<'a> {
-    fn new(login: &'a str, id: u64) -> Organization<'a> {
+    pub(crate) fn new(login: &'a str, id: u64) -> Organization<'a> {
         let api = format!("https://api.github.com/orgs/{login}");
         Organization {
             login,
@@ -148,28 +157,7 @@ static SENDER: LazyLock<String> = LazyLock::new(|| sender().to_string());
 
 /// The user a delivery is sent on behalf of (`simple-user`).
 fn sender() -> Value {
-    let api = "https://api.github.com/users/hookspec";
-    json!({
-        "login": "hookspec",
-        "id": 1,
-        "node_id": "U_hookspec1",
-        "avatar_url": "https://avatars.githubusercontent.com/u/1?v=4",
-        "gravatar_id": "",
-        "url": api,
-        "html_url": "https://github.com/hookspec",
-        "followers_url": format!("{api}/followers"),
-        "following_url": format!("{api}/following{{/other_user}}"),
-        "gists_url": format!("{api}/gists{{/gist_id}}"),
-        "starred_url": format!("{api}/starred{{/owner}}{{/repo}}"),
-        "subscriptions_url": format!("{api}/subscriptions"),
-        "organizations_url": format!("{api}/orgs"),
-        "repos_url": format!("{api}/repos"),
-        "events_url": format!("{api}/events{{/privacy}}"),
-        "received_events_url": format!("{api}/received_events"),
-        "type": "User",
-        "user_view_type": "public",
-        "site_admin": false,
-    })
+    super::super::events::sender()
 }
 
 #[cfg(test)]
@@ -177,16 +165,15 @@ mod tests {
     use super::*;
     use crate::HookSeed;
     use crate::fake::delivery::Target;
-    use crate::fake::model::HookKind;
 
     /// The ping built through a `serde_json::Value`, the plain way: the oracle the text
     /// writer is compared with.
     fn ping_through_a_value(hook: &Hook, api_base: &str, target: &Target<'_>) -> String {
-        let hook_json = serde_json::to_value(render::hook_view(hook, api_base, target.org_login))
+        let hook_json = serde_json::to_value(render::hook_view(hook, api_base, target.owner))
             .unwrap_or_default();
         let mut payload = json!({ "zen": ZEN, "hook_id": hook.id, "hook": hook_json });
         if let (Some(login), Some(org_id), Some(object)) =
-            (target.org_login, target.org_id, payload.as_object_mut())
+            (target.owner, target.owner_id, payload.as_object_mut())
         {
             let api = format!("https://api.github.com/orgs/{login}");
             object.insert(
@@ -223,20 +210,23 @@ mod tests {
         for target in [
             Target {
                 kind: HookKind::Organization,
-                org_login: Some("oct\"o cat"),
-                org_id: Some(42),
+                owner: Some("oct\"o cat"),
+                owner_id: Some(42),
             },
             Target {
                 kind: HookKind::Global,
-                org_login: None,
-                org_id: None,
+                owner: None,
+                owner_id: None,
             },
         ] {
             let base = "http://127.0.0.1:8080/api/v3";
             let written = PingSource {
                 hook_id: hook.id,
-                hook_json: HookJson::write(&hook, base, target.org_login),
-                organization: target.org_login.map(str::to_owned).zip(target.org_id),
+                hook_json: HookJson::write(&hook, base, target.owner),
+                owner: target
+                    .owner
+                    .zip(target.owner_id)
+                    .map(|(name, id)| (target.kind, name.to_owned(), id)),
             }
             .payload();
             assert_eq!(written.text(), ping_through_a_value(&hook, base, &target));

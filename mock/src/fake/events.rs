@@ -1,0 +1,221 @@
+//! The payloads of the events the fake sends on its own besides `ping`: the `push` a test
+//! push sends, the `meta` a deleted hook gets, and the objects they share (a repository, the
+//! sender). Each is valid against GitHub's published webhook schema for it (the spec's
+//! `webhook-push` and `webhook-meta-deleted`, from `@octokit/openapi-webhooks`; a test
+//! validates them), with ids and URLs that are the fake's own.
+
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+use super::delivery::Target;
+use super::delivery::ping::Organization;
+use super::model::{Hook, HookKind};
+use super::render::{Timestamp, timestamp};
+
+/// The user every payload names as `sender` (and a test push as `pusher`).
+pub(crate) const SENDER_LOGIN: &str = "hookspec";
+
+/// A repository as webhook payloads show it (GitHub's `repository` of `push`), for
+/// `owner/name` with id `id`.
+pub(crate) fn repository(full_name: &str, id: u64) -> Value {
+    let (owner, name) = full_name.split_once('/').unwrap_or((full_name, full_name));
+    let api = format!("https://api.github.com/repos/{full_name}");
+    let html = format!("https://github.com/{full_name}");
+    let at = "2011-01-26T19:01:12Z";
+    json!({
+        "id": id,
+        "node_id": format!("R_hookspec{id}"),
+        "name": name,
+        "full_name": full_name,
+        "private": false,
+        "owner": user(owner, id),
+        "html_url": html,
+        "description": null,
+        "fork": false,
+        "url": api,
+        "forks_url": format!("{api}/forks"),
+        "keys_url": format!("{api}/keys{{/key_id}}"),
+        "collaborators_url": format!("{api}/collaborators{{/collaborator}}"),
+        "teams_url": format!("{api}/teams"),
+        "hooks_url": format!("{api}/hooks"),
+        "issue_events_url": format!("{api}/issues/events{{/number}}"),
+        "events_url": format!("{api}/events"),
+        "assignees_url": format!("{api}/assignees{{/user}}"),
+        "branches_url": format!("{api}/branches{{/branch}}"),
+        "tags_url": format!("{api}/tags"),
+        "blobs_url": format!("{api}/git/blobs{{/sha}}"),
+        "git_tags_url": format!("{api}/git/tags{{/sha}}"),
+        "git_refs_url": format!("{api}/git/refs{{/sha}}"),
+        "trees_url": format!("{api}/git/trees{{/sha}}"),
+        "statuses_url": format!("{api}/statuses/{{sha}}"),
+        "languages_url": format!("{api}/languages"),
+        "stargazers_url": format!("{api}/stargazers"),
+        "contributors_url": format!("{api}/contributors"),
+        "subscribers_url": format!("{api}/subscribers"),
+        "subscription_url": format!("{api}/subscription"),
+        "commits_url": format!("{api}/commits{{/sha}}"),
+        "git_commits_url": format!("{api}/git/commits{{/sha}}"),
+        "comments_url": format!("{api}/comments{{/number}}"),
+        "issue_comment_url": format!("{api}/issues/comments{{/number}}"),
+        "contents_url": format!("{api}/contents/{{+path}}"),
+        "compare_url": format!("{api}/compare/{{base}}...{{head}}"),
+        "merges_url": format!("{api}/merges"),
+        "archive_url": format!("{api}/{{archive_format}}{{/ref}}"),
+        "downloads_url": format!("{api}/downloads"),
+        "issues_url": format!("{api}/issues{{/number}}"),
+        "pulls_url": format!("{api}/pulls{{/number}}"),
+        "milestones_url": format!("{api}/milestones{{/number}}"),
+        "notifications_url": format!("{api}/notifications{{?since,all,participating}}"),
+        "labels_url": format!("{api}/labels{{/name}}"),
+        "releases_url": format!("{api}/releases{{/id}}"),
+        "deployments_url": format!("{api}/deployments"),
+        "created_at": at,
+        "updated_at": at,
+        "pushed_at": at,
+        "git_url": format!("git://github.com/{full_name}.git"),
+        "ssh_url": format!("git@github.com:{full_name}.git"),
+        "clone_url": format!("{html}.git"),
+        "svn_url": html,
+        "homepage": null,
+        "size": 0,
+        "stargazers_count": 0,
+        "watchers_count": 0,
+        "language": null,
+        "has_issues": true,
+        "has_projects": true,
+        "has_downloads": true,
+        "has_wiki": true,
+        "has_pages": false,
+        "has_discussions": false,
+        "forks_count": 0,
+        "mirror_url": null,
+        "archived": false,
+        "disabled": false,
+        "open_issues_count": 0,
+        "license": null,
+        "allow_forking": true,
+        "is_template": false,
+        "topics": [],
+        "visibility": "public",
+        "forks": 0,
+        "open_issues": 0,
+        "watchers": 0,
+        "default_branch": "main",
+    })
+}
+
+/// A user (or organization) as a repository's `owner`.
+fn user(login: &str, id: u64) -> Value {
+    let api = format!("https://api.github.com/users/{login}");
+    json!({
+        "login": login,
+        "id": id,
+        "node_id": format!("U_hookspec{id}"),
+        "avatar_url": format!("https://avatars.githubusercontent.com/u/{id}?v=4"),
+        "gravatar_id": "",
+        "url": api,
+        "html_url": format!("https://github.com/{login}"),
+        "followers_url": format!("{api}/followers"),
+        "following_url": format!("{api}/following{{/other_user}}"),
+        "gists_url": format!("{api}/gists{{/gist_id}}"),
+        "starred_url": format!("{api}/starred{{/owner}}{{/repo}}"),
+        "subscriptions_url": format!("{api}/subscriptions"),
+        "organizations_url": format!("{api}/orgs"),
+        "repos_url": format!("{api}/repos"),
+        "events_url": format!("{api}/events{{/privacy}}"),
+        "received_events_url": format!("{api}/received_events"),
+        "type": "User",
+        "user_view_type": "public",
+        "site_admin": false,
+    })
+}
+
+/// The `push` a test push sends: the latest commit of the default branch pushed again
+/// (`before` and `after` the same commit, nothing created, deleted or forced), as GitHub's test
+/// push does: "This will trigger the hook with the latest push to the current repository".
+pub(crate) fn push(full_name: &str, repo_id: u64, now: OffsetDateTime) -> Value {
+    let sha = format!("{:040x}", repo_id.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let html = format!("https://github.com/{full_name}");
+    let person = json!({
+        "name": SENDER_LOGIN,
+        "email": "hookspec@users.noreply.github.com",
+        "username": SENDER_LOGIN,
+    });
+    let commit = json!({
+        "id": sha,
+        "tree_id": sha,
+        "distinct": true,
+        "message": "hookspec: the latest commit, pushed again by a test push",
+        "timestamp": timestamp(now),
+        "url": format!("{html}/commit/{sha}"),
+        "author": person,
+        "committer": person,
+        "added": [],
+        "removed": [],
+        "modified": [],
+    });
+    json!({
+        "ref": "refs/heads/main",
+        "before": sha,
+        "after": sha,
+        "repository": repository(full_name, repo_id),
+        "pusher": { "name": SENDER_LOGIN, "email": "hookspec@users.noreply.github.com" },
+        "sender": sender(),
+        "created": false,
+        "deleted": false,
+        "forced": false,
+        "base_ref": null,
+        "compare": format!("{html}/compare/{sha}...{sha}"),
+        "commits": [commit],
+        "head_commit": commit,
+    })
+}
+
+/// The `sender` of every payload the fake writes.
+pub(crate) fn sender() -> Value {
+    user(SENDER_LOGIN, 1)
+}
+
+/// The `meta` payload with action `deleted` for `hook`, about to be deleted from `target`:
+/// the hook as GitHub's `meta` schema shows it (its secret left out), and the repository or
+/// organization it belonged to.
+pub(crate) fn meta_deleted(hook: &Hook, target: &Target<'_>, _api_base: &str) -> Value {
+    let mut payload = json!({
+        "action": "deleted",
+        "hook_id": hook.id,
+        "hook": {
+            "type": hook.kind.type_name(),
+            "id": hook.id,
+            "name": hook.name,
+            "active": hook.active,
+            "events": hook.events,
+            "config": {
+                "content_type": hook.config.content_type,
+                "insecure_ssl": hook.config.insecure_ssl,
+                "url": hook.config.url,
+            },
+            "updated_at": Timestamp(hook.updated_at),
+            "created_at": Timestamp(hook.created_at),
+        },
+    });
+    if let (Some(object), Some(owner), Some(id)) =
+        (payload.as_object_mut(), target.owner, target.owner_id)
+    {
+        match target.kind {
+            HookKind::Repository => {
+                object.insert("repository".into(), repository(owner, id));
+            }
+            HookKind::Organization => {
+                object.insert(
+                    "organization".into(),
+                    serde_json::to_value(Organization::new(owner, id)).unwrap_or_default(),
+                );
+            }
+            HookKind::Global => {}
+        }
+    }
+    if let Some(object) = payload.as_object_mut() {
+        object.insert("sender".into(), sender());
+    }
+    payload
+}
