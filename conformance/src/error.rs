@@ -270,6 +270,9 @@ pub enum TargetError {
         /// The ids the product table knows, for the message.
         known: String,
     },
+    /// A repository is not `owner/name`.
+    #[error("invalid repository {0:?}: expected OWNER/NAME")]
+    BadRepo(String),
     /// A `--header` is not `NAME:VALUE` or not valid HTTP (its value is never shown).
     #[error("invalid header {name:?}: {message}")]
     Header {

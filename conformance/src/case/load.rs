@@ -137,7 +137,7 @@ fn validate(case: &Case, operations: &'static [Operation]) -> Result<(), Invalid
     }
     // The variables each step can use, with stand-in values: the run's, and what earlier steps
     // capture (a step whose capture fails ends the case, so later steps never run without it).
-    let mut vars = Vars::for_run("x", "x", "x", "x");
+    let mut vars = Vars::for_run("x", Some("x/x"), "x", "x", "x");
     for (index, step) in case.steps.iter().enumerate() {
         validate_step(step)
             .and_then(|()| {

@@ -32,9 +32,19 @@ impl Vars {
     }
 
     /// The variables set before a case's first step (see `CASES.md`).
-    pub(crate) fn for_run(org: &str, marker_url: &str, run_id: &str, product: &str) -> Self {
+    pub(crate) fn for_run(
+        org: &str,
+        repo: Option<&str>,
+        marker_url: &str,
+        run_id: &str,
+        product: &str,
+    ) -> Self {
         let mut vars = Vars::new();
         vars.set("org", Value::String(org.to_string()));
+        if let Some((owner, name)) = repo.and_then(|repo| repo.split_once('/')) {
+            vars.set("owner", Value::String(owner.to_string()));
+            vars.set("repo", Value::String(name.to_string()));
+        }
         vars.set("marker_url", Value::String(marker_url.to_string()));
         vars.set("run_id", Value::String(run_id.to_string()));
         vars.set("product", Value::String(product.to_string()));

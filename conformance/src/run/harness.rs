@@ -53,6 +53,11 @@ pub fn target_from_env() -> Result<Option<Target>, TargetError> {
     {
         target = target.with_org(org);
     }
+    if let Ok(repo) = std::env::var("HOOKSPEC_REPO")
+        && !repo.is_empty()
+    {
+        target = target.with_repo(repo)?;
+    }
     Ok(Some(target))
 }
 

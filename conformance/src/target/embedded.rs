@@ -7,7 +7,7 @@ use hookspec_mock::FakeGitHub;
 use hookspec_mock::table::PRODUCTS;
 
 use crate::error::TargetError;
-use crate::target::server::{DEFAULT_ORG, Target};
+use crate::target::server::{DEFAULT_ORG, DEFAULT_REPO, Target};
 
 /// The token sent to the embedded fake (it accepts any).
 pub const EMBEDDED_TOKEN: &str = "hookspec-embedded-fake-token";
@@ -43,10 +43,11 @@ impl Embedded {
             .iter()
             .map(|info| {
                 let uri = format!("{}{}", self.fake.uri(), info.product.path_prefix());
-                Ok(Target::new(&uri, info.product)?
+                Target::new(&uri, info.product)?
                     .with_token(EMBEDDED_TOKEN)
                     .with_org(DEFAULT_ORG)
-                    .with_timeout(timeout))
+                    .with_timeout(timeout)
+                    .with_repo(DEFAULT_REPO)
             })
             .collect()
     }

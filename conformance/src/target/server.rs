@@ -11,6 +11,9 @@ use crate::error::TargetError;
 /// The organisation the embedded fake provides.
 pub const DEFAULT_ORG: &str = "octocat";
 
+/// The repository (`owner/name`) the embedded fake provides.
+pub const DEFAULT_REPO: &str = "octocat/hello-world";
+
 /// How long a request may take by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -24,6 +27,9 @@ pub struct Target {
     pub token: Option<String>,
     /// The organisation `{org}` stands for.
     pub org: String,
+    /// The repository (`owner/name`) `{owner}` and `{repo}` stand for; without one, cases on
+    /// repository webhooks are skipped.
+    pub repo: Option<String>,
     /// The product the server is (decides which cases apply).
     pub product: Product,
     /// The longest a request, connect to last byte, may take.
@@ -39,6 +45,7 @@ impl std::fmt::Debug for Target {
             .field("base_url", &self.base_url.as_str())
             .field("token", &self.token.as_ref().map(|_| "<set>"))
             .field("org", &self.org)
+            .field("repo", &self.repo)
             .field("product", &self.product.id())
             .field("timeout", &self.timeout)
             .field(
@@ -60,6 +67,7 @@ impl Target {
             base_url: parse_base_url(base_url)?,
             token: None,
             org: DEFAULT_ORG.to_string(),
+            repo: None,
             product,
             timeout: DEFAULT_TIMEOUT,
             headers: Vec::new(),
@@ -84,6 +92,18 @@ impl Target {
     pub fn with_org(mut self, org: impl Into<String>) -> Self {
         self.org = org.into();
         self
+    }
+
+    /// Sets the repository (`owner/name`), refusing anything else.
+    pub fn with_repo(mut self, repo: impl Into<String>) -> Result<Self, TargetError> {
+        let repo = repo.into();
+        match repo.split_once('/') {
+            Some((owner, name)) if !owner.is_empty() && !name.is_empty() && !name.contains('/') => {
+                self.repo = Some(repo);
+                Ok(self)
+            }
+            _ => Err(TargetError::BadRepo(repo)),
+        }
     }
 
     /// Sets the timeout.

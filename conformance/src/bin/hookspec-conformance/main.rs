@@ -53,6 +53,11 @@ struct Cli {
     #[arg(long, value_name = "NAME", env = "HOOKSPEC_ORG")]
     org: Option<String>,
 
+    /// Repository (OWNER/NAME) whose webhooks the repository cases use; without it, against a
+    /// --target, those cases are skipped (the fake has octocat/hello-world).
+    #[arg(long, value_name = "OWNER/NAME", env = "HOOKSPEC_REPO")]
+    repo: Option<String>,
+
     /// Which product the target is: dotcom (api.github.com) or ghes (GitHub Enterprise Server),
     /// or dotcom-legacy (the older api.github.com edition). Cases for other products are
     /// skipped with the reason shown. With the fake, runs only this product.
@@ -155,6 +160,9 @@ async fn targets(cli: &Cli, timeout: Duration) -> anyhow::Result<Targets> {
             let mut target = Target::new(url, product)?
                 .with_org(org)
                 .with_timeout(timeout);
+            if let Some(repo) = &cli.repo {
+                target = target.with_repo(repo)?;
+            }
             if let Some(token) = token {
                 target = target.with_token(token);
             }
@@ -170,6 +178,12 @@ async fn targets(cli: &Cli, timeout: Duration) -> anyhow::Result<Targets> {
             let mut targets = embedded.targets(timeout)?;
             if let Some(product) = product {
                 targets.retain(|t| t.product == product);
+            }
+            if let Some(repo) = &cli.repo {
+                targets = targets
+                    .into_iter()
+                    .map(|t| t.with_repo(repo))
+                    .collect::<Result<_, _>>()?;
             }
             if let Some(org) = &cli.org {
                 targets = targets.into_iter().map(|t| t.with_org(org)).collect();

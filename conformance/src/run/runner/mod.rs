@@ -97,6 +97,13 @@ impl Runner {
                 self.target.product.id()
             ));
         }
+        let on_a_repository = case.steps.iter().any(|step| {
+            hookspec_mock::table::find_operation(&step.operation)
+                .is_some_and(|op| op.path_parameter_names().any(|name| name == "owner"))
+        });
+        if on_a_repository && self.target.repo.is_none() {
+            return Some("works on a repository; give --repo OWNER/NAME to run it".into());
+        }
         if self.options.read_only && !case.read_only {
             return Some("changes server state; --read-only runs only read-only cases".into());
         }
@@ -153,6 +160,7 @@ impl Runner {
     fn initial_vars(&self) -> Vars {
         Vars::for_run(
             &self.target.org,
+            self.target.repo.as_deref(),
             &self.marker,
             &self.run_id,
             self.target.product.id(),
