@@ -134,6 +134,39 @@ impl AppKey {
         })
     }
 
+    /// The key pair of a private key given as PEM: PKCS#1 (`-----BEGIN RSA PRIVATE KEY-----`,
+    /// what GitHub hands out) or PKCS#8 (`-----BEGIN PRIVATE KEY-----`).
+    ///
+    /// # Errors
+    ///
+    /// [`AppKeyError::Encode`] if the text is not an RSA private key in either form (the error
+    /// never quotes the key).
+    pub fn from_private_key_pem(pem: &str) -> Result<AppKey, AppKeyError> {
+        use rsa::pkcs1::DecodeRsaPrivateKey;
+        use rsa::pkcs8::DecodePrivateKey;
+        let private = rsa::PrivateKey::from_pkcs1_pem(pem)
+            .or_else(|_| rsa::PrivateKey::from_pkcs8_pem(pem))
+            .map_err(|_| {
+                AppKeyError::Encode("not an RSA private key in PEM (PKCS#1 or PKCS#8)".to_owned())
+            })?;
+        let private_key_pem = private
+            .to_pkcs1_pem(LineEnding::LF)
+            .map_err(|e| AppKeyError::Encode(format!("private key: {e}")))?
+            .as_str()
+            .to_owned();
+        let public_key_pem = private
+            .to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .map_err(|e| AppKeyError::Encode(format!("public key: {e}")))?;
+        let encoding_key = EncodingKey::from_rsa_pem(private_key_pem.as_bytes())
+            .map_err(|e| AppKeyError::Encode(format!("private key for signing: {e}")))?;
+        Ok(AppKey {
+            private_key_pem,
+            public_key_pem,
+            encoding_key,
+        })
+    }
+
     /// The private key as PKCS#1 PEM (`-----BEGIN RSA PRIVATE KEY-----`), the form GitHub hands
     /// out.
     pub fn private_key_pem(&self) -> &str {
@@ -255,6 +288,16 @@ impl GitHubApp {
         &self.public_key_pem
     }
 }
+
+impl PartialEq for GitHubApp {
+    fn eq(&self, other: &GitHubApp) -> bool {
+        self.id == other.id
+            && self.client_id == other.client_id
+            && self.public_key_pem == other.public_key_pem
+    }
+}
+
+impl Eq for GitHubApp {}
 
 impl fmt::Debug for GitHubApp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use super::app_auth::GitHubApp;
+
 /// What a token is in every organization of the fake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum OrgRole {
@@ -122,6 +124,9 @@ pub struct FakeConfig {
     /// expects (default: true). False: only [`orgs`](Self::orgs) exist and others answer 404,
     /// as on GitHub.
     pub any_org: bool,
+    /// GitHub Apps the fake knows (each with its one webhook, configured through
+    /// `PATCH /app/hook/config`); their JWTs are checked against their public keys.
+    pub apps: Vec<GitHubApp>,
     /// Repositories that exist, as `owner/name` (default: none listed).
     pub repos: Vec<String>,
     /// Whether any repository a client names exists (default: true). False: only
@@ -166,6 +171,7 @@ impl Default for FakeConfig {
         FakeConfig {
             orgs: vec!["octocat".to_owned()],
             any_org: true,
+            apps: Vec::new(),
             repos: Vec::new(),
             any_repo: true,
             tokens: Vec::new(),
@@ -197,6 +203,13 @@ impl FakeConfig {
     {
         self.repos = repos.into_iter().map(Into::into).collect();
         self.any_repo = false;
+        self
+    }
+
+    /// The configuration with one more GitHub App (see [`GitHubApp::generated`] for one whose
+    /// private key a test holds).
+    pub fn with_app(mut self, app: GitHubApp) -> Self {
+        self.apps.push(app);
         self
     }
 

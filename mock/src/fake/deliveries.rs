@@ -1,4 +1,4 @@
-//! Deliveries of organization and repository webhooks: the list (newest first, with cursor pagination and the
+//! Deliveries of organization, repository and GitHub App webhooks: the list (newest first, with cursor pagination and the
 //! `status` and `redelivery` filters), one delivery in full, and redelivery.
 
 use crate::headers;
@@ -21,7 +21,17 @@ fn routed_hook(
     state: &State,
     context: &Context<'_>,
 ) -> Result<(HookKind, String, Option<u64>, Hook), ApiError> {
-    if context.route.params.org.is_some() {
+    if let Some(app) = context.app {
+        let entry = state
+            .apps
+            .get(&app)
+            .ok_or_else(|| ApiError::not_found(format!("no app {app}")))?;
+        let hook = entry
+            .hooks
+            .get(&entry.hook_id)
+            .ok_or_else(|| ApiError::not_found(format!("app {app} has no hook")))?;
+        Ok((HookKind::App, app.to_string(), Some(app), hook.clone()))
+    } else if context.route.params.org.is_some() {
         let (login, hook) = org_hook(state, context)?;
         let id = state.org(login).map(|org| org.id);
         Ok((HookKind::Organization, login.to_owned(), id, hook.clone()))
@@ -33,8 +43,8 @@ fn routed_hook(
 }
 
 pub(crate) fn get(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    routed_hook(state, context)?;
-    let found = find(state, context.hook_id()?, context.delivery_id()?)?;
+    let (_, _, _, hook) = routed_hook(state, context)?;
+    let found = find(state, hook.id, context.delivery_id()?)?;
     Ok(Reply::json(200, &render::delivery_json(found)))
 }
 
@@ -64,8 +74,8 @@ fn find(state: &State, hook_id: u64, id: u64) -> Result<&Delivery, ApiError> {
 /// A page of a hook's deliveries, newest first, filtered by `status` and `redelivery`, with
 /// cursor links.
 pub(crate) fn list(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    routed_hook(state, context)?;
-    let hook = context.hook_id()?;
+    let (_, _, _, found) = routed_hook(state, context)?;
+    let hook = found.id;
     let pairs = pagination::query_pairs(context.request.query.as_deref());
     let per_page = pagination::per_page(&pairs);
     let cursor = match pagination::query_value(&pairs, "cursor") {

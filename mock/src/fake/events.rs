@@ -211,7 +211,7 @@ pub(crate) fn meta_deleted(hook: &Hook, target: &Target<'_>, _api_base: &str) ->
                     serde_json::to_value(Organization::new(owner, id)).unwrap_or_default(),
                 );
             }
-            HookKind::Global => {}
+            HookKind::Global | HookKind::App => {}
         }
     }
     if let Some(object) = payload.as_object_mut() {

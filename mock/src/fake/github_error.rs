@@ -121,6 +121,11 @@ pub(crate) enum ApiError {
     RequiresAuthentication,
     /// 401 for a token the fake does not accept.
     BadCredentials { reason: String },
+    /// 401 for a GitHub App's JSON Web Token GitHub would refuse: its message, and why.
+    JwtRefused {
+        message: &'static str,
+        reason: String,
+    },
     /// 400 for a body that is not JSON.
     ProblemsParsingJson { reason: String },
     /// 400 for JSON that is not an object.
@@ -148,7 +153,9 @@ impl ApiError {
     pub(crate) fn status(&self) -> u16 {
         match self {
             ApiError::NotFound { .. } => 404,
-            ApiError::RequiresAuthentication | ApiError::BadCredentials { .. } => 401,
+            ApiError::RequiresAuthentication
+            | ApiError::BadCredentials { .. }
+            | ApiError::JwtRefused { .. } => 401,
             ApiError::ProblemsParsingJson { .. }
             | ApiError::BodyNotObject
             | ApiError::UnsupportedApiVersion { .. }
@@ -162,6 +169,7 @@ impl ApiError {
         match self {
             ApiError::NotFound { reason }
             | ApiError::BadCredentials { reason }
+            | ApiError::JwtRefused { reason, .. }
             | ApiError::ProblemsParsingJson { reason } => reason.clone(),
             ApiError::RequiresAuthentication => "no Authorization header".to_owned(),
             ApiError::BodyNotObject => "the body is JSON but not an object".to_owned(),
@@ -199,6 +207,7 @@ impl ApiError {
             ApiError::RequiresAuthentication => basic(message(status), REST_DOCS, status),
             ApiError::ProblemsParsingJson { .. } => basic(message(status), REST_DOCS, status),
             ApiError::BadCredentials { .. } => basic("Bad credentials", REST_DOCS, status),
+            ApiError::JwtRefused { message, .. } => basic(message, REST_DOCS, status),
             ApiError::BodyNotObject => basic("Body should be a JSON object", REST_DOCS, status),
             ApiError::UnsupportedApiVersion {
                 requested,

@@ -19,9 +19,10 @@ use super::reply::{COMMON_HEADERS, Context, Reply};
 use super::routes::{self, Route};
 use super::state::{FakeState, State};
 use super::{
-    conditional, control, deliveries, github_headers, global_hooks, org_hooks, repo_hooks,
+    app_auth, app_hook, conditional, control, deliveries, github_headers, global_hooks, org_hooks,
+    repo_hooks,
 };
-use crate::table::{OperationId, Product};
+use crate::table::{Access, OperationId, Product};
 
 /// The fake GitHub: a synchronous request → response handler over shared state.
 ///
@@ -123,6 +124,7 @@ impl Fake {
                     now,
                     route,
                     product,
+                    app: None,
                 };
                 answer(&mut state, &context, &credentials, &mut outcome)
             }
@@ -264,6 +266,15 @@ fn answer(
                         product: product.id(),
                     })
                 }
+                _ if operation.access == Access::App => {
+                    authenticate_app(state, credentials, context.now).and_then(|app| {
+                        let context = Context {
+                            app: Some(app),
+                            ..context.clone()
+                        };
+                        dispatch(state, &context)
+                    })
+                }
                 _ => auth::authorize(state.tokens.as_ref(), credentials, operation.access)
                     .and_then(|()| {
                         if let (true, Some(org)) = (state.any_org, &context.route.params.org) {
@@ -278,6 +289,29 @@ fn answer(
                     }),
             };
             result.unwrap_or_else(|error| Reply::error(&error, Some(operation.documentation_url)))
+        }
+    }
+}
+
+/// The GitHub App whose JSON Web Token the request carries, or GitHub's 401 for it.
+fn authenticate_app(
+    state: &State,
+    credentials: &Credentials<'_>,
+    now: OffsetDateTime,
+) -> Result<u64, ApiError> {
+    match credentials {
+        Credentials::Missing => Err(ApiError::RequiresAuthentication),
+        Credentials::Unreadable => Err(ApiError::JwtRefused {
+            message: app_auth::NOT_DECODABLE,
+            reason: "the Authorization header is not `Bearer JWT`".to_owned(),
+        }),
+        Credentials::Token(bearer) => {
+            app_auth::authenticate(&state.known_apps(), bearer, now.unix_timestamp()).map_err(
+                |refusal| ApiError::JwtRefused {
+                    message: refusal.message,
+                    reason: refusal.reason,
+                },
+            )
         }
     }
 }
@@ -315,13 +349,11 @@ fn dispatch(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError>
         Op::ReposListWebhookDeliveries => deliveries::list(state, context),
         Op::ReposGetWebhookDelivery => deliveries::get(state, context),
         Op::ReposRedeliverWebhookDelivery => deliveries::redeliver(state, context),
-        Op::AppsGetWebhookConfigForApp
-        | Op::AppsUpdateWebhookConfigForApp
-        | Op::AppsListWebhookDeliveries
-        | Op::AppsGetWebhookDelivery
-        | Op::AppsRedeliverWebhookDelivery => Err(ApiError::not_found(
-            "the fake does not serve GitHub App webhooks yet",
-        )),
+        Op::AppsGetWebhookConfigForApp => app_hook::get_config(state, context),
+        Op::AppsUpdateWebhookConfigForApp => app_hook::update_config(state, context),
+        Op::AppsListWebhookDeliveries => deliveries::list(state, context),
+        Op::AppsGetWebhookDelivery => deliveries::get(state, context),
+        Op::AppsRedeliverWebhookDelivery => deliveries::redeliver(state, context),
     }
 }
 

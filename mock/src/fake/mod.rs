@@ -8,15 +8,8 @@
 //! operation table and dispatches it to the module of its resource: [`org_hooks`],
 //! [`deliveries`] or [`global_hooks`].
 
-// Until the handler's pipeline calls `authenticate`, only the tests use the refusal side.
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "authenticate() is wired into the pipeline by a later change"
-    )
-)]
 mod app_auth;
+mod app_hook;
 mod auth;
 mod conditional;
 mod config;

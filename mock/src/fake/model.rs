@@ -15,6 +15,8 @@ pub enum HookKind {
     Global,
     /// A repository webhook (`type: Repository`).
     Repository,
+    /// A GitHub App's one webhook (`type: App`).
+    App,
 }
 
 impl HookKind {
@@ -24,6 +26,7 @@ impl HookKind {
             HookKind::Organization => "Organization",
             HookKind::Global => "Global",
             HookKind::Repository => "Repository",
+            HookKind::App => "App",
         }
     }
 
@@ -32,6 +35,8 @@ impl HookKind {
         match self {
             HookKind::Organization | HookKind::Repository => vec!["push".to_owned()],
             HookKind::Global => vec!["user".to_owned(), "organization".to_owned()],
+            // An app subscribes to events in its settings, not through this API.
+            HookKind::App => Vec::new(),
         }
     }
 }

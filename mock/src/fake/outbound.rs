@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use super::app_auth::{AppKey, AppKeyError, GitHubApp};
 use super::delivery::ping::HookJson;
 use super::delivery::send::Pending;
 use super::delivery::{self, Outgoing, Target};
 use super::events;
-use super::model::{Delivery, Hook, HookKind};
+use super::model::{Delivery, Hook, HookKind, HookSeed};
 use super::payload::Payload;
 use super::state::{FakeState, State, StateError};
 use crate::table::{Access, OPERATIONS, Product};
@@ -65,6 +66,8 @@ impl State {
             (HookKind::Repository, Some(full_name)) => self
                 .repo(full_name)
                 .and_then(|repo| repo.hooks.one(&hook.id, api_base, Some(&repo.full_name))),
+            // An app's hook has no `GET` of its own to share bytes with.
+            (HookKind::App, _) => None,
             _ => self.global_hooks.one(&hook.id, api_base, None),
         };
         let hook_json = match ready {
@@ -211,6 +214,117 @@ impl FakeState {
         };
         let product = home_product(Access::OrganizationOwner);
         Ok(state.fan_out(hooks, &target, event, &payload, product))
+    }
+
+    /// Emits `event` with `payload` in repository `full_name` (`owner/name`), as
+    /// [`emit_org_event`](Self::emit_org_event) does for an organization (adding the repository
+    /// unless the repositories are listed).
+    pub fn emit_repo_event(
+        &self,
+        full_name: &str,
+        event: &str,
+        payload: Value,
+    ) -> Result<Vec<u64>, StateError> {
+        let mut state = self.lock();
+        if state.any_repo {
+            state.add_repo(full_name);
+        }
+        let found = state
+            .repo(full_name)
+            .ok_or_else(|| StateError::UnknownRepo(full_name.to_owned()))?;
+        let (full_name, repo_id) = (found.full_name.clone(), found.id);
+        let hooks: Vec<Hook> = found.hooks.values().cloned().collect();
+        let target = Target {
+            kind: HookKind::Repository,
+            owner: Some(&full_name),
+            owner_id: Some(repo_id),
+        };
+        let product = home_product(Access::RepositoryAdmin);
+        Ok(state.fan_out(hooks, &target, event, &payload, product))
+    }
+
+    /// Emits `event` with `payload` to GitHub App `app_id`'s webhook when it subscribes to it,
+    /// as [`emit_org_event`](Self::emit_org_event) does for an organization.
+    pub fn emit_app_event(
+        &self,
+        app_id: u64,
+        event: &str,
+        payload: Value,
+    ) -> Result<Vec<u64>, StateError> {
+        let mut state = self.lock();
+        let found = state
+            .apps
+            .get(&app_id)
+            .ok_or(StateError::UnknownApp(app_id))?;
+        let hooks: Vec<Hook> = found.hooks.values().cloned().collect();
+        let owner = app_id.to_string();
+        let target = Target {
+            kind: HookKind::App,
+            owner: Some(&owner),
+            owner_id: Some(app_id),
+        };
+        let product = home_product(Access::App);
+        Ok(state.fan_out(hooks, &target, event, &payload, product))
+    }
+
+    /// Adds (or replaces) GitHub App `app` with its one webhook made from `hook` (a seed's
+    /// URL, secret, events and content type), and pings the hook as GitHub does when an app's
+    /// webhook is set up; the hook's id.
+    pub fn add_app(&self, app: GitHubApp, hook: HookSeed) -> u64 {
+        let mut state = self.lock();
+        let app_id = app.id;
+        let now = time::OffsetDateTime::now_utc();
+        let hook_id = state.add_app(app, hook, now);
+        let found = state
+            .apps
+            .get(&app_id)
+            .and_then(|entry| entry.hooks.get(&hook_id).cloned());
+        if let Some(found) = found
+            && !found.config.url.is_empty()
+        {
+            let owner = app_id.to_string();
+            let target = Target {
+                kind: HookKind::App,
+                owner: Some(&owner),
+                owner_id: Some(app_id),
+            };
+            state.ping(&found, &target, "", home_product(Access::App));
+        }
+        hook_id
+    }
+
+    /// A new GitHub App `app_id` with a freshly made key pair and its webhook from `hook`
+    /// ([`add_app`](Self::add_app)): the private key, for the test to sign JWTs with.
+    ///
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use hookspec_mock::{FakeGitHub, HookSeed};
+    ///
+    /// let fake = FakeGitHub::start().await;
+    /// let key = fake.state().generate_app(7, HookSeed::new(""))?;
+    /// let config: serde_json::Value = reqwest::Client::new()
+    ///     .get(format!("{}/app/hook/config", fake.uri()))
+    ///     .bearer_auth(key.jwt_now(7)?)
+    ///     .send()
+    ///     .await?
+    ///     .json()
+    ///     .await?;
+    /// assert_eq!(config["content_type"], "form");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn generate_app(&self, app_id: u64, hook: HookSeed) -> Result<AppKey, AppKeyError> {
+        let (app, key) = GitHubApp::generated(app_id)?;
+        self.add_app(app, hook);
+        Ok(key)
+    }
+
+    /// GitHub App `app_id`'s webhook, if the app exists.
+    pub fn app_hook(&self, app_id: u64) -> Option<Hook> {
+        let state = self.lock();
+        let entry = state.apps.get(&app_id)?;
+        entry.hooks.get(&entry.hook_id).cloned()
     }
 
     /// Emits `event` with `payload` to the GHES global hooks subscribed to it, as

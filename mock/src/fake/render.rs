@@ -144,10 +144,28 @@ pub(crate) struct RepositoryHookView<'a> {
     last_response: &'a LastResponse,
 }
 
+/// A GitHub App's hook as its `ping` shows it: no URLs of its own (the app's hook is reached
+/// through `/app/hook`), and the app's id.
+#[derive(Debug, Serialize)]
+pub(crate) struct AppHookView<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: u64,
+    name: &'a str,
+    active: bool,
+    events: &'a [String],
+    config: ConfigView<'a>,
+    updated_at: Timestamp,
+    created_at: Timestamp,
+    app_id: u64,
+}
+
 /// A hook as the API shows it.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub(crate) enum HookView<'a> {
+    /// A GitHub App's hook.
+    App(AppHookView<'a>),
     /// An organization or global hook.
     Owned(OwnedHookView<'a>),
     /// A repository hook.
@@ -155,7 +173,7 @@ pub(crate) enum HookView<'a> {
 }
 
 /// A hook as the API shows it. `api_base` is the client's base URL plus any `/api/v3`
-/// prefix; `owner` is the organization's login or the repository's `owner/name`.
+/// prefix; `owner` is the organization's login, the repository's `owner/name`, or the app's id.
 pub(crate) fn hook_view<'a>(
     hook: &'a Hook,
     api_base: &'a str,
@@ -185,6 +203,17 @@ pub(crate) fn hook_view<'a>(
             ping_url: below("/pings"),
             deliveries_url: below("/deliveries"),
             last_response: &hook.last_response,
+        }),
+        HookKind::App => HookView::App(AppHookView {
+            kind: hook.kind.type_name(),
+            id: hook.id,
+            name: &hook.name,
+            active: hook.active,
+            events: &hook.events,
+            config: config_view(&hook.config),
+            updated_at: Timestamp(hook.updated_at),
+            created_at: Timestamp(hook.created_at),
+            app_id: owner.and_then(|id| id.parse().ok()).unwrap_or_default(),
         }),
         HookKind::Organization | HookKind::Global => HookView::Owned(OwnedHookView {
             kind: hook.kind.type_name(),

@@ -85,6 +85,7 @@ impl Reply {
 }
 
 /// Everything an operation needs to know about the request.
+#[derive(Clone)]
 pub(crate) struct Context<'a> {
     pub request: &'a FakeRequest,
     /// The client's base URL plus the product's path prefix: where the URLs we return start.
@@ -93,6 +94,8 @@ pub(crate) struct Context<'a> {
     pub route: &'a Route,
     /// The product the request addressed (its path prefix).
     pub product: Product,
+    /// The GitHub App a JWT authenticated, on app endpoints.
+    pub app: Option<u64>,
 }
 
 impl Context<'_> {

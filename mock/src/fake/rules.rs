@@ -33,6 +33,7 @@ pub(crate) fn check<'a>(
             HookKind::Organization => "Hook already exists on this organization",
             HookKind::Global => "Hook already exists on this enterprise",
             HookKind::Repository => "Hook already exists on this repository",
+            HookKind::App => "Hook already exists on this app",
         };
         errors.push(FieldError::custom("Hook", message));
     }

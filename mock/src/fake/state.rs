@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use super::app_auth::GitHubApp;
 use super::auth::Grants;
 use super::config::{FakeConfig, OrgRole, RepoRole};
 use super::delivery;
@@ -33,6 +34,12 @@ pub enum StateError {
     /// No organization has this login.
     #[error("no organization `{0}`")]
     UnknownOrg(String),
+    /// No repository has this `owner/name`.
+    #[error("no repository `{0}`")]
+    UnknownRepo(String),
+    /// No GitHub App has this id.
+    #[error("no GitHub App {0}")]
+    UnknownApp(u64),
     /// Deliveries were still on their way when the wait ended.
     #[error("{0} deliveries still pending after the timeout")]
     DeliveriesPending(usize),
@@ -55,6 +62,15 @@ pub(crate) struct Repo {
     pub hooks: HookMap,
 }
 
+/// A GitHub App and its one webhook (a map of one, so that it is read and cached as every
+/// other hook is).
+#[derive(Debug, Clone)]
+pub(crate) struct App {
+    pub app: GitHubApp,
+    pub hook_id: u64,
+    pub hooks: HookMap,
+}
+
 /// Everything the fake knows; guarded by one mutex.
 #[derive(Debug)]
 pub(crate) struct State {
@@ -66,6 +82,8 @@ pub(crate) struct State {
     /// Keyed by lower-cased login (logins are case-insensitive).
     pub orgs: BTreeMap<String, Org>,
     pub global_hooks: HookMap,
+    /// GitHub Apps by id.
+    pub apps: BTreeMap<u64, App>,
     /// Whether any repository a client names exists.
     pub any_repo: bool,
     /// Keyed by lower-cased `owner/name` (names are case-insensitive).
@@ -113,6 +131,7 @@ impl State {
             any_org: config.any_org,
             orgs: BTreeMap::new(),
             global_hooks: HookMap::default(),
+            apps: BTreeMap::new(),
             any_repo: config.any_repo,
             repos: BTreeMap::new(),
             next_repo_id: 1,
@@ -151,6 +170,10 @@ impl State {
         }
         for repo in &config.repos {
             state.add_repo(repo);
+        }
+        let now = OffsetDateTime::now_utc();
+        for app in &config.apps {
+            state.add_app(app.clone(), HookSeed::new(""), now);
         }
         state
     }
@@ -202,6 +225,29 @@ impl State {
 
     pub(crate) fn org_mut(&mut self, login: &str) -> Option<&mut Org> {
         self.orgs.get_mut(org_key(login).as_ref())
+    }
+
+    /// Adds (or replaces) GitHub App `app` with its one webhook made from `seed`; the hook's id.
+    pub(crate) fn add_app(&mut self, app: GitHubApp, seed: HookSeed, now: OffsetDateTime) -> u64 {
+        let hook_id = self.take_hook_id();
+        let mut hooks = HookMap::default();
+        hooks.insert(hook_id, seed.into_hook(hook_id, HookKind::App, now));
+        if let Some(old) = self.apps.insert(
+            app.id,
+            App {
+                app,
+                hook_id,
+                hooks,
+            },
+        ) {
+            self.forget_deliveries(old.hook_id);
+        }
+        hook_id
+    }
+
+    /// The apps, for checking a JWT.
+    pub(crate) fn known_apps(&self) -> Vec<GitHubApp> {
+        self.apps.values().map(|entry| entry.app.clone()).collect()
     }
 
     /// Adds repository `full_name` (`owner/name`) unless it exists; its id.
@@ -316,6 +362,7 @@ impl State {
             .get(&id)
             .or_else(|| self.orgs.values().find_map(|org| org.hooks.get(&id)))
             .or_else(|| self.repos.values().find_map(|repo| repo.hooks.get(&id)))
+            .or_else(|| self.apps.values().find_map(|app| app.hooks.get(&id)))
     }
 
     /// The same, to change it.
@@ -330,10 +377,13 @@ impl State {
         {
             return org.hooks.get_mut(&id);
         }
-        self.repos
+        if let Some(repo) = self.repos.values_mut().find(|r| r.hooks.contains_key(&id)) {
+            return repo.hooks.get_mut(&id);
+        }
+        self.apps
             .values_mut()
-            .find(|repo| repo.hooks.contains_key(&id))
-            .and_then(|repo| repo.hooks.get_mut(&id))
+            .find(|app| app.hooks.contains_key(&id))
+            .and_then(|app| app.hooks.get_mut(&id))
     }
 }
 

@@ -340,6 +340,66 @@ fn walk_global_hooks(checker: &mut Checker) {
     checker.call("DELETE", &hook, None);
 }
 
+/// The GitHub App's webhook, authenticated by a JWT of a generated app, on both products.
+fn walk_app_hook(checker: &mut Checker) {
+    let key = match checker
+        .fake
+        .state()
+        .generate_app(3, HookSeed::new("http://127.0.0.1:9/app").secret("s"))
+    {
+        Ok(key) => key,
+        Err(error) => panic!("cannot make an app key: {error}"),
+    };
+    let jwt = match key.jwt_now(3) {
+        Ok(jwt) => format!("Bearer {jwt}"),
+        Err(error) => panic!("cannot sign a JWT: {error}"),
+    };
+    let hook_id = checker.fake.state().app_hook(3).map_or(0, |hook| hook.id);
+    let delivery = checker
+        .fake
+        .state()
+        .insert_delivery(hook_id, DeliverySeed::new("installation").action("created"))
+        .unwrap_or(0);
+    for prefix in ["", "/api/v3"] {
+        let base = format!("{prefix}/app/hook");
+        let auth = Some(jwt.as_str());
+        checker.call_as("GET", &format!("{base}/config"), None, auth);
+        checker.call_as(
+            "PATCH",
+            &format!("{base}/config"),
+            Some(json!({ "url": "http://127.0.0.1:9/app2", "content_type": "json" })),
+            auth,
+        );
+        checker.call_as("GET", &format!("{base}/deliveries"), None, auth);
+        checker.call_as(
+            "GET",
+            &format!("{base}/deliveries?status=maybe"),
+            None,
+            auth,
+        );
+        checker.call_as("GET", &format!("{base}/deliveries/{delivery}"), None, auth);
+        checker.call_as("GET", &format!("{base}/deliveries/999999"), None, auth);
+        checker.call_as(
+            "POST",
+            &format!("{base}/deliveries/{delivery}/attempts"),
+            None,
+            auth,
+        );
+        checker.call_as(
+            "POST",
+            &format!("{base}/deliveries/999999/attempts"),
+            None,
+            auth,
+        );
+        for path in ["config", "deliveries", "deliveries/1"] {
+            checker.call_as("GET", &format!("{base}/{path}"), None, None);
+            checker.call_as("GET", &format!("{base}/{path}"), None, Some("token t"));
+        }
+        checker.call_as("PATCH", &format!("{base}/config"), Some(json!({})), None);
+        checker.call_as("POST", &format!("{base}/deliveries/1/attempts"), None, None);
+    }
+}
+
 #[test]
 fn every_answer_validates_against_the_spec_schema_for_its_status() {
     fail_loudly_if_the_table_is_empty();
@@ -352,6 +412,7 @@ fn every_answer_validates_against_the_spec_schema_for_its_status() {
         );
     }
     walk_global_hooks(&mut checker);
+    walk_app_hook(&mut checker);
 
     let answered: Vec<&str> = checker.checked.keys().map(|(id, _)| *id).collect();
     for id in OPERATION_IDS {

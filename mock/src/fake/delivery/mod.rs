@@ -201,8 +201,11 @@ impl Outgoing {
             HookKind::Organization => "organization",
             HookKind::Repository => "repository",
             HookKind::Global => "global",
+            HookKind::App => "integration",
         };
-        if let (HookKind::Organization | HookKind::Repository, Some(owner_id)) = (kind, owner_id) {
+        if let (HookKind::Organization | HookKind::Repository | HookKind::App, Some(owner_id)) =
+            (kind, owner_id)
+        {
             headers.insert(
                 X_GITHUB_HOOK_INSTALLATION_TARGET_ID.name.to_owned(),
                 owner_id.to_string(),

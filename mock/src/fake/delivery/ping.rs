@@ -73,11 +73,11 @@ impl PingSource {
                     text.extend_from_slice(b",\"repository\":");
                     serde_json::to_writer(&mut text, &events::repository(full_name, *id))?;
                 }
+                Some((HookKind::App, _, _)) | None => {}
                 Some((_, login, id)) => {
                     text.extend_from_slice(b",\"organization\":");
                     write_organization(&mut text, login, *id)?;
                 }
-                None => {}
             }
             text.extend_from_slice(b",\"sender\":");
             text.extend_from_slice(SENDER.as_bytes());
