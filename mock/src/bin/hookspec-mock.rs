@@ -5,14 +5,15 @@
 use std::io::Write;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::Parser;
-use hookspec_mock::{Fake, FakeConfig, RequestLog, TokenConfig, serve};
+use hookspec_mock::{Fake, FakeConfig, GitHubApp, RequestLog, TokenConfig, serve};
 
-/// A stateful fake of GitHub's webhook-management REST API (organization webhooks and GHES
-/// global webhooks).
+/// A stateful fake of GitHub's webhook-management REST API (organization, repository and
+/// GitHub App webhooks, and GHES global webhooks).
 ///
-/// api.github.com paths are served at the root (`/orgs/{org}/hooks`), GHES 3.21 paths under
-/// `/api/v3` (including `/api/v3/admin/hooks`). The first line printed is
+/// api.github.com paths are served at the root (`/orgs/{org}/hooks`, `/repos/{owner}/{repo}/hooks`,
+/// `/app/hook/config`), GHES 3.21 paths under `/api/v3` (including `/api/v3/admin/hooks`). The first line printed is
 /// `listening on http://HOST:PORT`; then one line per request (method, path, status, time,
 /// and for a 4xx the reason in plain words).
 /// Without any token flag, any token is an organization owner and a site admin.
@@ -26,6 +27,8 @@ The fake's own endpoints (outside GitHub's paths):
   POST /_hookspec/orgs/{org}/events/{event}   emit an event (body: its payload as JSON) to the
                                               org's active hooks subscribed to it; 202 with
                                               {\"deliveries\": [ids]}
+  POST /_hookspec/repos/{owner}/{repo}/events/{event}   the same for a repository's hooks
+  POST /_hookspec/apps/{app_id}/events/{event}          the same for a GitHub App's webhook
   POST /_hookspec/admin/events/{event}        the same for GHES global hooks
   GET  /_hookspec/deliveries/pending          {\"pending\": N}: deliveries not yet recorded
 
@@ -64,6 +67,30 @@ struct Args {
     #[arg(long = "org", value_name = "LOGIN")]
     orgs: Vec<String>,
 
+    /// A repository (OWNER/NAME) that exists. Repeatable. Without --repo any repository a
+    /// client names exists; with it, only the listed ones do and others answer 404.
+    #[arg(long = "repo", value_name = "OWNER/NAME")]
+    repos: Vec<String>,
+
+    /// A token of a repository admin (may use repository webhooks). Repeatable.
+    #[arg(long = "repo-admin-token", value_name = "T")]
+    repo_admin_tokens: Vec<String>,
+
+    /// A token that can only read repositories (gets 404 on repository webhook endpoints, as
+    /// on GitHub). Repeatable.
+    #[arg(long = "repo-reader-token", value_name = "T")]
+    repo_reader_tokens: Vec<String>,
+
+    /// A GitHub App: its id and the file of its RSA public key (PEM). Its JWTs (iss = the id)
+    /// are checked against the key on /app/hook endpoints. Repeatable.
+    #[arg(long = "app", value_name = "ID=PUBLIC_KEY.pem")]
+    apps: Vec<String>,
+
+    /// A GitHub App with a new key pair: the private key (PKCS#1 PEM, as GitHub hands out) is
+    /// written to the file, for a test to sign its JWTs with. Repeatable.
+    #[arg(long = "generate-app", value_name = "ID=PRIVATE_KEY_OUT.pem")]
+    generate_apps: Vec<String>,
+
     /// Deliver webhooks to any host, not only to loopback addresses.
     #[arg(long)]
     allow_external_deliveries: bool,
@@ -84,8 +111,43 @@ struct Args {
     quiet: bool,
 }
 
+/// `ID=PATH` of --app and --generate-app.
+fn id_and_path(flag: &str, value: &str) -> anyhow::Result<(u64, std::path::PathBuf)> {
+    let (id, path) = value
+        .split_once('=')
+        .with_context(|| format!("{flag} {value:?}: expected ID=PATH"))?;
+    let id = id
+        .parse()
+        .with_context(|| format!("{flag} {value:?}: the app id {id:?} is not a number"))?;
+    Ok((id, path.into()))
+}
+
 impl Args {
-    fn config(&self) -> FakeConfig {
+    /// The apps of --app (keys read from their files) and --generate-app (private keys
+    /// written to theirs).
+    fn apps(&self) -> anyhow::Result<Vec<GitHubApp>> {
+        let mut apps = Vec::new();
+        for value in &self.apps {
+            let (id, path) = id_and_path("--app", value)?;
+            let pem = std::fs::read_to_string(&path)
+                .with_context(|| format!("--app {value}: cannot read {}", path.display()))?;
+            let app = GitHubApp::new(id, GitHubApp::default_client_id(id), pem)
+                .with_context(|| format!("--app {value}: {}", path.display()))?;
+            apps.push(app);
+        }
+        for value in &self.generate_apps {
+            let (id, path) = id_and_path("--generate-app", value)?;
+            let (app, key) = GitHubApp::generated(id)
+                .with_context(|| format!("--generate-app {value}: cannot make a key pair"))?;
+            std::fs::write(&path, key.private_key_pem()).with_context(|| {
+                format!("--generate-app {value}: cannot write {}", path.display())
+            })?;
+            apps.push(app);
+        }
+        Ok(apps)
+    }
+
+    fn config(&self) -> anyhow::Result<FakeConfig> {
         let tokens = self
             .tokens
             .iter()
@@ -100,21 +162,43 @@ impl Args {
                     .iter()
                     .map(|t| TokenConfig::member(t.as_str())),
             )
+            .chain(
+                self.repo_admin_tokens
+                    .iter()
+                    .map(|t| TokenConfig::repo_admin(t.as_str())),
+            )
+            .chain(
+                self.repo_reader_tokens
+                    .iter()
+                    .map(|t| TokenConfig::repo_reader(t.as_str())),
+            )
             .collect();
         let orgs = if self.orgs.is_empty() {
             FakeConfig::default()
         } else {
             FakeConfig::default().only_orgs(self.orgs.iter().cloned())
         };
-        FakeConfig {
+        let orgs = if self.repos.is_empty() {
+            orgs
+        } else {
+            for repo in &self.repos {
+                match repo.split_once('/') {
+                    Some((owner, name)) if !owner.is_empty() && !name.is_empty() => {}
+                    _ => anyhow::bail!("--repo {repo:?}: expected OWNER/NAME"),
+                }
+            }
+            orgs.only_repos(self.repos.iter().cloned())
+        };
+        Ok(FakeConfig {
             tokens,
+            apps: self.apps()?,
             record_requests: false,
             allow_external_deliveries: self.allow_external_deliveries,
             delivery_timeout: self.delivery_timeout_ms.map(Duration::from_millis),
             log_deliveries: !self.quiet,
             signature_traps: self.signature_traps,
             ..orgs
-        }
+        })
     }
 }
 
@@ -137,7 +221,7 @@ async fn main() -> anyhow::Result<()> {
     } else {
         RequestLog::Stdout
     };
-    serve(listener, Fake::new(args.config()), log, shutdown_signal()).await?;
+    serve(listener, Fake::new(args.config()?), log, shutdown_signal()).await?;
     Ok(())
 }
 

@@ -278,9 +278,14 @@ impl GitHubApp {
     /// As [`AppKey::generate`].
     pub fn generated(id: u64) -> Result<(GitHubApp, AppKey), AppKeyError> {
         let key = AppKey::generate()?;
-        let client_id = format!("Iv1.{}", short_digest(&format!("hookspec-mock app {id}")));
-        let app = GitHubApp::new(id, client_id, key.public_key_pem())?;
+        let app = GitHubApp::new(id, GitHubApp::default_client_id(id), key.public_key_pem())?;
         Ok((app, key))
+    }
+
+    /// The client id the fake gives app `id` when none is declared: `Iv1.` and 16 hex digits
+    /// derived from the id, in the form GitHub's client ids have.
+    pub fn default_client_id(id: u64) -> String {
+        format!("Iv1.{}", short_digest(&format!("hookspec-mock app {id}")))
     }
 
     /// The public key as it was declared.

@@ -4,6 +4,8 @@
 //!
 //! - `POST /_hookspec/orgs/{org}/events/{event}` with the payload as a JSON body: every active
 //!   hook of `org` subscribed to `event` (or `*`) gets it; answers 202 `{"deliveries":[ids]}`.
+//! - `POST /_hookspec/repos/{owner}/{repo}/events/{event}`: the same for a repository's hooks.
+//! - `POST /_hookspec/apps/{app_id}/events/{event}`: the same for a GitHub App's webhook.
 //! - `POST /_hookspec/admin/events/{event}`: the same for GHES global hooks.
 //! - `GET /_hookspec/deliveries/pending`: `{"pending": N}`, the deliveries not yet recorded.
 
@@ -23,13 +25,21 @@ pub(crate) fn handle(state: &FakeState, request: &FakeRequest) -> FakeResponse {
     let segments: Vec<&str> = rest.split('/').collect();
     match (request.method.as_str(), segments.as_slice()) {
         ("POST", ["orgs", org, "events", event]) if !org.is_empty() && !event.is_empty() => {
-            match payload(request) {
-                Err(response) => response,
-                Ok(payload) => match state.emit_org_event(org, event, payload) {
-                    Ok(ids) => answer(202, &json!({ "deliveries": ids })),
-                    Err(error @ StateError::UnknownOrg(_)) => error_answer(404, &error.to_string()),
-                    Err(error) => error_answer(422, &error.to_string()),
-                },
+            emitted(request, |payload| state.emit_org_event(org, event, payload))
+        }
+        ("POST", ["repos", owner, repo, "events", event])
+            if !owner.is_empty() && !repo.is_empty() && !event.is_empty() =>
+        {
+            emitted(request, |payload| {
+                state.emit_repo_event(&format!("{owner}/{repo}"), event, payload)
+            })
+        }
+        ("POST", ["apps", app_id, "events", event]) if !event.is_empty() => {
+            match app_id.parse::<u64>() {
+                Ok(app_id) => emitted(request, |payload| {
+                    state.emit_app_event(app_id, event, payload)
+                }),
+                Err(_) => error_answer(404, &format!("`{app_id}` is not an app id")),
             }
         }
         ("POST", ["admin", "events", event]) if !event.is_empty() => match payload(request) {
@@ -44,8 +54,27 @@ pub(crate) fn handle(state: &FakeState, request: &FakeRequest) -> FakeResponse {
         }
         _ => error_answer(
             404,
-            "no such hookspec endpoint: POST /_hookspec/orgs/{org}/events/{event}, POST /_hookspec/admin/events/{event} or GET /_hookspec/deliveries/pending",
+            "no such hookspec endpoint: POST /_hookspec/orgs/{org}/events/{event}, POST /_hookspec/repos/{owner}/{repo}/events/{event}, POST /_hookspec/apps/{app_id}/events/{event}, POST /_hookspec/admin/events/{event} or GET /_hookspec/deliveries/pending",
         ),
+    }
+}
+
+/// The answer to an emit: 202 with the deliveries' ids, 404 when the owner is unknown.
+fn emitted(
+    request: &FakeRequest,
+    emit: impl FnOnce(Value) -> Result<Vec<u64>, StateError>,
+) -> FakeResponse {
+    match payload(request) {
+        Err(response) => response,
+        Ok(payload) => match emit(payload) {
+            Ok(ids) => answer(202, &json!({ "deliveries": ids })),
+            Err(
+                error @ (StateError::UnknownOrg(_)
+                | StateError::UnknownRepo(_)
+                | StateError::UnknownApp(_)),
+            ) => error_answer(404, &error.to_string()),
+            Err(error) => error_answer(422, &error.to_string()),
+        },
     }
 }
 
