@@ -145,6 +145,23 @@ fn every_operation_has_a_stub_module_named_after_its_id() {
         stubs::enterprise_admin_update_global_webhook::OPERATION_ID,
         stubs::enterprise_admin_delete_global_webhook::OPERATION_ID,
         stubs::enterprise_admin_ping_global_webhook::OPERATION_ID,
+        stubs::repos_list_webhooks::OPERATION_ID,
+        stubs::repos_create_webhook::OPERATION_ID,
+        stubs::repos_get_webhook::OPERATION_ID,
+        stubs::repos_update_webhook::OPERATION_ID,
+        stubs::repos_delete_webhook::OPERATION_ID,
+        stubs::repos_get_webhook_config_for_repo::OPERATION_ID,
+        stubs::repos_update_webhook_config_for_repo::OPERATION_ID,
+        stubs::repos_list_webhook_deliveries::OPERATION_ID,
+        stubs::repos_get_webhook_delivery::OPERATION_ID,
+        stubs::repos_redeliver_webhook_delivery::OPERATION_ID,
+        stubs::repos_ping_webhook::OPERATION_ID,
+        stubs::repos_test_push_webhook::OPERATION_ID,
+        stubs::apps_get_webhook_config_for_app::OPERATION_ID,
+        stubs::apps_update_webhook_config_for_app::OPERATION_ID,
+        stubs::apps_list_webhook_deliveries::OPERATION_ID,
+        stubs::apps_get_webhook_delivery::OPERATION_ID,
+        stubs::apps_redeliver_webhook_delivery::OPERATION_ID,
     ];
     let mut table: Vec<&str> = hookspec_mock::table::OPERATIONS
         .iter()

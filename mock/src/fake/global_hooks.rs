@@ -66,7 +66,13 @@ pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, 
 
 pub(crate) fn delete(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     let id = context.hook_id()?;
-    state.global_hooks.remove(&id).ok_or_else(|| no_hook(id))?;
+    let hook = state
+        .global_hooks
+        .get(&id)
+        .cloned()
+        .ok_or_else(|| no_hook(id))?;
+    state.send_meta_deleted(&hook, &GLOBAL, &context.api_base, context.product);
+    state.global_hooks.remove(&id);
     state.forget_deliveries(id);
     Ok(Reply::empty(204))
 }

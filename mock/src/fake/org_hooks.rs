@@ -94,12 +94,19 @@ pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, 
 }
 
 pub(crate) fn delete(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    let id = context.hook_id()?;
-    let org = state.org_mut_or_404(context.org()?)?;
-    org.hooks
-        .remove(&id)
-        .ok_or_else(|| no_hook(id, &org.login))?;
-    state.forget_deliveries(id);
+    let (login, hook) = org_hook(state, context)?;
+    let (login, hook) = (login.to_owned(), hook.clone());
+    let owner_id = state.org(&login).map(|org| org.id);
+    let target = Target {
+        kind: HookKind::Organization,
+        owner: Some(&login),
+        owner_id,
+    };
+    state.send_meta_deleted(&hook, &target, &context.api_base, context.product);
+    if let Some(org) = state.org_mut(&login) {
+        org.hooks.remove(&hook.id);
+    }
+    state.forget_deliveries(hook.id);
     Ok(Reply::empty(204))
 }
 

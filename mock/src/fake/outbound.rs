@@ -216,9 +216,32 @@ impl FakeState {
         Ok(state.fan_out(hooks, &target, event, &payload, product))
     }
 
-    /// Emits `event` with `payload` in repository `full_name` (`owner/name`), as
-    /// [`emit_org_event`](Self::emit_org_event) does for an organization (adding the repository
-    /// unless the repositories are listed).
+    /// Emits `event` with `payload` in repository `full_name` (`owner/name`), as GitHub does
+    /// when something happens there: every active hook of the repository whose `events`
+    /// include `event` (or `*`) gets a signed POST in the background, with
+    /// `X-GitHub-Hook-Installation-Target-Type: repository`, and each attempt becomes a
+    /// delivery in the deliveries API. Returns the ids of the deliveries, one per hook reached;
+    /// [`StateError::UnknownRepo`] when only listed repositories exist and this is not one.
+    ///
+    /// ```
+    /// # #[tokio::main]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use hookspec_mock::{FakeGitHub, HookSeed, Receiver};
+    /// use serde_json::json;
+    ///
+    /// let fake = FakeGitHub::start().await;
+    /// let receiver = Receiver::start().await?;
+    /// let repo = "octocat/hello-world";
+    /// fake.state().insert_repo_hook(repo, HookSeed::new(receiver.url()).events(["issues"]));
+    /// let sent = fake.state().emit_repo_event(repo, "issues", json!({ "action": "opened" }))?;
+    /// fake.state().wait_for_deliveries(std::time::Duration::from_secs(5)).await?;
+    /// assert_eq!(sent.len(), 1);
+    /// let got = receiver.received();
+    /// assert_eq!(got[0].event(), Some("issues"));
+    /// assert_eq!(got[0].header("x-github-hook-installation-target-type"), Some("repository"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn emit_repo_event(
         &self,
         full_name: &str,

@@ -465,6 +465,35 @@ impl FakeState {
             .and_then(|org| org.hooks.get(&id).cloned())
     }
 
+    /// Stores a repository hook as if it had been created through the API (adding the
+    /// repository `full_name`, `owner/name`, if it does not exist yet) and returns its id.
+    pub fn insert_repo_hook(&self, full_name: &str, seed: HookSeed) -> u64 {
+        let mut state = self.lock();
+        state.add_repo(full_name);
+        let id = state.take_hook_id();
+        let hook = seed.into_hook(id, HookKind::Repository, OffsetDateTime::now_utc());
+        if let Some(repo) = state.repo_mut(full_name) {
+            repo.hooks.insert(id, hook);
+        }
+        id
+    }
+
+    /// The hooks of repository `full_name` (`owner/name`), oldest first (empty for an unknown
+    /// repository).
+    pub fn repo_hooks(&self, full_name: &str) -> Vec<Hook> {
+        self.lock()
+            .repo(full_name)
+            .map(|repo| repo.hooks.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// One hook of repository `full_name` (`owner/name`), if it exists.
+    pub fn repo_hook(&self, full_name: &str, id: u64) -> Option<Hook> {
+        self.lock()
+            .repo(full_name)
+            .and_then(|repo| repo.hooks.get(&id).cloned())
+    }
+
     /// Stores a global hook and returns its id.
     pub fn insert_global_hook(&self, seed: HookSeed) -> u64 {
         let mut state = self.lock();

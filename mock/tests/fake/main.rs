@@ -15,6 +15,7 @@ mod global_hooks;
 mod never_panics;
 mod org_hooks;
 mod pagination;
+mod repo_hooks;
 mod roles;
 mod schema;
 mod support;

@@ -151,6 +151,12 @@ impl Outgoing {
             timeout,
             trap,
         );
+        // A repository hook's ping carries its `repository`, which the record's
+        // `repository_id` names, as it does for every payload with one (the payload is only
+        // written later, so it is taken from the target here).
+        if target.kind == HookKind::Repository {
+            outgoing.repository_id = target.owner_id;
+        }
         if let Some(unfinished) = &mut outgoing.unfinished {
             unfinished.ping = Some(ping::PingSource {
                 hook_id: hook.id,
