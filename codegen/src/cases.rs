@@ -165,8 +165,30 @@ fn setup_steps(spec: &Spec, ir: &Ir, op: &OperationIr) -> Result<Vec<Value>, Spe
         if path_params.iter().any(|p| p == "delivery_id") {
             steps.extend(delivery_steps(spec, ir, op, collection)?);
         }
+    } else if path_params.iter().any(|p| p == "delivery_id") {
+        // A hook with no id of its own (a GitHub App's one hook) cannot be made or pinged
+        // through the API: its deliveries are listed, and the newest taken.
+        steps.push(find_delivery_step(spec, ir, op)?);
     }
     Ok(steps)
+}
+
+/// The step that lists the deliveries `op` names one of and captures the newest's id.
+fn find_delivery_step(spec: &Spec, ir: &Ir, op: &OperationIr) -> Result<Value, SpecError> {
+    let deliveries_path = collection_of(&op.path, "delivery_id")
+        .ok_or_else(|| setup_error(spec, op, "no delivery collection"))?;
+    let list = find(ir, "GET", deliveries_path).ok_or_else(|| {
+        setup_error(
+            spec,
+            op,
+            &format!("no GET {deliveries_path} to find a delivery"),
+        )
+    })?;
+    Ok(json!({
+        "name": "find a delivery of the hook",
+        "operation": list.id,
+        "expect": { "status": success_status(list), "capture": { "delivery_id": "body:/0/id" } },
+    }))
 }
 
 /// The step that creates the hook `op` works on, with the `POST` on the hook `collection` and

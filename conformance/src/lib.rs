@@ -66,8 +66,9 @@ pub use run::runner::Runner;
 pub use run::safety::{Ledger, MARKER_HOST};
 pub use run::session::Run;
 pub use run::suite::{planned_count, run_suite, run_suite_into};
-pub use target::embedded::{EMBEDDED_TOKEN, Embedded};
+pub use target::embedded::{EMBEDDED_APP, EMBEDDED_TOKEN, Embedded};
 pub use target::http::{DEFAULT_MAX_BODY, HttpClient, HttpFailure, Request, Response};
 pub use target::server::{
-    DEFAULT_ORG, DEFAULT_REPO, DEFAULT_TIMEOUT, Target, parse_base_url, parse_header, parse_product,
+    DEFAULT_ORG, DEFAULT_REPO, DEFAULT_TIMEOUT, Target, TargetApp, parse_base_url, parse_header,
+    parse_product,
 };

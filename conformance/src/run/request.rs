@@ -1,7 +1,7 @@
 //! A step's request: method and path from the operation table, `{name}` segments, query,
 //! headers and body filled from the step and the case's variables, on the target's base URL.
 
-use hookspec_mock::table::Operation;
+use hookspec_mock::table::{Access, Operation};
 use serde_json::Value;
 use url::Url;
 
@@ -80,6 +80,18 @@ pub(crate) fn build(
         .find(|(k, _)| k == "per_page")
         .and_then(|(_, v)| v.parse::<usize>().ok());
     let mut headers = base_headers(target, step.auth);
+    if step.auth && operation.access == Access::App {
+        // The App's endpoints take the app's JWT, never a user's token.
+        let app = target.app.as_ref().ok_or_else(|| {
+            case("works on a GitHub App's webhook; give --app-id and --app-key".to_owned())
+        })?;
+        let jwt = app
+            .key
+            .jwt_now(app.id)
+            .map_err(|e| Problem::new(Check::Request, format!("cannot sign the app's JWT: {e}")))?;
+        headers.retain(|(n, _)| !n.eq_ignore_ascii_case("authorization"));
+        headers.push(("Authorization".to_string(), format!("Bearer {jwt}")));
+    }
     for (name, value) in &step.headers {
         let value = vars.interpolate(value).map_err(|e| case(e.to_string()))?;
         headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));

@@ -17,6 +17,28 @@ pub const DEFAULT_REPO: &str = "octocat/hello-world";
 /// How long a request may take by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The GitHub App a run authenticates as on the App webhook endpoints: its id and private key
+/// (a fresh JWT is signed for each request; neither the key nor a JWT is ever written out).
+#[derive(Clone)]
+pub struct TargetApp {
+    /// The app id, the JWT's `iss`.
+    pub id: u64,
+    /// The key pair whose private half signs the JWTs.
+    pub key: hookspec_mock::AppKey,
+    /// Whether the app is the run's own (the embedded fake's), so that cases may change its
+    /// webhook configuration; a real app's configuration is left alone.
+    pub disposable: bool,
+}
+
+impl std::fmt::Debug for TargetApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TargetApp")
+            .field("id", &self.id)
+            .field("disposable", &self.disposable)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The server a run checks.
 #[derive(Clone)]
 pub struct Target {
@@ -30,6 +52,8 @@ pub struct Target {
     /// The repository (`owner/name`) `{owner}` and `{repo}` stand for; without one, cases on
     /// repository webhooks are skipped.
     pub repo: Option<String>,
+    /// The GitHub App the App webhook cases authenticate as; without one they are skipped.
+    pub app: Option<TargetApp>,
     /// The product the server is (decides which cases apply).
     pub product: Product,
     /// The longest a request, connect to last byte, may take.
@@ -46,6 +70,7 @@ impl std::fmt::Debug for Target {
             .field("token", &self.token.as_ref().map(|_| "<set>"))
             .field("org", &self.org)
             .field("repo", &self.repo)
+            .field("app", &self.app)
             .field("product", &self.product.id())
             .field("timeout", &self.timeout)
             .field(
@@ -68,6 +93,7 @@ impl Target {
             token: None,
             org: DEFAULT_ORG.to_string(),
             repo: None,
+            app: None,
             product,
             timeout: DEFAULT_TIMEOUT,
             headers: Vec::new(),
@@ -104,6 +130,12 @@ impl Target {
             }
             _ => Err(TargetError::BadRepo(repo)),
         }
+    }
+
+    /// Sets the GitHub App the App webhook cases authenticate as.
+    pub fn with_app(mut self, app: TargetApp) -> Self {
+        self.app = Some(app);
+        self
     }
 
     /// Sets the timeout.

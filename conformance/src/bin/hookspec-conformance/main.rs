@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::Parser;
 use hookspec_conformance::{
-    CaseResult, Embedded, Entry, ReportInfo, Run, RunOptions, Secrets, Summary, Target,
+    CaseResult, Embedded, Entry, ReportInfo, Run, RunOptions, Secrets, Summary, Target, TargetApp,
     collect_from, parse_header, parse_product, planned_count, record_through, run_suite_into,
 };
 
@@ -57,6 +57,20 @@ struct Cli {
     /// --target, those cases are skipped (the fake has octocat/hello-world).
     #[arg(long, value_name = "OWNER/NAME", env = "HOOKSPEC_REPO")]
     repo: Option<String>,
+
+    /// The GitHub App whose webhook the App cases read (with --target): its id. A fresh JWT,
+    /// signed with --app-key, is sent with each App request. Cases that would change a real
+    /// app's webhook (its configuration, a redelivery) are skipped.
+    #[arg(long, value_name = "ID", env = "HOOKSPEC_APP_ID")]
+    app_id: Option<u64>,
+
+    /// The file of the app's private key (PEM, as GitHub hands it out). Never printed.
+    #[arg(long, value_name = "PATH", conflicts_with = "app_key_env")]
+    app_key: Option<PathBuf>,
+
+    /// Read the app's private key (PEM text) from this environment variable instead.
+    #[arg(long, value_name = "VAR")]
+    app_key_env: Option<String>,
 
     /// Which product the target is: dotcom (api.github.com) or ghes (GitHub Enterprise Server),
     /// or dotcom-legacy (the older api.github.com edition). Cases for other products are
@@ -143,6 +157,30 @@ fn with_headers(cli: &Cli, target: Target) -> Target {
     })
 }
 
+/// The GitHub App of --app-id with its private key from --app-key or --app-key-env.
+fn app(cli: &Cli) -> anyhow::Result<Option<TargetApp>> {
+    let Some(id) = cli.app_id else {
+        if cli.app_key.is_some() || cli.app_key_env.is_some() {
+            bail!("--app-key and --app-key-env go with --app-id");
+        }
+        return Ok(None);
+    };
+    let pem = match (&cli.app_key, &cli.app_key_env) {
+        (Some(path), _) => std::fs::read_to_string(path)
+            .with_context(|| format!("--app-key: cannot read {}", path.display()))?,
+        (None, Some(var)) => std::env::var(var)
+            .with_context(|| format!("--app-key-env: ${var} is not set (or not UTF-8)"))?,
+        (None, None) => bail!("--app-id needs --app-key PATH or --app-key-env VAR"),
+    };
+    let key = hookspec_mock::AppKey::from_private_key_pem(&pem)
+        .context("--app-key: the app's private key")?;
+    Ok(Some(TargetApp {
+        id,
+        key,
+        disposable: false,
+    }))
+}
+
 async fn targets(cli: &Cli, timeout: Duration) -> anyhow::Result<Targets> {
     let product = cli.product.as_deref().map(parse_product).transpose()?;
     let token = token(cli)?;
@@ -162,6 +200,9 @@ async fn targets(cli: &Cli, timeout: Duration) -> anyhow::Result<Targets> {
                 .with_timeout(timeout);
             if let Some(repo) = &cli.repo {
                 target = target.with_repo(repo)?;
+            }
+            if let Some(app) = app(cli)? {
+                target = target.with_app(app);
             }
             if let Some(token) = token {
                 target = target.with_token(token);

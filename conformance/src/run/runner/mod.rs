@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use hookspec_mock::table::Operation;
+use hookspec_mock::table::{Access, Operation};
 use serde_json::Value;
 
 use crate::case::expect::Expectations;
@@ -97,12 +97,29 @@ impl Runner {
                 self.target.product.id()
             ));
         }
-        let on_a_repository = case.steps.iter().any(|step| {
-            hookspec_mock::table::find_operation(&step.operation)
-                .is_some_and(|op| op.path_parameter_names().any(|name| name == "owner"))
-        });
+        let operations = || {
+            case.steps
+                .iter()
+                .filter_map(|step| hookspec_mock::table::find_operation(&step.operation))
+        };
+        let on_a_repository =
+            operations().any(|op| op.path_parameter_names().any(|name| name == "owner"));
         if on_a_repository && self.target.repo.is_none() {
             return Some("works on a repository; give --repo OWNER/NAME to run it".into());
+        }
+        let on_the_app = || operations().filter(|op| op.access == Access::App);
+        match &self.target.app {
+            None if on_the_app().next().is_some() => {
+                return Some(
+                    "works on a GitHub App's webhook; give --app-id and --app-key to run it".into(),
+                );
+            }
+            Some(app) if !app.disposable && on_the_app().any(|op| op.mutates()) => {
+                return Some(
+                    "changes the GitHub App's webhook (its configuration, or a redelivery to its receiver); runs only against the embedded fake's own app".into(),
+                );
+            }
+            _ => {}
         }
         if self.options.read_only && !case.read_only {
             return Some("changes server state; --read-only runs only read-only cases".into());
@@ -247,14 +264,20 @@ impl CaseRun<'_> {
             body_json,
         } = request::build(&runner.target, operation, step, &self.vars)
             .map_err(|problem| error(unbuilt(operation.method), vec![problem]))?;
-        if let Err(problem) = runner.ledger.refuse_foreign_mutation(
-            runner.options.operations,
-            operation,
-            step.url.is_some(),
-            &request,
-            body_json.as_ref(),
-            &runner.marker,
-        ) {
+        // The run's own app (the embedded fake's) is the run's to change; a real one is never
+        // reached by a mutating case (skipped above).
+        let own_app = operation.access == Access::App
+            && runner.target.app.as_ref().is_some_and(|app| app.disposable);
+        if !own_app
+            && let Err(problem) = runner.ledger.refuse_foreign_mutation(
+                runner.options.operations,
+                operation,
+                step.url.is_some(),
+                &request,
+                body_json.as_ref(),
+                &runner.marker,
+            )
+        {
             return Err(error(request.line(), vec![problem]));
         }
         let expect = Expectations::resolve(&step.expect, &self.vars)
