@@ -120,7 +120,7 @@ impl State {
         let id = self.take_delivery_id();
         let mut outgoing = build(id, self.delivery_timeout(product));
         if let Some(version) = product.served_by().enterprise_version() {
-            outgoing.from_enterprise(version, self.enterprise_host.clone());
+            outgoing.mark_enterprise(version, self.enterprise_host.clone());
         }
         self.send(outgoing);
         Some(id)

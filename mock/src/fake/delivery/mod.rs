@@ -166,7 +166,7 @@ impl Outgoing {
 
     /// Marks a delivery made on GitHub Enterprise Server `version` at `host`: it carries
     /// `X-GitHub-Enterprise-Version` and `X-GitHub-Enterprise-Host`.
-    pub(crate) fn from_enterprise(&mut self, version: &'static str, host: String) {
+    pub(crate) fn mark_enterprise(&mut self, version: &'static str, host: String) {
         if let Some(unfinished) = &mut self.unfinished {
             unfinished.enterprise = Some((version, host));
         }
