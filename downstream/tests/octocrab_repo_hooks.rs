@@ -134,12 +134,12 @@ async fn repo_hook_walk(fake: &FakeGitHub, base: &str, ghes: bool) {
         [id],
         "list"
     );
-    let got = hooks.get(id).await.unwrap();
-    // The creation ping has been answered and recorded since: `last_response` says how.
+    // Once the creation ping's answer is recorded, `last_response` says how it went.
     fake.state()
         .wait_for_deliveries(DELIVERY_WAIT)
         .await
         .unwrap();
+    let got = hooks.get(id).await.unwrap();
     let last = got.last_response.clone().unwrap();
     assert_eq!(
         (last.code, last.status.as_deref(), last.message.as_deref()),
