@@ -6,6 +6,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use xtask::{Mode, generate, repo_root};
 
+mod python_clients;
+
 /// Project automation for hookspec.
 #[derive(Parser)]
 #[command(
@@ -29,16 +31,28 @@ enum Command {
         check: bool,
     },
     /// Run every check CI runs, in order, stopping at the first failure: generated files fresh,
-    /// `cargo fmt --check`, `cargo clippy --all-targets -- -D warnings`, `cargo test --workspace`.
+    /// `cargo fmt --check`, `cargo clippy --all-targets -- -D warnings`, `cargo test --workspace`,
+    /// then the Python clients (PyGithub against the hookspec-mock binary, in a venv under
+    /// target/py-clients) when python3 is on PATH.
     /// Installs Debian's chromium first when it is missing and we are root, for the HTML
     /// report's browser test.
     Ci,
+    /// Only the Python clients step of `ci`: PyGithub scripts in downstream/clients/ against
+    /// the hookspec-mock binary (venv in target/py-clients, created and filled when missing).
+    PythonClients,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Ci => ci(),
+        Command::PythonClients => {
+            if python_clients::run().failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
         Command::Gen { check } => {
             let started = Instant::now();
             let mode = if check { Mode::Check } else { Mode::Write };
@@ -126,13 +140,17 @@ fn ci() -> ExitCode {
         }
     }
     let (success, totals) = cargo_test(&["test", "--workspace"]);
+    // Real clients in another language drive the binary, after the cargo tests.
+    let python = python_clients::run();
     // One closing line for the whole run: cargo prints one `test result` per test binary,
-    // and the last of them is often a crate without doctests.
+    // and the last of them is often a crate without doctests. The Python scripts count too.
     println!(
         "total: {} passed, {} failed, {} skipped",
-        totals.passed, totals.failed, totals.ignored
+        totals.passed + python.passed,
+        totals.failed + python.failed,
+        totals.ignored + python.skipped
     );
-    if success {
+    if success && python.failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
