@@ -468,7 +468,7 @@ mod tests {
         assert!(text.contains("step 2 \"b\""), "{text}");
         assert!(
             text.contains(
-                "unknown variable ${second} (known: first, marker_url, org, product, run_id)"
+                "unknown variable ${second} (known: first, marker_url, org, owner, product, repo, run_id)"
             ),
             "{text}"
         );
