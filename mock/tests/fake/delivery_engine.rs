@@ -162,7 +162,7 @@ async fn a_receiver_answering_500_is_a_failed_delivery_with_its_answer_recorded(
 }
 
 #[tokio::test]
-async fn a_closed_port_is_a_failed_connection() {
+async fn a_closed_port_is_a_connection_the_network_refused() {
     let fake = FakeGitHub::start().await;
     let port = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -177,9 +177,11 @@ async fn a_closed_port_is_a_failed_connection() {
         .await;
     settle(&fake).await;
     let record = &fake.state().deliveries(hook)[0];
+    // GitHub's troubleshooting docs: a refused connection is "failed to connect to network";
+    // "failed to connect to host" is a host that cannot be reached at all.
     assert_eq!(
         (record.status.as_str(), record.status_code),
-        ("failed to connect to host", 502)
+        ("failed to connect to network", 502)
     );
 }
 

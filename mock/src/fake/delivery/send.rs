@@ -375,15 +375,26 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
     }
 }
 
-/// GitHub's wording and code for an attempt that got no answer. `failed to connect to host`
-/// with 502 is what GitHub records when it cannot reach a receiver (its troubleshooting docs and
-/// REST examples); the code for a dropped connection is our choice (spec/README.md).
+/// GitHub's wording and code for an attempt that got no answer, as its troubleshooting docs
+/// word them: `failed to connect to network` when the receiver refused the connection,
+/// `failed to connect to host` when the host could not be reached otherwise (its name does not
+/// resolve, or the network does not let the connection through). 502 is the code GitHub's REST
+/// examples show with them; the code and text for a dropped connection are our choice
+/// (spec/README.md).
 fn failure(error: &hyper_util::client::legacy::Error) -> (String, u16) {
-    if error.is_connect() {
-        ("failed to connect to host".to_owned(), 502)
-    } else {
-        ("connection reset by peer".to_owned(), 502)
+    if !error.is_connect() {
+        return ("connection reset by peer".to_owned(), 502);
     }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return ("failed to connect to network".to_owned(), 502);
+        }
+        source = cause.source();
+    }
+    ("failed to connect to host".to_owned(), 502)
 }
 
 #[cfg(test)]
