@@ -4,6 +4,7 @@
 // A test that cannot unwrap should fail right there, loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod app_hook;
 mod beyond_the_schema;
 mod binary;
 mod concurrency;
