@@ -92,8 +92,20 @@ pub async fn throughput(settings: &Settings) {
         )
         .await;
     }
+    let repo_hook = {
+        let body = json!({ "events": ["push"], "config": { "url": "https://example.com/hooks/repo", "secret": "s3cret", "content_type": "json" } });
+        let call = Call::post("/repos/octocat/hello-world/hooks", &body.to_string());
+        let (status, _, bytes) = connection.send(&call).await;
+        assert_eq!(status, 201, "{}", String::from_utf8_lossy(&bytes));
+        let created: Value = serde_json::from_slice(&bytes).unwrap();
+        created["id"].as_u64().unwrap()
+    };
     for (name, call) in [
         ("binary, GET one hook", Call::get("/orgs/octocat/hooks/1")),
+        (
+            "binary, GET one repository hook",
+            Call::get(format!("/repos/octocat/hello-world/hooks/{repo_hook}")),
+        ),
         ("binary, page of 30 hooks", Call::get("/orgs/octocat/hooks")),
     ] {
         let canned = canned(&binary.address, &call).await;

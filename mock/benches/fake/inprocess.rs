@@ -131,6 +131,11 @@ pub fn handler_cost(settings: &Settings) {
             HookSeed::new(format!("https://example.com/{i}")).secret("s3cret"),
         );
     }
+    let repo_hook = state.insert_repo_hook(
+        "octocat/hello-world",
+        HookSeed::new("https://example.com/repo").secret("s3cret"),
+    );
+    let repo_hook_path = format!("/repos/octocat/hello-world/hooks/{repo_hook}");
     let request = |method: &str, path: &str, body: &str| {
         FakeRequest::new(method, "http://127.0.0.1:1", path)
             .with_header("authorization", "Bearer bench")
@@ -140,6 +145,10 @@ pub fn handler_cost(settings: &Settings) {
     };
     let cases = [
         ("GET one hook", request("GET", "/orgs/octocat/hooks/1", "")),
+        (
+            "GET one repository hook",
+            request("GET", &repo_hook_path, ""),
+        ),
         (
             "GET one hook's config",
             request("GET", "/orgs/octocat/hooks/1/config", ""),
