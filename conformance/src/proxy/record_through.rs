@@ -30,15 +30,15 @@ pub async fn record_through(
         });
         let proxy = Proxy::start(options).await?;
         let url = format!("{}{prefix}", proxy.url());
-        let mut through =
-            Target::new(&url, target.product).map_err(|error| ProxyError::Target {
-                url: url.clone(),
-                message: error.to_string(),
-            })?;
-        through.token = target.token;
-        through.org = target.org;
-        through.timeout = target.timeout;
-        through.headers = target.headers;
+        let through = Target::new(&url, target.product).map_err(|error| ProxyError::Target {
+            url: url.clone(),
+            message: error.to_string(),
+        })?;
+        // Everything but the URL stays the target's own.
+        let through = Target {
+            base_url: through.base_url,
+            ..target
+        };
         proxies.push(proxy);
         routed.push(through);
     }

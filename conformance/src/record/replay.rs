@@ -12,6 +12,8 @@ use crate::record::normalize::Normalizer;
 use crate::record::recording::{RecordedResponse, Recording, Sequence, normalize_response};
 use crate::report::CaseResult;
 use crate::target::http::{HttpClient, Request};
+use crate::target::server::TargetApp;
+use hookspec_mock::table::Access;
 
 /// How many differences of one body are listed before they are summed up.
 const DIFFERENCES_SHOWN: usize = 20;
@@ -25,6 +27,9 @@ pub struct ReplayOptions {
     pub token: Option<String>,
     /// What `${org}` stands for.
     pub org: String,
+    /// The GitHub App whose fresh JWT replaces the recording's stripped credentials on App
+    /// steps (the token is sent on the others).
+    pub app: Option<TargetApp>,
     /// A GET whose answer differs is asked again this many times, 100 ms apart, for what a
     /// server does in the background (a delivery showing up).
     pub get_attempts: usize,
@@ -39,6 +44,7 @@ impl ReplayOptions {
             base: base.into(),
             token: None,
             org: crate::target::server::DEFAULT_ORG.to_string(),
+            app: None,
             get_attempts: 20,
             headers: Vec::new(),
         }
@@ -208,8 +214,22 @@ fn build(
     for (name, value) in &recorded.headers {
         headers.push((name.clone(), normalizer.fill(value).map_err(unbound)?));
     }
-    if let (true, Some(token)) = (recorded.auth, &options.token) {
-        headers.push(("authorization".into(), format!("Bearer {token}")));
+    let on_the_app = recording
+        .operation
+        .as_deref()
+        .and_then(hookspec_mock::table::find_operation)
+        .is_some_and(|op| op.access == Access::App);
+    match (recorded.auth, on_the_app, &options.app, &options.token) {
+        (true, true, Some(app), _) => {
+            let jwt = app.key.jwt_now(app.id).map_err(|e| {
+                Problem::new(Check::Request, format!("cannot sign the app's JWT: {e}"))
+            })?;
+            headers.push(("authorization".into(), format!("Bearer {jwt}")));
+        }
+        (true, _, _, Some(token)) => {
+            headers.push(("authorization".into(), format!("Bearer {token}")));
+        }
+        _ => {}
     }
     for (name, value) in &options.headers {
         headers.retain(|(have, _): &(String, String)| !have.eq_ignore_ascii_case(name));

@@ -49,6 +49,15 @@ impl Embedded {
         Embedded { fake, app: None }
     }
 
+    /// The run's own GitHub App on the fake, with its key.
+    pub fn app(&self) -> Option<TargetApp> {
+        self.app.as_ref().map(|key| TargetApp {
+            id: EMBEDDED_APP,
+            key: key.clone(),
+            disposable: true,
+        })
+    }
+
     /// The fake.
     pub fn fake(&self) -> &FakeGitHub {
         &self.fake

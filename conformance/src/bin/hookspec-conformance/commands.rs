@@ -253,12 +253,16 @@ async fn replay_command(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     let found = sequences(&args.dir)?;
     let timeout = seconds(args.timeout)?;
     let client = HttpClient::new(timeout, DEFAULT_MAX_BODY).map_err(anyhow::Error::msg)?;
-    let fake;
-    let (base, token) = match &args.target {
-        Some(url) => (url.clone(), std::env::var(&args.token_env).ok()),
+    let embedded;
+    let (base, token, app) = match &args.target {
+        Some(url) => (url.clone(), std::env::var(&args.token_env).ok(), None),
         None => {
-            fake = hookspec_mock::FakeGitHub::start().await;
-            (fake.uri(), Some("hookspec-replay".to_string()))
+            embedded = hookspec_conformance::Embedded::start().await;
+            (
+                embedded.fake().uri(),
+                Some("hookspec-replay".to_string()),
+                embedded.app(),
+            )
         }
     };
     println!(
@@ -269,6 +273,7 @@ async fn replay_command(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     let base_description = base.clone();
     let mut options = ReplayOptions::new(base);
     options.token = token;
+    options.app = app;
     options.org = args.org.clone();
     options.headers = args.headers.clone();
     let started = Instant::now();
