@@ -114,10 +114,12 @@ async fn app_hook_walk(fake: &FakeGitHub, base: &str, ghes: bool) {
     assert_eq!(config.url, "");
     assert_eq!(config.secret, None);
 
-    let mut update = UpdateWebhookConfig::default();
-    update.url = Some(receiver_url.clone());
-    update.secret = Some("s3cret".to_owned());
-    update.content_type = Some("json".to_owned());
+    let update = UpdateWebhookConfig {
+        url: Some(receiver_url.clone()),
+        secret: Some("s3cret".to_owned()),
+        content_type: Some("json".to_owned()),
+        ..UpdateWebhookConfig::default()
+    };
     let config = webhook.update_config(&update).await.unwrap();
     assert_eq!(config.url, receiver_url);
     assert_eq!(config.content_type, Some(ContentType::Json));
