@@ -55,3 +55,43 @@ async fn the_readme_fake_example_runs_with_any_org() {
         .requests(hookspec_mock::OperationId::OrgsCreateWebhook);
     assert_eq!((hooks.len(), calls.len()), (1, 1));
 }
+
+#[tokio::test]
+async fn the_readme_app_hook_example_runs() -> Result<(), Box<dyn std::error::Error>> {
+    // README, "GitHub App webhooks":
+    use hookspec_mock::{FakeGitHub, HookSeed, Receiver};
+    use std::time::Duration;
+
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await?;
+    let key = fake
+        .state()
+        .generate_app(7, HookSeed::new(receiver.url()))?; // pinged on creation
+    let client = reqwest::Client::new();
+    let config: serde_json::Value = client
+        .get(format!("{}/app/hook/config", fake.uri()))
+        .bearer_auth(key.jwt_now(7)?)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(config["url"], receiver.url().as_str());
+    fake.state().emit_app_event(
+        7,
+        "installation",
+        serde_json::json!({ "action": "created" }),
+    )?;
+    let got = receiver.wait_for(2, Duration::from_secs(5)).await; // the ping, then it
+    assert_eq!(
+        got[1].header("X-GitHub-Hook-Installation-Target-Type"),
+        Some("integration")
+    );
+    let expired = key.jwt("7", 1_700_000_000, 1_700_000_540)?; // any claims you like
+    let answer = client
+        .get(format!("{}/app/hook/config", fake.uri()))
+        .bearer_auth(expired)
+        .send()
+        .await?;
+    assert_eq!(answer.status(), 401);
+    Ok(())
+}

@@ -32,13 +32,14 @@ enum Command {
     },
     /// Run every check CI runs, in order, stopping at the first failure: generated files fresh,
     /// `cargo fmt --check`, `cargo clippy --all-targets -- -D warnings`, `cargo test --workspace`,
-    /// then the Python clients (PyGithub against the hookspec-mock binary, in a venv under
-    /// target/py-clients) when python3 is on PATH.
+    /// then the Python clients (PyGithub and githubkit against the hookspec-mock binary, in a
+    /// venv under target/py-clients) when python3 is on PATH.
     /// Installs Debian's chromium first when it is missing and we are root, for the HTML
     /// report's browser test.
     Ci,
-    /// Only the Python clients step of `ci`: PyGithub scripts in downstream/clients/ against
-    /// the hookspec-mock binary (venv in target/py-clients, created and filled when missing).
+    /// Only the Python clients step of `ci`: PyGithub and githubkit scripts in
+    /// downstream/clients/ against the hookspec-mock binary (venv in target/py-clients, created
+    /// and filled when missing).
     PythonClients,
 }
 

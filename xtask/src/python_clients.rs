@@ -1,8 +1,10 @@
-//! The Python clients step of `cargo xtask ci`: real PyGithub, unchanged, against the
-//! `hookspec-mock` binary. Creates a venv under `target/py-clients` (reused when present),
-//! installs PyGithub into it from PyPI when it is missing, builds and starts the binary on a
-//! free loopback port, runs each script in `downstream/clients/` with the base URL, and stops
-//! the binary. Without `python3` on PATH the step says it skipped.
+//! The Python clients step of `cargo xtask ci`: real PyGithub and githubkit, unchanged, against
+//! the `hookspec-mock` binary. Creates a venv under `target/py-clients` (reused when present),
+//! installs the clients into it from PyPI when they are missing, builds and starts the binary on
+//! a free loopback port with a generated GitHub App (`--generate-app`, its private key in the
+//! venv's folder), runs each script in `downstream/clients/` with the base URL (and the app's id
+//! and key for the App-hook script), and stops the binary. Without `python3` on PATH the step
+//! says it skipped.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -12,11 +14,22 @@ use std::time::{Duration, Instant};
 
 use xtask::repo_root;
 
-/// The scripts run, relative to the repository root.
-const SCRIPTS: [&str; 2] = [
-    "downstream/clients/pygithub_lifecycle.py",
-    "downstream/clients/pygithub_repo_hooks.py",
+/// The scripts run, relative to the repository root, and whether each is given the generated
+/// app (its id and private key file) after the base URL.
+const SCRIPTS: [(&str, bool); 3] = [
+    ("downstream/clients/pygithub_lifecycle.py", false),
+    ("downstream/clients/pygithub_repo_hooks.py", false),
+    ("downstream/clients/githubkit_app_hook.py", true),
 ];
+
+/// The GitHub App the binary is started with (`--generate-app`) for the App-hook script.
+const APP_ID: &str = "1";
+
+/// What `pip install` gets: PyGithub, and githubkit with PyJWT for app auth. githubkit 0.16
+/// allows hishel 2.0.0 but imports a name hishel 2 no longer has, so hishel stays below 2.
+const PACKAGES: [&str; 3] = ["PyGithub", "githubkit[auth-app]", "hishel<2"];
+/// What must import for the scripts to run.
+const IMPORT_CHECK: &str = "import github, githubkit, jwt; from githubkit import AppAuthStrategy";
 
 /// How long the binary may take to print its address.
 const START_WAIT: Duration = Duration::from_secs(30);
@@ -36,7 +49,7 @@ pub struct Outcome {
 
 /// Runs the step; prints what it does and one closing line.
 pub fn run() -> Outcome {
-    println!("==> python clients (PyGithub against the hookspec-mock binary)");
+    println!("==> python clients (PyGithub and githubkit against the hookspec-mock binary)");
     let started = Instant::now();
     let outcome = run_scripts();
     println!(
@@ -67,7 +80,8 @@ fn run_scripts() -> Outcome {
         };
     }
     let target = target_dir();
-    let Some(python) = ensure_venv(&target.join("py-clients")) else {
+    let venv = target.join("py-clients");
+    let Some(python) = ensure_venv(&venv) else {
         return all_failed;
     };
     println!("==> cargo build -p hookspec-mock --features cli");
@@ -88,14 +102,20 @@ fn run_scripts() -> Outcome {
         return all_failed;
     }
     let binary = target.join("debug").join("hookspec-mock");
-    let Some((mut server, base)) = start_binary(&binary) else {
+    let app_key = venv.join(format!("app-{APP_ID}.pem"));
+    let Some((mut server, base)) = start_binary(&binary, &app_key) else {
         return all_failed;
     };
     let mut outcome = Outcome::default();
-    for script in SCRIPTS {
-        println!("==> {} {script} {base}", python.display());
+    for (script, with_app) in SCRIPTS {
         let mut command = Command::new(&python);
         command.arg(script).arg(&base).current_dir(repo_root());
+        let mut shown = format!("{} {script} {base}", python.display());
+        if with_app {
+            command.arg(APP_ID).arg(&app_key);
+            shown = format!("{shown} {APP_ID} {}", app_key.display());
+        }
+        println!("==> {shown}");
         if run_bounded(&mut command, SCRIPT_WAIT) {
             outcome.passed += 1;
         } else {
@@ -114,8 +134,8 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| repo_root().join("target"))
 }
 
-/// The venv's python with PyGithub importable: reuses `venv`, creates it and installs
-/// PyGithub when needed; `None` (having said why) when that fails.
+/// The venv's python with the clients importable: reuses `venv`, creates it and installs
+/// [`PACKAGES`] when needed; `None` (having said why) when that fails.
 fn ensure_venv(venv: &Path) -> Option<PathBuf> {
     let python = venv.join("bin").join("python");
     if !python.exists() {
@@ -128,32 +148,43 @@ fn ensure_venv(venv: &Path) -> Option<PathBuf> {
     let importable = |python: &Path| {
         succeeds(
             Command::new(python)
-                .args(["-c", "import github"])
+                .args(["-c", IMPORT_CHECK])
                 .stderr(Stdio::null()),
         )
     };
     if !importable(&python) {
-        println!("==> pip install PyGithub (into {})", venv.display());
-        let installed = succeeds(Command::new(&python).args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "PyGithub",
-        ]));
+        println!(
+            "==> pip install {} (into {})",
+            PACKAGES.join(" "),
+            venv.display()
+        );
+        let installed = succeeds(
+            Command::new(&python)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                ])
+                .args(PACKAGES),
+        );
         if !installed || !importable(&python) {
-            eprintln!("error: installing PyGithub failed; the Python clients cannot run");
+            eprintln!("error: installing the Python clients failed; they cannot run");
             return None;
         }
     }
     Some(python)
 }
 
-/// Starts the binary on a free loopback port; it and its base URL, read from its first line.
-fn start_binary(binary: &Path) -> Option<(Child, String)> {
+/// Starts the binary on a free loopback port with app [`APP_ID`], whose new private key it
+/// writes to `app_key`; it and its base URL, read from its first line.
+fn start_binary(binary: &Path, app_key: &Path) -> Option<(Child, String)> {
+    let mut generate_app = std::ffi::OsString::from(format!("{APP_ID}="));
+    generate_app.push(app_key);
     let spawned = Command::new(binary)
-        .args(["--port", "0", "--quiet"])
+        .args(["--port", "0", "--quiet", "--generate-app"])
+        .arg(generate_app)
         .stdout(Stdio::piped())
         .spawn();
     let mut child = match spawned {

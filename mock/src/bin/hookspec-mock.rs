@@ -205,6 +205,9 @@ impl Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    // Before the address is printed: --generate-app's key files must exist by the time a
+    // client that waited for that line reads them.
+    let config = args.config()?;
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
         .map_err(|error| {
@@ -221,7 +224,7 @@ async fn main() -> anyhow::Result<()> {
     } else {
         RequestLog::Stdout
     };
-    serve(listener, Fake::new(args.config()?), log, shutdown_signal()).await?;
+    serve(listener, Fake::new(config), log, shutdown_signal()).await?;
     Ok(())
 }
 

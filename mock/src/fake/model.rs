@@ -19,6 +19,17 @@ pub enum HookKind {
     App,
 }
 
+/// The events every GitHub App's webhook gets without subscribing to them: GitHub's docs,
+/// "Webhook events and payloads", say of `installation` and `installation_repositories` "All
+/// GitHub Apps receive this event by default. You cannot manually subscribe to this event", and
+/// of `github_app_authorization` "A GitHub App receives this webhook by default and cannot
+/// unsubscribe from this event".
+pub(crate) const APP_DEFAULT_EVENTS: [&str; 3] = [
+    "installation",
+    "installation_repositories",
+    "github_app_authorization",
+];
+
 impl HookKind {
     /// The `type` field GitHub shows.
     pub fn type_name(self) -> &'static str {
@@ -28,6 +39,13 @@ impl HookKind {
             HookKind::Repository => "Repository",
             HookKind::App => "App",
         }
+    }
+
+    /// Whether a hook of this kind subscribed to `events` gets `event`: when it is among
+    /// them, or they include `*`, or (an app's hook) it is one of [`APP_DEFAULT_EVENTS`].
+    pub(crate) fn receives(self, events: &[String], event: &str) -> bool {
+        events.iter().any(|e| e == event || e == "*")
+            || (self == HookKind::App && APP_DEFAULT_EVENTS.contains(&event))
     }
 
     /// The events a hook of this kind gets when none are given.
@@ -390,5 +408,22 @@ impl RecordedRequest {
     /// The body parsed as JSON, if it is JSON.
     pub fn json(&self) -> Option<Value> {
         serde_json::from_slice(&self.body).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_app_hook_gets_the_installation_events_without_subscribing() {
+        let none: Vec<String> = Vec::new();
+        for event in APP_DEFAULT_EVENTS {
+            assert!(HookKind::App.receives(&none, event), "{event}");
+            assert!(!HookKind::Organization.receives(&none, event), "{event}");
+        }
+        assert!(!HookKind::App.receives(&none, "issues"));
+        assert!(HookKind::App.receives(&["issues".to_owned()], "issues"));
+        assert!(HookKind::Repository.receives(&["*".to_owned()], "installation"));
     }
 }

@@ -164,7 +164,7 @@ impl State {
         let payload = Payload::from_value(payload.clone());
         hooks
             .iter()
-            .filter(|hook| hook.events.iter().any(|e| e == event || e == "*"))
+            .filter(|hook| hook.kind.receives(&hook.events, event))
             .filter_map(|hook| self.deliver(hook, target, event, payload.clone(), product))
             .collect()
     }
@@ -267,7 +267,9 @@ impl FakeState {
     }
 
     /// Emits `event` with `payload` to GitHub App `app_id`'s webhook when it subscribes to it,
-    /// as [`emit_org_event`](Self::emit_org_event) does for an organization.
+    /// as [`emit_org_event`](Self::emit_org_event) does for an organization. The events every
+    /// app gets without subscribing (`installation`, `installation_repositories`,
+    /// `github_app_authorization`, as GitHub's docs say) always reach it.
     pub fn emit_app_event(
         &self,
         app_id: u64,
