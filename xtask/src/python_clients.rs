@@ -14,12 +14,18 @@ use std::time::{Duration, Instant};
 
 use xtask::repo_root;
 
-/// The scripts run, relative to the repository root, and whether each is given the generated
-/// app (its id and private key file) after the base URL.
-const SCRIPTS: [(&str, bool); 3] = [
-    ("downstream/clients/pygithub_lifecycle.py", false),
-    ("downstream/clients/pygithub_repo_hooks.py", false),
-    ("downstream/clients/githubkit_app_hook.py", true),
+/// The scripts run, relative to the repository root: each with the path its base URL ends in
+/// (`/api/v3` for GHES paths), and whether it is given the generated app (its id and private
+/// key file) after the base URL.
+const SCRIPTS: [(&str, &str, bool); 4] = [
+    ("downstream/clients/pygithub_lifecycle.py", "", false),
+    ("downstream/clients/pygithub_repo_hooks.py", "", false),
+    (
+        "downstream/clients/pygithub_repo_hooks.py",
+        "/api/v3",
+        false,
+    ),
+    ("downstream/clients/githubkit_app_hook.py", "", true),
 ];
 
 /// The GitHub App the binary is started with (`--generate-app`) for the App-hook script.
@@ -107,7 +113,8 @@ fn run_scripts() -> Outcome {
         return all_failed;
     };
     let mut outcome = Outcome::default();
-    for (script, with_app) in SCRIPTS {
+    for (script, prefix, with_app) in SCRIPTS {
+        let base = format!("{base}{prefix}");
         let mut command = Command::new(&python);
         command.arg(script).arg(&base).current_dir(repo_root());
         let mut shown = format!("{} {script} {base}", python.display());
