@@ -116,22 +116,7 @@ impl AppKey {
     pub fn generate() -> Result<AppKey, AppKeyError> {
         let private = rsa::PrivateKey::new(&mut getrandom::SysRng, KEY_BITS)
             .map_err(|e| AppKeyError::Generate(e.to_string()))?;
-        let private_key_pem = private
-            .to_pkcs1_pem(LineEnding::LF)
-            .map_err(|e| AppKeyError::Encode(format!("private key: {e}")))?
-            .as_str()
-            .to_owned();
-        let public_key_pem = private
-            .to_public_key()
-            .to_public_key_pem(LineEnding::LF)
-            .map_err(|e| AppKeyError::Encode(format!("public key: {e}")))?;
-        let encoding_key = EncodingKey::from_rsa_pem(private_key_pem.as_bytes())
-            .map_err(|e| AppKeyError::Encode(format!("private key for signing: {e}")))?;
-        Ok(AppKey {
-            private_key_pem,
-            public_key_pem,
-            encoding_key,
-        })
+        AppKey::from_private(&private)
     }
 
     /// The key pair of a private key given as PEM: PKCS#1 (`-----BEGIN RSA PRIVATE KEY-----`,
@@ -149,6 +134,11 @@ impl AppKey {
             .map_err(|_| {
                 AppKeyError::Encode("not an RSA private key in PEM (PKCS#1 or PKCS#8)".to_owned())
             })?;
+        AppKey::from_private(&private)
+    }
+
+    /// The key pair of `private`, written as GitHub hands keys out, with its signing key.
+    fn from_private(private: &rsa::PrivateKey) -> Result<AppKey, AppKeyError> {
         let private_key_pem = private
             .to_pkcs1_pem(LineEnding::LF)
             .map_err(|e| AppKeyError::Encode(format!("private key: {e}")))?

@@ -71,22 +71,7 @@ pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, 
         rules::check(&changed, org.hooks.values(), false, context.product)?;
     }
     let (login, hook) = org_hook_mut(state, context)?;
-    if let Some(active) = input.active {
-        hook.active = active;
-    }
-    if let Some(events) = input.events {
-        hook.events = events;
-    }
-    match input.config {
-        Some(config) => {
-            // Documented: updating a hook overwrites the secret; an omitted one is removed.
-            let secret = config.secret.clone();
-            merge_config(&mut hook.config, config);
-            hook.config.secret = secret;
-        }
-        None => hook.config.secret = None,
-    }
-    hook.updated_at = context.now;
+    apply_update(hook, input.active, input.events, input.config, context.now);
     Ok(Reply::json(
         200,
         &render::hook_view(hook, &context.api_base, Some(&login)),
@@ -171,6 +156,33 @@ fn org_hook_mut<'a>(
 
 fn no_hook(id: u64, login: &str) -> ApiError {
     ApiError::not_found(format!("no hook {id} in org `{login}`"))
+}
+
+/// An organization or repository hook's update: what the request sets changes, and the secret
+/// is overwritten (documented: "If you previously had a secret set, you must provide the same
+/// secret or set a new secret or the secret will be removed").
+pub(crate) fn apply_update(
+    hook: &mut Hook,
+    active: Option<bool>,
+    events: Option<Vec<String>>,
+    config: Option<ConfigInput>,
+    now: time::OffsetDateTime,
+) {
+    if let Some(active) = active {
+        hook.active = active;
+    }
+    if let Some(events) = events {
+        hook.events = events;
+    }
+    match config {
+        Some(config) => {
+            let secret = config.secret.clone();
+            merge_config(&mut hook.config, config);
+            hook.config.secret = secret;
+        }
+        None => hook.config.secret = None,
+    }
+    hook.updated_at = now;
 }
 
 /// Sets the config fields a request sent and keeps the others (the config endpoint's rule).

@@ -152,6 +152,26 @@ impl State {
         self.deliver(hook, target, "meta", Payload::from_value(payload), product)
     }
 
+    /// An event emitted outside any request to `hooks`, which belong to `owner` (their kind,
+    /// the owner's login, `owner/name` or app id, and its id) and are managed through the
+    /// operations of `access`.
+    fn emit(
+        &mut self,
+        hooks: Vec<Hook>,
+        owner: (HookKind, &str, u64),
+        access: Access,
+        event: &str,
+        payload: &Value,
+    ) -> Vec<u64> {
+        let (kind, name, id) = owner;
+        let target = Target {
+            kind,
+            owner: Some(name),
+            owner_id: Some(id),
+        };
+        self.fan_out(hooks, &target, event, payload, home_product(access))
+    }
+
     /// Sends `event` to every active hook in `hooks` subscribed to it (or to `*`).
     pub(crate) fn fan_out(
         &mut self,
@@ -207,13 +227,8 @@ impl FakeState {
             .ok_or_else(|| StateError::UnknownOrg(org.to_owned()))?;
         let (login, owner_id) = (found.login.clone(), found.id);
         let hooks: Vec<Hook> = found.hooks.values().cloned().collect();
-        let target = Target {
-            kind: HookKind::Organization,
-            owner: Some(&login),
-            owner_id: Some(owner_id),
-        };
-        let product = home_product(Access::OrganizationOwner);
-        Ok(state.fan_out(hooks, &target, event, &payload, product))
+        let owner = (HookKind::Organization, login.as_str(), owner_id);
+        Ok(state.emit(hooks, owner, Access::OrganizationOwner, event, &payload))
     }
 
     /// Emits `event` with `payload` in repository `full_name` (`owner/name`), as GitHub does
@@ -257,13 +272,8 @@ impl FakeState {
             .ok_or_else(|| StateError::UnknownRepo(full_name.to_owned()))?;
         let (full_name, repo_id) = (found.full_name.clone(), found.id);
         let hooks: Vec<Hook> = found.hooks.values().cloned().collect();
-        let target = Target {
-            kind: HookKind::Repository,
-            owner: Some(&full_name),
-            owner_id: Some(repo_id),
-        };
-        let product = home_product(Access::RepositoryAdmin);
-        Ok(state.fan_out(hooks, &target, event, &payload, product))
+        let owner = (HookKind::Repository, full_name.as_str(), repo_id);
+        Ok(state.emit(hooks, owner, Access::RepositoryAdmin, event, &payload))
     }
 
     /// Emits `event` with `payload` to GitHub App `app_id`'s webhook when it subscribes to it,
@@ -282,14 +292,14 @@ impl FakeState {
             .get(&app_id)
             .ok_or(StateError::UnknownApp(app_id))?;
         let hooks: Vec<Hook> = found.hooks.values().cloned().collect();
-        let owner = app_id.to_string();
-        let target = Target {
-            kind: HookKind::App,
-            owner: Some(&owner),
-            owner_id: Some(app_id),
-        };
-        let product = home_product(Access::App);
-        Ok(state.fan_out(hooks, &target, event, &payload, product))
+        let id = app_id.to_string();
+        Ok(state.emit(
+            hooks,
+            (HookKind::App, &id, app_id),
+            Access::App,
+            event,
+            &payload,
+        ))
     }
 
     /// Adds (or replaces) GitHub App `app` with its one webhook made from `hook` (a seed's

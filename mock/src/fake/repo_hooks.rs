@@ -5,7 +5,7 @@ use super::delivery::Target;
 use super::events;
 use super::github_error::ApiError;
 use super::model::{Hook, HookKind};
-use super::org_hooks::{merge_config, send_ping};
+use super::org_hooks::{apply_update, merge_config, send_ping};
 use super::pagination;
 use super::render;
 use super::reply::{Context, Reply};
@@ -91,20 +91,13 @@ pub(crate) fn update(state: &mut State, context: &Context<'_>) -> Result<Reply, 
         rules::check(&changed, repo.hooks.values(), false, context.product)?;
     }
     let (full_name, hook) = repo_hook_mut(state, context)?;
-    if let Some(active) = update.hook.active {
-        hook.active = active;
-    }
-    hook.events = events;
-    match update.hook.config {
-        Some(config) => {
-            // Documented: updating a hook overwrites the secret; an omitted one is removed.
-            let secret = config.secret.clone();
-            merge_config(&mut hook.config, config);
-            hook.config.secret = secret;
-        }
-        None => hook.config.secret = None,
-    }
-    hook.updated_at = context.now;
+    apply_update(
+        hook,
+        update.hook.active,
+        Some(events),
+        update.hook.config,
+        context.now,
+    );
     Ok(Reply::json(
         200,
         &render::hook_view(hook, &context.api_base, Some(&full_name)),
