@@ -134,7 +134,7 @@ impl Secrets {
         Secrets::default()
     }
 
-    /// Adds a secret (one shorter than [`SHORTEST`] characters is not hidden by value).
+    /// Adds a secret (one shorter than 8 characters is not hidden by value).
     pub fn add(&mut self, value: impl Into<String>) {
         let value = value.into();
         if value.chars().count() >= SHORTEST && !self.values.contains(&value) {
@@ -174,7 +174,7 @@ impl Secrets {
         }
     }
 
-    /// `text` with every secret replaced by [`MASK`] (as it is, HTML-escaped or
+    /// `text` with every secret replaced by `********` (as it is, HTML-escaped or
     /// percent-encoded), and the value of every credential query parameter in a URL too.
     pub fn mask(&self, text: &str) -> String {
         let text = self.replace(text, MASK);

@@ -78,7 +78,7 @@ impl Payload {
     }
 }
 
-/// A payload owns the bytes [`Payload::bytes`] hands out.
+/// A payload owns the bytes it hands out to the sender.
 impl AsRef<[u8]> for Payload {
     fn as_ref(&self) -> &[u8] {
         self.0.text.as_bytes()

@@ -25,7 +25,7 @@ pub enum Access {
     App,
 }
 
-/// One row of the product table ([`PRODUCTS`](crate::PRODUCTS)): a product (or documentation
+/// One row of the product table ([`PRODUCTS`]): a product (or documentation
 /// edition) of the GitHub REST API, from the spec's `x-hookspec-products`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProductInfo {
