@@ -1,5 +1,6 @@
-//! A stateful fake of GitHub's webhook-management REST API (organization webhooks on
-//! api.github.com and GHES 3.21, and GHES global webhooks), on wiremock, for tests.
+//! A stateful fake of GitHub's webhook-management REST API (organization, repository and
+//! GitHub App webhooks on api.github.com and GHES 3.21, and GHES global webhooks), on wiremock,
+//! for tests.
 //!
 //! Start it, point any HTTP client at it, then inspect what happened:
 //!
