@@ -277,6 +277,11 @@ fn answer(
                 }
                 _ => auth::authorize(state.tokens.as_ref(), credentials, operation.access)
                     .and_then(|()| {
+                        // Before anything is created on first use: a name GitHub could not
+                        // have issued names nothing, on GitHub and here.
+                        if let Some(reason) = routes::invalid_name(&context.route.params) {
+                            return Err(ApiError::not_found(reason));
+                        }
                         if let (true, Some(org)) = (state.any_org, &context.route.params.org) {
                             state.add_org(org);
                         }
