@@ -79,8 +79,12 @@ pub(crate) fn handle(
 /// port as the `Host` header spells it, case-insensitively).
 fn check_host(base_url: &str, allowed_hosts: &[String]) -> Result<(), String> {
     let authority = base_url.strip_prefix("http://").unwrap_or(base_url);
+    // A Host header is a bare authority: userinfo (`evil@127.0.0.1`) or a path would let the
+    // URL parser find a loopback host in a header no browser sends.
+    let bare = !authority.contains(['@', '/', '\\', '?', '#']);
     let host = url::Url::parse(&format!("http://{authority}/"))
         .ok()
+        .filter(|_| bare)
         .and_then(|url| url.host().map(|host| host.to_owned()));
     let loopback = match &host {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -173,6 +177,8 @@ mod tests {
             "http://evil.example:8080",
             "http://localhost.evil.example",
             "http://10.0.0.1",
+            "http://evil.example@127.0.0.1",
+            "http://127.0.0.1/.evil.example",
             "http://",
         ] {
             let reason = check_host(base, &[]).err().unwrap_or_default();
