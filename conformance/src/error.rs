@@ -217,6 +217,13 @@ pub enum LoadCause {
     /// The YAML does not parse or does not fit the case format.
     #[error("not a valid case: {0}")]
     Yaml(#[from] serde_yaml::Error),
+    /// The YAML nests deeper than the bound (the error's line is where it first does);
+    /// refused before parsing, which deep nesting makes slow.
+    #[error("not a valid case: nested deeper than {limit} levels")]
+    TooDeep {
+        /// The bound.
+        limit: usize,
+    },
     /// The case parses but breaks a rule of the format.
     #[error("{}{message}", step.as_ref().map(|s| format!("step {}: ", s)).unwrap_or_default())]
     Invalid {

@@ -40,6 +40,7 @@ mod run;
 mod secrets;
 mod show;
 mod target;
+mod yaml_depth;
 
 pub use case::format::{Case, Expect, Retry, Step};
 pub use case::load::{CaseFile, load as load_case, parse as parse_case};

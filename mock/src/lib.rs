@@ -60,6 +60,7 @@ pub mod headers;
 pub mod net;
 #[rustfmt::skip]
 mod generated; // written only by `cargo xtask gen`
+mod log;
 mod receiver;
 mod server;
 #[doc(hidden)]

@@ -95,6 +95,14 @@ pub fn load(root: Option<&Path>, path: &Path) -> Result<CaseFile, LoadError> {
 /// Parses and checks case text against the format and the spec's operation table
 /// (`hookspec_mock::table::OPERATIONS`); `path` is only used in errors.
 pub fn parse(path: &Path, text: &str) -> Result<Case, LoadError> {
+    crate::yaml_depth::check(text, crate::yaml_depth::MAX_DEPTH).map_err(|too_deep| LoadError {
+        path: path.to_path_buf(),
+        line: Some(too_deep.line),
+        column: None,
+        cause: LoadCause::TooDeep {
+            limit: too_deep.limit,
+        },
+    })?;
     let case: Case = serde_yaml::from_str(text).map_err(|error| {
         let location = error.location();
         LoadError {

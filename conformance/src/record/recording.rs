@@ -114,6 +114,17 @@ pub enum RecordError {
         /// Why.
         source: serde_yaml::Error,
     },
+    /// A recording nests deeper than the bound; refused before parsing, which deep nesting
+    /// makes slow.
+    #[error("{}:{line}: not a recording: nested deeper than {limit} levels", path.display())]
+    TooDeep {
+        /// The file.
+        path: PathBuf,
+        /// The line (from 1) where the depth first exceeds the bound.
+        line: usize,
+        /// The bound.
+        limit: usize,
+    },
     /// A recording could not be rendered.
     #[error("{}: cannot render: {message}", path.display())]
     Render {
@@ -306,6 +317,13 @@ fn recording_files(dir: &Path) -> Result<Vec<PathBuf>, RecordError> {
 /// Reads one recording file (YAML or JSON).
 pub fn read_recording(path: &Path) -> Result<Recording, RecordError> {
     let text = std::fs::read_to_string(path).map_err(io(path))?;
+    crate::yaml_depth::check(&text, crate::yaml_depth::MAX_DEPTH).map_err(|too_deep| {
+        RecordError::TooDeep {
+            path: path.to_path_buf(),
+            line: too_deep.line,
+            limit: too_deep.limit,
+        }
+    })?;
     serde_yaml::from_str(&text).map_err(|source| RecordError::Parse {
         path: path.to_path_buf(),
         source,

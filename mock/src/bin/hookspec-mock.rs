@@ -31,6 +31,8 @@ The fake's own endpoints (outside GitHub's paths):
   POST /_hookspec/apps/{app_id}/events/{event}          the same for a GitHub App's webhook
   POST /_hookspec/admin/events/{event}        the same for GHES global hooks
   GET  /_hookspec/deliveries/pending          {\"pending\": N}: deliveries not yet recorded
+They answer only requests whose Host is loopback (localhost, 127.0.0.1, [::1]) or given with
+--allowed-host; others get 403, so that a web page cannot drive them through DNS rebinding.
 
 Example:
   curl -X POST http://127.0.0.1:8080/_hookspec/orgs/octocat/events/push -d '{\"ref\":\"refs/heads/main\"}'";
@@ -105,6 +107,11 @@ struct Args {
     /// receiver that verifies the raw bytes accepts such deliveries.
     #[arg(long)]
     signature_traps: bool,
+
+    /// Let the /_hookspec/ endpoints answer requests whose Host is NAME (or NAME:PORT), not
+    /// only loopback ones (e.g. the fake's name in a container network). Repeatable.
+    #[arg(long = "allowed-host", value_name = "NAME")]
+    allowed_hosts: Vec<String>,
 
     /// Do not log requests and deliveries.
     #[arg(long)]
@@ -197,6 +204,7 @@ impl Args {
             delivery_timeout: self.delivery_timeout_ms.map(Duration::from_millis),
             log_deliveries: !self.quiet,
             signature_traps: self.signature_traps,
+            allowed_control_hosts: self.allowed_hosts.clone(),
             ..orgs
         })
     }

@@ -164,6 +164,11 @@ pub struct FakeConfig {
     /// whose bytes change if a receiver parses and re-serializes the JSON before checking the
     /// signature. A receiver that verifies the raw bytes, as GitHub's docs require, accepts it.
     pub signature_traps: bool,
+    /// Hosts besides loopback names and addresses whose requests the fake's own `/_hookspec/`
+    /// endpoints answer (default: none), by name (`mock`) or as `Host` spells it with its port
+    /// (`mock:8080`). Others get 403, so that a web page cannot reach them by pointing its own
+    /// name at the fake (DNS rebinding).
+    pub allowed_control_hosts: Vec<String>,
 }
 
 impl Default for FakeConfig {
@@ -183,6 +188,7 @@ impl Default for FakeConfig {
             max_deliveries_per_hook: 1000,
             max_pending_deliveries: 10_000,
             signature_traps: false,
+            allowed_control_hosts: Vec::new(),
         }
     }
 }

@@ -44,6 +44,8 @@ use crate::table::{Access, OperationId, Product};
 #[derive(Debug, Clone)]
 pub struct Fake {
     state: FakeState,
+    /// Besides loopback names, the `Host`s the `/_hookspec/` endpoints answer.
+    allowed_control_hosts: std::sync::Arc<[String]>,
 }
 
 impl Default for Fake {
@@ -57,6 +59,7 @@ impl Fake {
     pub fn new(config: FakeConfig) -> Self {
         Fake {
             state: FakeState::new(&config),
+            allowed_control_hosts: config.allowed_control_hosts.into(),
         }
     }
 
@@ -80,7 +83,7 @@ impl Fake {
     fn respond(&self, owned: Cow<'_, FakeRequest>) -> FakeResponse {
         let request: &FakeRequest = &owned;
         if request.path.starts_with(control::PREFIX) {
-            return control::handle(&self.state, request);
+            return control::handle(&self.state, &self.allowed_control_hosts, request);
         }
         let now = OffsetDateTime::now_utc();
         let (product, below_prefix) =
@@ -277,6 +280,11 @@ fn answer(
                 }
                 _ => auth::authorize(state.tokens.as_ref(), credentials, operation.access)
                     .and_then(|()| {
+                        // Before anything is created on first use: a name GitHub could not
+                        // have issued names nothing, on GitHub and here.
+                        if let Some(reason) = routes::invalid_name(&context.route.params) {
+                            return Err(ApiError::not_found(reason));
+                        }
                         if let (true, Some(org)) = (state.any_org, &context.route.params.org) {
                             state.add_org(org);
                         }

@@ -46,6 +46,77 @@ pub(crate) fn route(method: &str, product: Product, path: &str) -> Option<Route>
     })
 }
 
+/// Why the route's organization, owner or repository name is one GitHub could not have
+/// issued, if it is: such a name answers 404 (GitHub has no such account or repository), and
+/// the fake must not create it on first use, or its answers would carry URLs that 404 when
+/// followed (`a%2Fb` decodes to `a/b`). `None` when every name follows GitHub's rules.
+pub(crate) fn invalid_name(params: &PathParams) -> Option<String> {
+    let logins = [("organization", &params.org), ("owner", &params.owner)];
+    for (what, login) in logins {
+        if let Some(login) = login
+            && let Some(rule) = login_rule_broken(login, what == "owner")
+        {
+            return Some(format!("{what} `{login}` is not a GitHub login: {rule}"));
+        }
+    }
+    if let Some(repo) = &params.repo
+        && let Some(rule) = repo_rule_broken(repo)
+    {
+        return Some(format!(
+            "repository `{repo}` is not a GitHub repository name: {rule}"
+        ));
+    }
+    None
+}
+
+/// The longest login GitHub issues.
+const MAX_LOGIN: usize = 39;
+/// The longest repository name GitHub accepts.
+const MAX_REPO_NAME: usize = 100;
+
+/// The rule of GitHub's sign-up form a login breaks ("Username may only contain alphanumeric
+/// characters or single hyphens, and cannot begin or end with a hyphen", at most 39
+/// characters). An owner may also be an Enterprise Managed User, whose login GitHub suffixes
+/// with `_` and the enterprise's short code: that one underscore is allowed in owners.
+fn login_rule_broken(login: &str, owner: bool) -> Option<&'static str> {
+    let (name, short_code) = match login.rsplit_once('_') {
+        Some((name, code)) if owner => (name, Some(code)),
+        _ => (login, None),
+    };
+    if login.chars().count() > MAX_LOGIN {
+        return Some("a login has at most 39 characters");
+    }
+    let single_hyphens = name
+        .split('-')
+        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let short_code_ok = short_code
+        .is_none_or(|code| !code.is_empty() && code.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if single_hyphens && short_code_ok {
+        None
+    } else {
+        Some(
+            "a login may only contain alphanumeric characters or single hyphens, and cannot begin or end with a hyphen",
+        )
+    }
+}
+
+/// The rule a repository name breaks: GitHub keeps only ASCII letters, digits, `.`, `-` and
+/// `_`, at most 100 characters, and never `.` or `..`.
+fn repo_rule_broken(name: &str) -> Option<&'static str> {
+    if name == "." || name == ".." {
+        Some("a repository name cannot be `.` or `..`")
+    } else if name.chars().count() > MAX_REPO_NAME {
+        Some("a repository name has at most 100 characters")
+    } else if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+    {
+        Some("a repository name may only contain ASCII letters, digits, `.`, `-` and `_`")
+    } else {
+        None
+    }
+}
+
 /// An id path segment: ASCII digits only (no sign), fitting in a u64.
 fn parse_id(segment: &str) -> Option<u64> {
     if segment.is_empty() || !segment.bytes().all(|b| b.is_ascii_digit()) {
@@ -109,6 +180,68 @@ mod tests {
                 let long = format!("{path}/1/2/3/4/5/6/7/8");
                 assert_eq!(routed(op.method, product, &long), None, "{long}");
             }
+        }
+    }
+
+    fn names(org: Option<&str>, owner: Option<&str>, repo: Option<&str>) -> PathParams {
+        PathParams {
+            org: org.map(str::to_owned),
+            owner: owner.map(str::to_owned),
+            repo: repo.map(str::to_owned),
+            ..PathParams::default()
+        }
+    }
+
+    #[test]
+    fn logins_follow_githubs_sign_up_rules() {
+        for good in ["octocat", "a", "Oct-o-Cat", "1-2", &"a".repeat(39)] {
+            assert_eq!(invalid_name(&names(Some(good), None, None)), None, "{good}");
+            assert_eq!(invalid_name(&names(None, Some(good), None)), None, "{good}");
+        }
+        for bad in [
+            "a/b",
+            "-a",
+            "a-",
+            "a--b",
+            "a b",
+            "a\nforged",
+            "oct_cat",
+            "café",
+            "a.b",
+        ] {
+            let reason = invalid_name(&names(Some(bad), None, None)).unwrap_or_default();
+            assert!(reason.contains("single hyphens"), "{bad}: {reason}");
+        }
+        let long = invalid_name(&names(Some(&"a".repeat(40)), None, None)).unwrap_or_default();
+        assert!(long.contains("at most 39"), "{long}");
+    }
+
+    #[test]
+    fn an_owner_may_carry_an_enterprise_managed_users_short_code() {
+        assert_eq!(invalid_name(&names(None, Some("mona_acme"), None)), None);
+        assert!(invalid_name(&names(None, Some("mona_"), None)).is_some());
+        assert!(invalid_name(&names(None, Some("mona_a_b"), None)).is_some());
+        assert!(invalid_name(&names(Some("mona_acme"), None, None)).is_some());
+    }
+
+    #[test]
+    fn repository_names_follow_githubs_rules() {
+        for good in ["hello-world", "a.b_c", ".github", "...", &"r".repeat(100)] {
+            assert_eq!(
+                invalid_name(&names(None, Some("o"), Some(good))),
+                None,
+                "{good}"
+            );
+        }
+        for (bad, rule) in [
+            (".", "`.` or `..`"),
+            ("..", "`.` or `..`"),
+            ("a/b", "may only contain"),
+            ("a b", "may only contain"),
+            (&*"r".repeat(101), "at most 100"),
+        ] {
+            let reason = invalid_name(&names(None, Some("o"), Some(bad))).unwrap_or_default();
+            assert!(reason.contains(rule), "{bad}: {reason}");
         }
     }
 

@@ -424,6 +424,11 @@ impl FakeState {
 
     /// Adds an organization (logins are case-insensitive; adding one twice changes nothing)
     /// and returns its id.
+    ///
+    /// The login is taken as given, even one GitHub could not issue (`a/b`, `-x`): a test
+    /// seeds what it means to test. Only names arriving over HTTP are checked against
+    /// GitHub's rules (such a request answers 404 saying which rule), so an organization
+    /// seeded with such a name is reachable from Rust only.
     pub fn add_org(&self, login: &str) -> u64 {
         self.lock().add_org(login)
     }
@@ -467,6 +472,7 @@ impl FakeState {
 
     /// Stores a repository hook as if it had been created through the API (adding the
     /// repository `full_name`, `owner/name`, if it does not exist yet) and returns its id.
+    /// Like [`add_org`](Self::add_org), it takes the name as given.
     pub fn insert_repo_hook(&self, full_name: &str, seed: HookSeed) -> u64 {
         let mut state = self.lock();
         state.add_repo(full_name);

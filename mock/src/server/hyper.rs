@@ -7,16 +7,17 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
-use crate::fake::github_error;
+use crate::fake::github_error::{self, ApiError};
 use crate::fake::{Fake, FakeResponse, JSON_CONTENT_TYPE};
 use crate::headers;
+use crate::log::escape;
 
 /// The largest request body the server reads (GitHub's hook bodies are tiny).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -88,7 +89,10 @@ async fn answer(
     let method = parts.method.as_str().to_owned();
     let path = parts.uri.path().to_owned();
     let response = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Err(_) => too_large(),
+        // `Limited` reports its own limit and the body's errors (bad chunked encoding, the
+        // connection cut mid-body) through one boxed type: only the former is "too large".
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => too_large(),
+        Err(error) => unreadable(error.as_ref()),
         Ok(collected) => fake.handle_owned(super::fake_request(
             &parts.method,
             &path,
@@ -112,9 +116,13 @@ async fn answer(
         .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())));
     if log == RequestLog::Stdout {
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        // The method, path and reason all come from the request (a reason quotes decoded
+        // path segments): escaped, so that each request stays one line.
+        let (method, path) = (escape(&method), escape(&path));
         let mut stdout = std::io::stdout().lock();
         match &response.reason {
             Some(reason) => {
+                let reason = escape(reason);
                 let _ = writeln!(stdout, "{method} {path} {status} {elapsed:.3}ms ({reason})");
             }
             None => {
@@ -134,5 +142,25 @@ fn too_large() -> FakeResponse {
         body: serde_json::to_vec(&body).unwrap_or_default(),
         delay: None,
         reason: Some(format!("the body is over {MAX_BODY_BYTES} bytes")),
+    }
+}
+
+/// GitHub's 400 for input it cannot parse, for a body that could not be read to its end; the
+/// reason names what went wrong (hyper's error and its causes, e.g. `invalid chunk size line`).
+fn unreadable(error: &(dyn std::error::Error + 'static)) -> FakeResponse {
+    let mut reason = format!("the body could not be read: {error}");
+    let mut source = error.source();
+    while let Some(cause) = source {
+        reason.push_str(": ");
+        reason.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    let error = ApiError::ProblemsParsingJson { reason };
+    FakeResponse {
+        status: error.status(),
+        headers: vec![(headers::CONTENT_TYPE, JSON_CONTENT_TYPE.into())],
+        body: serde_json::to_vec(&error.body(None)).unwrap_or_default(),
+        delay: None,
+        reason: Some(error.reason()),
     }
 }

@@ -15,10 +15,10 @@ mod lifecycle;
 use crate::support::Api;
 
 /// A running binary, killed on drop; its output lines after the first arrive on `lines`.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
-    lines: mpsc::Receiver<String>,
+    pub(crate) base: String,
+    pub(crate) lines: mpsc::Receiver<String>,
 }
 
 impl Drop for Server {
@@ -28,7 +28,7 @@ impl Drop for Server {
     }
 }
 
-fn spawn(args: &[&str]) -> Server {
+pub(crate) fn spawn(args: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hookspec-mock"))
         .args(["--port", "0"])
         .args(args)
@@ -145,6 +145,7 @@ fn the_binarys_help_explains_every_flag() {
         "--site-admin-token",
         "--member-token",
         "--org",
+        "--allowed-host",
         "--quiet",
     ] {
         assert!(

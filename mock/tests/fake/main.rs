@@ -16,6 +16,7 @@ mod global_hooks;
 mod never_panics;
 mod org_hooks;
 mod pagination;
+mod refusals;
 mod repo_hooks;
 mod roles;
 mod schema;

@@ -299,11 +299,18 @@ fn outcome_text(outcome: &Outcome) -> String {
 }
 
 fn log_line(outgoing: &Outgoing, outcome: &str) {
+    use crate::log::escape;
+    // The event names and URL come from requests and the outcome from a receiver: escaped,
+    // so that each delivery stays one line.
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(
         stdout,
-        "delivery {} {} hook {} -> {}: {outcome}",
-        outgoing.guid, outgoing.event, outgoing.hook_id, outgoing.url
+        "delivery {} {} hook {} -> {}: {}",
+        escape(&outgoing.guid),
+        escape(&outgoing.event),
+        outgoing.hook_id,
+        escape(outgoing.url.as_str()),
+        escape(outcome)
     );
     let _ = stdout.flush();
 }
