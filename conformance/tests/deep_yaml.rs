@@ -39,6 +39,14 @@ fn write(name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// Removes a file `write` made, and its folder once no other test's file is left in it.
+fn forget(path: &std::path::Path) {
+    let _ = std::fs::remove_file(path);
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::remove_dir(dir);
+    }
+}
+
 #[test]
 fn a_deeply_nested_case_file_is_refused_naming_its_file_and_line() {
     for (name, text, line) in [
@@ -57,7 +65,7 @@ fn a_deeply_nested_case_file_is_refused_naming_its_file_and_line() {
                 path.display()
             )
         );
-        let _ = std::fs::remove_file(&path);
+        forget(&path);
     }
 }
 
@@ -77,5 +85,5 @@ fn a_deeply_nested_recording_is_refused_naming_its_file_and_line() {
             path.display()
         )
     );
-    let _ = std::fs::remove_file(&path);
+    forget(&path);
 }
