@@ -28,7 +28,9 @@ fn deep_blocks() -> String {
 }
 
 fn write(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hookspec-deep-yaml-{}", std::process::id()));
+    // A folder for each file, so that tests running side by side never remove each other's.
+    let dir =
+        std::env::temp_dir().join(format!("hookspec-deep-yaml-{}-{name}", std::process::id()));
     if let Err(error) = std::fs::create_dir_all(&dir) {
         panic!("cannot make {}: {error}", dir.display());
     }
@@ -39,7 +41,7 @@ fn write(name: &str, text: &str) -> PathBuf {
     path
 }
 
-/// Removes a file `write` made, and its folder once no other test's file is left in it.
+/// Removes a file `write` made, and its folder.
 fn forget(path: &std::path::Path) {
     let _ = std::fs::remove_file(path);
     if let Some(dir) = path.parent() {
