@@ -145,6 +145,7 @@ fn the_binarys_help_explains_every_flag() {
         "--site-admin-token",
         "--member-token",
         "--org",
+        "--max-connections",
         "--quiet",
     ] {
         assert!(
