@@ -20,6 +20,8 @@ pub const LAST_MODIFIED: HeaderName = header::LAST_MODIFIED;
 pub const LOCATION: HeaderName = header::LOCATION;
 /// `Link`, GitHub's pagination.
 pub const LINK: HeaderName = header::LINK;
+/// `Connection`: `close` on an answer after which the server closes the connection.
+pub const CONNECTION: HeaderName = header::CONNECTION;
 /// `Retry-After`, on a rate-limited answer.
 pub const RETRY_AFTER: HeaderName = header::RETRY_AFTER;
 /// `X-Accepted-OAuth-Scopes`: the scopes the operation accepts.

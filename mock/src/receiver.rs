@@ -10,11 +10,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot};
@@ -23,6 +20,7 @@ use crate::fake::{verify_signature_1, verify_signature_256};
 use crate::headers::{
     DELIVERY_CONTENT_TYPE, X_GITHUB_DELIVERY, X_GITHUB_EVENT, X_HUB_SIGNATURE, X_HUB_SIGNATURE_256,
 };
+use crate::net::{BodyError, ConnectionLimits};
 
 /// The largest delivery body the receiver reads (GitHub caps payloads at 25 MB).
 const MAX_BODY: usize = 25 * 1024 * 1024;
@@ -151,12 +149,24 @@ pub struct Receiver {
 impl Receiver {
     /// Starts a receiver on a free loopback port, answering 200 to everything.
     pub async fn start() -> std::io::Result<Receiver> {
+        Receiver::start_with_limits(ConnectionLimits::default()).await
+    }
+
+    /// [`start`](Self::start) within `limits` on its connections. A delivery whose body does
+    /// not arrive in full in time is answered 408 and not recorded: it never fully arrived.
+    pub async fn start_with_limits(limits: ConnectionLimits) -> std::io::Result<Receiver> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let inner = Arc::new(Mutex::new(Inner::default()));
         let signals = Arc::new(Signals::default());
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(accept(listener, inner.clone(), signals.clone(), stopped));
+        tokio::spawn(accept(
+            listener,
+            limits,
+            inner.clone(),
+            signals.clone(),
+            stopped,
+        ));
         Ok(Receiver {
             address,
             inner,
@@ -223,6 +233,7 @@ impl Receiver {
 
 async fn accept(
     listener: TcpListener,
+    limits: ConnectionLimits,
     inner: Arc<Mutex<Inner>>,
     signals: Arc<Signals>,
     stopped: oneshot::Receiver<()>,
@@ -230,33 +241,40 @@ async fn accept(
     let stopped = async move {
         let _ = stopped.await;
     };
-    crate::net::accept_loop(&listener, stopped, |stream| {
-        let (inner, signals) = (inner.clone(), signals.clone());
-        tokio::spawn(async move {
-            let service = service_fn(move |request| {
-                let (inner, signals) = (inner.clone(), signals.clone());
-                async move { receive(request, &inner, &signals).await }
-            });
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
-    })
+    crate::net::accept_loop_bounded(
+        &listener,
+        limits.max_connections,
+        stopped,
+        |stream, slot| {
+            let (inner, signals) = (inner.clone(), signals.clone());
+            tokio::spawn(crate::net::serve_connection(
+                stream,
+                slot,
+                limits,
+                move |request| {
+                    let (inner, signals) = (inner.clone(), signals.clone());
+                    async move { receive(request, limits, &inner, &signals).await }
+                },
+            ));
+        },
+    )
     .await;
 }
 
 /// Records one delivery and answers it; `Err` closes the connection without an answer.
 async fn receive(
     request: hyper::Request<Incoming>,
+    limits: ConnectionLimits,
     inner: &Mutex<Inner>,
     signals: &Signals,
 ) -> Result<hyper::Response<Full<Bytes>>, std::io::Error> {
     let (parts, body) = request.into_parts();
-    let body = Limited::new(body, MAX_BODY)
-        .collect()
-        .await
-        .map(|collected| collected.to_bytes().to_vec())
-        .unwrap_or_default();
+    let body = match crate::net::read_body(body, MAX_BODY, limits.body_read_timeout).await {
+        Ok(body) => body.to_vec(),
+        Err(error @ BodyError::TimedOut(_)) => return Ok(plain(408, &error.to_string())),
+        // As before: too large, or cut off, is recorded with an empty body.
+        Err(BodyError::TooLarge(_) | BodyError::Failed(_)) => Vec::new(),
+    };
     let headers: Vec<(String, String)> = crate::fake::header_pairs(&parts.headers);
     let answer = {
         let mut inner = inner
@@ -320,12 +338,19 @@ async fn receive(
             status
         }
     };
-    let response = hyper::Response::builder()
+    Ok(plain(status, &status.to_string()))
+}
+
+/// A short text answer; a 408 also closes the connection.
+fn plain(status: u16, text: &str) -> hyper::Response<Full<Bytes>> {
+    let mut builder = hyper::Response::builder()
         .status(status)
-        .header("content-type", "text/plain")
-        .body(Full::new(Bytes::from(format!(
-            "hookspec receiver: {status}"
-        ))))
-        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())));
-    Ok(response)
+        .header("content-type", "text/plain");
+    if status == 408 {
+        // The rest of the body may still be on its way: the connection cannot be reused.
+        builder = builder.header("connection", "close");
+    }
+    builder
+        .body(Full::new(Bytes::from(format!("hookspec receiver: {text}"))))
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
 }

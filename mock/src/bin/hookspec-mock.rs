@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use hookspec_mock::{Fake, FakeConfig, GitHubApp, RequestLog, TokenConfig, serve};
+use hookspec_mock::{
+    ConnectionLimits, Fake, FakeConfig, GitHubApp, RequestLog, TokenConfig, serve_with_limits,
+};
 
 /// A stateful fake of GitHub's webhook-management REST API (organization, repository and
 /// GitHub App webhooks, and GHES global webhooks).
@@ -112,6 +114,12 @@ struct Args {
     /// only loopback ones (e.g. the fake's name in a container network). Repeatable.
     #[arg(long = "allowed-host", value_name = "NAME")]
     allowed_hosts: Vec<String>,
+
+    /// How many client connections are open at once; past that, new connections wait to be
+    /// accepted until one closes. A connection is closed when its request head takes over
+    /// 10 s, its body over 20 s more, or when nothing moves on it for 30 s.
+    #[arg(long, value_name = "N", default_value_t = ConnectionLimits::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
 
     /// Do not log requests and deliveries.
     #[arg(long)]
@@ -232,7 +240,11 @@ async fn main() -> anyhow::Result<()> {
     } else {
         RequestLog::Stdout
     };
-    serve(listener, Fake::new(config), log, shutdown_signal()).await?;
+    let limits = ConnectionLimits {
+        max_connections: args.max_connections,
+        ..ConnectionLimits::default()
+    };
+    serve_with_limits(listener, Fake::new(config), log, limits, shutdown_signal()).await?;
     Ok(())
 }
 

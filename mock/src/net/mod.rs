@@ -1,8 +1,15 @@
 //! Networking the fake, its receiver and `hookspec-conformance` share: the TLS client (one
-//! configuration, one connector) and the accept loop of every server.
+//! configuration, one connector), the accept loop of every server and the bounds on their
+//! connections.
 
 mod accept;
+mod connection;
 mod tls;
 
-pub use accept::accept_loop;
-pub use tls::{TlsSetupError, client, client_config, https_connector};
+pub use accept::{ConnectionSlot, accept_loop, accept_loop_bounded};
+pub use connection::ConnectionLimits;
+pub(crate) use connection::{BodyError, read_body, serve_connection};
+pub use tls::{
+    TlsSetupError, client, client_config, client_with_resolver, https_connector,
+    https_connector_with_resolver,
+};

@@ -10,6 +10,7 @@ use hyper::body::Bytes;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::dns::GaiResolver;
 use hyper_util::rt::TokioExecutor;
 use rustls::DigitallySignedStruct;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -51,7 +52,17 @@ pub fn https_connector(
     config: rustls::ClientConfig,
     connect_timeout: Option<Duration>,
 ) -> HttpsConnector<HttpConnector> {
-    let mut http = HttpConnector::new();
+    https_connector_with_resolver(config, connect_timeout, GaiResolver::new())
+}
+
+/// [`https_connector`] that finds a host's addresses with `resolver`. TLS still names the
+/// URL's host (SNI and certificate checks), whatever address the connection goes to.
+pub fn https_connector_with_resolver<R>(
+    config: rustls::ClientConfig,
+    connect_timeout: Option<Duration>,
+    resolver: R,
+) -> HttpsConnector<HttpConnector<R>> {
+    let mut http = HttpConnector::new_with_resolver(resolver);
     http.enforce_http(false);
     http.set_connect_timeout(connect_timeout);
     hyper_rustls::HttpsConnectorBuilder::new()
@@ -66,6 +77,18 @@ pub fn client(
     insecure: bool,
 ) -> Result<Client<HttpsConnector<HttpConnector>, Full<Bytes>>, TlsSetupError> {
     let connector = https_connector(client_config(insecure)?, None);
+    Ok(Client::builder(TokioExecutor::new()).build(connector))
+}
+
+/// [`client`] that finds a host's addresses with `resolver`.
+pub fn client_with_resolver<R: Clone>(
+    insecure: bool,
+    resolver: R,
+) -> Result<Client<HttpsConnector<HttpConnector<R>>, Full<Bytes>>, TlsSetupError>
+where
+    HttpsConnector<HttpConnector<R>>: hyper_util::client::legacy::connect::Connect,
+{
+    let connector = https_connector_with_resolver(client_config(insecure)?, None, resolver);
     Ok(Client::builder(TokioExecutor::new()).build(connector))
 }
 

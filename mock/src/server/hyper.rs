@@ -7,17 +7,15 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
-use crate::fake::github_error::{self, ApiError};
+use crate::fake::github_error;
 use crate::fake::{Fake, FakeResponse, JSON_CONTENT_TYPE};
 use crate::headers;
 use crate::log::escape;
+use crate::net::{BodyError, ConnectionLimits};
 
 /// The largest request body the server reads (GitHub's hook bodies are tiny).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -61,19 +59,43 @@ pub async fn serve<F>(
 where
     F: Future<Output = ()>,
 {
+    serve_with_limits(listener, fake, log, ConnectionLimits::default(), shutdown).await
+}
+
+/// [`serve`] within `limits`: how many connections are open at once, and how long a request's
+/// head, its body and an idle connection may take before the connection is answered or closed.
+/// A body that does not arrive in full in time is answered as GitHub answers a body it cannot
+/// parse: 400 `Problems parsing JSON`, and the connection is closed.
+pub async fn serve_with_limits<F>(
+    listener: TcpListener,
+    fake: Fake,
+    log: RequestLog,
+    limits: ConnectionLimits,
+    shutdown: F,
+) -> std::io::Result<()>
+where
+    F: Future<Output = ()>,
+{
     let local = listener.local_addr()?;
-    crate::net::accept_loop(&listener, shutdown, |stream| {
-        let fake = fake.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |request| {
-                let fake = fake.clone();
-                async move { Ok::<_, Infallible>(answer(&fake, request, local, log).await) }
-            });
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
-    })
+    crate::net::accept_loop_bounded(
+        &listener,
+        limits.max_connections,
+        shutdown,
+        |stream, slot| {
+            let fake = fake.clone();
+            tokio::spawn(crate::net::serve_connection(
+                stream,
+                slot,
+                limits,
+                move |request| {
+                    let fake = fake.clone();
+                    async move {
+                        Ok::<_, Infallible>(answer(&fake, request, local, log, limits).await)
+                    }
+                },
+            ));
+        },
+    )
     .await;
     Ok(())
 }
@@ -83,22 +105,21 @@ async fn answer(
     request: hyper::Request<Incoming>,
     local: SocketAddr,
     log: RequestLog,
+    limits: ConnectionLimits,
 ) -> hyper::Response<Full<Bytes>> {
     let started = Instant::now();
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_owned();
     let path = parts.uri.path().to_owned();
-    let response = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        // `Limited` reports its own limit and the body's errors (bad chunked encoding, the
-        // connection cut mid-body) through one boxed type: only the former is "too large".
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => too_large(),
-        Err(error) => unreadable(error.as_ref()),
-        Ok(collected) => fake.handle_owned(super::fake_request(
+    let body = crate::net::read_body(body, MAX_BODY_BYTES, limits.body_read_timeout).await;
+    let response = match body {
+        Err(error) => unread_body(&error),
+        Ok(body) => fake.handle_owned(super::fake_request(
             &parts.method,
             &path,
             parts.uri.query(),
             &parts.headers,
-            collected.to_bytes().to_vec(),
+            body.to_vec(),
             parts.uri.authority().map(ToString::to_string),
             || local.to_string(),
         )),
@@ -134,33 +155,25 @@ async fn answer(
     http_response
 }
 
-fn too_large() -> FakeResponse {
-    let body = github_error::status_body(413).unwrap_or_default();
+/// The answer to a request whose body was not read: 413 for one too large, as before; for one
+/// that did not arrive in full (in time, or at all), GitHub's answer to a body it cannot parse,
+/// 400 `Problems parsing JSON`, rather than a plain 408: clients of GitHub's API know that
+/// answer and its `basic-error` body. Either way the connection is closed, since the rest of
+/// the body may still be on its way.
+fn unread_body(error: &BodyError) -> FakeResponse {
+    let status = match error {
+        BodyError::TooLarge(_) => 413,
+        BodyError::TimedOut(_) | BodyError::Failed(_) => 400,
+    };
+    let body = github_error::status_body(status).unwrap_or_default();
     FakeResponse {
-        status: 413,
-        headers: vec![(headers::CONTENT_TYPE, JSON_CONTENT_TYPE.into())],
+        status,
+        headers: vec![
+            (headers::CONTENT_TYPE, JSON_CONTENT_TYPE.into()),
+            (headers::CONNECTION, "close".into()),
+        ],
         body: serde_json::to_vec(&body).unwrap_or_default(),
         delay: None,
-        reason: Some(format!("the body is over {MAX_BODY_BYTES} bytes")),
-    }
-}
-
-/// GitHub's 400 for input it cannot parse, for a body that could not be read to its end; the
-/// reason names what went wrong (hyper's error and its causes, e.g. `invalid chunk size line`).
-fn unreadable(error: &(dyn std::error::Error + 'static)) -> FakeResponse {
-    let mut reason = format!("the body could not be read: {error}");
-    let mut source = error.source();
-    while let Some(cause) = source {
-        reason.push_str(": ");
-        reason.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    let error = ApiError::ProblemsParsingJson { reason };
-    FakeResponse {
-        status: error.status(),
-        headers: vec![(headers::CONTENT_TYPE, JSON_CONTENT_TYPE.into())],
-        body: serde_json::to_vec(&error.body(None)).unwrap_or_default(),
-        delay: None,
-        reason: Some(error.reason()),
+        reason: Some(error.to_string()),
     }
 }

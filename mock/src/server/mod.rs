@@ -6,7 +6,7 @@ mod answer_headers;
 mod hyper;
 mod wiremock;
 
-pub use self::hyper::{MAX_BODY_BYTES, RequestLog, serve};
+pub use self::hyper::{MAX_BODY_BYTES, RequestLog, serve, serve_with_limits};
 pub use self::wiremock::{FakeGitHub, FakeResponder};
 
 use crate::fake::FakeRequest;

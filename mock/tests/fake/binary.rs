@@ -146,6 +146,7 @@ fn the_binarys_help_explains_every_flag() {
         "--member-token",
         "--org",
         "--allowed-host",
+        "--max-connections",
         "--quiet",
     ] {
         assert!(

@@ -610,3 +610,21 @@ async fn past_the_pending_bound_a_delivery_is_recorded_as_failed_instead_of_queu
         "{statuses:?}"
     );
 }
+
+#[tokio::test]
+async fn a_url_naming_localhost_is_delivered_once_its_addresses_are_checked() {
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
+    let url = receiver.url().replace("127.0.0.1", "localhost");
+    let hook = fake
+        .state()
+        .insert_org_hook("octocat", HookSeed::new(url.as_str()));
+    let ping = Api::new(&fake.uri())
+        .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+        .await;
+    assert_eq!(ping.status, 204);
+    assert_eq!(receiver.wait_for(1, WAIT).await.len(), 1);
+    settle(&fake).await;
+    let record = &fake.state().deliveries(hook)[0];
+    assert_eq!((record.status.as_str(), record.status_code), ("OK", 200));
+}

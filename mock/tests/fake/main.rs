@@ -8,6 +8,7 @@ mod app_hook;
 mod beyond_the_schema;
 mod binary;
 mod concurrency;
+mod connections;
 mod deliveries;
 mod delivery_engine;
 mod errors;

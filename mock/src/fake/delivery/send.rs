@@ -2,13 +2,16 @@
 //! owns one thread with its own small tokio runtime, started on the first delivery, so the API
 //! call that triggers a delivery answers at once whatever runtime (or none) the caller uses.
 //! Attempts run concurrently up to a bound, reuse connections per receiver, end at the
-//! product's timeout, and go only to loopback addresses unless external delivery is allowed.
+//! product's timeout, and go only to loopback addresses unless external delivery is allowed:
+//! each attempt resolves its host once, checks every address, and connects only to addresses
+//! it checked.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full, Limited};
@@ -16,6 +19,7 @@ use hyper::body::Bytes;
 use hyper::header::HeaderValue;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::dns::Name;
 use time::OffsetDateTime;
 use tokio::sync::{Notify, Semaphore, mpsc};
 
@@ -189,8 +193,14 @@ impl Outbox {
     }
 }
 
-/// Whether deliveries may go to `url`: an absolute http(s) URL, on a loopback address unless
-/// external delivery is allowed.
+/// Where external delivery is switched on, for the refusals to point at.
+const HOW_TO_ALLOW: &str = "the fake delivers only to loopback addresses unless external delivery is allowed (FakeConfig::allow_external_deliveries, --allow-external-deliveries)";
+
+/// Whether deliveries may go to `url`, as far as can be told without resolving it: an absolute
+/// http(s) URL whose host, unless external delivery is allowed, is a loopback address or
+/// `localhost`. Other names are refused unresolved, so that a fake limited to loopback never
+/// looks a name up on the network; `localhost` is let through to [`resolve`], whose addresses
+/// are then checked one by one.
 fn check_url(url: &str, allow_external: bool) -> Result<(), String> {
     let parsed = url::Url::parse(url).map_err(|e| format!("hookspec: invalid URL {url:?}: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
@@ -202,29 +212,131 @@ fn check_url(url: &str, allow_external: bool) -> Result<(), String> {
     if allow_external {
         return Ok(());
     }
-    let loopback = match parsed.host() {
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    };
-    if loopback {
-        Ok(())
-    } else {
-        Err(format!(
-            "hookspec: delivery to {} refused: the fake delivers only to loopback addresses unless external delivery is allowed (FakeConfig::allow_external_deliveries, --allow-external-deliveries)",
-            parsed.host_str().unwrap_or_default()
-        ))
+    let host = parsed.host_str().unwrap_or_default();
+    match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => {
+            allowed(&[IpAddr::V4(ip)], false).map_err(|why| refusal(host, &why))
+        }
+        Some(url::Host::Ipv6(ip)) => {
+            allowed(&[IpAddr::V6(ip)], false).map_err(|why| refusal(host, &why))
+        }
+        Some(url::Host::Domain(name)) if name.eq_ignore_ascii_case("localhost") => Ok(()),
+        _ => Err(format!(
+            "hookspec: delivery to {host} refused: {HOW_TO_ALLOW}, and resolves no name but localhost"
+        )),
     }
 }
 
-type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
+/// Why a host's addresses do not let a delivery go to it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum NotAllowed {
+    /// The name resolved to nothing.
+    #[error("it resolves to no address")]
+    NoAddress,
+    /// One of its addresses is not loopback, and external delivery is not allowed.
+    #[error("its address {0} is not a loopback address")]
+    NotLoopback(IpAddr),
+}
 
-/// The two clients of the sending thread: one verifying certificates, one for hooks with
-/// `insecure_ssl: "1"`.
+/// Whether a delivery may go to a host that resolves to `addresses`: only if every one is
+/// allowed (a loopback address, or any address when external delivery is allowed), since the
+/// connection may go to any of them.
+fn allowed(addresses: &[IpAddr], allow_external: bool) -> Result<(), NotAllowed> {
+    if addresses.is_empty() {
+        return Err(NotAllowed::NoAddress);
+    }
+    if allow_external {
+        return Ok(());
+    }
+    match addresses
+        .iter()
+        // `::ffff:127.0.0.1` is 127.0.0.1.
+        .find(|address| !address.to_canonical().is_loopback())
+    {
+        Some(address) => Err(NotAllowed::NotLoopback(*address)),
+        None => Ok(()),
+    }
+}
+
+/// The record's reason for a delivery refused because of `host`'s addresses.
+fn refusal(host: &str, why: &NotAllowed) -> String {
+    format!("hookspec: delivery to {host} refused: {why}; {HOW_TO_ALLOW}")
+}
+
+/// The host of `url` (a name lower-cased, as the resolver looks it up) and its addresses,
+/// resolved once; an IP address is its own.
+async fn resolve(url: &url::Url) -> std::io::Result<(String, Vec<IpAddr>)> {
+    let port = url.port_or_known_default().unwrap_or(80);
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => Ok((ip.to_string(), vec![IpAddr::V4(ip)])),
+        Some(url::Host::Ipv6(ip)) => Ok((ip.to_string(), vec![IpAddr::V6(ip)])),
+        Some(url::Host::Domain(name)) => {
+            let found = tokio::net::lookup_host((name, port)).await?;
+            let mut addresses: Vec<IpAddr> = found.map(|address| address.ip()).collect();
+            addresses.dedup();
+            Ok((name.to_ascii_lowercase(), addresses))
+        }
+        None => Err(std::io::Error::other("the URL has no host")),
+    }
+}
+
+/// The addresses each host was last checked to resolve to: the deliveries' connector resolves
+/// names here and nowhere else, so a connection goes only to an address that was checked (the
+/// name is not looked up a second time, where it could answer differently).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CheckedAddresses(Arc<Mutex<HashMap<String, Arc<[IpAddr]>>>>);
+
+impl CheckedAddresses {
+    /// Lets connections to `host` go to `addresses`, which were checked.
+    fn remember(&self, host: String, addresses: &[IpAddr]) {
+        self.lock().insert(host, addresses.into());
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<[IpAddr]>>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A host the deliveries' connector was asked for without its addresses having been checked.
+#[derive(Debug, thiserror::Error)]
+#[error("hookspec: the addresses of {0} were not checked")]
+pub(crate) struct NotChecked(String);
+
+impl tower_service::Service<Name> for CheckedAddresses {
+    type Response = std::vec::IntoIter<SocketAddr>;
+    type Error = NotChecked;
+    type Future = std::future::Ready<Result<Self::Response, NotChecked>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), NotChecked>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, name: Name) -> Self::Future {
+        let host = name.as_str().to_ascii_lowercase();
+        let found = self.lock().get(&host).cloned();
+        std::future::ready(match found {
+            // Port 0: the connector puts the URL's port in.
+            Some(addresses) => Ok(addresses
+                .iter()
+                .map(|ip| SocketAddr::new(*ip, 0))
+                .collect::<Vec<_>>()
+                .into_iter()),
+            None => Err(NotChecked(host)),
+        })
+    }
+}
+
+type HttpsClient =
+    Client<hyper_rustls::HttpsConnector<HttpConnector<CheckedAddresses>>, Full<Bytes>>;
+
+/// The two clients of the sending thread, one verifying certificates, one for hooks with
+/// `insecure_ssl: "1"`, and the addresses both may connect to.
 struct Clients {
     verified: Option<HttpsClient>,
     insecure: Option<HttpsClient>,
+    checked: CheckedAddresses,
 }
 
 fn start_thread(
@@ -253,9 +365,11 @@ fn start_thread(
                 return;
             };
             runtime.block_on(async move {
+                let checked = CheckedAddresses::default();
                 let clients = Arc::new(Clients {
-                    verified: crate::net::client(false).ok(),
-                    insecure: crate::net::client(true).ok(),
+                    verified: crate::net::client_with_resolver(false, checked.clone()).ok(),
+                    insecure: crate::net::client_with_resolver(true, checked.clone()).ok(),
+                    checked,
                 });
                 let bound = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
                 while let Some(outgoing) = receiver.recv().await {
@@ -272,7 +386,7 @@ fn start_thread(
                         let mut outgoing = outgoing;
                         outgoing.finish();
                         let delivered_at = OffsetDateTime::now_utc();
-                        let outcome = attempt(&clients, &outgoing).await;
+                        let outcome = attempt(&clients, &outgoing, policy.allow_external).await;
                         if policy.log {
                             log_line(&outgoing, &outcome_text(&outcome));
                         }
@@ -315,9 +429,11 @@ fn log_line(outgoing: &Outgoing, outcome: &str) {
     let _ = stdout.flush();
 }
 
-/// One POST and the receiver's answer, within the timeout.
-async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
+/// One POST and the receiver's answer, within the timeout: the host resolved once, every
+/// address checked, and the connection made to one of those addresses.
+async fn attempt(clients: &Clients, outgoing: &Outgoing, allow_external: bool) -> Outcome {
     let started = Instant::now();
+    let deadline = tokio::time::Instant::now() + outgoing.timeout;
     let client = if outgoing.insecure_ssl {
         clients.insecure.as_ref()
     } else {
@@ -352,6 +468,37 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
             );
         }
     };
+    let url = match url::Url::parse(&outgoing.url) {
+        Ok(url) => url,
+        Err(error) => {
+            return Outcome::failed(
+                format!("hookspec: invalid URL {:?}: {error}", outgoing.url),
+                0,
+                started.elapsed(),
+            );
+        }
+    };
+    let (host, addresses) = match tokio::time::timeout_at(deadline, resolve(&url)).await {
+        Err(_) => return Outcome::failed("timed out".to_owned(), 504, started.elapsed()),
+        // GitHub's wording for a name that does not resolve.
+        Ok(Err(_)) => {
+            return Outcome::failed(
+                "failed to connect to host".to_owned(),
+                502,
+                started.elapsed(),
+            );
+        }
+        Ok(Ok(resolved)) => resolved,
+    };
+    if let Err(why) = allowed(&addresses, allow_external) {
+        // Refused before anything was sent, as `Outbox::send` refuses: 502, no time spent.
+        return Outcome::failed(
+            refusal(url.host_str().unwrap_or_default(), &why),
+            502,
+            Duration::ZERO,
+        );
+    }
+    clients.checked.remember(host, &addresses);
     let exchange = async {
         let response = client.request(request).await?;
         let (parts, body) = response.into_parts();
@@ -361,7 +508,7 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing) -> Outcome {
         };
         Ok::<_, hyper_util::client::legacy::Error>((parts, body))
     };
-    match tokio::time::timeout(outgoing.timeout, exchange).await {
+    match tokio::time::timeout_at(deadline, exchange).await {
         // GitHub words it "timed out"; the 504 is our choice (spec/README.md).
         Err(_) => Outcome::failed("timed out".to_owned(), 504, started.elapsed()),
         Ok(Err(error)) => {
@@ -405,6 +552,8 @@ fn failure(error: &hyper_util::client::legacy::Error) -> (String, u16) {
 }
 
 #[cfg(test)]
+// A test that cannot unwrap should fail right there, loudly.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -434,5 +583,83 @@ mod tests {
         }
         assert!(check_url("ftp://127.0.0.1/", true).is_err());
         assert!(check_url("not a url", true).is_err());
+        // An address is named in the refusal.
+        assert_eq!(
+            check_url("http://10.0.0.1/hook", false).map_err(|why| why.contains("10.0.0.1 is not")),
+            Err(true)
+        );
+    }
+
+    fn ips(addresses: &[&str]) -> Vec<IpAddr> {
+        addresses.iter().filter_map(|a| a.parse().ok()).collect()
+    }
+
+    #[test]
+    fn a_host_is_allowed_only_if_every_address_it_resolves_to_is() {
+        for loopback in [
+            &["127.0.0.1"][..],
+            &["::1", "127.0.0.1"],
+            &["127.8.0.1"],
+            &["::ffff:127.0.0.1"],
+        ] {
+            assert_eq!(allowed(&ips(loopback), false), Ok(()), "{loopback:?}");
+        }
+        let mixed = ips(&["127.0.0.1", "::1", "10.1.2.3"]);
+        assert_eq!(
+            allowed(&mixed, false),
+            Err(NotAllowed::NotLoopback(ips(&["10.1.2.3"])[0]))
+        );
+        assert_eq!(allowed(&mixed, true), Ok(()));
+        assert_eq!(allowed(&ips(&["::ffff:10.0.0.1"]), true), Ok(()));
+        assert!(allowed(&ips(&["::ffff:10.0.0.1"]), false).is_err());
+        assert_eq!(allowed(&[], false), Err(NotAllowed::NoAddress));
+        assert_eq!(allowed(&[], true), Err(NotAllowed::NoAddress));
+        let why = refusal(
+            "localhost",
+            &NotAllowed::NotLoopback(ips(&["192.0.2.7"])[0]),
+        );
+        assert!(
+            why.contains("localhost") && why.contains("192.0.2.7") && why.contains("loopback"),
+            "{why}"
+        );
+    }
+
+    /// The connector goes to the addresses that were checked for a name, and never resolves
+    /// a name itself: `.invalid` names (RFC 6761) resolve nowhere, so a connection made to
+    /// one is a connection made to the checked address.
+    #[tokio::test]
+    async fn the_connector_connects_to_the_checked_address_and_resolves_nothing_else() {
+        let receiver = crate::receiver::Receiver::start().await.unwrap();
+        let port = receiver
+            .url()
+            .trim_end_matches("/webhook")
+            .rsplit(':')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let checked = CheckedAddresses::default();
+        let client = crate::net::client_with_resolver(false, checked.clone()).unwrap();
+        let post = |host: &str| {
+            hyper::Request::post(format!("http://{host}:{port}"))
+                .body(Full::new(Bytes::from_static(b"{}")))
+                .unwrap()
+        };
+
+        let unchecked = client.request(post("receiver.invalid")).await;
+        assert!(unchecked.is_err_and(|error| error.is_connect()));
+        assert!(receiver.received().is_empty());
+
+        checked.remember("receiver.invalid".to_owned(), &ips(&["127.0.0.1"]));
+        let answered = client.request(post("RECEIVER.invalid")).await.unwrap();
+        assert_eq!(answered.status(), 200);
+        assert_eq!(receiver.received().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn localhost_resolves_to_loopback_addresses_only() {
+        let url = url::Url::parse("http://localhost:9/").unwrap();
+        let (host, addresses) = resolve(&url).await.unwrap();
+        assert_eq!(host, "localhost");
+        assert_eq!(allowed(&addresses, false), Ok(()), "{addresses:?}");
     }
 }
