@@ -26,6 +26,7 @@ pub async fn deliveries(settings: &Settings) {
         // The pings are asked for in one burst, far faster than any receiver takes them: let
         // them all wait their turn rather than be recorded as refused.
         max_pending_deliveries: total,
+        max_pending_bytes: usize::MAX,
         ..FakeConfig::default()
     });
     let state = fake.state();
