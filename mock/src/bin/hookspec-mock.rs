@@ -104,6 +104,11 @@ struct Args {
     #[arg(long, value_name = "MS")]
     delivery_timeout_ms: Option<u64>,
 
+    /// How many payload bytes of deliveries may be on their way at once; past that a new
+    /// delivery is recorded as failed at once, saying so (default: 64 MiB).
+    #[arg(long, value_name = "N")]
+    max_pending_delivery_bytes: Option<usize>,
+
     /// Add a member to every JSON payload whose bytes change when a receiver re-serializes the
     /// JSON before checking the signature (\u escapes, escaped slashes, non-ASCII text): only a
     /// receiver that verifies the raw bytes accepts such deliveries.
@@ -212,6 +217,9 @@ impl Args {
             delivery_timeout: self.delivery_timeout_ms.map(Duration::from_millis),
             log_deliveries: !self.quiet,
             signature_traps: self.signature_traps,
+            max_pending_bytes: self
+                .max_pending_delivery_bytes
+                .unwrap_or(orgs.max_pending_bytes),
             allowed_control_hosts: self.allowed_hosts.clone(),
             ..orgs
         })

@@ -159,6 +159,12 @@ pub struct FakeConfig {
     /// recorded as failed at once, saying so, so that a receiver that cannot keep up under a
     /// flood of events never makes the fake's memory grow without bound.
     pub max_pending_deliveries: usize,
+    /// How many payload bytes may be on their way at once (default: 64 MiB, which keeps the
+    /// fake's memory well under 100 MB); past that a new delivery is recorded as failed at
+    /// once, saying so, as past [`max_pending_deliveries`](Self::max_pending_deliveries), so
+    /// that large payloads to a receiver that cannot keep up stay bounded too. A delivery's
+    /// bytes are its payload's text, released when it is recorded.
+    pub max_pending_bytes: usize,
     /// Signature traps (default: false): every JSON payload also carries a `hookspec_trap`
     /// member written with `\u` escapes, escaped slashes, non-ASCII text and a line separator,
     /// whose bytes change if a receiver parses and re-serializes the JSON before checking the
@@ -187,6 +193,7 @@ impl Default for FakeConfig {
             log_deliveries: false,
             max_deliveries_per_hook: 1000,
             max_pending_deliveries: 10_000,
+            max_pending_bytes: 64 * 1024 * 1024,
             signature_traps: false,
             allowed_control_hosts: Vec::new(),
         }

@@ -159,6 +159,7 @@ impl State {
                     allow_external: config.allow_external_deliveries,
                     log: config.log_deliveries,
                     max_pending: config.max_pending_deliveries.max(1),
+                    max_pending_bytes: config.max_pending_bytes,
                 },
             ),
             delivery_timeout: config.delivery_timeout,

@@ -628,3 +628,114 @@ async fn a_url_naming_localhost_is_delivered_once_its_addresses_are_checked() {
     let record = &fake.state().deliveries(hook)[0];
     assert_eq!((record.status.as_str(), record.status_code), ("OK", 200));
 }
+
+/// Deliveries to one receiver: `count` pushes emitted to a hook on `receiver` subscribed to
+/// them, and the hook's id.
+fn push_to(
+    fake: &FakeGitHub,
+    receiver: &Receiver,
+    count: usize,
+    payload: &serde_json::Value,
+) -> u64 {
+    let state = fake.state();
+    let hook = state.insert_org_hook("octocat", HookSeed::new(receiver.url()).events(["push"]));
+    for _ in 0..count {
+        state
+            .emit_org_event("octocat", "push", payload.clone())
+            .unwrap();
+    }
+    hook
+}
+
+#[tokio::test]
+async fn a_receiver_that_holds_its_deliveries_delays_only_its_own() {
+    let fake = FakeGitHub::start_with(FakeConfig::default().with_delivery_timeout(HOUR)).await;
+    let slow = Receiver::start().await.unwrap();
+    slow.answer(ReceiverAnswer::Hold(200));
+    // More than the engine's global bound (64) and far more than one receiver's.
+    const HELD: usize = 200;
+    let slow_hook = push_to(&fake, &slow, HELD, &json!({ "ref": "refs/heads/main" }));
+    // The slow receiver has its share (8 at once per receiver) on the wire before the other
+    // delivery is even queued.
+    assert_eq!(slow.wait_for(8, WAIT).await.len(), 8);
+
+    let quick = Receiver::start().await.unwrap();
+    let quick_hook = fake
+        .state()
+        .insert_org_hook("octocat", HookSeed::new(quick.url()));
+    let ping = Api::new(&fake.uri())
+        .post_empty(&format!("/orgs/octocat/hooks/{quick_hook}/pings"))
+        .await;
+    assert_eq!(ping.status, 204);
+    // Queued behind 200 deliveries that cannot finish, and delivered all the same.
+    assert_eq!(quick.wait_for(1, WAIT).await.len(), 1);
+    // The slow receiver still holds every one it got, and none of its deliveries is recorded.
+    assert!(fake.state().deliveries(slow_hook).is_empty());
+    assert!(fake.state().pending_deliveries() >= HELD);
+    // No more than its share: the other 192 wait in its lane, holding no global slot.
+    assert_eq!(slow.received().len(), 8);
+
+    slow.release();
+    settle(&fake).await;
+    let records = fake.state().deliveries(slow_hook);
+    assert_eq!(records.len(), HELD);
+    assert!(
+        records
+            .iter()
+            .all(|d| d.status == "OK" && d.status_code == 200)
+    );
+    let quick_records = fake.state().deliveries(quick_hook);
+    assert_eq!(quick_records.len(), 1);
+    assert_eq!(quick_records[0].status, "OK");
+    assert_eq!(slow.received().len(), HELD);
+}
+
+#[tokio::test]
+async fn past_the_byte_bound_a_delivery_is_recorded_as_failed_instead_of_queued() {
+    // Room for one of these payloads on its way, not two.
+    let payload = json!({ "ref": "refs/heads/main", "filler": "x".repeat(1000) });
+    let config = FakeConfig {
+        max_pending_bytes: 1500,
+        ..FakeConfig::default().with_delivery_timeout(HOUR)
+    };
+    let fake = FakeGitHub::start_with(config).await;
+    let receiver = Receiver::start().await.unwrap();
+    receiver.answer(ReceiverAnswer::Hold(200));
+    let hook = push_to(&fake, &receiver, 3, &payload);
+    // The first is held by the receiver; the other two found the byte bound reached.
+    assert_eq!(fake.state().pending_deliveries(), 1);
+    let refused: Vec<String> = fake
+        .state()
+        .deliveries(hook)
+        .into_iter()
+        .map(|d| d.status)
+        .collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused
+            .iter()
+            .all(|s| s.contains("FakeConfig::max_pending_bytes (1500)")),
+        "{refused:?}"
+    );
+    receiver.release();
+    settle(&fake).await;
+    let statuses: Vec<String> = fake
+        .state()
+        .deliveries(hook)
+        .into_iter()
+        .map(|d| d.status)
+        .collect();
+    assert_eq!(statuses.len(), 3, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| *s == "OK").count(),
+        1,
+        "{statuses:?}"
+    );
+    // Its bytes were released when it was recorded: another fits again.
+    fake.state()
+        .emit_org_event("octocat", "push", payload)
+        .unwrap();
+    settle(&fake).await;
+    assert_eq!(fake.state().deliveries(hook).len(), 4);
+    assert_eq!(fake.state().deliveries(hook)[0].status, "OK");
+}

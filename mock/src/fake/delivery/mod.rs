@@ -34,6 +34,10 @@ pub(crate) struct Target<'a> {
 /// The `User-Agent` of every delivery: `GitHub-Hookshot/<hex>`, as GitHub's is.
 const USER_AGENT: &str = "GitHub-Hookshot/h00k5pec";
 
+/// What a ping's payload adds around the hook's JSON (`zen`, `organization`, `sender`), as
+/// [`Outgoing::size`] counts it: about what the payload writer reserves for it.
+const PING_AROUND_HOOK: usize = 2048;
+
 /// One attempt to deliver, fully built: where it goes, the bytes and headers sent, and what
 /// its record will say apart from the receiver's answer.
 #[derive(Debug, Clone)]
@@ -176,6 +180,19 @@ impl Outgoing {
         if let Some(unfinished) = &mut self.unfinished {
             unfinished.enterprise = Some((version, host));
         }
+    }
+
+    /// The payload bytes this delivery holds of the pending bound while it waits: its
+    /// payload's text, or for a ping not yet written, the hook's JSON the payload is written
+    /// around and [`PING_AROUND_HOOK`] for the rest. It is known before the body is built, so
+    /// it does not count the body's encoding (a form body is the text URL-encoded).
+    pub(crate) fn size(&self) -> usize {
+        let ping = self
+            .unfinished
+            .as_ref()
+            .and_then(|unfinished| unfinished.ping.as_ref())
+            .map_or(0, |ping| ping.hook_json.bytes().len() + PING_AROUND_HOOK);
+        self.payload.text().len() + ping
     }
 
     /// Builds what is left (once): a ping's payload, the body for the hook's content type

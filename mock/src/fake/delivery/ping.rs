@@ -43,7 +43,7 @@ impl HookJson {
         )
     }
 
-    fn bytes(&self) -> &[u8] {
+    pub(super) fn bytes(&self) -> &[u8] {
         match self {
             HookJson::Ready(ready) => &ready.body,
             HookJson::Written(bytes) => bytes,

@@ -1,10 +1,22 @@
 //! Sending deliveries in the background and recording what really happened. Each [`Outbox`]
 //! owns one thread with its own small tokio runtime, started on the first delivery, so the API
 //! call that triggers a delivery answers at once whatever runtime (or none) the caller uses.
-//! Attempts run concurrently up to a bound, reuse connections per receiver, end at the
-//! product's timeout, and go only to loopback addresses unless external delivery is allowed:
-//! each attempt resolves its host once, checks every address, and connects only to addresses
-//! it checked.
+//! Attempts reuse connections per receiver, end at the product's timeout, and go only to
+//! loopback addresses unless external delivery is allowed: each attempt resolves its host once,
+//! checks every address, and connects only to addresses it checked.
+//!
+//! Scheduling is fair per receiver. A receiver is the URL's scheme, host and port; each has
+//! its own lane of [`MAX_IN_FLIGHT_PER_RECEIVER`] slots, and all attempts share
+//! [`MAX_IN_FLIGHT`] global slots. Every queued delivery becomes a task that takes its lane's
+//! slot first and only then a global one, so a delivery waiting behind a slow or dead receiver
+//! holds no global slot and other receivers' deliveries go past it. A lane lives only while
+//! deliveries to its receiver are queued or on their way, so their number stays bounded by
+//! the pending bound. A record's `delivered_at` and `duration` are taken once both slots are
+//! held: they tell the attempt itself, not its wait in the queue.
+//!
+//! What waits is bounded twice, by count ([`Policy::max_pending`]) and by payload bytes
+//! ([`Policy::max_pending_bytes`]); past either a delivery is recorded as failed at once,
+//! saying which bound and its value, and a delivery's bytes are released when it is recorded.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -26,8 +38,11 @@ use tokio::sync::{Notify, Semaphore, mpsc};
 use super::Outgoing;
 use crate::headers::delivery_http_name;
 
-/// How many attempts run at once.
+/// How many attempts run at once, to all receivers together.
 const MAX_IN_FLIGHT: usize = 64;
+/// How many attempts to one receiver (scheme, host and port) run at once: a receiver that
+/// hangs takes these and no more of the global ones.
+const MAX_IN_FLIGHT_PER_RECEIVER: usize = 8;
 /// The most of a receiver's answer that is kept in the record.
 const MAX_RESPONSE_BODY: usize = 64 * 1024;
 
@@ -71,6 +86,10 @@ pub(crate) struct Policy {
     /// failed at once instead of queued, so a receiver that cannot keep up never makes the
     /// fake's memory grow without bound.
     pub max_pending: usize,
+    /// How many payload bytes may be on their way at once (see [`Outgoing::size`]); past that
+    /// a new delivery is recorded as failed at once, so that large payloads to a slow receiver
+    /// cannot grow the fake's memory either.
+    pub max_pending_bytes: usize,
 }
 
 /// Deliveries on their way: the queue to the sending thread and the count of those not yet
@@ -78,14 +97,22 @@ pub(crate) struct Policy {
 pub(crate) struct Outbox {
     record: Record,
     policy: Policy,
-    queue: OnceLock<mpsc::UnboundedSender<Outgoing>>,
+    queue: OnceLock<mpsc::UnboundedSender<Queued>>,
     pending: Arc<Pending>,
 }
 
-/// The count of deliveries sent but not yet recorded.
+/// A delivery handed to the sending thread, with the payload bytes it holds of the pending
+/// bound (released, exactly that many, when it is recorded).
+struct Queued {
+    outgoing: Outgoing,
+    size: usize,
+}
+
+/// The count and payload bytes of deliveries sent but not yet recorded.
 #[derive(Debug, Default)]
 pub(crate) struct Pending {
     count: AtomicUsize,
+    bytes: AtomicUsize,
     changed: Notify,
 }
 
@@ -94,9 +121,15 @@ impl Pending {
         self.count.load(Ordering::SeqCst)
     }
 
-    /// One delivery recorded. Waiters only wait for none to be left, so only the last one
-    /// wakes them: a wake-up per delivery cost the delivery thread a context switch each.
-    fn done(&self) {
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::SeqCst)
+    }
+
+    /// One delivery of `size` payload bytes recorded. Waiters only wait for none to be left,
+    /// so only the last one wakes them: a wake-up per delivery cost the delivery thread a
+    /// context switch each. The bytes go first, so that none are counted once none is pending.
+    fn done(&self, size: usize) {
+        self.bytes.fetch_sub(size, Ordering::SeqCst);
         if self.count.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.changed.notify_waiters();
         }
@@ -125,6 +158,7 @@ impl std::fmt::Debug for Outbox {
         f.debug_struct("Outbox")
             .field("policy", &self.policy)
             .field("pending", &self.pending.count())
+            .field("pending_bytes", &self.pending.bytes())
             .finish_non_exhaustive()
     }
 }
@@ -158,10 +192,22 @@ impl Outbox {
             ));
         }
         let pending = self.pending.count();
-        if pending >= self.policy.max_pending {
-            let why = format!(
-                "hookspec: {pending} deliveries are already on their way (FakeConfig::max_pending_deliveries); this one was not sent"
-            );
+        let size = outgoing.size();
+        let held = self.pending.bytes();
+        let over = if pending >= self.policy.max_pending {
+            Some(format!(
+                "hookspec: {pending} deliveries are already on their way (FakeConfig::max_pending_deliveries is {}); this one was not sent",
+                self.policy.max_pending
+            ))
+        } else if held.saturating_add(size) > self.policy.max_pending_bytes {
+            Some(format!(
+                "hookspec: {held} payload bytes are already on their way and this delivery's {size} would pass FakeConfig::max_pending_bytes ({}); this one was not sent",
+                self.policy.max_pending_bytes
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = over {
             if self.policy.log {
                 log_line(&outgoing, &why);
             }
@@ -177,16 +223,18 @@ impl Outbox {
                 self.policy.clone(),
             )
         });
+        // Bytes first, as `Pending::done` releases them first.
+        self.pending.bytes.fetch_add(size, Ordering::SeqCst);
         self.pending.count.fetch_add(1, Ordering::SeqCst);
-        if let Err(unsent) = queue.send(outgoing) {
-            self.pending.done();
+        if let Err(unsent) = queue.send(Queued { outgoing, size }) {
+            self.pending.done(size);
             let outcome = Outcome::failed(
                 "hookspec: the delivery thread has stopped".to_owned(),
                 0,
                 Duration::ZERO,
             );
             return Err(Box::new(
-                unsent.0.record(outcome, OffsetDateTime::now_utc()),
+                unsent.0.outgoing.record(outcome, OffsetDateTime::now_utc()),
             ));
         }
         Ok(())
@@ -343,8 +391,8 @@ fn start_thread(
     record: Record,
     pending: Arc<Pending>,
     policy: Policy,
-) -> mpsc::UnboundedSender<Outgoing> {
-    let (sender, mut receiver) = mpsc::unbounded_channel::<Outgoing>();
+) -> mpsc::UnboundedSender<Queued> {
+    let (sender, mut receiver) = mpsc::unbounded_channel::<Queued>();
     let spawned = std::thread::Builder::new()
         .name("hookspec-deliveries".to_owned())
         .spawn(move || {
@@ -353,14 +401,14 @@ fn start_thread(
                 .build()
             else {
                 // Without a runtime nothing can be sent: record every attempt as failed.
-                while let Some(outgoing) = receiver.blocking_recv() {
+                while let Some(Queued { outgoing, size }) = receiver.blocking_recv() {
                     let outcome = Outcome::failed(
                         "hookspec: cannot start the delivery runtime".to_owned(),
                         0,
                         Duration::ZERO,
                     );
                     record(outgoing.record(outcome, OffsetDateTime::now_utc()));
-                    pending.done();
+                    pending.done(size);
                 }
                 return;
             };
@@ -371,28 +419,56 @@ fn start_thread(
                     insecure: crate::net::client_with_resolver(true, checked.clone()).ok(),
                     checked,
                 });
-                let bound = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
-                while let Some(outgoing) = receiver.recv().await {
-                    let Ok(permit) = bound.clone().acquire_owned().await else {
-                        break;
-                    };
-                    let (record, pending, clients, policy) = (
+                let global = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+                let lanes = Lanes::default();
+                // The loop never waits for a slot: every delivery becomes a task at once and
+                // waits in its own receiver's lane, so one receiver's backlog cannot stop the
+                // queue in front of the others'.
+                while let Some(Queued { outgoing, size }) = receiver.recv().await {
+                    let lane = lanes.join(receiver_key(&outgoing.url));
+                    let (record, pending, clients, policy, global) = (
                         record.clone(),
                         pending.clone(),
                         clients.clone(),
                         policy.clone(),
+                        global.clone(),
                     );
                     tokio::spawn(async move {
                         let mut outgoing = outgoing;
-                        outgoing.finish();
-                        let delivered_at = OffsetDateTime::now_utc();
-                        let outcome = attempt(&clients, &outgoing, policy.allow_external).await;
+                        // The receiver's slot first, then a global one: waiting for its own
+                        // receiver, a delivery holds nothing the others need.
+                        let slots = match lane.slots.clone().acquire_owned().await {
+                            Ok(own) => global.acquire_owned().await.map(|any| (own, any)),
+                            Err(closed) => Err(closed),
+                        };
+                        let outcome = match slots {
+                            Ok(_slots) => {
+                                outgoing.finish();
+                                let delivered_at = OffsetDateTime::now_utc();
+                                let outcome =
+                                    attempt(&clients, &outgoing, policy.allow_external).await;
+                                (outcome, delivered_at)
+                            }
+                            // The semaphores are never closed; should one be, the delivery
+                            // is still recorded, saying so.
+                            Err(_) => (
+                                Outcome::failed(
+                                    "hookspec: the delivery thread has stopped".to_owned(),
+                                    0,
+                                    Duration::ZERO,
+                                ),
+                                OffsetDateTime::now_utc(),
+                            ),
+                        };
+                        let (outcome, delivered_at) = outcome;
                         if policy.log {
                             log_line(&outgoing, &outcome_text(&outcome));
                         }
                         record(outgoing.record(outcome, delivered_at));
-                        pending.done();
-                        drop(permit);
+                        pending.done(size);
+                        // The slots went back when the attempt ended; the lane is left here,
+                        // once the delivery is recorded.
+                        drop(lane);
                     });
                 }
             });
@@ -402,6 +478,81 @@ fn start_thread(
         // attempt is recorded as failed by `Outbox::send`.
     }
     sender
+}
+
+/// The receiver a delivery goes to, for its lane: the URL's scheme, host and port (the parts
+/// that decide which server answers); the whole URL if it does not parse, which
+/// [`check_url`] has refused already.
+fn receiver_key(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(parsed) => format!(
+            "{}://{}:{}",
+            parsed.scheme(),
+            parsed.host_str().unwrap_or_default(),
+            parsed.port_or_known_default().unwrap_or(0)
+        ),
+        Err(_) => url.to_owned(),
+    }
+}
+
+/// The lanes of the receivers with deliveries queued or on their way: each its slots and how
+/// many deliveries use it. A lane is removed when its last delivery is recorded, so the map
+/// holds no more lanes than deliveries are pending.
+#[derive(Clone, Default)]
+struct Lanes(Arc<Mutex<HashMap<String, Lane>>>);
+
+struct Lane {
+    slots: Arc<Semaphore>,
+    users: usize,
+}
+
+/// One delivery's place in its receiver's lane; leaving it (on drop, so also if the task
+/// panics) removes the lane once no delivery uses it.
+struct InLane {
+    lanes: Lanes,
+    key: String,
+    slots: Arc<Semaphore>,
+}
+
+impl Lanes {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Lane>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn join(&self, key: String) -> InLane {
+        let mut lanes = self.lock();
+        let lane = lanes.entry(key.clone()).or_insert_with(|| Lane {
+            slots: Arc::new(Semaphore::new(MAX_IN_FLIGHT_PER_RECEIVER)),
+            users: 0,
+        });
+        lane.users += 1;
+        let slots = lane.slots.clone();
+        drop(lanes);
+        InLane {
+            lanes: self.clone(),
+            key,
+            slots,
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.lock().len()
+    }
+}
+
+impl Drop for InLane {
+    fn drop(&mut self) {
+        let mut lanes = self.lanes.lock();
+        if let Some(lane) = lanes.get_mut(&self.key) {
+            lane.users = lane.users.saturating_sub(1);
+            if lane.users == 0 {
+                lanes.remove(&self.key);
+            }
+        }
+    }
 }
 
 fn outcome_text(outcome: &Outcome) -> String {
@@ -653,6 +804,31 @@ mod tests {
         let answered = client.request(post("RECEIVER.invalid")).await.unwrap();
         assert_eq!(answered.status(), 200);
         assert_eq!(receiver.received().len(), 1);
+    }
+
+    #[test]
+    fn a_receiver_is_its_scheme_host_and_port_and_its_lane_lives_while_used() {
+        assert_eq!(
+            receiver_key("http://127.0.0.1:8080/a?b"),
+            receiver_key("http://127.0.0.1:8080/c")
+        );
+        assert_eq!(receiver_key("https://LOCALHOST/x"), "https://localhost:443");
+        assert_ne!(
+            receiver_key("http://127.0.0.1:8080/"),
+            receiver_key("http://127.0.0.1:8081/")
+        );
+        let lanes = Lanes::default();
+        let (a, b) = (
+            lanes.join(receiver_key("http://127.0.0.1:1/")),
+            lanes.join(receiver_key("http://127.0.0.1:1/other")),
+        );
+        assert!(Arc::ptr_eq(&a.slots, &b.slots));
+        let c = lanes.join(receiver_key("http://127.0.0.1:2/"));
+        assert_eq!(lanes.len(), 2);
+        drop(a);
+        assert_eq!(lanes.len(), 2);
+        drop((b, c));
+        assert_eq!(lanes.len(), 0);
     }
 
     #[tokio::test]
