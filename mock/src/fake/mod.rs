@@ -35,6 +35,7 @@ mod reply;
 mod repo_hooks;
 mod routes;
 mod rules;
+mod seeding;
 mod state;
 mod validation;
 mod validators;

@@ -3,6 +3,8 @@
 //! bytes sent ([`sign`]), and how it is sent in the background and recorded as the receiver
 //! really answered ([`send`]).
 
+mod address;
+mod lanes;
 pub(crate) mod ping;
 pub(crate) mod send;
 pub(crate) mod sign;

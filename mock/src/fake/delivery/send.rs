@@ -18,12 +18,10 @@
 //! ([`Policy::max_pending_bytes`]); past either a delivery is recorded as failed at once,
 //! saying which bound and its value, and a delivery's bytes are released when it is recorded.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write;
-use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::task::{Context, Poll};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full, Limited};
@@ -31,18 +29,16 @@ use hyper::body::Bytes;
 use hyper::header::HeaderValue;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::connect::dns::Name;
 use time::OffsetDateTime;
 use tokio::sync::{Notify, Semaphore, mpsc};
 
 use super::Outgoing;
+use super::address::*;
+use super::lanes::*;
 use crate::headers::delivery_http_name;
 
 /// How many attempts run at once, to all receivers together.
 const MAX_IN_FLIGHT: usize = 64;
-/// How many attempts to one receiver (scheme, host and port) run at once: a receiver that
-/// hangs takes these and no more of the global ones.
-const MAX_IN_FLIGHT_PER_RECEIVER: usize = 8;
 /// The most of a receiver's answer that is kept in the record.
 const MAX_RESPONSE_BODY: usize = 64 * 1024;
 
@@ -241,141 +237,6 @@ impl Outbox {
     }
 }
 
-/// Where external delivery is switched on, for the refusals to point at.
-const HOW_TO_ALLOW: &str = "the fake delivers only to loopback addresses unless external delivery is allowed (FakeConfig::allow_external_deliveries, --allow-external-deliveries)";
-
-/// Whether deliveries may go to `url`, as far as can be told without resolving it: an absolute
-/// http(s) URL whose host, unless external delivery is allowed, is a loopback address or
-/// `localhost`. Other names are refused unresolved, so that a fake limited to loopback never
-/// looks a name up on the network; `localhost` is let through to [`resolve`], whose addresses
-/// are then checked one by one.
-fn check_url(url: &str, allow_external: bool) -> Result<(), String> {
-    let parsed = url::Url::parse(url).map_err(|e| format!("hookspec: invalid URL {url:?}: {e}"))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!(
-            "hookspec: cannot deliver to a {} URL",
-            parsed.scheme()
-        ));
-    }
-    if allow_external {
-        return Ok(());
-    }
-    let host = parsed.host_str().unwrap_or_default();
-    match parsed.host() {
-        Some(url::Host::Ipv4(ip)) => {
-            allowed(&[IpAddr::V4(ip)], false).map_err(|why| refusal(host, &why))
-        }
-        Some(url::Host::Ipv6(ip)) => {
-            allowed(&[IpAddr::V6(ip)], false).map_err(|why| refusal(host, &why))
-        }
-        Some(url::Host::Domain(name)) if name.eq_ignore_ascii_case("localhost") => Ok(()),
-        _ => Err(format!(
-            "hookspec: delivery to {host} refused: {HOW_TO_ALLOW}, and resolves no name but localhost"
-        )),
-    }
-}
-
-/// Why a host's addresses do not let a delivery go to it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-enum NotAllowed {
-    /// The name resolved to nothing.
-    #[error("it resolves to no address")]
-    NoAddress,
-    /// One of its addresses is not loopback, and external delivery is not allowed.
-    #[error("its address {0} is not a loopback address")]
-    NotLoopback(IpAddr),
-}
-
-/// Whether a delivery may go to a host that resolves to `addresses`: only if every one is
-/// allowed (a loopback address, or any address when external delivery is allowed), since the
-/// connection may go to any of them.
-fn allowed(addresses: &[IpAddr], allow_external: bool) -> Result<(), NotAllowed> {
-    if addresses.is_empty() {
-        return Err(NotAllowed::NoAddress);
-    }
-    if allow_external {
-        return Ok(());
-    }
-    match addresses
-        .iter()
-        // `::ffff:127.0.0.1` is 127.0.0.1.
-        .find(|address| !address.to_canonical().is_loopback())
-    {
-        Some(address) => Err(NotAllowed::NotLoopback(*address)),
-        None => Ok(()),
-    }
-}
-
-/// The record's reason for a delivery refused because of `host`'s addresses.
-fn refusal(host: &str, why: &NotAllowed) -> String {
-    format!("hookspec: delivery to {host} refused: {why}; {HOW_TO_ALLOW}")
-}
-
-/// The host of `url` (a name lower-cased, as the resolver looks it up) and its addresses,
-/// resolved once; an IP address is its own.
-async fn resolve(url: &url::Url) -> std::io::Result<(String, Vec<IpAddr>)> {
-    let port = url.port_or_known_default().unwrap_or(80);
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => Ok((ip.to_string(), vec![IpAddr::V4(ip)])),
-        Some(url::Host::Ipv6(ip)) => Ok((ip.to_string(), vec![IpAddr::V6(ip)])),
-        Some(url::Host::Domain(name)) => {
-            let found = tokio::net::lookup_host((name, port)).await?;
-            let mut addresses: Vec<IpAddr> = found.map(|address| address.ip()).collect();
-            addresses.dedup();
-            Ok((name.to_ascii_lowercase(), addresses))
-        }
-        None => Err(std::io::Error::other("the URL has no host")),
-    }
-}
-
-/// The addresses each host was last checked to resolve to: the deliveries' connector resolves
-/// names here and nowhere else, so a connection goes only to an address that was checked (the
-/// name is not looked up a second time, where it could answer differently).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct CheckedAddresses(Arc<Mutex<HashMap<String, Arc<[IpAddr]>>>>);
-
-impl CheckedAddresses {
-    /// Lets connections to `host` go to `addresses`, which were checked.
-    fn remember(&self, host: String, addresses: &[IpAddr]) {
-        self.lock().insert(host, addresses.into());
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<[IpAddr]>>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-/// A host the deliveries' connector was asked for without its addresses having been checked.
-#[derive(Debug, thiserror::Error)]
-#[error("hookspec: the addresses of {0} were not checked")]
-pub(crate) struct NotChecked(String);
-
-impl tower_service::Service<Name> for CheckedAddresses {
-    type Response = std::vec::IntoIter<SocketAddr>;
-    type Error = NotChecked;
-    type Future = std::future::Ready<Result<Self::Response, NotChecked>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), NotChecked>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, name: Name) -> Self::Future {
-        let host = name.as_str().to_ascii_lowercase();
-        let found = self.lock().get(&host).cloned();
-        std::future::ready(match found {
-            // Port 0: the connector puts the URL's port in.
-            Some(addresses) => Ok(addresses
-                .iter()
-                .map(|ip| SocketAddr::new(*ip, 0))
-                .collect::<Vec<_>>()
-                .into_iter()),
-            None => Err(NotChecked(host)),
-        })
-    }
-}
-
 type HttpsClient =
     Client<hyper_rustls::HttpsConnector<HttpConnector<CheckedAddresses>>, Full<Bytes>>;
 
@@ -478,81 +339,6 @@ fn start_thread(
         // attempt is recorded as failed by `Outbox::send`.
     }
     sender
-}
-
-/// The receiver a delivery goes to, for its lane: the URL's scheme, host and port (the parts
-/// that decide which server answers); the whole URL if it does not parse, which
-/// [`check_url`] has refused already.
-fn receiver_key(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(parsed) => format!(
-            "{}://{}:{}",
-            parsed.scheme(),
-            parsed.host_str().unwrap_or_default(),
-            parsed.port_or_known_default().unwrap_or(0)
-        ),
-        Err(_) => url.to_owned(),
-    }
-}
-
-/// The lanes of the receivers with deliveries queued or on their way: each its slots and how
-/// many deliveries use it. A lane is removed when its last delivery is recorded, so the map
-/// holds no more lanes than deliveries are pending.
-#[derive(Clone, Default)]
-struct Lanes(Arc<Mutex<HashMap<String, Lane>>>);
-
-struct Lane {
-    slots: Arc<Semaphore>,
-    users: usize,
-}
-
-/// One delivery's place in its receiver's lane; leaving it (on drop, so also if the task
-/// panics) removes the lane once no delivery uses it.
-struct InLane {
-    lanes: Lanes,
-    key: String,
-    slots: Arc<Semaphore>,
-}
-
-impl Lanes {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Lane>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn join(&self, key: String) -> InLane {
-        let mut lanes = self.lock();
-        let lane = lanes.entry(key.clone()).or_insert_with(|| Lane {
-            slots: Arc::new(Semaphore::new(MAX_IN_FLIGHT_PER_RECEIVER)),
-            users: 0,
-        });
-        lane.users += 1;
-        let slots = lane.slots.clone();
-        drop(lanes);
-        InLane {
-            lanes: self.clone(),
-            key,
-            slots,
-        }
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.lock().len()
-    }
-}
-
-impl Drop for InLane {
-    fn drop(&mut self) {
-        let mut lanes = self.lanes.lock();
-        if let Some(lane) = lanes.get_mut(&self.key) {
-            lane.users = lane.users.saturating_sub(1);
-            if lane.users == 0 {
-                lanes.remove(&self.key);
-            }
-        }
-    }
 }
 
 fn outcome_text(outcome: &Outcome) -> String {
@@ -705,137 +491,5 @@ fn failure(error: &hyper_util::client::legacy::Error) -> (String, u16) {
 #[cfg(test)]
 // A test that cannot unwrap should fail right there, loudly.
 #[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_loopback_hosts_receive_by_default() {
-        for url in [
-            "http://127.0.0.1:9/hook",
-            "http://127.8.0.1/x",
-            "http://[::1]:8080/",
-            "http://localhost:3000/hook",
-            "https://LOCALHOST/hook",
-        ] {
-            assert_eq!(check_url(url, false), Ok(()), "{url}");
-        }
-        for url in [
-            "https://example.com/hook",
-            "http://10.0.0.1/hook",
-            "http://192.168.1.2/",
-            "http://localhost.example.com/",
-        ] {
-            let refused = check_url(url, false);
-            assert!(
-                refused.as_ref().is_err_and(|why| why.contains("loopback")),
-                "{url}: {refused:?}"
-            );
-            assert_eq!(check_url(url, true), Ok(()), "{url}");
-        }
-        assert!(check_url("ftp://127.0.0.1/", true).is_err());
-        assert!(check_url("not a url", true).is_err());
-        // An address is named in the refusal.
-        assert_eq!(
-            check_url("http://10.0.0.1/hook", false).map_err(|why| why.contains("10.0.0.1 is not")),
-            Err(true)
-        );
-    }
-
-    fn ips(addresses: &[&str]) -> Vec<IpAddr> {
-        addresses.iter().filter_map(|a| a.parse().ok()).collect()
-    }
-
-    #[test]
-    fn a_host_is_allowed_only_if_every_address_it_resolves_to_is() {
-        for loopback in [
-            &["127.0.0.1"][..],
-            &["::1", "127.0.0.1"],
-            &["127.8.0.1"],
-            &["::ffff:127.0.0.1"],
-        ] {
-            assert_eq!(allowed(&ips(loopback), false), Ok(()), "{loopback:?}");
-        }
-        let mixed = ips(&["127.0.0.1", "::1", "10.1.2.3"]);
-        assert_eq!(
-            allowed(&mixed, false),
-            Err(NotAllowed::NotLoopback(ips(&["10.1.2.3"])[0]))
-        );
-        assert_eq!(allowed(&mixed, true), Ok(()));
-        assert_eq!(allowed(&ips(&["::ffff:10.0.0.1"]), true), Ok(()));
-        assert!(allowed(&ips(&["::ffff:10.0.0.1"]), false).is_err());
-        assert_eq!(allowed(&[], false), Err(NotAllowed::NoAddress));
-        assert_eq!(allowed(&[], true), Err(NotAllowed::NoAddress));
-        let why = refusal(
-            "localhost",
-            &NotAllowed::NotLoopback(ips(&["192.0.2.7"])[0]),
-        );
-        assert!(
-            why.contains("localhost") && why.contains("192.0.2.7") && why.contains("loopback"),
-            "{why}"
-        );
-    }
-
-    /// The connector goes to the addresses that were checked for a name, and never resolves
-    /// a name itself: `.invalid` names (RFC 6761) resolve nowhere, so a connection made to
-    /// one is a connection made to the checked address.
-    #[tokio::test]
-    async fn the_connector_connects_to_the_checked_address_and_resolves_nothing_else() {
-        let receiver = crate::receiver::Receiver::start().await.unwrap();
-        let port = receiver
-            .url()
-            .trim_end_matches("/webhook")
-            .rsplit(':')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        let checked = CheckedAddresses::default();
-        let client = crate::net::client_with_resolver(false, checked.clone()).unwrap();
-        let post = |host: &str| {
-            hyper::Request::post(format!("http://{host}:{port}"))
-                .body(Full::new(Bytes::from_static(b"{}")))
-                .unwrap()
-        };
-
-        let unchecked = client.request(post("receiver.invalid")).await;
-        assert!(unchecked.is_err_and(|error| error.is_connect()));
-        assert!(receiver.received().is_empty());
-
-        checked.remember("receiver.invalid".to_owned(), &ips(&["127.0.0.1"]));
-        let answered = client.request(post("RECEIVER.invalid")).await.unwrap();
-        assert_eq!(answered.status(), 200);
-        assert_eq!(receiver.received().len(), 1);
-    }
-
-    #[test]
-    fn a_receiver_is_its_scheme_host_and_port_and_its_lane_lives_while_used() {
-        assert_eq!(
-            receiver_key("http://127.0.0.1:8080/a?b"),
-            receiver_key("http://127.0.0.1:8080/c")
-        );
-        assert_eq!(receiver_key("https://LOCALHOST/x"), "https://localhost:443");
-        assert_ne!(
-            receiver_key("http://127.0.0.1:8080/"),
-            receiver_key("http://127.0.0.1:8081/")
-        );
-        let lanes = Lanes::default();
-        let (a, b) = (
-            lanes.join(receiver_key("http://127.0.0.1:1/")),
-            lanes.join(receiver_key("http://127.0.0.1:1/other")),
-        );
-        assert!(Arc::ptr_eq(&a.slots, &b.slots));
-        let c = lanes.join(receiver_key("http://127.0.0.1:2/"));
-        assert_eq!(lanes.len(), 2);
-        drop(a);
-        assert_eq!(lanes.len(), 2);
-        drop((b, c));
-        assert_eq!(lanes.len(), 0);
-    }
-
-    #[tokio::test]
-    async fn localhost_resolves_to_loopback_addresses_only() {
-        let url = url::Url::parse("http://localhost:9/").unwrap();
-        let (host, addresses) = resolve(&url).await.unwrap();
-        assert_eq!(host, "localhost");
-        assert_eq!(allowed(&addresses, false), Ok(()), "{addresses:?}");
-    }
-}
+#[path = "send_tests.rs"]
+mod tests;
