@@ -52,28 +52,9 @@ pub(super) fn products(spec: &Spec) -> Result<Vec<ProductIr>, SpecError> {
             .get("edition-of")
             .and_then(Value::as_str)
             .map(str::to_string);
-        let delivery_timeout_seconds = match product.get("delivery-timeout-seconds") {
-            None => 10,
-            Some(value) => value.as_u64().filter(|s| *s > 0).ok_or_else(|| {
-                spec.error(
-                    pointer_join(&here, "delivery-timeout-seconds"),
-                    SpecErrorKind::Invalid(format!(
-                        "delivery-timeout-seconds must be a whole number of seconds above 0, not {value}"
-                    )),
-                )
-            })?,
-        };
-        let hooks_per_event = match product.get("hooks-per-event") {
-            None => 20,
-            Some(value) => value.as_u64().filter(|n| *n > 0).ok_or_else(|| {
-                spec.error(
-                    pointer_join(&here, "hooks-per-event"),
-                    SpecErrorKind::Invalid(format!(
-                        "hooks-per-event must be a whole number above 0, not {value}"
-                    )),
-                )
-            })?,
-        };
+        let delivery_timeout_seconds =
+            positive_integer(spec, product, &here, "delivery-timeout-seconds", 10)?;
+        let hooks_per_event = positive_integer(spec, product, &here, "hooks-per-event", 20)?;
         let enterprise_version = match product.get("enterprise-version") {
             None => None,
             Some(Value::String(version)) => Some(version.clone()),
@@ -135,6 +116,27 @@ pub(super) fn string_list(
         })
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
+}
+
+/// The product's whole number above 0 under `key`, or `default` when it names none.
+fn positive_integer(
+    spec: &Spec,
+    product: &Value,
+    here: &str,
+    key: &str,
+    default: u64,
+) -> Result<u64, SpecError> {
+    match product.get(key) {
+        None => Ok(default),
+        Some(value) => value.as_u64().filter(|n| *n > 0).ok_or_else(|| {
+            spec.error(
+                pointer_join(here, key),
+                SpecErrorKind::Invalid(format!(
+                    "{key} must be a whole number above 0, not {value}"
+                )),
+            )
+        }),
+    }
 }
 
 pub(super) fn check_products(
