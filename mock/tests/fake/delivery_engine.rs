@@ -28,6 +28,15 @@ fn independent_signatures(secret: &str, body: &[u8]) -> (String, String) {
     )
 }
 
+/// The outcome texts of `hook`'s delivery records, oldest first.
+fn statuses(fake: &FakeGitHub, hook: u64) -> Vec<String> {
+    fake.state()
+        .deliveries(hook)
+        .into_iter()
+        .map(|d| d.status)
+        .collect()
+}
+
 async fn settle(fake: &FakeGitHub) {
     fake.state().wait_for_deliveries(WAIT).await.unwrap();
 }
@@ -584,12 +593,7 @@ async fn past_the_pending_bound_a_delivery_is_recorded_as_failed_instead_of_queu
     }
     // The first is held by the receiver; the other two found the bound reached.
     assert_eq!(fake.state().pending_deliveries(), 1);
-    let refused: Vec<String> = fake
-        .state()
-        .deliveries(hook)
-        .into_iter()
-        .map(|d| d.status)
-        .collect();
+    let refused = statuses(&fake, hook);
     assert_eq!(refused.len(), 2, "{refused:?}");
     assert!(
         refused.iter().all(|s| s.contains("already on their way")),
@@ -597,12 +601,7 @@ async fn past_the_pending_bound_a_delivery_is_recorded_as_failed_instead_of_queu
     );
     receiver.release();
     settle(&fake).await;
-    let statuses: Vec<String> = fake
-        .state()
-        .deliveries(hook)
-        .into_iter()
-        .map(|d| d.status)
-        .collect();
+    let statuses = statuses(&fake, hook);
     assert_eq!(statuses.len(), 3, "{statuses:?}");
     assert_eq!(
         statuses.iter().filter(|s| *s == "OK").count(),
@@ -704,12 +703,7 @@ async fn past_the_byte_bound_a_delivery_is_recorded_as_failed_instead_of_queued(
     let hook = push_to(&fake, &receiver, 3, &payload);
     // The first is held by the receiver; the other two found the byte bound reached.
     assert_eq!(fake.state().pending_deliveries(), 1);
-    let refused: Vec<String> = fake
-        .state()
-        .deliveries(hook)
-        .into_iter()
-        .map(|d| d.status)
-        .collect();
+    let refused = statuses(&fake, hook);
     assert_eq!(refused.len(), 2, "{refused:?}");
     assert!(
         refused
@@ -719,12 +713,7 @@ async fn past_the_byte_bound_a_delivery_is_recorded_as_failed_instead_of_queued(
     );
     receiver.release();
     settle(&fake).await;
-    let statuses: Vec<String> = fake
-        .state()
-        .deliveries(hook)
-        .into_iter()
-        .map(|d| d.status)
-        .collect();
+    let statuses = statuses(&fake, hook);
     assert_eq!(statuses.len(), 3, "{statuses:?}");
     assert_eq!(
         statuses.iter().filter(|s| *s == "OK").count(),
