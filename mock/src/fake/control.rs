@@ -2,8 +2,9 @@
 //! any language: emit an event to the hooks subscribed to it, and see how many deliveries are
 //! still on their way.
 //!
-//! - `POST /_hookspec/orgs/{org}/events/{event}` with the payload as a JSON body: every active
-//!   hook of `org` subscribed to `event` (or `*`) gets it; answers 202 `{"deliveries":[ids]}`.
+//! - `POST /_hookspec/orgs/{org}/events/{event}[?action=A]`: every active hook of `org`
+//!   subscribed to `event` (or `*`) gets it, with the JSON body as its payload, or with no body
+//!   a payload the fake makes ([`FakeState::emit`]); answers 202 `{"deliveries":[ids]}`.
 //! - `POST /_hookspec/repos/{owner}/{repo}/events/{event}`: the same for a repository's hooks.
 //! - `POST /_hookspec/apps/{app_id}/events/{event}`: the same for a GitHub App's webhook.
 //! - `POST /_hookspec/admin/events/{event}`: the same for GHES global hooks.
@@ -17,6 +18,8 @@
 //! browser still sends the page's name as `Host`, which is how the fake tells them apart.
 
 use serde_json::{Value, json};
+
+use super::emit::EventSource;
 
 use super::github_error::{self, REST_DOCS};
 use super::http::{FakeRequest, FakeResponse, JSON_CONTENT_TYPE};
@@ -40,30 +43,27 @@ pub(crate) fn handle(
     let segments: Vec<&str> = rest.split('/').collect();
     match (request.method.as_str(), segments.as_slice()) {
         ("POST", ["orgs", org, "events", event]) if !org.is_empty() && !event.is_empty() => {
-            emitted(request, |payload| state.emit_org_event(org, event, payload))
+            emitted(state, request, &EventSource::org(*org), event)
         }
         ("POST", ["repos", owner, repo, "events", event])
             if !owner.is_empty() && !repo.is_empty() && !event.is_empty() =>
         {
-            emitted(request, |payload| {
-                state.emit_repo_event(&format!("{owner}/{repo}"), event, payload)
-            })
+            emitted(
+                state,
+                request,
+                &EventSource::repo(format!("{owner}/{repo}")),
+                event,
+            )
         }
         ("POST", ["apps", app_id, "events", event]) if !event.is_empty() => {
             match app_id.parse::<u64>() {
-                Ok(app_id) => emitted(request, |payload| {
-                    state.emit_app_event(app_id, event, payload)
-                }),
+                Ok(app_id) => emitted(state, request, &EventSource::App(app_id), event),
                 Err(_) => error_answer(404, &format!("`{app_id}` is not an app id")),
             }
         }
-        ("POST", ["admin", "events", event]) if !event.is_empty() => match payload(request) {
-            Err(response) => response,
-            Ok(payload) => {
-                let ids = state.emit_global_event(event, payload);
-                answer(202, &json!({ "deliveries": ids }))
-            }
-        },
+        ("POST", ["admin", "events", event]) if !event.is_empty() => {
+            emitted(state, request, &EventSource::Global, event)
+        }
         ("GET", ["deliveries", "pending"]) => {
             answer(200, &json!({ "pending": state.pending_deliveries() }))
         }
@@ -110,32 +110,42 @@ fn check_host(base_url: &str, allowed_hosts: &[String]) -> Result<(), String> {
     }
 }
 
-/// The answer to an emit: 202 with the deliveries' ids, 404 when the owner is unknown.
+/// The answer to an emit: 202 with the deliveries' ids, 404 when the owner is unknown. With
+/// no body the fake makes the payload (for `?action=` when given); a body is sent as given.
 fn emitted(
+    state: &FakeState,
     request: &FakeRequest,
-    emit: impl FnOnce(Value) -> Result<Vec<u64>, StateError>,
+    source: &EventSource,
+    event: &str,
 ) -> FakeResponse {
-    match payload(request) {
-        Err(response) => response,
-        Ok(payload) => match emit(payload) {
-            Ok(ids) => answer(202, &json!({ "deliveries": ids })),
-            Err(
-                error @ (StateError::UnknownOrg(_)
-                | StateError::UnknownRepo(_)
-                | StateError::UnknownApp(_)),
-            ) => error_answer(404, &error.to_string()),
-            Err(error) => error_answer(422, &error.to_string()),
-        },
+    let sent = if request.body.iter().all(u8::is_ascii_whitespace) {
+        let action = query_value(request, "action");
+        state.emit(source, event, action.as_deref())
+    } else {
+        match serde_json::from_slice(&request.body) {
+            Ok(payload) => state.emit_with(source, event, payload),
+            Err(error) => {
+                return error_answer(400, &format!("the event payload is not JSON: {error}"));
+            }
+        }
+    };
+    match sent {
+        Ok(ids) => answer(202, &json!({ "deliveries": ids })),
+        Err(
+            error @ (StateError::UnknownOrg(_)
+            | StateError::UnknownRepo(_)
+            | StateError::UnknownApp(_)),
+        ) => error_answer(404, &error.to_string()),
+        Err(error) => error_answer(422, &error.to_string()),
     }
 }
 
-/// The request's JSON payload (an empty body is `{}`).
-fn payload(request: &FakeRequest) -> Result<Value, FakeResponse> {
-    if request.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(json!({}));
-    }
-    serde_json::from_slice(&request.body)
-        .map_err(|error| error_answer(400, &format!("the event payload is not JSON: {error}")))
+/// The decoded value of query parameter `name`, if the request has it.
+fn query_value(request: &FakeRequest, name: &str) -> Option<String> {
+    let query = request.query.as_deref()?;
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
 }
 
 fn answer(status: u16, body: &Value) -> FakeResponse {
