@@ -142,12 +142,17 @@ impl State {
             rate_window: RateWindow::new(config.rate_limit),
             request_counter: 0,
             outbox: Outbox::new(
-                Arc::new(move |delivery| {
+                Arc::new(move |deliveries: Vec<Delivery>| {
                     if let Some(state) = myself.upgrade() {
-                        let dropped = state
-                            .lock()
-                            .unwrap_or_else(|poisoned| poisoned.into_inner())
-                            .push_delivery(delivery);
+                        let mut dropped = Vec::new();
+                        {
+                            let mut state = state
+                                .lock()
+                                .unwrap_or_else(|poisoned| poisoned.into_inner());
+                            for delivery in deliveries {
+                                dropped.extend(state.push_delivery(delivery));
+                            }
+                        }
                         // Freed here, not under the lock the API waits on.
                         drop(dropped);
                     }
