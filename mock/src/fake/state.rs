@@ -337,7 +337,7 @@ impl State {
     /// Removes a hook's deliveries along with it.
     pub(crate) fn forget_deliveries(&mut self, hook_id: u64) {
         // Small next to the request that deletes a hook; freed here rather than carried out.
-        drop(self.deliveries.forget(hook_id));
+        drop(self.deliveries.remove(&hook_id));
     }
 
     /// Stores a delivery record (see [`DeliveryRecords::push`] for the bounds); a record for a
