@@ -85,7 +85,11 @@ pub fn generate_with(
             });
             Ok(())
         };
-    let webhooks_module = webhooks.map(|_| quote!(pub mod webhooks;));
+    let webhooks_module = webhooks.map(|_| {
+        quote!(
+            pub mod webhooks;
+        )
+    });
     rust(
         "mod.rs",
         "Code derived from the spec: models, the operation and product tables, typed stubs and their tests.",

@@ -108,13 +108,22 @@ fn main() -> ExitCode {
 fn import_webhooks(dotcom: &std::path::Path, ghes: &std::path::Path) -> ExitCode {
     use hookspec_codegen::webhooks::{WEBHOOKS_SPEC, import};
     let name = |path: &std::path::Path| {
-        let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
         format!("generated/{file}")
     };
     let (dotcom_name, ghes_name) = (name(dotcom), name(ghes));
     let text = import::import(
-        &import::Upstream { path: dotcom, name: &dotcom_name },
-        &import::Upstream { path: ghes, name: &ghes_name },
+        &import::Upstream {
+            path: dotcom,
+            name: &dotcom_name,
+        },
+        &import::Upstream {
+            path: ghes,
+            name: &ghes_name,
+        },
     );
     let text = match text {
         Ok(text) => text,
@@ -130,7 +139,10 @@ fn import_webhooks(dotcom: &std::path::Path, ghes: &std::path::Path) -> ExitCode
         .and_then(|()| std::fs::write(&out, &text));
     match written {
         Ok(()) => {
-            println!("wrote {WEBHOOKS_SPEC} ({} bytes); now run `cargo xtask gen`", text.len());
+            println!(
+                "wrote {WEBHOOKS_SPEC} ({} bytes); now run `cargo xtask gen`",
+                text.len()
+            );
             ExitCode::SUCCESS
         }
         Err(error) => {

@@ -126,7 +126,12 @@ impl Document {
             let types = post
                 .pointer("/x-github/supported-webhook-types")
                 .and_then(Value::as_array)
-                .map(|list| list.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|list| {
+                    list.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default();
             entries.push(Entry {
                 event: event.to_owned(),
@@ -156,12 +161,14 @@ fn action_of(components: &Map<String, Value>, schema: &str, operation_id: &str) 
     let first_alternative = root
         .get("oneOf")
         .and_then(|alternatives| alternatives.get(0))
-        .and_then(|alternative| match alternative.get("$ref").and_then(Value::as_str) {
-            Some(reference) => reference
-                .strip_prefix(COMPONENTS)
-                .and_then(|name| components.get(name)),
-            None => Some(alternative),
-        });
+        .and_then(
+            |alternative| match alternative.get("$ref").and_then(Value::as_str) {
+                Some(reference) => reference
+                    .strip_prefix(COMPONENTS)
+                    .and_then(|name| components.get(name)),
+                None => Some(alternative),
+            },
+        );
     let declared = [Some(root), first_alternative]
         .into_iter()
         .flatten()
@@ -174,7 +181,9 @@ fn action_of(components: &Map<String, Value>, schema: &str, operation_id: &str) 
     {
         return Some(only.to_owned());
     }
-    operation_id.split_once('/').map(|(_, action)| action.to_owned())
+    operation_id
+        .split_once('/')
+        .map(|(_, action)| action.to_owned())
 }
 
 /// The hook kinds of ours an entry's `supported-webhook-types` name.
@@ -206,20 +215,28 @@ pub fn import(dotcom: &Upstream<'_>, ghes: &Upstream<'_>) -> Result<String, Spec
             continue;
         }
         roots.push(entry.schema.clone());
-        push_action(&mut events, &entry.event, action_json(&entry.action, kinds, &entry.schema));
+        push_action(
+            &mut events,
+            &entry.event,
+            action_json(&entry.action, kinds, &entry.schema),
+        );
     }
     // GHES global hooks: the events GitHub's GHES pages list for them that the GHES
     // description marks `business`; the api.github.com schema where there is one.
     let mut ghes_roots = Vec::new();
     for entry in ghes.entries()? {
-        if !GLOBAL_EVENTS.contains(&entry.event.as_str()) || !entry.types.iter().any(|t| t == "business") {
+        if !GLOBAL_EVENTS.contains(&entry.event.as_str())
+            || !entry.types.iter().any(|t| t == "business")
+        {
             continue;
         }
         let existing = events
             .iter_mut()
             .find(|(name, _)| *name == entry.event)
             .and_then(|(_, actions)| {
-                actions.iter_mut().find(|a| a.get("action").and_then(Value::as_str) == entry.action.as_deref())
+                actions
+                    .iter_mut()
+                    .find(|a| a.get("action").and_then(Value::as_str) == entry.action.as_deref())
             });
         match existing {
             Some(action) => {
@@ -230,7 +247,11 @@ pub fn import(dotcom: &Upstream<'_>, ghes: &Upstream<'_>) -> Result<String, Spec
             None => {
                 let schema = format!("ghes-{}", entry.schema);
                 ghes_roots.push(entry.schema.clone());
-                push_action(&mut events, &entry.event, action_json(&entry.action, vec!["global"], &schema));
+                push_action(
+                    &mut events,
+                    &entry.event,
+                    action_json(&entry.action, vec!["global"], &schema),
+                );
             }
         }
     }
@@ -294,6 +315,10 @@ fn strip(schema: &Value, prefix: &str, references: &mut BTreeSet<String>) -> Val
     let Some(object) = schema.as_object() else {
         return schema.clone();
     };
+    if let Some(alternative) = nullable_all_of(object) {
+        let alternative = strip(&alternative, prefix, references);
+        return json!({ "anyOf": [{ "type": "null" }, alternative] });
+    }
     let mut out = Map::new();
     for (key, value) in object {
         let kept = match key.as_str() {
@@ -311,7 +336,9 @@ fn strip(schema: &Value, prefix: &str, references: &mut BTreeSet<String>) -> Val
                     .map(|properties| {
                         properties
                             .iter()
-                            .map(|(name, property)| (name.clone(), strip(property, prefix, references)))
+                            .map(|(name, property)| {
+                                (name.clone(), strip(property, prefix, references))
+                            })
                             .collect()
                     })
                     .unwrap_or_default(),
@@ -328,6 +355,30 @@ fn strip(schema: &Value, prefix: &str, references: &mut BTreeSet<String>) -> Val
         out.insert(key.clone(), kept);
     }
     Value::Object(out)
+}
+
+/// What a schema that is `type: ["null"]` beside an `allOf` means: the description's 3.0
+/// source said `nullable: true` with `allOf`, and its conversion to 3.1 kept only the `null`,
+/// so as written no value fits (null fails the `allOf`, anything else the type). Returns the
+/// non-null alternative it meant (the one part, or the `allOf`), to store as
+/// `anyOf: [null, it]`.
+fn nullable_all_of(object: &Map<String, Value>) -> Option<Value> {
+    let only_null = object.get("type") == Some(&json!(["null"]));
+    let parts = object.get("allOf").and_then(Value::as_array)?;
+    if !only_null {
+        return None;
+    }
+    let mut rest = object.clone();
+    rest.remove("type");
+    rest.remove("allOf");
+    rest.retain(|key, _| !DESCRIPTIVE.contains(&key.as_str()));
+    match (parts.as_slice(), rest.is_empty()) {
+        ([one], true) => Some(one.clone()),
+        _ => {
+            rest.insert("allOf".into(), Value::Array(parts.clone()));
+            Some(Value::Object(rest))
+        }
+    }
 }
 
 /// The subschemas of `schema` (not itself), each with a callback.
@@ -425,7 +476,11 @@ fn share_repeated(mut schemas: BTreeMap<String, Value>) -> BTreeMap<String, Valu
 
 /// The stored text: the source pretty, then one event a line and one schema a line, so that
 /// a new upstream version shows as a readable diff.
-fn write(source: &Value, events: &[(String, Vec<Value>)], schemas: &BTreeMap<String, Value>) -> String {
+fn write(
+    source: &Value,
+    events: &[(String, Vec<Value>)],
+    schemas: &BTreeMap<String, Value>,
+) -> String {
     let mut out = String::from("{\n  \"source\": ");
     let pretty = serde_json::to_string_pretty(source).unwrap_or_default();
     out.push_str(&pretty.replace('\n', "\n  "));

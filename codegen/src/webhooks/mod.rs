@@ -77,7 +77,8 @@ pub fn load(path: &Path, name: &str) -> Result<WebhookSpec, SpecError> {
         line: None,
         kind: Box::new(kind),
     };
-    let text = std::fs::read_to_string(path).map_err(|e| error(String::new(), SpecErrorKind::Io(e)))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| error(String::new(), SpecErrorKind::Io(e)))?;
     let spec: WebhookSpec = serde_json::from_str(&text).map_err(|e| {
         error(
             String::new(),
@@ -88,25 +89,49 @@ pub fn load(path: &Path, name: &str) -> Result<WebhookSpec, SpecError> {
     for (i, event) in spec.events.iter().enumerate() {
         let pointer = format!("/events/{i}");
         if !events.insert(&event.event) {
-            return Err(error(pointer, SpecErrorKind::Invalid(format!("event {:?} is listed twice", event.event))));
+            return Err(error(
+                pointer,
+                SpecErrorKind::Invalid(format!("event {:?} is listed twice", event.event)),
+            ));
         }
         let mut actions = BTreeSet::new();
         for (j, action) in event.actions.iter().enumerate() {
             let pointer = format!("{pointer}/actions/{j}");
             if !actions.insert(&action.action) {
-                return Err(error(pointer, SpecErrorKind::Invalid(format!("action {:?} is listed twice", action.action))));
+                return Err(error(
+                    pointer,
+                    SpecErrorKind::Invalid(format!("action {:?} is listed twice", action.action)),
+                ));
             }
-            if action.hooks.is_empty() || action.hooks.iter().any(|h| !HOOK_KINDS.contains(&h.as_str())) {
-                return Err(error(pointer, SpecErrorKind::Invalid(format!("hooks must be some of {HOOK_KINDS:?}, not {:?}", action.hooks))));
+            if action.hooks.is_empty()
+                || action
+                    .hooks
+                    .iter()
+                    .any(|h| !HOOK_KINDS.contains(&h.as_str()))
+            {
+                return Err(error(
+                    pointer,
+                    SpecErrorKind::Invalid(format!(
+                        "hooks must be some of {HOOK_KINDS:?}, not {:?}",
+                        action.hooks
+                    )),
+                ));
             }
             if !spec.schemas.contains_key(&action.schema) {
-                return Err(error(pointer, SpecErrorKind::UnresolvedRef(action.schema.clone())));
+                return Err(error(
+                    pointer,
+                    SpecErrorKind::UnresolvedRef(action.schema.clone()),
+                ));
             }
         }
     }
     for (name, schema) in &spec.schemas {
-        check_references(schema, &spec.schemas)
-            .map_err(|reference| error(format!("/schemas/{name}"), SpecErrorKind::UnresolvedRef(reference)))?;
+        check_references(schema, &spec.schemas).map_err(|reference| {
+            error(
+                format!("/schemas/{name}"),
+                SpecErrorKind::UnresolvedRef(reference),
+            )
+        })?;
     }
     Ok(spec)
 }
@@ -123,7 +148,9 @@ fn check_references(schema: &Value, schemas: &Map<String, Value>) -> Result<(), 
                     return Err(reference.to_owned());
                 }
             }
-            object.values().try_for_each(|v| check_references(v, schemas))
+            object
+                .values()
+                .try_for_each(|v| check_references(v, schemas))
         }
         Value::Array(list) => list.iter().try_for_each(|v| check_references(v, schemas)),
         _ => Ok(()),
@@ -141,8 +168,12 @@ pub fn emit_table(spec: &WebhookSpec, schemas_file: &str) -> TokenStream {
                 None => quote!(::core::option::Option::None),
             };
             let has = |kind: &str| action.hooks.iter().any(|h| h == kind);
-            let (organization, repository, app, global) =
-                (has("organization"), has("repository"), has("app"), has("global"));
+            let (organization, repository, app, global) = (
+                has("organization"),
+                has("repository"),
+                has("app"),
+                has("global"),
+            );
             let schema = &action.schema;
             quote! {
                 crate::table::WebhookAction {
@@ -172,7 +203,10 @@ pub fn emit_table(spec: &WebhookSpec, schemas_file: &str) -> TokenStream {
 /// The embedded schemas (`webhook_schemas.json`): the header as a member, then one schema a
 /// line.
 pub fn emit_schemas(spec: &WebhookSpec, header: &str) -> String {
-    let mut out = format!("{{\n  \"@generated\": {},\n  \"schemas\": {{\n", Value::String(header.to_owned()));
+    let mut out = format!(
+        "{{\n  \"@generated\": {},\n  \"schemas\": {{\n",
+        Value::String(header.to_owned())
+    );
     let lines: Vec<String> = spec
         .schemas
         .iter()

@@ -9,10 +9,10 @@ mod template;
 mod webhooks;
 
 use template::TEMPLATES;
+pub use template::{Routed, Segment, parse_template, route, route_below_prefix};
 pub use webhooks::{
     Receivers, WEBHOOK_EVENTS, WebhookAction, WebhookEvent, webhook_event, webhook_schemas_json,
 };
-pub use template::{Routed, Segment, parse_template, route, route_below_prefix};
 
 /// Who GitHub lets call an operation (the spec's `x-hookspec-access`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
