@@ -10,10 +10,11 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+use super::share::share_repeated;
 use super::{GLOBAL_EVENTS, WEBHOOKS_SPEC};
 use crate::error::{SpecError, SpecErrorKind};
 
-const COMPONENTS: &str = "#/components/schemas/";
+pub(super) const COMPONENTS: &str = "#/components/schemas/";
 
 /// Keywords that describe rather than constrain; dropped from every schema.
 const DESCRIPTIVE: &[&str] = &[
@@ -31,13 +32,8 @@ const DESCRIPTIVE: &[&str] = &[
 ];
 
 /// Keywords whose values are schemas, or lists or maps of schemas.
-const SCHEMA_VALUED: &[&str] = &["items", "additionalProperties", "not"];
-const SCHEMA_LISTS: &[&str] = &["oneOf", "anyOf", "allOf"];
-
-/// An object schema repeated this often (and at least [`SHARED_MIN_BYTES`] long) is stored
-/// once, under `shared-N`.
-const SHARED_MIN_USES: usize = 2;
-const SHARED_MIN_BYTES: usize = 150;
+pub(super) const SCHEMA_VALUED: &[&str] = &["items", "additionalProperties", "not"];
+pub(super) const SCHEMA_LISTS: &[&str] = &["oneOf", "anyOf", "allOf"];
 
 /// One upstream file read for the import.
 pub struct Upstream<'a> {
@@ -381,99 +377,6 @@ fn nullable_all_of(object: &Map<String, Value>) -> Option<Value> {
     }
 }
 
-/// The subschemas of `schema` (not itself), each with a callback.
-fn for_each_child(schema: &mut Value, visit: &mut dyn FnMut(&mut Value)) {
-    let Some(object) = schema.as_object_mut() else {
-        return;
-    };
-    for (key, value) in object.iter_mut() {
-        match key.as_str() {
-            "properties" => {
-                if let Some(properties) = value.as_object_mut() {
-                    properties.values_mut().for_each(&mut *visit);
-                }
-            }
-            k if SCHEMA_LISTS.contains(&k) => {
-                if let Some(list) = value.as_array_mut() {
-                    list.iter_mut().for_each(&mut *visit);
-                }
-            }
-            k if SCHEMA_VALUED.contains(&k) && value.is_object() => visit(value),
-            _ => {}
-        }
-    }
-}
-
-/// `value` as text with object keys sorted: two schemas are the same when these are.
-fn canonical(value: &Value) -> String {
-    fn sorted(value: &Value) -> Value {
-        match value {
-            Value::Object(map) => {
-                let ordered: BTreeMap<&String, Value> =
-                    map.iter().map(|(k, v)| (k, sorted(v))).collect();
-                Value::Object(ordered.into_iter().map(|(k, v)| (k.clone(), v)).collect())
-            }
-            Value::Array(list) => Value::Array(list.iter().map(sorted).collect()),
-            other => other.clone(),
-        }
-    }
-    sorted(value).to_string()
-}
-
-/// Stores each object schema that appears [`SHARED_MIN_USES`] times or more once, as
-/// `shared-N` (numbered in order of first use, components in name order), and refers to it.
-fn share_repeated(mut schemas: BTreeMap<String, Value>) -> BTreeMap<String, Value> {
-    let mut uses: BTreeMap<String, usize> = BTreeMap::new();
-    fn count(schema: &mut Value, uses: &mut BTreeMap<String, usize>) {
-        for_each_child(schema, &mut |child| {
-            if child.get("properties").is_some() {
-                let text = canonical(child);
-                if text.len() >= SHARED_MIN_BYTES {
-                    *uses.entry(text).or_default() += 1;
-                }
-            }
-            count(child, uses);
-        });
-    }
-    for schema in schemas.values_mut() {
-        count(schema, &mut uses);
-    }
-    uses.retain(|_, n| *n >= SHARED_MIN_USES);
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
-    let mut shared: Vec<(String, Value)> = Vec::new();
-    fn replace(
-        schema: &mut Value,
-        uses: &BTreeMap<String, usize>,
-        names: &mut BTreeMap<String, String>,
-        shared: &mut Vec<(String, Value)>,
-    ) {
-        for_each_child(schema, &mut |child| {
-            let text = canonical(child);
-            if uses.contains_key(&text) {
-                let name = match names.get(&text) {
-                    Some(name) => name.clone(),
-                    None => {
-                        let name = format!("shared-{}", names.len() + 1);
-                        names.insert(text, name.clone());
-                        let mut body = child.clone();
-                        replace(&mut body, uses, names, shared);
-                        shared.push((name.clone(), body));
-                        name
-                    }
-                };
-                *child = json!({ "$ref": format!("{COMPONENTS}{name}") });
-            } else {
-                replace(child, uses, names, shared);
-            }
-        });
-    }
-    for schema in schemas.values_mut() {
-        replace(schema, &uses, &mut names, &mut shared);
-    }
-    schemas.extend(shared);
-    schemas
-}
-
 /// The stored text: the source pretty, then one event a line and one schema a line, so that
 /// a new upstream version shows as a readable diff.
 fn write(
@@ -498,4 +401,37 @@ fn write(
     out.push_str(&lines.join(",\n"));
     out.push_str("\n  }\n}\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_null_only_type_beside_an_all_of_is_stored_as_null_or_the_all_of() {
+        let upstream = json!({
+            "type": ["null"],
+            "description": "The author.",
+            "allOf": [{ "$ref": "#/components/schemas/simple-user" }],
+        });
+        let mut references = BTreeSet::new();
+        assert_eq!(
+            strip(&upstream, "", &mut references),
+            json!({ "anyOf": [{ "type": "null" }, { "$ref": "#/components/schemas/simple-user" }] })
+        );
+        assert!(references.contains("simple-user"));
+    }
+
+    #[test]
+    fn descriptions_go_and_a_member_named_description_stays() {
+        let upstream = json!({
+            "type": "object",
+            "title": "Issue",
+            "properties": { "description": { "type": "string", "examples": ["x"] } },
+        });
+        assert_eq!(
+            strip(&upstream, "ghes-", &mut BTreeSet::new()),
+            json!({ "type": "object", "properties": { "description": { "type": "string" } } })
+        );
+    }
 }

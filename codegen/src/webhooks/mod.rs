@@ -4,6 +4,7 @@
 //! each, and the payload schemas as embedded data.
 
 pub mod import;
+mod share;
 
 use std::collections::BTreeSet;
 use std::path::Path;
