@@ -22,7 +22,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate mock/src/generated/ and conformance/cases/generated/ from spec/openapi.yaml.
+    /// Regenerate mock/src/generated/ and conformance/cases/generated/ from spec/openapi.yaml
+    /// (and the webhook table and payload schemas from spec/webhooks/webhooks.json).
     ///
     /// The generator owns both folders wholly: files it no longer produces are removed.
     Gen {
