@@ -257,23 +257,43 @@ impl FakeState {
         action: Option<&str>,
     ) -> Result<Vec<u64>, StateError> {
         let found = payloads::find(event, action, source.kind())?;
-        let mut state = self.lock();
-        let resolved = state.resolve(source)?;
-        let scene = state.scene(source, &resolved);
-        if payloads::names_the_hook(found) {
+        let (resolved, scene) = {
+            let mut state = self.lock();
+            let resolved = state.resolve(source)?;
+            let scene = state.scene(source, &resolved);
+            (resolved, scene)
+        };
+        // Made outside the lock: API calls meanwhile need not wait for the payload.
+        let made: Vec<(u64, Payload)> = if payloads::names_the_hook(found) {
             let api_base = format!("{}{}", scene.urls.api, resolved.product.path_prefix());
-            let login = resolved.owner.as_ref().map(|(name, _)| name.clone());
-            Ok(state.fan_out_each(&resolved, event, |hook| {
-                let json =
-                    serde_json::to_value(render::hook_view(hook, &api_base, login.as_deref()))
+            let login = resolved.owner.as_ref().map(|(name, _)| name.as_str());
+            resolved
+                .hooks
+                .iter()
+                .filter(|hook| hook.active && hook.kind.receives(&hook.events, event))
+                .map(|hook| {
+                    let json = serde_json::to_value(render::hook_view(hook, &api_base, login))
                         .unwrap_or_default();
-                let named = HookNamed { id: hook.id, json };
-                Payload::from_value(payloads::payload(found, &scene, Some(&named)))
-            }))
+                    let named = HookNamed { id: hook.id, json };
+                    let payload = payloads::payload(found, &scene, Some(&named));
+                    (hook.id, Payload::from_value(payload))
+                })
+                .collect()
         } else {
             let payload = Payload::from_value(payloads::payload(found, &scene, None));
-            Ok(state.fan_out_each(&resolved, event, |_| payload.clone()))
-        }
+            resolved
+                .hooks
+                .iter()
+                .map(|hook| (hook.id, payload.clone()))
+                .collect()
+        };
+        let mut state = self.lock();
+        Ok(state.fan_out_each(&resolved, event, |hook| {
+            made.iter()
+                .find(|(id, _)| *id == hook.id)
+                .map(|(_, payload)| payload.clone())
+                .unwrap_or_else(Payload::empty)
+        }))
     }
 
     /// Emits `event` at `source` with `payload` sent as given; the ids of the deliveries.
