@@ -330,3 +330,61 @@ pub(super) fn fill(schema: &'static Value, made: Value, known: &Value, depth: us
         made
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leak(value: Value) -> &'static Value {
+        Box::leak(Box::new(value))
+    }
+
+    const STYLE: Style<'static> = Style {
+        base: "http://127.0.0.1:1",
+        at: "2026-01-01T00:00:00Z",
+    };
+
+    #[test]
+    fn a_one_of_gets_the_first_alternative_whose_value_fits_exactly_one() {
+        // The first two alternatives' made value (null) fits both of them; the third's only
+        // the third.
+        let schema = leak(json!({ "oneOf": [
+            { "type": ["integer", "null"] },
+            { "type": "null" },
+            { "type": "string" },
+        ]}));
+        let made = make(schema, "name", &STYLE, 0);
+        assert!(matches(schema, &made), "{made}");
+        assert_eq!(made, json!("name"));
+    }
+
+    #[test]
+    fn an_all_of_part_that_narrows_a_nullable_member_gets_a_value_both_parts_accept() {
+        let schema = leak(json!({ "allOf": [
+            { "type": "object", "required": ["user"], "properties": {
+                "user": { "type": ["object", "null"], "required": ["login"],
+                          "properties": { "login": { "type": "string" } } } } },
+            { "type": "object", "properties": { "user": { "type": "object" } } },
+        ]}));
+        let made = make(schema, "", &STYLE, 0);
+        assert_eq!(made, json!({ "user": { "login": "login" } }));
+    }
+
+    #[test]
+    fn the_state_s_values_replace_made_ones_only_where_they_fit() {
+        let schema = leak(
+            json!({ "type": "object", "required": ["login", "kind"], "properties": {
+                "login": { "type": "string" },
+                "kind": { "type": "string", "enum": ["User", "Bot"] },
+            }}),
+        );
+        let made = make(schema, "", &STYLE, 0);
+        let filled = fill(
+            schema,
+            made,
+            &json!({ "login": "acme", "kind": "Organization" }),
+            0,
+        );
+        assert_eq!(filled, json!({ "login": "acme", "kind": "User" }));
+    }
+}
