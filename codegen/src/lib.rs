@@ -12,6 +12,7 @@ pub mod operations;
 pub mod render;
 pub mod spec;
 pub mod stubs;
+pub mod webhooks;
 
 use std::path::Path;
 
@@ -43,13 +44,34 @@ pub struct Generated {
 }
 
 /// Loads, checks and renders the spec at `spec_path`; `spec_name` is how headers name it.
+///
+/// When `webhooks/webhooks.json` sits beside the spec ([`webhooks::WEBHOOKS_SPEC`]), the table
+/// of webhook events and their payload schemas are generated from it too.
 pub fn generate(spec_path: &Path, spec_name: &str) -> Result<Generated, SpecError> {
     let spec = spec::load(spec_path)?;
-    generate_from(&spec, spec_name)
+    let webhooks_path = spec_path
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join("webhooks/webhooks.json");
+    let webhooks = if webhooks_path.exists() {
+        Some(webhooks::load(&webhooks_path, webhooks::WEBHOOKS_SPEC)?)
+    } else {
+        None
+    };
+    generate_with(&spec, spec_name, webhooks.as_ref())
 }
 
 /// Renders an already loaded spec.
 pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, SpecError> {
+    generate_with(spec, spec_name, None)
+}
+
+/// Renders an already loaded spec and, when given, the webhook description.
+pub fn generate_with(
+    spec: &spec::Spec,
+    spec_name: &str,
+    webhooks: Option<&webhooks::WebhookSpec>,
+) -> Result<Generated, SpecError> {
     let ir = ir::build(spec, spec_name)?;
     let models = models::build(spec, &ir)?;
     let render_error = |message: String| spec.error("", SpecErrorKind::Invalid(message));
@@ -63,6 +85,11 @@ pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, Sp
             });
             Ok(())
         };
+    let webhooks_module = webhooks.map(|_| {
+        quote!(
+            pub mod webhooks;
+        )
+    });
     rust(
         "mod.rs",
         "Code derived from the spec: models, the operation and product tables, typed stubs and their tests.",
@@ -71,6 +98,7 @@ pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, Sp
             pub mod operations;
             pub mod products;
             pub mod stubs;
+            #webhooks_module
             #[cfg(test)]
             mod round_trip;
         },
@@ -100,6 +128,24 @@ pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, Sp
         "Every example of the spec goes through its type and comes back equal (defaults filled in).",
         round_trip_tests(&models),
     )?;
+    if let Some(webhooks) = webhooks {
+        let name = webhooks::WEBHOOKS_SPEC;
+        let tokens = webhooks::emit_table(webhooks, "webhook_schemas.json");
+        let contents = render::rust_file(
+            name,
+            "The webhook events our hook kinds receive: each action, the hook kinds that get it, and its payload schema.",
+            tokens,
+        )
+        .map_err(render_error)?;
+        files.push(GeneratedFile {
+            path: format!("{MOCK_GENERATED_DIR}/webhooks.rs"),
+            contents,
+        });
+        files.push(GeneratedFile {
+            path: format!("{MOCK_GENERATED_DIR}/webhook_schemas.json"),
+            contents: webhooks::emit_schemas(webhooks, &render::header(name)),
+        });
+    }
     for case in cases::emit(spec, &ir)? {
         files.push(GeneratedFile {
             path: format!("{CASES_GENERATED_DIR}/{}", case.path),

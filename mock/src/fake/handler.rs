@@ -83,6 +83,7 @@ impl Fake {
     fn respond(&self, owned: Cow<'_, FakeRequest>) -> FakeResponse {
         let request: &FakeRequest = &owned;
         if request.path.starts_with(control::PREFIX) {
+            self.state.lock().note_base_url(&request.base_url);
             return control::handle(&self.state, &self.allowed_control_hosts, request);
         }
         let now = OffsetDateTime::now_utc();
@@ -94,6 +95,7 @@ impl Fake {
 
         let mut state = self.state.lock();
         state.request_counter += 1;
+        state.note_base_url(&request.base_url);
         if product.enterprise_version().is_some() {
             state.note_enterprise_host(&request.base_url);
         }

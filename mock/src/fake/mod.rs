@@ -31,6 +31,7 @@ mod org_hooks;
 mod outbound;
 mod pagination;
 mod payload;
+mod payloads;
 mod rate_limit;
 mod render;
 mod reply;

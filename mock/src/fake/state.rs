@@ -41,6 +41,34 @@ pub enum StateError {
     /// Deliveries were still on their way when the wait ended.
     #[error("{0} deliveries still pending after the timeout")]
     DeliveriesPending(usize),
+    /// GitHub's webhook description has no such event, so the fake cannot make its payload.
+    #[error("no webhook event `{event}`; the known events are {known}")]
+    UnknownEvent {
+        /// The event asked for.
+        event: String,
+        /// The known events, comma-separated.
+        known: String,
+    },
+    /// The event has no such action (or has no actions at all).
+    #[error("webhook event `{event}` has no action `{action}`; its actions are {known}")]
+    UnknownAction {
+        /// The event.
+        event: String,
+        /// The action asked for.
+        action: String,
+        /// Its actions, comma-separated.
+        known: String,
+    },
+    /// Hooks of this kind do not receive the event (GitHub's description lists who does).
+    #[error("{kind} hooks do not receive `{event}`; it goes to {receivers} hooks")]
+    EventNotForHookKind {
+        /// The event, and `.action` when it has one.
+        event: String,
+        /// The kind of hook it was emitted at.
+        kind: String,
+        /// The kinds that receive it, comma-separated.
+        receivers: String,
+    },
 }
 
 /// An organization and its hooks.
@@ -89,6 +117,9 @@ pub(crate) struct State {
     pub next_repo_id: u64,
     /// The host GHES clients last addressed the fake by, for `X-GitHub-Enterprise-Host`.
     pub enterprise_host: String,
+    /// The base URL clients last addressed the fake by (`http://127.0.0.1:PORT`), where the
+    /// URLs of the payloads it makes point; `None` until the first request or server start.
+    pub base_url: Option<String>,
     /// Each hook's records, oldest first, bounded per hook and in payload bytes.
     pub deliveries: DeliveryRecords,
     pub next_hook_id: u64,
@@ -133,6 +164,7 @@ impl State {
             repos: BTreeMap::new(),
             next_repo_id: 1,
             enterprise_host: "localhost".to_owned(),
+            base_url: None,
             deliveries: DeliveryRecords::default(),
             next_hook_id: 1,
             next_delivery_id: 1,
@@ -331,6 +363,13 @@ impl State {
         };
         if self.enterprise_host != host {
             self.enterprise_host = host.to_owned();
+        }
+    }
+
+    /// Remembers the base URL a client addressed the fake by, for the URLs of made payloads.
+    pub(crate) fn note_base_url(&mut self, base_url: &str) {
+        if self.base_url.as_deref() != Some(base_url) {
+            self.base_url = Some(base_url.to_owned());
         }
     }
 

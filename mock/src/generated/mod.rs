@@ -6,5 +6,6 @@ pub mod models;
 pub mod operations;
 pub mod products;
 pub mod stubs;
+pub mod webhooks;
 #[cfg(test)]
 mod round_trip;

@@ -6,9 +6,13 @@ pub use crate::generated::operations::{OPERATION_IDS, OPERATIONS, OperationId};
 pub use crate::generated::products::{PRODUCTS, Product};
 
 mod template;
+mod webhooks;
 
 use template::TEMPLATES;
 pub use template::{Routed, Segment, parse_template, route, route_below_prefix};
+pub use webhooks::{
+    Receivers, WEBHOOK_EVENTS, WebhookAction, WebhookEvent, webhook_event, webhook_schemas_json,
+};
 
 /// Who GitHub lets call an operation (the spec's `x-hookspec-access`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

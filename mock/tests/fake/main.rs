@@ -12,6 +12,7 @@ mod connections;
 mod deliveries;
 mod delivery_engine;
 mod errors;
+mod event_payloads;
 mod faults;
 mod global_hooks;
 mod never_panics;
