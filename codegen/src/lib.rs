@@ -3,6 +3,7 @@
 //! decides what to do with the files.
 
 pub mod cases;
+pub mod control;
 pub mod error;
 pub mod ir;
 pub mod json_schema;
@@ -65,8 +66,10 @@ pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, Sp
         };
     rust(
         "mod.rs",
-        "Code derived from the spec: models, the operation and product tables, typed stubs and their tests.",
+        "Code derived from the specs: models, the operation and product tables, typed stubs and their tests (spec/openapi.yaml); the control API's route table and models (spec/control.yaml).",
         quote! {
+            pub mod control;
+            pub mod control_models;
             pub mod models;
             pub mod operations;
             pub mod products;

@@ -54,10 +54,20 @@ struct Gen<'a> {
     /// Type aliases (component schemas of a plain type) by name.
     aliases: BTreeMap<String, Ty>,
     needs_deserialize_some: bool,
+    /// Whether an object with `additionalProperties: false` refuses unknown fields when read.
+    closed_objects: bool,
 }
 
-/// Builds the models for the whole spec.
+/// Builds the models for the whole spec. Unknown fields are read and dropped everywhere, as
+/// GitHub's clients expect of GitHub's answers.
 pub fn build(spec: &Spec, ir: &Ir) -> Result<Models, SpecError> {
+    build_with(spec, ir, false)
+}
+
+/// [`build`], where `closed_objects` makes every object with `additionalProperties: false`
+/// refuse unknown fields (`#[serde(deny_unknown_fields)]`): for a document a user writes by
+/// hand (the control API's state), where a misspelt field must not pass unnoticed.
+pub fn build_with(spec: &Spec, ir: &Ir, closed_objects: bool) -> Result<Models, SpecError> {
     let mut generator = Gen {
         spec,
         items: Vec::new(),
@@ -65,6 +75,7 @@ pub fn build(spec: &Spec, ir: &Ir) -> Result<Models, SpecError> {
         enums: BTreeMap::new(),
         aliases: BTreeMap::new(),
         needs_deserialize_some: false,
+        closed_objects,
     };
     for schema in &ir.schemas {
         generator.taken.insert(pascal(&schema.name));
@@ -483,9 +494,17 @@ impl Gen<'_> {
             "An object.",
         );
         let name_ident = ident(name);
+        let closed = if self.closed_objects
+            && schema.get("additionalProperties") == Some(&Value::Bool(false))
+        {
+            quote!(#[serde(deny_unknown_fields)])
+        } else {
+            quote!()
+        };
         self.items.push(quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #closed
             pub struct #name_ident { #(#fields,)* }
             #(#default_fns)*
         });

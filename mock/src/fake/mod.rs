@@ -38,6 +38,7 @@ mod routes;
 mod rules;
 mod seeding;
 mod state;
+mod state_doc;
 mod validation;
 mod validators;
 mod wire;
@@ -57,3 +58,4 @@ pub use model::{
 };
 pub use payload::Payload;
 pub use state::{FakeState, StateError};
+pub use state_doc::{StateDocument, StateDocumentError, StateFormat, parse_state_document};

@@ -95,7 +95,9 @@ pub(crate) struct State {
     pub next_delivery_id: u64,
     pub next_org_id: u64,
     pub faults: BTreeMap<OperationId, ActiveFault>,
-    pub requests: BTreeMap<OperationId, Vec<RecordedRequest>>,
+    /// Every answered request in arrival order, the oldest dropped past `max_recorded_requests`.
+    pub journal: VecDeque<JournalRecord>,
+    pub max_recorded_requests: usize,
     pub rate_window: RateWindow,
     pub request_counter: u64,
     pub outbox: Outbox,
@@ -104,6 +106,53 @@ pub(crate) struct State {
     pub max_deliveries_per_hook: usize,
     /// Whether payloads carry the re-serialization trap.
     pub signature_traps: bool,
+    /// How deliveries are sent, for the outbox a reset or an import starts afresh.
+    pub policy: Policy,
+    /// The state itself, for the outbox's recording callback.
+    pub myself: Weak<Mutex<State>>,
+    /// Counts replacements of the whole state (reset, import): a delivery sent before one is
+    /// not recorded after it, where its ids may name other hooks and deliveries.
+    pub epoch: u64,
+    /// Per hook, the first delivery id recorded for it: a reset of its owner alone raises it,
+    /// so that deliveries sent before that reset are not recorded after it.
+    pub delivery_floor: BTreeMap<u64, u64>,
+    /// What a reset goes back to (the state right after start, or as the user marked it).
+    pub start: Option<Arc<super::state_doc::StateDocument>>,
+}
+
+/// One entry of the request journal: the request as recorded, and what routing read from it.
+#[derive(Debug, Clone)]
+pub(crate) struct JournalRecord {
+    /// The operation, when the path routed to one.
+    pub operation: Option<OperationId>,
+    /// The organization the path names.
+    pub org: Option<String>,
+    /// The repository (`owner/name`) the path names.
+    pub repo: Option<String>,
+    pub request: RecordedRequest,
+}
+
+/// A new outbox whose attempts are recorded into the state behind `myself`, as long as no reset
+/// or import (a new `epoch`) has replaced the state they were sent from.
+pub(crate) fn outbox(myself: Weak<Mutex<State>>, epoch: u64, policy: Policy) -> Outbox {
+    Outbox::new(
+        Arc::new(move |delivery| {
+            if let Some(state) = myself.upgrade() {
+                let mut state = state
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let dropped = if state.epoch == epoch {
+                    state.push_delivery(delivery)
+                } else {
+                    vec![delivery]
+                };
+                drop(state);
+                // Freed here, not under the lock the API waits on.
+                drop(dropped);
+            }
+        }),
+        policy,
+    )
 }
 
 impl State {
@@ -122,6 +171,12 @@ impl State {
             }
             map
         });
+        let policy = Policy {
+            allow_external: config.allow_external_deliveries,
+            log: config.log_deliveries,
+            max_pending: config.max_pending_deliveries.max(1),
+            max_pending_bytes: config.max_pending_bytes,
+        };
         let mut state = State {
             tokens,
             record_requests: config.record_requests,
@@ -138,30 +193,19 @@ impl State {
             next_delivery_id: 1,
             next_org_id: 1,
             faults: BTreeMap::new(),
-            requests: BTreeMap::new(),
+            journal: VecDeque::new(),
+            max_recorded_requests: config.max_recorded_requests,
             rate_window: RateWindow::new(config.rate_limit),
             request_counter: 0,
-            outbox: Outbox::new(
-                Arc::new(move |delivery| {
-                    if let Some(state) = myself.upgrade() {
-                        let dropped = state
-                            .lock()
-                            .unwrap_or_else(|poisoned| poisoned.into_inner())
-                            .push_delivery(delivery);
-                        // Freed here, not under the lock the API waits on.
-                        drop(dropped);
-                    }
-                }),
-                Policy {
-                    allow_external: config.allow_external_deliveries,
-                    log: config.log_deliveries,
-                    max_pending: config.max_pending_deliveries.max(1),
-                    max_pending_bytes: config.max_pending_bytes,
-                },
-            ),
+            outbox: outbox(myself.clone(), 0, policy.clone()),
             delivery_timeout: config.delivery_timeout,
             max_deliveries_per_hook: config.max_deliveries_per_hook.max(1),
             signature_traps: config.signature_traps,
+            policy,
+            myself,
+            epoch: 0,
+            delivery_floor: BTreeMap::new(),
+            start: None,
         };
         for org in &config.orgs {
             state.add_org(org);
@@ -336,8 +380,10 @@ impl State {
     /// dropped, for the caller to free after releasing the lock.
     #[must_use = "drop what it returns once the lock is released"]
     pub(crate) fn push_delivery(&mut self, delivery: Delivery) -> Vec<Delivery> {
+        let floor = self.delivery_floor.get(&delivery.hook_id).copied();
         match self.hook(delivery.hook_id) {
             None => return vec![delivery],
+            Some(_) if floor.is_some_and(|floor| delivery.id < floor) => return vec![delivery],
             // A repository hook shows what its last delivery got.
             Some(hook) if hook.kind == HookKind::Repository => {
                 let last = LastResponse::after(&delivery);
@@ -408,9 +454,11 @@ pub struct FakeState {
 
 impl FakeState {
     pub(crate) fn new(config: &FakeConfig) -> Self {
-        FakeState {
+        let state = FakeState {
             inner: Arc::new_cyclic(|myself| Mutex::new(State::new(config, myself.clone()))),
-        }
+        };
+        state.keep_as_start_state();
+        state
     }
 
     /// Locks the state; a poisoned lock is recovered, since no update leaves it half-done.
