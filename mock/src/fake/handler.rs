@@ -74,6 +74,13 @@ impl Fake {
         self.respond(Cow::Borrowed(request))
     }
 
+    /// How long a server should wait before handing `request` to the handler: the wait a
+    /// `GET /_hookspec/deliveries?wait_ms=N` asks for, else none.
+    pub(crate) fn wait_before(&self, request: &FakeRequest) -> Option<(Duration, FakeState)> {
+        control::wait_before(request, &self.allowed_control_hosts)
+            .map(|wait| (wait, self.state.clone()))
+    }
+
     /// [`handle`](Self::handle) for a request the caller gives away: the servers' way, so that
     /// recording it moves it instead of copying it.
     pub(crate) fn handle_owned(&self, request: FakeRequest) -> FakeResponse {

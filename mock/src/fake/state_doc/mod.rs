@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use super::state::FakeState;
 
-pub(crate) use export::{delivery as delivery_record, time_text};
+pub(crate) use export::delivery as delivery_record;
 
 /// The state document: the generated type of spec/control.yaml's `state` schema.
 pub type StateDocument = crate::generated::control_models::State;
@@ -123,6 +123,11 @@ pub fn parse_state_document(
             )
         }),
     }
+}
+
+/// A parser's message at `path` as `path: message`, as [`StateDocumentError`] shows it.
+pub(crate) fn located_error(path: String, message: String) -> String {
+    located(path, message, None, None).to_string()
 }
 
 /// A parser's error as a [`StateDocumentError`]: its own " at line L column C" moved into the
