@@ -116,6 +116,10 @@ pub(crate) struct State {
     /// Per hook, the first delivery id recorded for it: a reset of its owner alone raises it,
     /// so that deliveries sent before that reset are not recorded after it.
     pub delivery_floor: BTreeMap<u64, u64>,
+    /// Outboxes a reset or an import replaced while deliveries were still on their way: kept
+    /// until those finish (dropping an outbox stops its thread and cuts them off), and their
+    /// records dropped by the epoch check.
+    pub retired: Vec<Outbox>,
     /// What a reset goes back to (the state right after start, or as the user marked it).
     pub start: Option<Arc<super::state_doc::StateDocument>>,
 }
@@ -205,6 +209,7 @@ impl State {
             myself,
             epoch: 0,
             delivery_floor: BTreeMap::new(),
+            retired: Vec::new(),
             start: None,
         };
         for org in &config.orgs {

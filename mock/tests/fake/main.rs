@@ -9,6 +9,8 @@ mod beyond_the_schema;
 mod binary;
 mod concurrency;
 mod connections;
+mod control_api;
+mod control_state;
 mod deliveries;
 mod delivery_engine;
 mod errors;

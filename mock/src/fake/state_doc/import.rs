@@ -539,6 +539,13 @@ impl Imported {
         state.next_delivery_id = self.next.delivery;
         state.delivery_floor.clear();
         state.epoch += 1;
-        state.outbox = outbox(state.myself.clone(), state.epoch, policy);
+        let fresh = outbox(state.myself.clone(), state.epoch, policy);
+        let old = std::mem::replace(&mut state.outbox, fresh);
+        state
+            .retired
+            .retain(|retired| retired.pending().count() > 0);
+        if old.pending().count() > 0 {
+            state.retired.push(old);
+        }
     }
 }
