@@ -7,6 +7,7 @@
 mod app_hook;
 mod beyond_the_schema;
 mod binary;
+mod binary_seed;
 mod concurrency;
 mod connections;
 mod control_api;
