@@ -14,6 +14,7 @@ use crate::names::{ident, pascal, snake};
 use crate::spec::Spec;
 
 mod defaults;
+mod enums;
 mod ty;
 
 pub use ty::Ty;
@@ -372,41 +373,6 @@ impl Gen<'_> {
             inner
         };
         Ok(Ty::Vec(Box::new(inner)))
-    }
-
-    fn string_enum(&mut self, name: &str, schema: &Value, values: &[Value]) {
-        self.enums.insert(
-            name.to_string(),
-            values
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
-        );
-        let mut used = BTreeSet::new();
-        let variants = values.iter().filter_map(Value::as_str).map(|value| {
-            let mut variant = pascal(value);
-            while !used.insert(variant.clone()) {
-                variant.push('_');
-            }
-            let variant_ident = ident(&variant);
-            let doc_line = format!(" `{value}`");
-            quote!(#[doc = #doc_line] #[serde(rename = #value)] #variant_ident)
-        });
-        let variants: Vec<TokenStream> = variants.collect();
-        let docs = doc_or(
-            schema
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-            "One of a fixed set of strings.",
-        );
-        let name_ident = ident(name);
-        self.items.push(quote! {
-            #docs
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
-            pub enum #name_ident { #(#variants,)* }
-        });
     }
 
     fn object(&mut self, name: &str, schema: &Value, pointer: &str) -> Result<(), SpecError> {

@@ -48,6 +48,16 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
+/// One read: path, status, body, `ETag`, `Link`, `Last-Modified`.
+type Read = (
+    String,
+    u16,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 struct Client {
     fake: Fake,
     key: AppKey,
@@ -172,16 +182,7 @@ impl Client {
     }
 
     /// Every read, as (path, status, body, ETag, Link, Last-Modified).
-    fn reads(
-        &self,
-    ) -> Vec<(
-        String,
-        u16,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )> {
+    fn reads(&self) -> Vec<Read> {
         let mut out = Vec::new();
         let mut read = |path: &str| -> FakeResponse {
             let response = self.call("GET", path, None);

@@ -106,7 +106,8 @@ pub(crate) fn hook(hook: &Hook) -> doc::StateHook {
 pub(crate) fn delivery(delivery: &Delivery) -> doc::StateDelivery {
     let payload = delivery.request_payload.value().clone();
     let text = delivery.request_payload.text();
-    let payload_text = (payload.to_string() != text).then(|| text.to_owned());
+    let compact = serde_json::to_string(&payload).ok();
+    let payload_text = (compact.as_deref() != Some(text)).then(|| text.to_owned());
     doc::StateDelivery {
         id: Some(int(delivery.id)),
         hook_id: int(delivery.hook_id),

@@ -5,16 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
+use super::records::{id, invalid, next_id, read_delivery, read_hook, read_tokens, take};
 use super::{StateDocument, StateDocumentError};
 use crate::fake::app_auth::GitHubApp;
 use crate::fake::auth::Grants;
-use crate::fake::config::{OrgRole, RepoRole};
-use crate::fake::delivery::{self, send::Policy};
+use crate::fake::delivery::send::Policy;
 use crate::fake::hook_store::HookMap;
-use crate::fake::model::{Delivery, DeliverySeed, Hook, HookConfig, HookKind, LastResponse};
-use crate::fake::payload::Payload;
+use crate::fake::model::{Delivery, Hook, HookConfig, HookKind};
 use crate::fake::state::{App, Org, Repo, State, outbox};
 use crate::generated::control_models as doc;
 
@@ -33,62 +31,113 @@ pub(crate) struct Imported {
 }
 
 #[derive(Clone, Copy)]
-struct Counters {
+pub(super) struct Counters {
     org: u64,
     repo: u64,
     hook: u64,
     delivery: u64,
 }
 
-fn invalid(path: impl Into<String>, message: impl Into<String>) -> StateDocumentError {
-    StateDocumentError {
-        path: path.into(),
-        line: None,
-        column: None,
-        message: message.into(),
-    }
-}
-
-/// A non-negative id.
-fn id(path: &str, value: i64) -> Result<u64, StateDocumentError> {
-    u64::try_from(value).map_err(|_| invalid(path, format!("must be 0 or more, got {value}")))
-}
-
-/// The next id of a kind: the document's counter, else one past its highest id; a counter at
-/// or below an id in use is refused.
-fn next_id(path: &str, counter: Option<i64>, used: &[u64]) -> Result<u64, StateDocumentError> {
-    let highest = used.iter().copied().max().unwrap_or(0);
-    match counter {
-        None => Ok(highest + 1),
-        Some(counter) => {
-            let counter = id(path, counter)?;
-            if counter <= highest {
-                return Err(invalid(
-                    path,
-                    format!("{counter} is not above the highest id in use, {highest}"),
-                ));
-            }
-            Ok(counter)
+/// Every hook of the document with its path and kind, in document order: organizations',
+/// repositories', apps', then the global hooks.
+fn hooks_of(document: &StateDocument) -> Vec<(String, &doc::StateHook, HookKind)> {
+    let mut all = Vec::new();
+    for (o, org) in document.orgs.iter().flatten().enumerate() {
+        for (h, hook) in org.hooks.iter().flatten().enumerate() {
+            all.push((
+                format!("orgs[{o}].hooks[{h}]"),
+                hook,
+                HookKind::Organization,
+            ));
         }
     }
-}
-
-fn take(next: &mut u64) -> u64 {
-    let id = *next;
-    *next += 1;
-    id
-}
-
-fn time_or(
-    path: &str,
-    text: Option<&str>,
-    now: OffsetDateTime,
-) -> Result<OffsetDateTime, StateDocumentError> {
-    match text {
-        None => Ok(now),
-        Some(text) => OffsetDateTime::parse(text, &Rfc3339)
-            .map_err(|error| invalid(path, format!("{text:?} is not an RFC 3339 time ({error})"))),
+    for (r, repo) in document.repos.iter().flatten().enumerate() {
+        for (h, hook) in repo.hooks.iter().flatten().enumerate() {
+            all.push((format!("repos[{r}].hooks[{h}]"), hook, HookKind::Repository));
+        }
     }
+    for (a, app) in document.apps.iter().flatten().enumerate() {
+        if let Some(hook) = &app.hook {
+            all.push((format!("apps[{a}].hook"), hook, HookKind::App));
+        }
+    }
+    for (g, hook) in document.global_hooks.iter().flatten().enumerate() {
+        all.push((format!("global_hooks[{g}]"), hook, HookKind::Global));
+    }
+    all
+}
+
+/// The ids `ids` gives, each checked at its path.
+fn given_ids<'d>(
+    ids: impl Iterator<Item = (String, Option<i64>)> + 'd,
+) -> Result<Vec<u64>, StateDocumentError> {
+    ids.filter_map(|(path, value)| value.map(|value| id(&path, value)))
+        .collect()
+}
+
+/// The next id of each kind: the document's counters, else one past its highest ids; hook ids
+/// must be unique across kinds.
+fn counters(
+    document: &StateDocument,
+    hooks: &[(String, &doc::StateHook, HookKind)],
+) -> Result<Counters, StateDocumentError> {
+    let mut seen: BTreeMap<u64, &str> = BTreeMap::new();
+    for (path, hook, _) in hooks {
+        if let Some(given) = hook.id {
+            let given = id(&format!("{path}.id"), given)?;
+            if let Some(first) = seen.insert(given, path) {
+                return Err(invalid(
+                    format!("{path}.id"),
+                    format!("hook id {given} is also {first}'s"),
+                ));
+            }
+        }
+    }
+    let hook_ids: Vec<u64> = seen.keys().copied().collect();
+    let org_ids = given_ids(
+        document
+            .orgs
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(o, org)| (format!("orgs[{o}].id"), org.id)),
+    )?;
+    let repo_ids = given_ids(
+        document
+            .repos
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(r, repo)| (format!("repos[{r}].id"), repo.id)),
+    )?;
+    let delivery_ids = given_ids(
+        document
+            .deliveries
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(d, record)| (format!("deliveries[{d}].id"), record.id)),
+    )?;
+    let counters = document.counters.as_ref();
+    let counter = |pick: fn(&doc::StateCounters) -> Option<i64>| counters.and_then(pick);
+    Ok(Counters {
+        org: next_id("counters.next_org_id", counter(|c| c.next_org_id), &org_ids)?,
+        repo: next_id(
+            "counters.next_repo_id",
+            counter(|c| c.next_repo_id),
+            &repo_ids,
+        )?,
+        hook: next_id(
+            "counters.next_hook_id",
+            counter(|c| c.next_hook_id),
+            &hook_ids,
+        )?,
+        delivery: next_id(
+            "counters.next_delivery_id",
+            counter(|c| c.next_delivery_id),
+            &delivery_ids,
+        )?,
+    })
 }
 
 /// Reads `document`, with `now` for the times it leaves out.
@@ -96,83 +145,10 @@ pub(crate) fn read(
     document: &StateDocument,
     now: OffsetDateTime,
 ) -> Result<Imported, StateDocumentError> {
-    let orgs_in = document.orgs.as_deref().unwrap_or_default();
-    let repos_in = document.repos.as_deref().unwrap_or_default();
-    let apps_in = document.apps.as_deref().unwrap_or_default();
-    let globals_in = document.global_hooks.as_deref().unwrap_or_default();
-    let counters = document.counters.clone().unwrap_or(doc::StateCounters {
-        next_org_id: None,
-        next_repo_id: None,
-        next_hook_id: None,
-        next_delivery_id: None,
-    });
-    // Every hook with where it sits, for ids and for the deliveries' hook_id.
-    let mut all_hooks: Vec<(String, &doc::StateHook, HookKind)> = Vec::new();
-    for (o, org) in orgs_in.iter().enumerate() {
-        for (h, hook) in org.hooks.iter().flatten().enumerate() {
-            all_hooks.push((
-                format!("orgs[{o}].hooks[{h}]"),
-                hook,
-                HookKind::Organization,
-            ));
-        }
-    }
-    for (r, repo) in repos_in.iter().enumerate() {
-        for (h, hook) in repo.hooks.iter().flatten().enumerate() {
-            all_hooks.push((format!("repos[{r}].hooks[{h}]"), hook, HookKind::Repository));
-        }
-    }
-    for (a, app) in apps_in.iter().enumerate() {
-        if let Some(hook) = &app.hook {
-            all_hooks.push((format!("apps[{a}].hook"), hook, HookKind::App));
-        }
-    }
-    for (g, hook) in globals_in.iter().enumerate() {
-        all_hooks.push((format!("global_hooks[{g}]"), hook, HookKind::Global));
-    }
-    let mut hook_ids = Vec::new();
-    let mut seen: BTreeMap<u64, String> = BTreeMap::new();
-    for (path, hook, _) in &all_hooks {
-        if let Some(given) = hook.id {
-            let given = id(&format!("{path}.id"), given)?;
-            if let Some(first) = seen.insert(given, path.clone()) {
-                return Err(invalid(
-                    format!("{path}.id"),
-                    format!("hook id {given} is also {first}'s"),
-                ));
-            }
-            hook_ids.push(given);
-        }
-    }
-    let org_ids = orgs_in
-        .iter()
-        .enumerate()
-        .filter_map(|(o, org)| org.id.map(|v| id(&format!("orgs[{o}].id"), v)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let repo_ids = repos_in
-        .iter()
-        .enumerate()
-        .filter_map(|(r, repo)| repo.id.map(|v| id(&format!("repos[{r}].id"), v)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let deliveries_in = document.deliveries.as_deref().unwrap_or_default();
-    let delivery_ids = deliveries_in
-        .iter()
-        .enumerate()
-        .filter_map(|(d, record)| record.id.map(|v| id(&format!("deliveries[{d}].id"), v)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut next = Counters {
-        org: next_id("counters.next_org_id", counters.next_org_id, &org_ids)?,
-        repo: next_id("counters.next_repo_id", counters.next_repo_id, &repo_ids)?,
-        hook: next_id("counters.next_hook_id", counters.next_hook_id, &hook_ids)?,
-        delivery: next_id(
-            "counters.next_delivery_id",
-            counters.next_delivery_id,
-            &delivery_ids,
-        )?,
-    };
-    // Hooks: ids given or taken, in document order.
-    let mut built: Vec<Hook> = Vec::with_capacity(all_hooks.len());
-    for (path, hook, kind) in &all_hooks {
+    let hooks = hooks_of(document);
+    let mut next = counters(document, &hooks)?;
+    let mut built = Vec::with_capacity(hooks.len());
+    for (path, hook, kind) in &hooks {
         let hook_id = match hook.id {
             Some(given) => id(path, given)?,
             None => take(&mut next.hook),
@@ -180,121 +156,20 @@ pub(crate) fn read(
         built.push(read_hook(path, hook, *kind, hook_id, now)?);
     }
     let mut built = built.into_iter();
-    let mut orgs = BTreeMap::new();
-    for (o, org) in orgs_in.iter().enumerate() {
-        let key = org.login.to_lowercase();
-        if org.login.is_empty() {
-            return Err(invalid(format!("orgs[{o}].login"), "must not be empty"));
-        }
-        let mut hooks = HookMap::default();
-        for hook in built.by_ref().take(org.hooks.as_ref().map_or(0, Vec::len)) {
-            hooks.insert(hook.id, hook);
-        }
-        let org_id = match org.id {
-            Some(given) => id(&format!("orgs[{o}].id"), given)?,
-            None => take(&mut next.org),
-        };
-        let entry = Org {
-            login: org.login.clone(),
-            id: org_id,
-            hooks,
-        };
-        if orgs.insert(key, entry).is_some() {
-            return Err(invalid(
-                format!("orgs[{o}].login"),
-                format!("organization `{}` is listed twice", org.login),
-            ));
-        }
-    }
-    let mut repos = BTreeMap::new();
-    for (r, repo) in repos_in.iter().enumerate() {
-        let path = format!("repos[{r}].full_name");
-        match repo.full_name.split_once('/') {
-            Some((owner, name)) if !owner.is_empty() && !name.is_empty() && !name.contains('/') => {
-            }
-            _ => {
-                return Err(invalid(
-                    path,
-                    format!("{:?} is not owner/name", repo.full_name),
-                ));
-            }
-        }
-        let mut hooks = HookMap::default();
-        for hook in built.by_ref().take(repo.hooks.as_ref().map_or(0, Vec::len)) {
-            hooks.insert(hook.id, hook);
-        }
-        let repo_id = match repo.id {
-            Some(given) => id(&format!("repos[{r}].id"), given)?,
-            None => take(&mut next.repo),
-        };
-        let entry = Repo {
-            full_name: repo.full_name.clone(),
-            id: repo_id,
-            hooks,
-        };
-        if repos.insert(repo.full_name.to_lowercase(), entry).is_some() {
-            return Err(invalid(
-                path,
-                format!("repository `{}` is listed twice", repo.full_name),
-            ));
-        }
-    }
-    let mut apps = BTreeMap::new();
-    for (a, app) in apps_in.iter().enumerate() {
-        let app_id = id(&format!("apps[{a}].id"), app.id)?;
-        let client_id = app
-            .client_id
-            .clone()
-            .unwrap_or_else(|| GitHubApp::default_client_id(app_id));
-        let github_app = GitHubApp::new(app_id, client_id, app.public_key.clone())
-            .map_err(|error| invalid(format!("apps[{a}].public_key"), error.to_string()))?;
-        // An app declared without a hook has one without a URL, as FakeConfig's apps do.
-        let hook = match app.hook {
-            Some(_) => built.next(),
-            None => None,
-        };
-        let hook = hook.unwrap_or_else(|| {
-            let hook_id = take(&mut next.hook);
-            Hook::new(
-                hook_id,
-                HookKind::App,
-                None,
-                None,
-                HookConfig::new(String::new(), None, None, None),
-                now,
-            )
-        });
-        let hook_id = hook.id;
-        let mut hooks = HookMap::default();
-        hooks.insert(hook_id, hook);
-        if apps
-            .insert(
-                app_id,
-                App {
-                    app: github_app,
-                    hook_id,
-                    hooks,
-                },
-            )
-            .is_some()
-        {
-            return Err(invalid(
-                format!("apps[{a}].id"),
-                format!("app {app_id} is listed twice"),
-            ));
-        }
-    }
+    let orgs = read_orgs(document, &mut built, &mut next)?;
+    let repos = read_repos(document, &mut built, &mut next)?;
+    let apps = read_apps(document, &mut built, &mut next, now)?;
     let mut global_hooks = HookMap::default();
     for hook in built {
         global_hooks.insert(hook.id, hook);
     }
-    let urls: BTreeMap<u64, String> = all_hooks_urls(&orgs, &repos, &apps, &global_hooks);
+    let urls = all_hooks_urls(&orgs, &repos, &apps, &global_hooks);
     let mut deliveries: BTreeMap<u64, VecDeque<Delivery>> = BTreeMap::new();
-    let mut delivery_seen = BTreeSet::new();
-    for (d, record) in deliveries_in.iter().enumerate() {
+    let mut seen = BTreeSet::new();
+    for (d, record) in document.deliveries.iter().flatten().enumerate() {
         let path = format!("deliveries[{d}]");
-        let read = read_delivery(&path, record, &urls, &mut next, now)?;
-        if !delivery_seen.insert(read.id) {
+        let read = read_delivery(&path, record, &urls, &mut next.delivery, now)?;
+        if !seen.insert(read.id) {
             return Err(invalid(
                 format!("{path}.id"),
                 format!("delivery id {} is listed twice", read.id),
@@ -317,6 +192,122 @@ pub(crate) fn read(
     })
 }
 
+/// `count` of the hooks read, in a map.
+fn hook_map(built: &mut impl Iterator<Item = Hook>, count: usize) -> HookMap {
+    let mut hooks = HookMap::default();
+    for hook in built.take(count) {
+        hooks.insert(hook.id, hook);
+    }
+    hooks
+}
+
+fn read_orgs(
+    document: &StateDocument,
+    built: &mut impl Iterator<Item = Hook>,
+    next: &mut Counters,
+) -> Result<BTreeMap<String, Org>, StateDocumentError> {
+    let mut orgs = BTreeMap::new();
+    for (o, org) in document.orgs.iter().flatten().enumerate() {
+        if org.login.is_empty() {
+            return Err(invalid(format!("orgs[{o}].login"), "must not be empty"));
+        }
+        let hooks = hook_map(built, org.hooks.as_ref().map_or(0, Vec::len));
+        let org_id = match org.id {
+            Some(given) => id(&format!("orgs[{o}].id"), given)?,
+            None => take(&mut next.org),
+        };
+        let entry = Org {
+            login: org.login.clone(),
+            id: org_id,
+            hooks,
+        };
+        if orgs.insert(org.login.to_lowercase(), entry).is_some() {
+            return Err(invalid(
+                format!("orgs[{o}].login"),
+                format!("organization `{}` is listed twice", org.login),
+            ));
+        }
+    }
+    Ok(orgs)
+}
+
+fn read_repos(
+    document: &StateDocument,
+    built: &mut impl Iterator<Item = Hook>,
+    next: &mut Counters,
+) -> Result<BTreeMap<String, Repo>, StateDocumentError> {
+    let mut repos = BTreeMap::new();
+    for (r, repo) in document.repos.iter().flatten().enumerate() {
+        let path = format!("repos[{r}].full_name");
+        match repo.full_name.split_once('/') {
+            Some((owner, name)) if !owner.is_empty() && !name.is_empty() && !name.contains('/') => {
+            }
+            _ => {
+                return Err(invalid(
+                    path,
+                    format!("{:?} is not owner/name", repo.full_name),
+                ));
+            }
+        }
+        let hooks = hook_map(built, repo.hooks.as_ref().map_or(0, Vec::len));
+        let repo_id = match repo.id {
+            Some(given) => id(&format!("repos[{r}].id"), given)?,
+            None => take(&mut next.repo),
+        };
+        let entry = Repo {
+            full_name: repo.full_name.clone(),
+            id: repo_id,
+            hooks,
+        };
+        if repos.insert(repo.full_name.to_lowercase(), entry).is_some() {
+            return Err(invalid(
+                path,
+                format!("repository `{}` is listed twice", repo.full_name),
+            ));
+        }
+    }
+    Ok(repos)
+}
+
+fn read_apps(
+    document: &StateDocument,
+    built: &mut impl Iterator<Item = Hook>,
+    next: &mut Counters,
+    now: OffsetDateTime,
+) -> Result<BTreeMap<u64, App>, StateDocumentError> {
+    let mut apps = BTreeMap::new();
+    for (a, app) in document.apps.iter().flatten().enumerate() {
+        let app_id = id(&format!("apps[{a}].id"), app.id)?;
+        let client_id = app
+            .client_id
+            .clone()
+            .unwrap_or_else(|| GitHubApp::default_client_id(app_id));
+        let github_app = GitHubApp::new(app_id, client_id, app.public_key.clone())
+            .map_err(|error| invalid(format!("apps[{a}].public_key"), error.to_string()))?;
+        // An app declared without a hook has one without a URL, as FakeConfig's apps do.
+        let hook = app.hook.as_ref().and_then(|_| built.next());
+        let hook = hook.unwrap_or_else(|| {
+            let config = HookConfig::new(String::new(), None, None, None);
+            Hook::new(take(&mut next.hook), HookKind::App, None, None, config, now)
+        });
+        let hook_id = hook.id;
+        let mut hooks = HookMap::default();
+        hooks.insert(hook_id, hook);
+        let entry = App {
+            app: github_app,
+            hook_id,
+            hooks,
+        };
+        if apps.insert(app_id, entry).is_some() {
+            return Err(invalid(
+                format!("apps[{a}].id"),
+                format!("app {app_id} is listed twice"),
+            ));
+        }
+    }
+    Ok(apps)
+}
+
 fn all_hooks_urls(
     orgs: &BTreeMap<String, Org>,
     repos: &BTreeMap<String, Repo>,
@@ -330,179 +321,6 @@ fn all_hooks_urls(
         .chain(global_hooks.values())
         .map(|hook| (hook.id, hook.config.url.clone()))
         .collect()
-}
-
-fn read_hook(
-    path: &str,
-    hook: &doc::StateHook,
-    kind: HookKind,
-    hook_id: u64,
-    now: OffsetDateTime,
-) -> Result<Hook, StateDocumentError> {
-    if hook.name != "web" {
-        return Err(invalid(
-            format!("{path}.name"),
-            format!("must be \"web\", got {:?}", hook.name),
-        ));
-    }
-    let config = &hook.config;
-    if !["json", "form"].contains(&config.content_type.as_str()) {
-        return Err(invalid(
-            format!("{path}.config.content_type"),
-            format!(
-                "must be \"json\" or \"form\", got {:?}",
-                config.content_type
-            ),
-        ));
-    }
-    if !["0", "1"].contains(&config.insecure_ssl.as_str()) {
-        return Err(invalid(
-            format!("{path}.config.insecure_ssl"),
-            format!("must be \"0\" or \"1\", got {:?}", config.insecure_ssl),
-        ));
-    }
-    let created_at = time_or(
-        &format!("{path}.created_at"),
-        hook.created_at.as_deref(),
-        now,
-    )?;
-    let updated_at = time_or(
-        &format!("{path}.updated_at"),
-        hook.updated_at.as_deref(),
-        created_at,
-    )?;
-    let mut built = Hook::new(
-        hook_id,
-        kind,
-        Some(hook.active),
-        hook.events.clone(),
-        HookConfig::new(
-            config.url.clone(),
-            Some(config.content_type.clone()),
-            Some(config.insecure_ssl.clone()),
-            config.secret.clone(),
-        ),
-        created_at,
-    );
-    built.updated_at = updated_at;
-    if let Some(last) = &hook.last_response {
-        let code = match last.code.flatten() {
-            Some(code) => Some(status_code(&format!("{path}.last_response.code"), code)?),
-            None => None,
-        };
-        built.last_response = LastResponse {
-            code,
-            status: last.status.clone(),
-            message: last.message.clone().flatten(),
-        };
-    }
-    Ok(built)
-}
-
-fn status_code(path: &str, code: i64) -> Result<u16, StateDocumentError> {
-    u16::try_from(code)
-        .ok()
-        .filter(|code| (100..=599).contains(code))
-        .ok_or_else(|| invalid(path, format!("must be between 100 and 599, got {code}")))
-}
-
-fn read_delivery(
-    path: &str,
-    record: &doc::StateDelivery,
-    urls: &BTreeMap<u64, String>,
-    next: &mut Counters,
-    now: OffsetDateTime,
-) -> Result<Delivery, StateDocumentError> {
-    let hook_id = id(&format!("{path}.hook_id"), record.hook_id)?;
-    let url = urls.get(&hook_id).ok_or_else(|| {
-        invalid(
-            format!("{path}.hook_id"),
-            format!("no hook in the document has id {hook_id}"),
-        )
-    })?;
-    let delivery_id = match record.id {
-        Some(given) => id(&format!("{path}.id"), given)?,
-        None => take(&mut next.delivery),
-    };
-    let code = status_code(&format!("{path}.status_code"), record.status_code)?;
-    let mut seed = DeliverySeed::new(record.event.clone())
-        .status_code(code)
-        .redelivery(record.redelivery);
-    seed.action = record.action.clone();
-    let mut read = delivery::from_seed(delivery_id, hook_id, url.clone(), seed);
-    read.installation_id = record
-        .installation_id
-        .map(|v| id(&format!("{path}.installation_id"), v))
-        .transpose()?;
-    read.repository_id = record
-        .repository_id
-        .map(|v| id(&format!("{path}.repository_id"), v))
-        .transpose()?;
-    read.delivered_at = time_or(
-        &format!("{path}.delivered_at"),
-        record.delivered_at.as_deref(),
-        now,
-    )?;
-    read.throttled_at = record
-        .throttled_at
-        .as_deref()
-        .map(|text| time_or(&format!("{path}.throttled_at"), Some(text), now))
-        .transpose()?;
-    if let Some(guid) = &record.guid {
-        read.guid.clone_from(guid);
-    }
-    if let Some(duration) = record.duration {
-        read.duration = duration;
-    }
-    if let Some(status) = &record.status {
-        read.status.clone_from(status);
-    }
-    if let Some(url) = &record.url {
-        read.url.clone_from(url);
-    }
-    if let Some(request) = &record.request {
-        if let Some(headers) = &request.headers {
-            read.request_headers.clone_from(headers);
-        }
-        read.request_payload = match (&request.payload_text, &request.payload) {
-            (Some(text), _) => Payload::from_json_text(text.clone()),
-            (None, Some(value)) => Payload::from_value(value.clone()),
-            (None, None) => read.request_payload,
-        };
-    }
-    if let Some(response) = &record.response {
-        read.response_headers = response.headers.clone().unwrap_or_default();
-        read.response_payload = response.payload.clone().unwrap_or_default();
-    }
-    Ok(read)
-}
-
-fn read_tokens(tokens: &[doc::StateToken]) -> Option<BTreeMap<String, Grants>> {
-    if tokens.is_empty() {
-        return None;
-    }
-    let mut map: BTreeMap<String, Grants> = BTreeMap::new();
-    for token in tokens {
-        let org_role = match token.org_role {
-            doc::StateTokenOrgRole::Outsider => OrgRole::Outsider,
-            doc::StateTokenOrgRole::Member => OrgRole::Member,
-            doc::StateTokenOrgRole::Owner => OrgRole::Owner,
-        };
-        let repo_role = match token.repo_role {
-            doc::StateTokenRepoRole::None => RepoRole::None,
-            doc::StateTokenRepoRole::Read => RepoRole::Read,
-            doc::StateTokenRepoRole::Admin => RepoRole::Admin,
-        };
-        let grants = map.entry(token.token.clone()).or_insert(Grants {
-            org_role,
-            site_admin: false,
-            repo_role,
-        });
-        grants.org_role = grants.org_role.max(org_role);
-        grants.site_admin |= token.site_admin;
-        grants.repo_role = grants.repo_role.max(repo_role);
-    }
-    Some(map)
 }
 
 impl Imported {

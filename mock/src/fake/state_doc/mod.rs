@@ -4,6 +4,7 @@
 
 mod export;
 mod import;
+mod records;
 mod reset;
 
 use std::sync::Arc;
@@ -175,7 +176,7 @@ impl FakeState {
         let imported = import::read(document, OffsetDateTime::now_utc())?;
         let mut state = self.lock();
         let policy = state.policy.clone();
-        let old = std::mem::replace(&mut state.deliveries, Default::default());
+        let old = std::mem::take(&mut state.deliveries);
         imported.apply(&mut state, policy);
         drop(state);
         drop(old);
