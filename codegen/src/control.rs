@@ -197,3 +197,44 @@ fn emit_table(operations: &[ControlOperation], document: &str) -> TokenStream {
         pub const CONTROL_OPENAPI_JSON: &str = #document;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(paths: &str) -> Spec {
+        let text = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
+        spec::parse(Path::new("control.yaml"), &text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn control_operations_carry_their_integer_path_parameters() {
+        let spec = spec(
+            "  /_hookspec/apps/{app_id}:\n    post:\n      operationId: control/x\n      parameters:\n        - {name: app_id, in: path, required: true, schema: {type: integer}}\n      responses: {'204': {description: d}}\n",
+        );
+        let operations = operations(&spec).unwrap_or_default();
+        assert_eq!(operations.len(), 1);
+        assert_eq!(operations[0].method, "POST");
+        assert_eq!(operations[0].integer_parameters, ["app_id"]);
+    }
+
+    #[test]
+    fn an_undeclared_path_parameter_or_a_path_outside_the_prefix_is_refused() {
+        let undeclared = spec(
+            "  /_hookspec/orgs/{org}:\n    get:\n      operationId: control/y\n      responses: {'200': {description: d}}\n",
+        );
+        let error = operations(&undeclared).err().map(|e| e.to_string());
+        assert!(
+            error.as_deref().unwrap_or_default().contains("{org}"),
+            "{error:?}"
+        );
+        let outside = spec(
+            "  /orgs:\n    get:\n      operationId: control/z\n      responses: {'200': {description: d}}\n",
+        );
+        let error = operations(&outside).err().map(|e| e.to_string());
+        assert!(
+            error.as_deref().unwrap_or_default().contains("/_hookspec/"),
+            "{error:?}"
+        );
+    }
+}

@@ -49,8 +49,34 @@ pub fn generate(spec_path: &Path, spec_name: &str) -> Result<Generated, SpecErro
     generate_from(&spec, spec_name)
 }
 
+/// Loads, checks and renders GitHub's spec and the fake's control API (`spec/control.yaml`,
+/// see [`control`]) together: what `cargo xtask gen` writes.
+pub fn generate_with_control(
+    spec_path: &Path,
+    spec_name: &str,
+    control_path: &Path,
+    control_name: &str,
+) -> Result<Generated, SpecError> {
+    let spec = spec::load(spec_path)?;
+    let control_spec = spec::load(control_path)?;
+    let control_files = control::generate_from(&control_spec, control_name)?;
+    let mut generated = render_all(&spec, spec_name, true)?;
+    generated.files.extend(control_files);
+    Ok(generated)
+}
+
 /// Renders an already loaded spec.
 pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, SpecError> {
+    render_all(spec, spec_name, false)
+}
+
+/// Renders `spec`; with `with_control`, the generated module also declares the control API's
+/// modules.
+fn render_all(
+    spec: &spec::Spec,
+    spec_name: &str,
+    with_control: bool,
+) -> Result<Generated, SpecError> {
     let ir = ir::build(spec, spec_name)?;
     let models = models::build(spec, &ir)?;
     let render_error = |message: String| spec.error("", SpecErrorKind::Invalid(message));
@@ -64,12 +90,24 @@ pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, Sp
             });
             Ok(())
         };
-    rust(
-        "mod.rs",
-        "Code derived from the specs: models, the operation and product tables, typed stubs and their tests (spec/openapi.yaml); the control API's route table and models (spec/control.yaml).",
+    let control_modules = if with_control {
         quote! {
             pub mod control;
             pub mod control_models;
+        }
+    } else {
+        quote!()
+    };
+    let module_doc = if with_control {
+        "Code derived from the specs: models, the operation and product tables, typed stubs and their tests (spec/openapi.yaml); the control API's route table and models (spec/control.yaml)."
+    } else {
+        "Code derived from the spec: models, the operation and product tables, typed stubs and their tests."
+    };
+    rust(
+        "mod.rs",
+        module_doc,
+        quote! {
+            #control_modules
             pub mod models;
             pub mod operations;
             pub mod products;

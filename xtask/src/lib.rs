@@ -69,11 +69,12 @@ pub fn repo_root() -> PathBuf {
 
 /// Renders the spec under `root` and writes or checks the generated files.
 pub fn generate(root: &Path, mode: Mode) -> anyhow::Result<Report> {
-    let mut generated = hookspec_codegen::generate(&root.join(SPEC), SPEC)?;
-    generated.files.extend(hookspec_codegen::control::generate(
+    let generated = hookspec_codegen::generate_with_control(
+        &root.join(SPEC),
+        SPEC,
         &root.join(CONTROL_SPEC),
         CONTROL_SPEC,
-    )?);
+    )?;
     let mut report = Report {
         total: generated.files.len(),
         ..Report::default()
