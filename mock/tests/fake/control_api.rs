@@ -158,6 +158,34 @@ async fn resetting_one_org_keeps_the_other_orgs_and_unknown_owners_are_404() {
 }
 
 #[tokio::test]
+async fn resetting_one_repository_restores_its_start_hooks_and_keeps_the_others() {
+    let served = serve_fake(FakeConfig::default().only_repos(["acme/widgets", "acme/gears"])).await;
+    let api = &served.api;
+    let seeded = json!({"repos": [
+        {"full_name": "acme/widgets", "hooks": [{"config": {"url": "http://127.0.0.1:9/w"}}]},
+        {"full_name": "acme/gears", "hooks": []}
+    ]});
+    let put_answer = put(api, "/_hookspec/state", &seeded.to_string()).await;
+    assert_eq!(put_answer.status, 204, "{}", put_answer.text);
+    served.fake.state().keep_as_start_state();
+    let start = api.get("/repos/acme/widgets/hooks").await.text;
+    let body = json!({"config": {"url": "http://127.0.0.1:9/x"}});
+    assert_eq!(api.delete("/repos/acme/widgets/hooks/1").await.status, 204);
+    assert_eq!(
+        api.post("/repos/acme/widgets/hooks", body.clone())
+            .await
+            .status,
+        201
+    );
+    assert_eq!(api.post("/repos/acme/gears/hooks", body).await.status, 201);
+    let reset = api.post_empty("/_hookspec/reset?repo=acme/widgets").await;
+    assert_eq!(reset.status, 204, "{}", reset.text);
+    assert_eq!(api.get("/repos/acme/widgets/hooks").await.text, start);
+    let gears = api.get("/repos/acme/gears/hooks").await.body;
+    assert_eq!(gears.as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
 async fn a_delivery_on_its_way_during_a_reset_is_not_recorded_after_it() {
     let served = serve_fake(FakeConfig::default()).await;
     let receiver = Receiver::start().await.unwrap();

@@ -17,6 +17,11 @@
 //! Every refusal is a 4xx with `{"message", "documentation_url"}`, the message naming the
 //! field at fault; a known path with another method answers 405 with `Allow`.
 //!
+//! The handler is synchronous: the wait of `GET /_hookspec/deliveries?wait_ms=N` happens in
+//! the hyper server before it calls the handler ([`wait_before`]), on the runtime, holding no
+//! thread. The wiremock adapter's `Respond` cannot wait, so through `FakeGitHub` the answer
+//! comes at once (Rust tests have `FakeState::wait_for_deliveries`).
+//!
 //! They answer only requests whose `Host` is a loopback name or address (`localhost`,
 //! `127.0.0.1`, `[::1]`, with any port) or one the user allowed
 //! ([`FakeConfig::allowed_control_hosts`](crate::FakeConfig::allowed_control_hosts),
