@@ -3,6 +3,7 @@
 //! decides what to do with the files.
 
 pub mod cases;
+pub mod control;
 pub mod error;
 pub mod ir;
 pub mod json_schema;
@@ -49,16 +50,42 @@ pub struct Generated {
 /// of webhook events and their payload schemas are generated from it too.
 pub fn generate(spec_path: &Path, spec_name: &str) -> Result<Generated, SpecError> {
     let spec = spec::load(spec_path)?;
+    let webhooks = webhooks_beside(spec_path)?;
+    generate_with(&spec, spec_name, webhooks.as_ref())
+}
+
+/// The webhook description in `webhooks/webhooks.json` beside the spec, if there is one.
+fn webhooks_beside(spec_path: &Path) -> Result<Option<webhooks::WebhookSpec>, SpecError> {
     let webhooks_path = spec_path
         .parent()
         .unwrap_or_else(|| Path::new("."))
         .join("webhooks/webhooks.json");
-    let webhooks = if webhooks_path.exists() {
-        Some(webhooks::load(&webhooks_path, webhooks::WEBHOOKS_SPEC)?)
+    if webhooks_path.exists() {
+        Ok(Some(webhooks::load(
+            &webhooks_path,
+            webhooks::WEBHOOKS_SPEC,
+        )?))
     } else {
-        None
-    };
-    generate_with(&spec, spec_name, webhooks.as_ref())
+        Ok(None)
+    }
+}
+
+/// Loads, checks and renders GitHub's spec (with the webhook description beside it, as
+/// [`generate`] does) and the fake's control API (`spec/control.yaml`, see [`control`])
+/// together: what `cargo xtask gen` writes.
+pub fn generate_with_control(
+    spec_path: &Path,
+    spec_name: &str,
+    control_path: &Path,
+    control_name: &str,
+) -> Result<Generated, SpecError> {
+    let spec = spec::load(spec_path)?;
+    let webhooks = webhooks_beside(spec_path)?;
+    let control_spec = spec::load(control_path)?;
+    let control_files = control::generate_from(&control_spec, control_name)?;
+    let mut generated = render_all(&spec, spec_name, webhooks.as_ref(), true)?;
+    generated.files.extend(control_files);
+    Ok(generated)
 }
 
 /// Renders an already loaded spec.
@@ -71,6 +98,17 @@ pub fn generate_with(
     spec: &spec::Spec,
     spec_name: &str,
     webhooks: Option<&webhooks::WebhookSpec>,
+) -> Result<Generated, SpecError> {
+    render_all(spec, spec_name, webhooks, false)
+}
+
+/// Renders `spec` and, when given, the webhook description; with `with_control`, the generated
+/// module also declares the control API's modules.
+fn render_all(
+    spec: &spec::Spec,
+    spec_name: &str,
+    webhooks: Option<&webhooks::WebhookSpec>,
+    with_control: bool,
 ) -> Result<Generated, SpecError> {
     let ir = ir::build(spec, spec_name)?;
     let models = models::build(spec, &ir)?;
@@ -90,10 +128,24 @@ pub fn generate_with(
             pub mod webhooks;
         )
     });
+    let control_modules = if with_control {
+        quote! {
+            pub mod control;
+            pub mod control_models;
+        }
+    } else {
+        quote!()
+    };
+    let module_doc = if with_control {
+        "Code derived from the specs: models, the operation and product tables, typed stubs and their tests (spec/openapi.yaml); the control API's route table and models (spec/control.yaml)."
+    } else {
+        "Code derived from the spec: models, the operation and product tables, typed stubs and their tests."
+    };
     rust(
         "mod.rs",
-        "Code derived from the spec: models, the operation and product tables, typed stubs and their tests.",
+        module_doc,
         quote! {
+            #control_modules
             pub mod models;
             pub mod operations;
             pub mod products;

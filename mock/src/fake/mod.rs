@@ -40,6 +40,7 @@ mod routes;
 mod rules;
 mod seeding;
 mod state;
+mod state_doc;
 mod validation;
 mod validators;
 mod wire;
@@ -59,3 +60,4 @@ pub use model::{
 };
 pub use payload::Payload;
 pub use state::{FakeState, StateError};
+pub use state_doc::{StateDocument, StateDocumentError, StateFormat, parse_state_document};

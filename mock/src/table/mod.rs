@@ -5,9 +5,13 @@
 pub use crate::generated::operations::{OPERATION_IDS, OPERATIONS, OperationId};
 pub use crate::generated::products::{PRODUCTS, Product};
 
+mod control;
 mod template;
 mod webhooks;
 
+pub use control::{
+    CONTROL_OPERATIONS, ControlOperation, ControlOperationId, ControlRoute, route_control,
+};
 use template::TEMPLATES;
 pub use template::{Routed, Segment, parse_template, route, route_below_prefix};
 pub use webhooks::{

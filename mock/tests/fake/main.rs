@@ -7,8 +7,11 @@
 mod app_hook;
 mod beyond_the_schema;
 mod binary;
+mod binary_seed;
 mod concurrency;
 mod connections;
+mod control_api;
+mod control_state;
 mod deliveries;
 mod delivery_engine;
 mod errors;
