@@ -11,7 +11,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::error::{SpecError, SpecErrorKind, pointer_join};
-use crate::ir::{Ir, SchemaIr};
+use crate::ir::Ir;
 use crate::names::{ident, pascal};
 use crate::spec::{self, Spec};
 use crate::{GeneratedFile, MOCK_GENERATED_DIR, render};
@@ -45,7 +45,7 @@ pub fn generate_from(spec: &Spec, spec_name: &str) -> Result<Vec<GeneratedFile>,
         spec_name: spec_name.to_owned(),
         products: Vec::new(),
         operations: Vec::new(),
-        schemas: schemas(spec),
+        schemas: crate::ir::component_schemas(spec),
     };
     let models = crate::models::build_with(spec, &ir, true)?;
     let render_error = |message: String| spec.error("", SpecErrorKind::Invalid(message));
@@ -73,20 +73,6 @@ pub fn generate_from(spec: &Spec, spec_name: &str) -> Result<Vec<GeneratedFile>,
             contents: models,
         },
     ])
-}
-
-fn schemas(spec: &Spec) -> Vec<SchemaIr> {
-    match spec.raw.pointer("/components/schemas") {
-        Some(Value::Object(map)) => map
-            .iter()
-            .map(|(name, schema)| SchemaIr {
-                name: name.clone(),
-                schema: schema.clone(),
-                pointer: pointer_join("/components/schemas", name),
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// Every operation in spec order, each path parameter's type read through any `$ref`; every

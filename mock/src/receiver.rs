@@ -241,23 +241,10 @@ async fn accept(
     let stopped = async move {
         let _ = stopped.await;
     };
-    crate::net::accept_loop_bounded(
-        &listener,
-        limits.max_connections,
-        stopped,
-        |stream, slot| {
-            let (inner, signals) = (inner.clone(), signals.clone());
-            tokio::spawn(crate::net::serve_connection(
-                stream,
-                slot,
-                limits,
-                move |request| {
-                    let (inner, signals) = (inner.clone(), signals.clone());
-                    async move { receive(request, limits, &inner, &signals).await }
-                },
-            ));
-        },
-    )
+    crate::net::serve_bounded(&listener, limits, stopped, move |request| {
+        let (inner, signals) = (inner.clone(), signals.clone());
+        async move { receive(request, limits, &inner, &signals).await }
+    })
     .await;
 }
 

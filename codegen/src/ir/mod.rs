@@ -219,7 +219,20 @@ pub fn build(spec: &Spec, spec_name: &str) -> Result<Ir, SpecError> {
             )?);
         }
     }
-    let schemas = match spec.raw.pointer("/components/schemas") {
+    let schemas = component_schemas(spec);
+    let ir = Ir {
+        spec_name: spec_name.to_string(),
+        products,
+        operations,
+        schemas,
+    };
+    check_examples(spec, &ir)?;
+    Ok(ir)
+}
+
+/// The spec's `components/schemas`, each with its JSON pointer.
+pub(crate) fn component_schemas(spec: &Spec) -> Vec<SchemaIr> {
+    match spec.raw.pointer("/components/schemas") {
         Some(Value::Object(map)) => map
             .iter()
             .map(|(name, schema)| SchemaIr {
@@ -229,13 +242,5 @@ pub fn build(spec: &Spec, spec_name: &str) -> Result<Ir, SpecError> {
             })
             .collect(),
         _ => Vec::new(),
-    };
-    let ir = Ir {
-        spec_name: spec_name.to_string(),
-        products,
-        operations,
-        schemas,
-    };
-    check_examples(spec, &ir)?;
-    Ok(ir)
+    }
 }

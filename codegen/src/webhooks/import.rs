@@ -393,13 +393,9 @@ fn write(
         .map(|(event, actions)| format!("    {}", json!({ "event": event, "actions": actions })))
         .collect();
     out.push_str(&lines.join(",\n"));
-    out.push_str("\n  ],\n  \"schemas\": {\n");
-    let lines: Vec<String> = schemas
-        .iter()
-        .map(|(name, schema)| format!("    {}: {schema}", Value::String(name.clone())))
-        .collect();
-    out.push_str(&lines.join(",\n"));
-    out.push_str("\n  }\n}\n");
+    out.push_str("\n  ],\n  \"schemas\": ");
+    super::push_schemas(&mut out, schemas.iter());
+    out.push_str("\n}\n");
     out
 }
 

@@ -205,15 +205,21 @@ pub fn emit_table(spec: &WebhookSpec, schemas_file: &str) -> TokenStream {
 /// line.
 pub fn emit_schemas(spec: &WebhookSpec, header: &str) -> String {
     let mut out = format!(
-        "{{\n  \"@generated\": {},\n  \"schemas\": {{\n",
+        "{{\n  \"@generated\": {},\n  \"schemas\": ",
         Value::String(header.to_owned())
     );
-    let lines: Vec<String> = spec
-        .schemas
-        .iter()
+    push_schemas(&mut out, spec.schemas.iter());
+    out.push_str("\n}\n");
+    out
+}
+
+/// Writes `schemas` as a JSON object of one schema a line (at the stored files' indent), so that
+/// a changed schema shows as a one-line diff.
+fn push_schemas<'a>(out: &mut String, schemas: impl Iterator<Item = (&'a String, &'a Value)>) {
+    out.push_str("{\n");
+    let lines: Vec<String> = schemas
         .map(|(name, schema)| format!("    {}: {schema}", Value::String(name.clone())))
         .collect();
     out.push_str(&lines.join(",\n"));
-    out.push_str("\n  }\n}\n");
-    out
+    out.push_str("\n  }");
 }

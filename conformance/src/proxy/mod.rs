@@ -241,23 +241,10 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, stopped: onesho
         let _ = stopped.await;
     };
     let limits = shared.limits;
-    hookspec_mock::net::accept_loop_bounded(
-        &listener,
-        limits.max_connections,
-        stopped,
-        |stream, slot| {
-            let shared = shared.clone();
-            tokio::spawn(hookspec_mock::net::serve_connection(
-                stream,
-                slot,
-                limits,
-                move |request| {
-                    let shared = shared.clone();
-                    async move { Ok::<_, Infallible>(handle(&shared, request).await) }
-                },
-            ));
-        },
-    )
+    hookspec_mock::net::serve_bounded(&listener, limits, stopped, move |request| {
+        let shared = shared.clone();
+        async move { Ok::<_, Infallible>(handle(&shared, request).await) }
+    })
     .await;
 }
 

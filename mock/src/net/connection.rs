@@ -102,6 +102,34 @@ pub async fn read_body(body: Incoming, max: usize, within: Duration) -> Result<B
     }
 }
 
+/// Serves HTTP/1 on every connection `listener` accepts until `shutdown` completes, each within
+/// `limits` and answered by `handle`: the accept loop and connection bounds every server here
+/// (the fake over hyper, the test receiver, the conformance proxy) runs with.
+pub async fn serve_bounded<F, H, A, B, E>(
+    listener: &tokio::net::TcpListener,
+    limits: ConnectionLimits,
+    shutdown: F,
+    handle: H,
+) where
+    F: Future<Output = ()>,
+    H: Fn(hyper::Request<Incoming>) -> A + Clone + Send + 'static,
+    A: Future<Output = Result<hyper::Response<B>, E>> + Send + 'static,
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    E: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
+{
+    super::accept_loop_bounded(
+        listener,
+        limits.max_connections,
+        shutdown,
+        |stream, slot| {
+            tokio::spawn(serve_connection(stream, slot, limits, handle.clone()));
+        },
+    )
+    .await;
+}
+
 /// Serves HTTP/1 on `stream` with `handle` answering each request, within `limits`, and frees
 /// `slot` when the connection is closed.
 pub async fn serve_connection<H, A, B, E>(

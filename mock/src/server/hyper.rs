@@ -77,25 +77,10 @@ where
     F: Future<Output = ()>,
 {
     let local = listener.local_addr()?;
-    crate::net::accept_loop_bounded(
-        &listener,
-        limits.max_connections,
-        shutdown,
-        |stream, slot| {
-            let fake = fake.clone();
-            tokio::spawn(crate::net::serve_connection(
-                stream,
-                slot,
-                limits,
-                move |request| {
-                    let fake = fake.clone();
-                    async move {
-                        Ok::<_, Infallible>(answer(&fake, request, local, log, limits).await)
-                    }
-                },
-            ));
-        },
-    )
+    crate::net::serve_bounded(&listener, limits, shutdown, move |request| {
+        let fake = fake.clone();
+        async move { Ok::<_, Infallible>(answer(&fake, request, local, log, limits).await) }
+    })
     .await;
     Ok(())
 }
