@@ -6,6 +6,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use xtask::{Mode, generate, repo_root};
 
+mod outside;
 mod python_clients;
 
 /// Project automation for hookspec.
