@@ -131,16 +131,19 @@ fn ci() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    ensure_debian_package(
-        "chromium",
-        std::path::Path::new("/usr/bin/chromium").exists(),
-        "the HTML report's browser check",
-    );
-    ensure_debian_package(
-        "nodejs",
-        outside::found("node"),
-        "the JavaScript control-API suite",
-    );
+    // The outside programs some tests use, each with what skips without it.
+    ensure_debian_packages(&[
+        (
+            "chromium",
+            std::path::Path::new("/usr/bin/chromium").exists(),
+            "the HTML report's browser check",
+        ),
+        (
+            "nodejs",
+            outside::found("node"),
+            "the JavaScript control-API suite",
+        ),
+    ]);
     let steps: [&[&str]; 2] = [
         &["fmt", "--all", "--check"],
         &[
@@ -176,11 +179,16 @@ fn ci() -> ExitCode {
     }
 }
 
-/// Installs Debian's `package` when it is not `present` and this is a Debian machine where we
-/// are root (CI, a fresh dev machine), for `purpose`; elsewhere, or when installing fails, that
-/// check says it skipped, and this says why.
-fn ensure_debian_package(package: &str, present: bool, purpose: &str) {
-    if present {
+/// Installs each Debian package `(package, present, purpose)` that is not `present` when this is
+/// a Debian machine where we are root (CI, a fresh dev machine); elsewhere, or when installing
+/// fails, the check it is for (`purpose`) says it skipped, and this says why.
+fn ensure_debian_packages(wanted: &[(&str, bool, &str)]) {
+    let missing: Vec<(&str, &str)> = wanted
+        .iter()
+        .filter(|(_, present, _)| !present)
+        .map(|(package, _, purpose)| (*package, *purpose))
+        .collect();
+    if missing.is_empty() {
         return;
     }
     let root = Process::new("id")
@@ -188,21 +196,34 @@ fn ensure_debian_package(package: &str, present: bool, purpose: &str) {
         .output()
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
     if !root || !std::path::Path::new("/usr/bin/apt-get").exists() {
-        println!("==> note: no {package} and no way to install it here; {purpose} will skip");
+        for (package, purpose) in missing {
+            println!("==> note: no {package} and no way to install it here; {purpose} will skip");
+        }
         return;
     }
-    println!("==> apt-get install {package} (for {purpose})");
+    let packages: Vec<&str> = missing.iter().map(|(package, _)| *package).collect();
+    let purposes: Vec<&str> = missing.iter().map(|(_, purpose)| *purpose).collect();
+    println!(
+        "==> apt-get install {} (for {})",
+        packages.join(" "),
+        purposes.join(", ")
+    );
     let installed = Process::new("apt-get")
         .args(["update", "-qq"])
         .status()
         .is_ok_and(|s| s.success())
         && Process::new("apt-get")
-            .args(["install", "-y", "-qq", "--no-install-recommends", package])
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(&packages)
             .env("DEBIAN_FRONTEND", "noninteractive")
             .status()
             .is_ok_and(|s| s.success());
     if !installed {
-        println!("==> note: installing {package} failed; {purpose} will skip");
+        println!(
+            "==> note: installing {} failed; {} will skip",
+            packages.join(" "),
+            purposes.join(", ")
+        );
     }
 }
 
