@@ -18,6 +18,8 @@ const TOKEN = 'ghp_owner';
 const ORG = 'acme';
 const REPO = 'acme/widgets';
 const SEEDED_HOOK_URL = 'http://127.0.0.1:9/hook';
+// Another URL for hooks the tests create (one URL per org: GitHub refuses a second hook on it).
+const NEW_HOOK_URL = 'http://127.0.0.1:9/new';
 const SECRET = 's3cret';
 
 let fake;
@@ -94,8 +96,8 @@ test('an event emitted without a body arrives signed with a payload the fake mad
 });
 
 test('the journal shows a create with 201 and a bad create with its reason', async () => {
-  const good = await fake.github('POST', `/orgs/${ORG}/hooks`, hookBody(SEEDED_HOOK_URL, { events: ['issues'] }));
-  const bad = await fake.github('POST', `/orgs/${ORG}/hooks`, hookBody(SEEDED_HOOK_URL, { name: 'nope' }));
+  const good = await fake.github('POST', `/orgs/${ORG}/hooks`, hookBody(NEW_HOOK_URL, { events: ['issues'] }));
+  const bad = await fake.github('POST', `/orgs/${ORG}/hooks`, hookBody(NEW_HOOK_URL, { name: 'nope' }));
   assert.deepEqual([good.status, bad.status], [201, 422]);
   const journal = await fake.control('GET', 'requests', undefined, { operation: 'orgs/create-webhook' });
   assert.equal(journal.status, 200);
@@ -114,7 +116,7 @@ test('the journal shows a create with 201 and a bad create with its reason', asy
 test('a fault fails the next create with 502 and only that one', async () => {
   const fault = { operation: 'orgs/create-webhook', status: 502, times: 1 };
   assert.equal((await fake.control('POST', 'faults', fault)).status, 201);
-  const body = hookBody(SEEDED_HOOK_URL, { events: ['issues'] });
+  const body = hookBody(NEW_HOOK_URL, { events: ['issues'] });
   assert.equal((await fake.github('POST', `/orgs/${ORG}/hooks`, body)).status, 502);
   assert.equal((await fake.github('POST', `/orgs/${ORG}/hooks`, body)).status, 201);
   const journal = await fake.control('GET', 'requests', undefined, { operation: 'orgs/create-webhook' });
@@ -124,13 +126,13 @@ test('a fault fails the next create with 502 and only that one', async () => {
 
 test('a state put is what get state gives back', async () => {
   const handWritten = {
-    orgs: [{ login: 'octo', hooks: [{ events: ['issues'], config: { url: SEEDED_HOOK_URL } }] }],
+    orgs: [{ login: 'octo', hooks: [{ events: ['issues'], config: { url: NEW_HOOK_URL } }] }],
     repos: [{ full_name: 'octo/app', hooks: [] }],
   };
   assert.equal((await fake.control('PUT', 'state', handWritten)).status, 204);
   const [hook, ...more] = (await fake.github('GET', '/orgs/octo/hooks')).body;
   assert.deepEqual(more, []);
-  assert.deepEqual([hook.events, hook.config.url], [['issues'], SEEDED_HOOK_URL]);
+  assert.deepEqual([hook.events, hook.config.url], [['issues'], NEW_HOOK_URL]);
   const exported = await fake.control('GET', 'state');
   assert.equal(exported.status, 200);
   assert.deepEqual(exported.body.orgs.map((org) => org.login), ['octo']);
@@ -149,7 +151,7 @@ test('reset of one org leaves the repositories as they are', async () => {
 
 // node:test runs a file's tests one after another, in the order written.
 test('reset isolates tests: a hook created here', async () => {
-  const created = await fake.github('POST', `/orgs/${ORG}/hooks`, hookBody('http://127.0.0.1:9/other'));
+  const created = await fake.github('POST', `/orgs/${ORG}/hooks`, hookBody(NEW_HOOK_URL));
   assert.equal(created.status, 201);
   assert.equal((await fake.github('GET', `/orgs/${ORG}/hooks`)).body.length, 2);
 });

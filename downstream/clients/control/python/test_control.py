@@ -17,6 +17,8 @@ TOKEN = "ghp_owner"
 ORG = "acme"
 REPO = "acme/widgets"
 SEEDED_HOOK_URL = "http://127.0.0.1:9/hook"
+# Another URL for hooks the tests create (one URL per org: GitHub refuses a second hook on it).
+NEW_HOOK_URL = "http://127.0.0.1:9/new"
 SECRET = "s3cret"
 
 fake = None
@@ -85,8 +87,8 @@ class ControlApiTest(unittest.TestCase):
         self.assertEqual(push.payload["repository"]["full_name"], REPO)
 
     def test_the_journal_shows_a_create_with_201_and_a_bad_create_with_its_reason(self):
-        good = fake.github("POST", f"/orgs/{ORG}/hooks", hook_body(SEEDED_HOOK_URL, events=["issues"]))
-        bad = fake.github("POST", f"/orgs/{ORG}/hooks", hook_body(SEEDED_HOOK_URL, name="nope"))
+        good = fake.github("POST", f"/orgs/{ORG}/hooks", hook_body(NEW_HOOK_URL, events=["issues"]))
+        bad = fake.github("POST", f"/orgs/{ORG}/hooks", hook_body(NEW_HOOK_URL, name="nope"))
         self.assertEqual((good.status, bad.status), (201, 422))
         journal = fake.control("GET", "requests", operation="orgs/create-webhook")
         self.assertEqual(journal.status, 200, journal.body)
@@ -102,7 +104,7 @@ class ControlApiTest(unittest.TestCase):
     def test_a_fault_fails_the_next_create_with_502_and_only_that_one(self):
         fault = {"operation": "orgs/create-webhook", "status": 502, "times": 1}
         self.assertEqual(fake.control("POST", "faults", fault).status, 201)
-        body = hook_body(SEEDED_HOOK_URL, events=["issues"])
+        body = hook_body(NEW_HOOK_URL, events=["issues"])
         self.assertEqual(fake.github("POST", f"/orgs/{ORG}/hooks", body).status, 502)
         self.assertEqual(fake.github("POST", f"/orgs/{ORG}/hooks", body).status, 201)
         statuses = [e["status"] for e in fake.control("GET", "requests", operation="orgs/create-webhook").body]
@@ -111,12 +113,12 @@ class ControlApiTest(unittest.TestCase):
 
     def test_a_state_put_is_what_get_state_gives_back(self):
         hand_written = {
-            "orgs": [{"login": "octo", "hooks": [{"events": ["issues"], "config": {"url": SEEDED_HOOK_URL}}]}],
+            "orgs": [{"login": "octo", "hooks": [{"events": ["issues"], "config": {"url": NEW_HOOK_URL}}]}],
             "repos": [{"full_name": "octo/app", "hooks": []}],
         }
         self.assertEqual(fake.control("PUT", "state", hand_written).status, 204)
         [hook] = fake.github("GET", "/orgs/octo/hooks").body
-        self.assertEqual((hook["events"], hook["config"]["url"]), (["issues"], SEEDED_HOOK_URL))
+        self.assertEqual((hook["events"], hook["config"]["url"]), (["issues"], NEW_HOOK_URL))
         exported = fake.control("GET", "state")
         self.assertEqual(exported.status, 200, exported.body)
         self.assertEqual([org["login"] for org in exported.body["orgs"]], ["octo"])
@@ -134,7 +136,7 @@ class ControlApiTest(unittest.TestCase):
 
     # unittest runs a class's tests in the order of their names: these two run one after the other.
     def test_reset_isolates_tests_1_a_hook_created_here(self):
-        self.assertEqual(fake.github("POST", f"/orgs/{ORG}/hooks", hook_body("http://127.0.0.1:9/other")).status, 201)
+        self.assertEqual(fake.github("POST", f"/orgs/{ORG}/hooks", hook_body(NEW_HOOK_URL)).status, 201)
         self.assertEqual(len(fake.github("GET", f"/orgs/{ORG}/hooks").body), 2)
 
     def test_reset_isolates_tests_2_is_gone_in_the_next_test(self):
