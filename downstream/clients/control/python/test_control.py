@@ -27,7 +27,7 @@ receiver = None
 
 def setUpModule():
     global fake, receiver
-    fake = Fake(SEED, TOKEN)
+    fake = Fake(SEED, TOKEN)  # hookspec-mock --port 0 --quiet --seed ../seed.yaml
     # Module cleanups run even when the rest of setUpModule fails.
     unittest.addModuleCleanup(fake.stop)
     receiver = Receiver()
@@ -72,7 +72,7 @@ class ControlApiTest(unittest.TestCase):
 
     def test_an_event_emitted_without_a_body_arrives_signed_with_a_payload_the_fake_made(self):
         hook = self.create_repo_hook()
-        fake.wait_for_deliveries()
+        fake.wait_for_deliveries()  # the creation ping
         emitted = fake.control("POST", f"repos/{REPO}/events/push")
         self.assertEqual(emitted.status, 202, emitted.body)
         self.assertEqual(len(emitted.body["deliveries"]), 1, emitted.body)
