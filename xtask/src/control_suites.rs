@@ -192,7 +192,8 @@ fn leading_number(text: &str) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Counted, Outcome, read_tap, read_unittest};
+    use super::{Counted, Outcome, SUITES, read_tap, read_unittest};
+    use xtask::repo_root;
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(str::to_owned).collect()
@@ -261,6 +262,57 @@ mod tests {
                 },
                 failures: vec!["a fault fails the next create once".into()],
             }
+        );
+    }
+
+    /// The README's "From any language" shows the suites as they are: every line of its
+    /// Python, JavaScript and YAML blocks is a line of the suites' files (`…` marks a cut).
+    #[test]
+    fn the_readmes_excerpts_of_the_suites_are_in_the_suites() {
+        let root = repo_root();
+        let read = |path: &std::path::Path| {
+            std::fs::read_to_string(path)
+                .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+        };
+        let readme = read(&root.join("README.md"));
+        let start = readme.find("## From any language").unwrap_or(0);
+        let section = &readme[start..];
+        let section = &section[..section[2..]
+            .find("\n## ")
+            .map_or(section.len(), |end| end + 2)];
+        let mut sources = String::new();
+        for suite in &SUITES {
+            let folder = root.join(suite.folder);
+            let files = std::fs::read_dir(&folder)
+                .unwrap_or_else(|error| panic!("{}: {error}", folder.display()));
+            for file in files.flatten() {
+                sources.push_str(&read(&file.path()));
+            }
+        }
+        sources.push_str(&read(&root.join("downstream/clients/control/seed.yaml")));
+        let mut blocks = section.split("```").skip(1).step_by(2);
+        let mut checked = 0;
+        for block in blocks.by_ref() {
+            let Some((language, body)) = block.split_once('\n') else {
+                continue;
+            };
+            if !["python", "js", "yaml"].contains(&language) {
+                continue;
+            }
+            for line in body.lines().map(str::trim) {
+                if line.is_empty() || line == "# …" || line == "// …" {
+                    continue;
+                }
+                assert!(
+                    sources.lines().any(|source| source.trim() == line),
+                    "README.md, From any language: `{line}` is in no file of the suites"
+                );
+                checked += 1;
+            }
+        }
+        assert!(
+            checked > 20,
+            "README.md has no excerpts of the suites ({checked} lines)"
         );
     }
 }
