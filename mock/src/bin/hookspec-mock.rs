@@ -105,9 +105,14 @@ struct Args {
     delivery_timeout_ms: Option<u64>,
 
     /// How many payload bytes of deliveries may be on their way at once; past that a new
-    /// delivery is recorded as failed at once, saying so (default: 64 MiB).
+    /// delivery is recorded as failed at once, saying so (default: 32 MiB).
     #[arg(long, value_name = "N")]
     max_pending_delivery_bytes: Option<usize>,
+
+    /// How many payload bytes the delivery records may hold in all; past that the hook holding
+    /// the most forgets its oldest deliveries first (default: 32 MiB).
+    #[arg(long, value_name = "N")]
+    max_stored_delivery_bytes: Option<usize>,
 
     /// Add a member to every JSON payload whose bytes change when a receiver re-serializes the
     /// JSON before checking the signature (\u escapes, escaped slashes, non-ASCII text): only a
@@ -220,6 +225,9 @@ impl Args {
             max_pending_bytes: self
                 .max_pending_delivery_bytes
                 .unwrap_or(orgs.max_pending_bytes),
+            max_stored_delivery_bytes: self
+                .max_stored_delivery_bytes
+                .unwrap_or(orgs.max_stored_delivery_bytes),
             allowed_control_hosts: self.allowed_hosts.clone(),
             ..orgs
         })

@@ -155,12 +155,17 @@ pub struct FakeConfig {
     /// How many delivery records each hook keeps, oldest dropped first (default: 1000). GitHub
     /// keeps deliveries for a limited time; this keeps memory flat under sustained pinging.
     pub max_deliveries_per_hook: usize,
+    /// How many payload bytes the delivery records may hold in all (default: 32 MiB); past
+    /// that the hook holding the most loses its oldest records first (each hook keeps its
+    /// newest). With [`max_pending_bytes`](Self::max_pending_bytes) this bounds what
+    /// deliveries of any size keep in memory.
+    pub max_stored_delivery_bytes: usize,
     /// How many deliveries may be on their way at once (default: 10 000); past that a new one is
     /// recorded as failed at once, saying so, so that a receiver that cannot keep up under a
     /// flood of events never makes the fake's memory grow without bound.
     pub max_pending_deliveries: usize,
-    /// How many payload bytes may be on their way at once (default: 64 MiB, which keeps the
-    /// fake's memory well under 100 MB); past that a new delivery is recorded as failed at
+    /// How many payload bytes may be on their way at once (default: 32 MiB, which with the
+    /// stored records' bound keeps the fake's memory under 100 MB); past that a new delivery is recorded as failed at
     /// once, saying so, as past [`max_pending_deliveries`](Self::max_pending_deliveries), so
     /// that large payloads to a receiver that cannot keep up stay bounded too. A delivery's
     /// bytes are its payload's text, released when it is recorded.
@@ -193,7 +198,8 @@ impl Default for FakeConfig {
             log_deliveries: false,
             max_deliveries_per_hook: 1000,
             max_pending_deliveries: 10_000,
-            max_pending_bytes: 64 * 1024 * 1024,
+            max_pending_bytes: 32 * 1024 * 1024,
+            max_stored_delivery_bytes: 32 * 1024 * 1024,
             signature_traps: false,
             allowed_control_hosts: Vec::new(),
         }

@@ -16,6 +16,7 @@ mod config;
 mod control;
 mod deliveries;
 mod delivery;
+mod delivery_records;
 mod emit;
 mod events;
 mod faults;

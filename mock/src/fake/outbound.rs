@@ -25,18 +25,20 @@ impl State {
     }
 
     /// Sends `event` with `payload` to `hook` in the background (nothing for an inactive hook)
-    /// and returns the delivery's id.
+    /// and returns the delivery's id. The record's action, installation and repository come
+    /// from `described_by` when given, else from the payload's value if it holds one.
     pub(crate) fn deliver(
         &mut self,
         hook: &Hook,
         target: &Target<'_>,
         event: &str,
         payload: Payload,
+        described_by: Option<&Value>,
         product: Product,
     ) -> Option<u64> {
         let trap = self.signature_traps;
         self.queue(hook, product, |id, timeout| {
-            Outgoing::new(
+            let mut outgoing = Outgoing::new(
                 id,
                 hook,
                 target,
@@ -45,7 +47,11 @@ impl State {
                 payload,
                 timeout,
                 trap,
-            )
+            );
+            if let Some(value) = described_by {
+                outgoing.describe(value);
+            }
+            outgoing
         })
     }
 
@@ -149,7 +155,14 @@ impl State {
             return None;
         }
         let payload = events::meta_deleted(hook, target, api_base);
-        self.deliver(hook, target, "meta", Payload::from_value(payload), product)
+        self.deliver(
+            hook,
+            target,
+            "meta",
+            Payload::from_value(payload),
+            None,
+            product,
+        )
     }
 
     /// An event emitted outside any request to `hooks`, which belong to `owner` (their kind,
@@ -181,11 +194,16 @@ impl State {
         payload: &Value,
         product: Product,
     ) -> Vec<u64> {
-        let payload = Payload::from_value(payload.clone());
+        // The text only: a parsed tree kept beside it would weigh several times the text in
+        // every record; a test that looks at the payload parses it once then.
+        let text = Payload::from_json_text(payload.to_string());
         hooks
             .iter()
             .filter(|hook| hook.kind.receives(&hook.events, event))
-            .filter_map(|hook| self.deliver(hook, target, event, payload.clone(), product))
+            .filter_map(|hook| {
+                let text = text.clone();
+                self.deliver(hook, target, event, text, Some(payload), product)
+            })
             .collect()
     }
 }

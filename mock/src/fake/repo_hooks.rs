@@ -166,6 +166,7 @@ pub(crate) fn test_push(state: &mut State, context: &Context<'_>) -> Result<Repl
             &target,
             "push",
             super::payload::Payload::from_value(payload),
+            None,
             context.product,
         );
     }

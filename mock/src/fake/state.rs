@@ -2,7 +2,7 @@
 //! requests, id counters) and [`FakeState`], the cloneable handle through which tests seed and
 //! inspect it.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
@@ -12,6 +12,7 @@ use super::app_auth::GitHubApp;
 use super::auth::Grants;
 use super::config::{FakeConfig, OrgRole, RepoRole};
 use super::delivery::send::{Outbox, Policy};
+use super::delivery_records::{DeliveryRecords, RecordBounds};
 use super::faults::ActiveFault;
 use super::github_error::ApiError;
 use super::hook_store::HookMap;
@@ -88,9 +89,8 @@ pub(crate) struct State {
     pub next_repo_id: u64,
     /// The host GHES clients last addressed the fake by, for `X-GitHub-Enterprise-Host`.
     pub enterprise_host: String,
-    /// Oldest first; ids grow, so each list is sorted by id. A deque: at the cap each new
-    /// record drops the oldest without moving the others.
-    pub deliveries: BTreeMap<u64, VecDeque<Delivery>>,
+    /// Each hook's records, oldest first, bounded per hook and in payload bytes.
+    pub deliveries: DeliveryRecords,
     pub next_hook_id: u64,
     pub next_delivery_id: u64,
     pub next_org_id: u64,
@@ -101,7 +101,7 @@ pub(crate) struct State {
     pub outbox: Outbox,
     /// Overrides the product's delivery timeout.
     pub delivery_timeout: Option<Duration>,
-    pub max_deliveries_per_hook: usize,
+    pub record_bounds: RecordBounds,
     /// Whether payloads carry the re-serialization trap.
     pub signature_traps: bool,
 }
@@ -133,7 +133,7 @@ impl State {
             repos: BTreeMap::new(),
             next_repo_id: 1,
             enterprise_host: "localhost".to_owned(),
-            deliveries: BTreeMap::new(),
+            deliveries: DeliveryRecords::default(),
             next_hook_id: 1,
             next_delivery_id: 1,
             next_org_id: 1,
@@ -160,7 +160,10 @@ impl State {
                 },
             ),
             delivery_timeout: config.delivery_timeout,
-            max_deliveries_per_hook: config.max_deliveries_per_hook.max(1),
+            record_bounds: RecordBounds {
+                per_hook: config.max_deliveries_per_hook.max(1),
+                bytes: config.max_stored_delivery_bytes,
+            },
             signature_traps: config.signature_traps,
         };
         for org in &config.orgs {
@@ -328,12 +331,13 @@ impl State {
 
     /// Removes a hook's deliveries along with it.
     pub(crate) fn forget_deliveries(&mut self, hook_id: u64) {
-        self.deliveries.remove(&hook_id);
+        // Small next to the request that deletes a hook; freed here rather than carried out.
+        drop(self.deliveries.forget(hook_id));
     }
 
-    /// Stores a delivery record in id order (attempts finish in any order), dropping the
-    /// oldest past the cap; a record for a hook deleted meanwhile is dropped. Returns what it
-    /// dropped, for the caller to free after releasing the lock.
+    /// Stores a delivery record (see [`DeliveryRecords::push`] for the bounds); a record for a
+    /// hook deleted meanwhile is dropped. Returns what it dropped, for the caller to free after
+    /// releasing the lock.
     #[must_use = "drop what it returns once the lock is released"]
     pub(crate) fn push_delivery(&mut self, delivery: Delivery) -> Vec<Delivery> {
         match self.hook(delivery.hook_id) {
@@ -347,11 +351,7 @@ impl State {
             }
             Some(_) => {}
         }
-        let list = self.deliveries.entry(delivery.hook_id).or_default();
-        let at = list.partition_point(|d| d.id < delivery.id);
-        list.insert(at, delivery);
-        let excess = list.len().saturating_sub(self.max_deliveries_per_hook);
-        list.drain(..excess).collect()
+        self.deliveries.push(delivery, self.record_bounds)
     }
 
     /// The hook `id`, of any kind.

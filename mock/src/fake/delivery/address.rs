@@ -15,8 +15,9 @@ pub(super) const HOW_TO_ALLOW: &str = "the fake delivers only to loopback addres
 /// http(s) URL whose host, unless external delivery is allowed, is a loopback address or
 /// `localhost`. Other names are refused unresolved, so that a fake limited to loopback never
 /// looks a name up on the network; `localhost` is let through to [`resolve`], whose addresses
-/// are then checked one by one.
-pub(super) fn check_url(url: &str, allow_external: bool) -> Result<(), String> {
+/// are then checked one by one. The parsed URL, for the attempt (parsed once: a URL's parse,
+/// with its IDNA pass over the host, costs more than the rest of a delivery's bookkeeping).
+pub(super) fn check_url(url: &str, allow_external: bool) -> Result<url::Url, String> {
     let parsed = url::Url::parse(url).map_err(|e| format!("hookspec: invalid URL {url:?}: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(format!(
@@ -25,10 +26,10 @@ pub(super) fn check_url(url: &str, allow_external: bool) -> Result<(), String> {
         ));
     }
     if allow_external {
-        return Ok(());
+        return Ok(parsed);
     }
     let host = parsed.host_str().unwrap_or_default();
-    match parsed.host() {
+    let checked = match parsed.host() {
         Some(url::Host::Ipv4(ip)) => {
             allowed(&[IpAddr::V4(ip)], false).map_err(|why| refusal(host, &why))
         }
@@ -39,7 +40,8 @@ pub(super) fn check_url(url: &str, allow_external: bool) -> Result<(), String> {
         _ => Err(format!(
             "hookspec: delivery to {host} refused: {HOW_TO_ALLOW}, and resolves no name but localhost"
         )),
-    }
+    };
+    checked.map(|()| parsed)
 }
 
 /// Why a host's addresses do not let a delivery go to it.
@@ -78,18 +80,19 @@ pub(super) fn refusal(host: &str, why: &NotAllowed) -> String {
     format!("hookspec: delivery to {host} refused: {why}; {HOW_TO_ALLOW}")
 }
 
-/// The host of `url` (a name lower-cased, as the resolver looks it up) and its addresses,
-/// resolved once; an IP address is its own.
-pub(super) async fn resolve(url: &url::Url) -> std::io::Result<(String, Vec<IpAddr>)> {
+/// The name of `url`'s host (lower-cased, as the resolver looks it up) and its addresses,
+/// resolved once. An IP address is its own, with no name: the connector connects to an IP
+/// address without asking its resolver, so there is nothing to remember for it.
+pub(super) async fn resolve(url: &url::Url) -> std::io::Result<(Option<String>, Vec<IpAddr>)> {
     let port = url.port_or_known_default().unwrap_or(80);
     match url.host() {
-        Some(url::Host::Ipv4(ip)) => Ok((ip.to_string(), vec![IpAddr::V4(ip)])),
-        Some(url::Host::Ipv6(ip)) => Ok((ip.to_string(), vec![IpAddr::V6(ip)])),
+        Some(url::Host::Ipv4(ip)) => Ok((None, vec![IpAddr::V4(ip)])),
+        Some(url::Host::Ipv6(ip)) => Ok((None, vec![IpAddr::V6(ip)])),
         Some(url::Host::Domain(name)) => {
             let found = tokio::net::lookup_host((name, port)).await?;
             let mut addresses: Vec<IpAddr> = found.map(|address| address.ip()).collect();
             addresses.dedup();
-            Ok((name.to_ascii_lowercase(), addresses))
+            Ok((Some(name.to_ascii_lowercase()), addresses))
         }
         None => Err(std::io::Error::other("the URL has no host")),
     }

@@ -10,18 +10,14 @@ use tokio::sync::Semaphore;
 pub(super) const MAX_IN_FLIGHT_PER_RECEIVER: usize = 8;
 
 /// The receiver a delivery goes to, for its lane: the URL's scheme, host and port (the parts
-/// that decide which server answers); the whole URL if it does not parse, which
-/// [`check_url`] has refused already.
-pub(super) fn receiver_key(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(parsed) => format!(
-            "{}://{}:{}",
-            parsed.scheme(),
-            parsed.host_str().unwrap_or_default(),
-            parsed.port_or_known_default().unwrap_or(0)
-        ),
-        Err(_) => url.to_owned(),
-    }
+/// that decide which server answers).
+pub(super) fn receiver_key(url: &url::Url) -> String {
+    format!(
+        "{}://{}:{}",
+        url.scheme(),
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or(0)
+    )
 }
 
 /// The lanes of the receivers with deliveries queued or on their way: each its slots and how

@@ -98,24 +98,14 @@ impl Outgoing {
         timeout: Duration,
         trap: bool,
     ) -> Outgoing {
-        // What the record lists about the payload, when it came as a value (emitted events);
-        // a ping has none of it, and a redelivery copies the original's.
-        let value = payload.value_if_parsed();
-        Outgoing {
+        let mut outgoing = Outgoing {
             id,
             hook_id: hook.id,
             guid,
             event: event.to_owned(),
-            action: value
-                .and_then(|v| v.get("action"))
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            installation_id: value
-                .and_then(|v| v.pointer("/installation/id"))
-                .and_then(Value::as_u64),
-            repository_id: value
-                .and_then(|v| v.pointer("/repository/id"))
-                .and_then(Value::as_u64),
+            action: None,
+            installation_id: None,
+            repository_id: None,
             redelivery: false,
             url: hook.config.url.clone(),
             insecure_ssl: hook.config.insecure_ssl.trim() == "1",
@@ -133,7 +123,24 @@ impl Outgoing {
                 secret: hook.config.secret.clone().map(Secret),
                 enterprise: None,
             }),
+        };
+        // A ping has no value yet (it is written later); a redelivery copies the original's.
+        let payload = outgoing.payload.clone();
+        if let Some(value) = payload.value_if_parsed() {
+            outgoing.describe(value);
         }
+        outgoing
+    }
+
+    /// Takes what the record lists about the payload from its value: the action, the
+    /// installation and the repository.
+    pub(crate) fn describe(&mut self, value: &Value) {
+        self.action = value
+            .get("action")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        self.installation_id = value.pointer("/installation/id").and_then(Value::as_u64);
+        self.repository_id = value.pointer("/repository/id").and_then(Value::as_u64);
     }
 
     /// A `ping` through `hook`, its payload (`hook_json`, the hook as the API shows it,

@@ -93,6 +93,9 @@ pub(crate) struct Policy {
 pub(crate) struct Outbox {
     record: Record,
     policy: Policy,
+    /// URLs [`check_url`] allowed, parsed: hooks deliver to the same few URLs over and over,
+    /// and a parse costs more than the rest of queuing a delivery.
+    allowed_urls: std::sync::Mutex<std::collections::HashMap<String, url::Url>>,
     queue: OnceLock<mpsc::UnboundedSender<Queued>>,
     pending: Arc<Pending>,
 }
@@ -102,6 +105,8 @@ pub(crate) struct Outbox {
 struct Queued {
     outgoing: Outgoing,
     size: usize,
+    /// The hook's URL as [`check_url`] parsed it.
+    url: url::Url,
 }
 
 /// The count and payload bytes of deliveries sent but not yet recorded.
@@ -165,6 +170,7 @@ impl Outbox {
         Outbox {
             record,
             policy,
+            allowed_urls: std::sync::Mutex::default(),
             queue: OnceLock::new(),
             pending: Arc::new(Pending::default()),
         }
@@ -177,16 +183,19 @@ impl Outbox {
     /// Sends `outgoing` in the background; `Err` with the record of a refused attempt, to be
     /// stored now, when policy forbids it or its URL cannot be used.
     pub(crate) fn send(&self, outgoing: Outgoing) -> Result<(), Box<super::Delivery>> {
-        if let Err(why) = check_url(&outgoing.url, self.policy.allow_external) {
-            if self.policy.log {
-                log_line(&outgoing, &why);
+        let url = match self.checked_url(&outgoing.url) {
+            Ok(url) => url,
+            Err(why) => {
+                if self.policy.log {
+                    log_line(&outgoing, &why);
+                }
+                // 502, as GitHub records a receiver it cannot reach.
+                let outcome = Outcome::failed(why, 502, Duration::ZERO);
+                return Err(Box::new(
+                    outgoing.record(outcome, OffsetDateTime::now_utc()),
+                ));
             }
-            // 502, as GitHub records a receiver it cannot reach.
-            let outcome = Outcome::failed(why, 502, Duration::ZERO);
-            return Err(Box::new(
-                outgoing.record(outcome, OffsetDateTime::now_utc()),
-            ));
-        }
+        };
         let pending = self.pending.count();
         let size = outgoing.size();
         let held = self.pending.bytes();
@@ -222,7 +231,11 @@ impl Outbox {
         // Bytes first, as `Pending::done` releases them first.
         self.pending.bytes.fetch_add(size, Ordering::SeqCst);
         self.pending.count.fetch_add(1, Ordering::SeqCst);
-        if let Err(unsent) = queue.send(Queued { outgoing, size }) {
+        if let Err(unsent) = queue.send(Queued {
+            outgoing,
+            size,
+            url,
+        }) {
             self.pending.done(size);
             let outcome = Outcome::failed(
                 "hookspec: the delivery thread has stopped".to_owned(),
@@ -234,6 +247,27 @@ impl Outbox {
             ));
         }
         Ok(())
+    }
+}
+
+impl Outbox {
+    /// [`check_url`], remembering the URLs it allowed (a few hundred at most: past that the
+    /// memory starts afresh, so that hooks with ever-new URLs cannot grow it).
+    fn checked_url(&self, url: &str) -> Result<url::Url, String> {
+        const REMEMBERED: usize = 256;
+        let mut allowed = self
+            .allowed_urls
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(parsed) = allowed.get(url) {
+            return Ok(parsed.clone());
+        }
+        let parsed = check_url(url, self.policy.allow_external)?;
+        if allowed.len() >= REMEMBERED {
+            allowed.clear();
+        }
+        allowed.insert(url.to_owned(), parsed.clone());
+        Ok(parsed)
     }
 }
 
@@ -262,7 +296,7 @@ fn start_thread(
                 .build()
             else {
                 // Without a runtime nothing can be sent: record every attempt as failed.
-                while let Some(Queued { outgoing, size }) = receiver.blocking_recv() {
+                while let Some(Queued { outgoing, size, .. }) = receiver.blocking_recv() {
                     let outcome = Outcome::failed(
                         "hookspec: cannot start the delivery runtime".to_owned(),
                         0,
@@ -285,8 +319,13 @@ fn start_thread(
                 // The loop never waits for a slot: every delivery becomes a task at once and
                 // waits in its own receiver's lane, so one receiver's backlog cannot stop the
                 // queue in front of the others'.
-                while let Some(Queued { outgoing, size }) = receiver.recv().await {
-                    let lane = lanes.join(receiver_key(&outgoing.url));
+                while let Some(Queued {
+                    outgoing,
+                    size,
+                    url,
+                }) = receiver.recv().await
+                {
+                    let lane = lanes.join(receiver_key(&url));
                     let (record, pending, clients, policy, global) = (
                         record.clone(),
                         pending.clone(),
@@ -307,7 +346,7 @@ fn start_thread(
                                 outgoing.finish();
                                 let delivered_at = OffsetDateTime::now_utc();
                                 let outcome =
-                                    attempt(&clients, &outgoing, policy.allow_external).await;
+                                    attempt(&clients, &outgoing, &url, policy.allow_external).await;
                                 (outcome, delivered_at)
                             }
                             // The semaphores are never closed; should one be, the delivery
@@ -368,7 +407,12 @@ fn log_line(outgoing: &Outgoing, outcome: &str) {
 
 /// One POST and the receiver's answer, within the timeout: the host resolved once, every
 /// address checked, and the connection made to one of those addresses.
-async fn attempt(clients: &Clients, outgoing: &Outgoing, allow_external: bool) -> Outcome {
+async fn attempt(
+    clients: &Clients,
+    outgoing: &Outgoing,
+    url: &url::Url,
+    allow_external: bool,
+) -> Outcome {
     let started = Instant::now();
     let deadline = tokio::time::Instant::now() + outgoing.timeout;
     let client = if outgoing.insecure_ssl {
@@ -405,17 +449,7 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing, allow_external: bool) -
             );
         }
     };
-    let url = match url::Url::parse(&outgoing.url) {
-        Ok(url) => url,
-        Err(error) => {
-            return Outcome::failed(
-                format!("hookspec: invalid URL {:?}: {error}", outgoing.url),
-                0,
-                started.elapsed(),
-            );
-        }
-    };
-    let (host, addresses) = match tokio::time::timeout_at(deadline, resolve(&url)).await {
+    let (host, addresses) = match tokio::time::timeout_at(deadline, resolve(url)).await {
         Err(_) => return Outcome::failed("timed out".to_owned(), 504, started.elapsed()),
         // GitHub's wording for a name that does not resolve.
         Ok(Err(_)) => {
@@ -435,7 +469,9 @@ async fn attempt(clients: &Clients, outgoing: &Outgoing, allow_external: bool) -
             Duration::ZERO,
         );
     }
-    clients.checked.remember(host, &addresses);
+    if let Some(host) = host {
+        clients.checked.remember(host, &addresses);
+    }
     let exchange = async {
         let response = client.request(request).await?;
         let (parts, body) = response.into_parts();

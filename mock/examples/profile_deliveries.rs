@@ -1,0 +1,94 @@
+//! The deliveries benchmark row's subject alone, for a profiler: N pings through an org hook
+//! to a bare hyper receiver, the fake's delivery engine sending them. Instructions per
+//! delivery, repeatable on a busy machine (divide by N; compare with `plain`, a hyper client
+//! posting the same bytes N times, as the row's baseline does):
+//!
+//! ```text
+//! cargo build --profile bench -p hookspec-mock --example profile_deliveries
+//! valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.fake target/release/examples/profile_deliveries fake 3000
+//! valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.plain target/release/examples/profile_deliveries plain 3000
+//! callgrind_annotate --inclusive=yes /tmp/cg.fake | less
+//! ```
+
+// A profiling harness that cannot set itself up should stop right there, loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+use std::time::Duration;
+
+use hookspec_mock::{Fake, FakeConfig, FakeRequest, HookSeed};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+
+#[path = "../benches/fake/floor.rs"]
+#[allow(dead_code)]
+mod floor;
+
+fn main() {
+    let usage = "usage: profile_deliveries fake|plain DELIVERIES";
+    let which = std::env::args().nth(1).expect(usage);
+    assert!(which == "fake" || which == "plain", "{usage}");
+    let n: usize = std::env::args().nth(2).expect(usage).parse().expect(usage);
+    let receiver = floor::Floor::receiver();
+    let url = format!("http://{}/hook", receiver.address);
+    let fake = Fake::new(FakeConfig {
+        record_requests: false,
+        max_pending_deliveries: n + 1,
+        max_pending_bytes: usize::MAX,
+        ..FakeConfig::default()
+    });
+    let state = fake.state();
+    let hook = state.insert_org_hook(
+        "octocat",
+        HookSeed::new(url.clone())
+            .secret("s3cret")
+            .content_type("json"),
+    );
+    let ping = FakeRequest::new(
+        "POST",
+        "http://127.0.0.1:1",
+        &format!("/orgs/octocat/hooks/{hook}/pings"),
+    )
+    .with_header("authorization", "Bearer profile");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // One delivery first, for the bytes the plain side posts.
+    assert_eq!(fake.handle(&ping).status, 204);
+    runtime
+        .block_on(state.wait_for_deliveries(Duration::from_secs(60)))
+        .unwrap();
+    if which == "fake" {
+        for _ in 0..n {
+            assert_eq!(fake.handle(&ping).status, 204);
+        }
+        runtime
+            .block_on(state.wait_for_deliveries(Duration::from_secs(600)))
+            .unwrap();
+    } else {
+        let seen = receiver.first.lock().unwrap().clone().unwrap();
+        runtime.block_on(async move {
+            let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+            let mut tasks = tokio::task::JoinSet::new();
+            for _ in 0..n {
+                let mut request = hyper::Request::post(url.as_str());
+                for (name, value) in &seen.headers {
+                    if name != "host" && name != "content-length" {
+                        request = request.header(name, value);
+                    }
+                }
+                let request = request.body(Full::new(seen.body.clone())).unwrap();
+                let client = client.clone();
+                tasks.spawn(async move {
+                    let response = client.request(request).await.unwrap();
+                    let _ = response.into_body().collect().await;
+                });
+                while tasks.len() >= 8 {
+                    tasks.join_next().await;
+                }
+            }
+            while tasks.join_next().await.is_some() {}
+        });
+    }
+}
