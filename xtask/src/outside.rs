@@ -242,3 +242,31 @@ pub fn stop(child: &mut Child) {
 pub fn succeeds(command: &mut Command) -> bool {
     command.status().is_ok_and(|status| status.success())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+
+    use super::run_capturing;
+
+    #[test]
+    fn a_run_past_its_limit_is_stopped_with_what_it_started() {
+        // The background sleep holds the output pipes open: unless it is killed too, reading
+        // them would wait for it.
+        let started = Instant::now();
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo started; sleep 30 & sleep 30"]);
+        let ran = run_capturing(&mut command, Duration::from_millis(300));
+        assert_eq!(ran, Some((false, vec!["started".to_owned()])));
+        assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn a_run_gives_back_its_output_and_whether_it_passed() {
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo out; echo err >&2; exit 3"]);
+        let ran = run_capturing(&mut command, Duration::from_secs(30));
+        assert_eq!(ran, Some((false, vec!["out".to_owned(), "err".to_owned()])));
+    }
+}
