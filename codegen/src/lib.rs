@@ -3,6 +3,7 @@
 //! decides what to do with the files.
 
 pub mod cases;
+pub mod control;
 pub mod error;
 pub mod ir;
 pub mod json_schema;
@@ -12,6 +13,7 @@ pub mod operations;
 pub mod render;
 pub mod spec;
 pub mod stubs;
+pub mod webhooks;
 
 use std::path::Path;
 
@@ -43,13 +45,71 @@ pub struct Generated {
 }
 
 /// Loads, checks and renders the spec at `spec_path`; `spec_name` is how headers name it.
+///
+/// When `webhooks/webhooks.json` sits beside the spec ([`webhooks::WEBHOOKS_SPEC`]), the table
+/// of webhook events and their payload schemas are generated from it too.
 pub fn generate(spec_path: &Path, spec_name: &str) -> Result<Generated, SpecError> {
     let spec = spec::load(spec_path)?;
-    generate_from(&spec, spec_name)
+    let webhooks = webhooks_beside(spec_path)?;
+    generate_with(&spec, spec_name, webhooks.as_ref())
+}
+
+/// The webhook description in `webhooks/webhooks.json` beside the spec, if there is one.
+fn webhooks_beside(spec_path: &Path) -> Result<Option<webhooks::WebhookSpec>, SpecError> {
+    let webhooks_path = spec_path
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join("webhooks/webhooks.json");
+    if webhooks_path.exists() {
+        Ok(Some(webhooks::load(
+            &webhooks_path,
+            webhooks::WEBHOOKS_SPEC,
+        )?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// Loads, checks and renders GitHub's spec (with the webhook description beside it, as
+/// [`generate`] does) and the fake's control API (`spec/control.yaml`, see [`control`])
+/// together: what `cargo xtask gen` writes.
+pub fn generate_with_control(
+    spec_path: &Path,
+    spec_name: &str,
+    control_path: &Path,
+    control_name: &str,
+) -> Result<Generated, SpecError> {
+    let spec = spec::load(spec_path)?;
+    let webhooks = webhooks_beside(spec_path)?;
+    let control_spec = spec::load(control_path)?;
+    let control_files = control::generate_from(&control_spec, control_name)?;
+    let mut generated = render_all(&spec, spec_name, webhooks.as_ref(), true)?;
+    generated.files.extend(control_files);
+    Ok(generated)
 }
 
 /// Renders an already loaded spec.
 pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, SpecError> {
+    generate_with(spec, spec_name, None)
+}
+
+/// Renders an already loaded spec and, when given, the webhook description.
+pub fn generate_with(
+    spec: &spec::Spec,
+    spec_name: &str,
+    webhooks: Option<&webhooks::WebhookSpec>,
+) -> Result<Generated, SpecError> {
+    render_all(spec, spec_name, webhooks, false)
+}
+
+/// Renders `spec` and, when given, the webhook description; with `with_control`, the generated
+/// module also declares the control API's modules.
+fn render_all(
+    spec: &spec::Spec,
+    spec_name: &str,
+    webhooks: Option<&webhooks::WebhookSpec>,
+    with_control: bool,
+) -> Result<Generated, SpecError> {
     let ir = ir::build(spec, spec_name)?;
     let models = models::build(spec, &ir)?;
     let render_error = |message: String| spec.error("", SpecErrorKind::Invalid(message));
@@ -63,14 +123,34 @@ pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, Sp
             });
             Ok(())
         };
+    let webhooks_module = webhooks.map(|_| {
+        quote!(
+            pub mod webhooks;
+        )
+    });
+    let control_modules = if with_control {
+        quote! {
+            pub mod control;
+            pub mod control_models;
+        }
+    } else {
+        quote!()
+    };
+    let module_doc = if with_control {
+        "Code derived from the specs: models, the operation and product tables, typed stubs and their tests (spec/openapi.yaml); the control API's route table and models (spec/control.yaml)."
+    } else {
+        "Code derived from the spec: models, the operation and product tables, typed stubs and their tests."
+    };
     rust(
         "mod.rs",
-        "Code derived from the spec: models, the operation and product tables, typed stubs and their tests.",
+        module_doc,
         quote! {
+            #control_modules
             pub mod models;
             pub mod operations;
             pub mod products;
             pub mod stubs;
+            #webhooks_module
             #[cfg(test)]
             mod round_trip;
         },
@@ -100,6 +180,24 @@ pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, Sp
         "Every example of the spec goes through its type and comes back equal (defaults filled in).",
         round_trip_tests(&models),
     )?;
+    if let Some(webhooks) = webhooks {
+        let name = webhooks::WEBHOOKS_SPEC;
+        let tokens = webhooks::emit_table(webhooks, "webhook_schemas.json");
+        let contents = render::rust_file(
+            name,
+            "The webhook events our hook kinds receive: each action, the hook kinds that get it, and its payload schema.",
+            tokens,
+        )
+        .map_err(render_error)?;
+        files.push(GeneratedFile {
+            path: format!("{MOCK_GENERATED_DIR}/webhooks.rs"),
+            contents,
+        });
+        files.push(GeneratedFile {
+            path: format!("{MOCK_GENERATED_DIR}/webhook_schemas.json"),
+            contents: webhooks::emit_schemas(webhooks, &render::header(name)),
+        });
+    }
     for case in cases::emit(spec, &ir)? {
         files.push(GeneratedFile {
             path: format!("{CASES_GENERATED_DIR}/{}", case.path),

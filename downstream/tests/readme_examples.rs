@@ -37,6 +37,25 @@ async fn the_readme_delivery_example_runs() -> Result<(), Box<dyn std::error::Er
 }
 
 #[tokio::test]
+async fn the_readme_made_payload_example_runs() -> Result<(), Box<dyn std::error::Error>> {
+    // README, "Emitting an event with a payload the fake makes":
+    use hookspec_mock::{EventSource, FakeGitHub, HookSeed, Receiver};
+
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await?;
+    fake.state()
+        .insert_org_hook("acme", HookSeed::new(receiver.url()).events(["issues"]));
+    fake.state()
+        .emit(&EventSource::org("acme"), "issues", Some("opened"))?;
+    fake.state()
+        .wait_for_deliveries(std::time::Duration::from_secs(5))
+        .await?;
+    let payload = receiver.received()[0].payload().unwrap_or_default();
+    assert_eq!(payload["organization"]["login"], "acme"); // valid against GitHub's `issues.opened`
+    Ok(())
+}
+
+#[tokio::test]
 async fn the_readme_fake_example_runs_with_any_org() {
     // README, "Using the fake from Rust":
     let fake = hookspec_mock::FakeGitHub::start().await;

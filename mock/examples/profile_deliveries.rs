@@ -9,6 +9,10 @@
 //! valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.plain target/release/examples/profile_deliveries plain 3000
 //! callgrind_annotate --inclusive=yes /tmp/cg.fake | less
 //! ```
+//!
+//! Under valgrind the HMACs' SHA-1 and SHA-256 run their portable code, not the CPU's SHA
+//! instructions, so there they weigh several times what they weigh natively (`perf record`
+//! shows the native share).
 
 // A profiling harness that cannot set itself up should stop right there, loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -22,6 +22,8 @@ pub const LOCATION: HeaderName = header::LOCATION;
 pub const LINK: HeaderName = header::LINK;
 /// `Connection`: `close` on an answer after which the server closes the connection.
 pub const CONNECTION: HeaderName = header::CONNECTION;
+/// `Allow`: the methods a control endpoint's path has, on its 405.
+pub const ALLOW: HeaderName = header::ALLOW;
 /// `Retry-After`, on a rate-limited answer.
 pub const RETRY_AFTER: HeaderName = header::RETRY_AFTER;
 /// `X-Accepted-OAuth-Scopes`: the scopes the operation accepts.

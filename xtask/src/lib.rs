@@ -1,5 +1,6 @@
-//! The work behind `cargo xtask gen`: render everything that derives from `spec/` and either
-//! write it (owning the generated folders wholly) or compare it with what is on disk. The same
+//! The work behind `cargo xtask gen`: render everything that derives from `spec/` (GitHub's API
+//! and the fake's own control API) and either write it (owning the generated folders wholly) or
+//! compare it with what is on disk. The same
 //! [`generate`] serves `cargo xtask gen --check` and the freshness test in `cargo test`.
 
 use std::collections::BTreeSet;
@@ -10,6 +11,9 @@ use anyhow::Context;
 
 /// The spec, relative to the repository root.
 pub const SPEC: &str = "spec/openapi.yaml";
+
+/// The fake's own API (`/_hookspec/`), relative to the repository root.
+pub const CONTROL_SPEC: &str = "spec/control.yaml";
 
 /// Whether to write the files or only compare them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +69,12 @@ pub fn repo_root() -> PathBuf {
 
 /// Renders the spec under `root` and writes or checks the generated files.
 pub fn generate(root: &Path, mode: Mode) -> anyhow::Result<Report> {
-    let generated = hookspec_codegen::generate(&root.join(SPEC), SPEC)?;
+    let generated = hookspec_codegen::generate_with_control(
+        &root.join(SPEC),
+        SPEC,
+        &root.join(CONTROL_SPEC),
+        CONTROL_SPEC,
+    )?;
     let mut report = Report {
         total: generated.files.len(),
         ..Report::default()

@@ -24,7 +24,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate mock/src/generated/ and conformance/cases/generated/ from spec/openapi.yaml.
+    /// Regenerate mock/src/generated/ and conformance/cases/generated/ from spec/openapi.yaml
+    /// (and the webhook table and payload schemas from spec/webhooks/webhooks.json).
     ///
     /// The generator owns both folders wholly: files it no longer produces are removed.
     Gen {
@@ -40,6 +41,19 @@ enum Command {
     /// Installs Debian's chromium (for the HTML report's browser test) and nodejs first when
     /// they are missing and we are root.
     Ci,
+    /// Import GitHub's published webhook description into spec/webhooks/webhooks.json.
+    ///
+    /// Reads `generated/api.github.com.json` of the npm package `@octokit/openapi-webhooks`
+    /// (`npm pack @octokit/openapi-webhooks@12.1.0`) and, for the events GHES global hooks
+    /// receive, the package's latest `generated/ghes-*.json`; keeps the events and actions our
+    /// hook kinds receive and their schemas' structure. Run `cargo xtask gen` afterwards.
+    ImportWebhooks {
+        /// The package's `generated/api.github.com.json`.
+        dotcom: std::path::PathBuf,
+        /// The package's `generated/ghes-<version>.json` (GHES global hooks' events).
+        #[arg(long)]
+        ghes: std::path::PathBuf,
+    },
     /// Only the Python clients step of `ci`: PyGithub and githubkit scripts in
     /// downstream/clients/ against the hookspec-mock binary (venv in target/py-clients, created
     /// and filled when missing).
@@ -55,6 +69,7 @@ fn main() -> ExitCode {
         Command::Ci => ci(),
         Command::PythonClients => exit_code(python_clients::run().failed == 0),
         Command::ControlSuites => exit_code(control_suites::run().failed == 0),
+        Command::ImportWebhooks { dotcom, ghes } => import_webhooks(&dotcom, &ghes),
         Command::Gen { check } => {
             let started = Instant::now();
             let mode = if check { Mode::Check } else { Mode::Write };
@@ -96,6 +111,54 @@ fn exit_code(success: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// Writes spec/webhooks/webhooks.json from the upstream files.
+fn import_webhooks(dotcom: &std::path::Path, ghes: &std::path::Path) -> ExitCode {
+    use hookspec_codegen::webhooks::{WEBHOOKS_SPEC, import};
+    let name = |path: &std::path::Path| {
+        let file = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        format!("generated/{file}")
+    };
+    let (dotcom_name, ghes_name) = (name(dotcom), name(ghes));
+    let text = import::import(
+        &import::Upstream {
+            path: dotcom,
+            name: &dotcom_name,
+        },
+        &import::Upstream {
+            path: ghes,
+            name: &ghes_name,
+        },
+    );
+    let text = match text {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let out = repo_root().join(WEBHOOKS_SPEC);
+    let written = out
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&out, &text));
+    match written {
+        Ok(()) => {
+            println!(
+                "wrote {WEBHOOKS_SPEC} ({} bytes); now run `cargo xtask gen`",
+                text.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: writing {}: {error}", out.display());
+            ExitCode::FAILURE
+        }
     }
 }
 

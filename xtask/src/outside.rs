@@ -259,7 +259,11 @@ mod tests {
         command.args(["-c", "echo started; sleep 30 & sleep 30"]);
         let ran = run_capturing(&mut command, Duration::from_millis(300));
         assert_eq!(ran, Some((false, vec!["started".to_owned()])));
-        assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::names::{ident, pascal, snake};
 use crate::spec::Spec;
 
 mod defaults;
+mod enums;
 mod ty;
 
 pub use ty::Ty;
@@ -54,10 +55,20 @@ struct Gen<'a> {
     /// Type aliases (component schemas of a plain type) by name.
     aliases: BTreeMap<String, Ty>,
     needs_deserialize_some: bool,
+    /// Whether an object with `additionalProperties: false` refuses unknown fields when read.
+    closed_objects: bool,
 }
 
-/// Builds the models for the whole spec.
+/// Builds the models for the whole spec. Unknown fields are read and dropped everywhere, as
+/// GitHub's clients expect of GitHub's answers.
 pub fn build(spec: &Spec, ir: &Ir) -> Result<Models, SpecError> {
+    build_with(spec, ir, false)
+}
+
+/// [`build`], where `closed_objects` makes every object with `additionalProperties: false`
+/// refuse unknown fields (`#[serde(deny_unknown_fields)]`): for a document a user writes by
+/// hand (the control API's state), where a misspelt field must not pass unnoticed.
+pub fn build_with(spec: &Spec, ir: &Ir, closed_objects: bool) -> Result<Models, SpecError> {
     let mut generator = Gen {
         spec,
         items: Vec::new(),
@@ -65,6 +76,7 @@ pub fn build(spec: &Spec, ir: &Ir) -> Result<Models, SpecError> {
         enums: BTreeMap::new(),
         aliases: BTreeMap::new(),
         needs_deserialize_some: false,
+        closed_objects,
     };
     for schema in &ir.schemas {
         generator.taken.insert(pascal(&schema.name));
@@ -363,41 +375,6 @@ impl Gen<'_> {
         Ok(Ty::Vec(Box::new(inner)))
     }
 
-    fn string_enum(&mut self, name: &str, schema: &Value, values: &[Value]) {
-        self.enums.insert(
-            name.to_string(),
-            values
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
-        );
-        let mut used = BTreeSet::new();
-        let variants = values.iter().filter_map(Value::as_str).map(|value| {
-            let mut variant = pascal(value);
-            while !used.insert(variant.clone()) {
-                variant.push('_');
-            }
-            let variant_ident = ident(&variant);
-            let doc_line = format!(" `{value}`");
-            quote!(#[doc = #doc_line] #[serde(rename = #value)] #variant_ident)
-        });
-        let variants: Vec<TokenStream> = variants.collect();
-        let docs = doc_or(
-            schema
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
-            "One of a fixed set of strings.",
-        );
-        let name_ident = ident(name);
-        self.items.push(quote! {
-            #docs
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
-            pub enum #name_ident { #(#variants,)* }
-        });
-    }
-
     fn object(&mut self, name: &str, schema: &Value, pointer: &str) -> Result<(), SpecError> {
         let required: BTreeSet<&str> = match schema.get("required") {
             Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
@@ -483,9 +460,17 @@ impl Gen<'_> {
             "An object.",
         );
         let name_ident = ident(name);
+        let closed = if self.closed_objects
+            && schema.get("additionalProperties") == Some(&Value::Bool(false))
+        {
+            quote!(#[serde(deny_unknown_fields)])
+        } else {
+            quote!()
+        };
         self.items.push(quote! {
             #docs
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #closed
             pub struct #name_ident { #(#fields,)* }
             #(#default_fns)*
         });

@@ -18,9 +18,6 @@ use std::time::{Duration, Instant};
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -72,6 +69,10 @@ pub struct ProxyOptions {
     /// Headers added to (or replacing those of) every forwarded request (`--header`); never
     /// recorded or reported.
     pub headers: Vec<(String, String)>,
+    /// How many client connections are open at once and how long a request's head, its body
+    /// and an idle connection may take (the fake's own defaults), so that idle or half-sent
+    /// requests cannot hold the proxy.
+    pub limits: hookspec_mock::ConnectionLimits,
 }
 
 impl ProxyOptions {
@@ -85,6 +86,7 @@ impl ProxyOptions {
             timeout: crate::target::server::DEFAULT_TIMEOUT,
             on_exchange: None,
             headers: Vec::new(),
+            limits: hookspec_mock::ConnectionLimits::default(),
         }
     }
 }
@@ -126,6 +128,7 @@ struct Shared {
     on_exchange: Option<OnExchange>,
     headers: Vec<(String, String)>,
     secrets: Mutex<Secrets>,
+    limits: hookspec_mock::ConnectionLimits,
 }
 
 /// A running proxy; [`Proxy::stop`] ends it and hands back what it saw.
@@ -184,6 +187,7 @@ impl Proxy {
             on_exchange: options.on_exchange,
             headers: options.headers,
             secrets: Mutex::new(secrets),
+            limits: options.limits,
         });
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(accept_loop(listener, shared.clone(), stopped));
@@ -236,18 +240,24 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, stopped: onesho
     let stopped = async move {
         let _ = stopped.await;
     };
-    hookspec_mock::net::accept_loop(&listener, stopped, |stream| {
-        let shared = shared.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |request| {
-                let shared = shared.clone();
-                async move { Ok::<_, Infallible>(handle(&shared, request).await) }
-            });
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
-    })
+    let limits = shared.limits;
+    hookspec_mock::net::accept_loop_bounded(
+        &listener,
+        limits.max_connections,
+        stopped,
+        |stream, slot| {
+            let shared = shared.clone();
+            tokio::spawn(hookspec_mock::net::serve_connection(
+                stream,
+                slot,
+                limits,
+                move |request| {
+                    let shared = shared.clone();
+                    async move { Ok::<_, Infallible>(handle(&shared, request).await) }
+                },
+            ));
+        },
+    )
     .await;
 }
 

@@ -1,6 +1,6 @@
 //! A request the proxy received, read whole: what it forwards, and the parts it checks.
 
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::body::Incoming;
 use url::Url;
@@ -31,8 +31,9 @@ pub(super) async fn receive(
         .path_and_query()
         .map_or("/", |p| p.as_str())
         .to_string();
-    let body = match Limited::new(body, DEFAULT_MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes().to_vec(),
+    let within = shared.limits.body_read_timeout;
+    let body = match hookspec_mock::net::read_body(body, DEFAULT_MAX_BODY, within).await {
+        Ok(bytes) => bytes.to_vec(),
         Err(error) => {
             return Err(plain(
                 400,

@@ -23,11 +23,17 @@ pub struct Binary {
 
 impl Binary {
     pub fn start() -> Binary {
+        Binary::start_with(&[])
+    }
+
+    /// The binary with `extra` arguments besides `--port 0 --quiet`.
+    pub fn start_with(extra: &[&str]) -> Binary {
         // HOOKSPEC_BENCH_BINARY: another build of the binary (to compare before and after).
         let program = std::env::var("HOOKSPEC_BENCH_BINARY")
             .unwrap_or_else(|_| env!("CARGO_BIN_EXE_hookspec-mock").to_owned());
         let mut child = Command::new(program)
             .args(["--port", "0", "--quiet"])
+            .args(extra)
             .stdout(Stdio::piped())
             .spawn()
             .expect("the hookspec-mock binary starts");
@@ -205,7 +211,7 @@ pub async fn prism(settings: &Settings) {
 }
 
 /// Peak and current resident memory of a process, in kB, from /proc.
-fn memory_kb(pid: u32) -> Option<(u64, u64)> {
+pub fn memory_kb(pid: u32) -> Option<(u64, u64)> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let field = |name: &str| {
         status

@@ -13,21 +13,27 @@
 //! - `deliveries`: deliveries per second to a loopback receiver vs a plain hyper client posting
 //!   the same signed bodies;
 //! - `list`: a page of 100 from 10 000 hooks vs a page of 100 from 100 hooks;
+//! - `fairness`: a ping to one receiver with N pings waiting on another that never answers, vs
+//!   the same ping with none waiting (10 s and 30 s timeouts);
+//! - `backlog-memory`: the binary's peak memory after M emits of 100 KB to such a receiver;
 //! - `handler`, `start`: the handler alone without HTTP, and the time to start the fake.
 //!
 //! `cargo bench -p hookspec-mock --bench fake` runs it fully. Knobs: `HOOKSPEC_BENCH_REQUESTS`
 //! (per throughput measurement, default 20 000), `HOOKSPEC_BENCH_MEMORY_REQUESTS` (default
 //! 1 000 000), `HOOKSPEC_BENCH_DELIVERIES` (default 20 000), `HOOKSPEC_BENCH_STARTS` (30),
+//! `HOOKSPEC_BENCH_BACKLOG` (pings waiting in the fairness rows, 1 000),
+//! `HOOKSPEC_BENCH_BACKLOG_PAYLOADS` (100 KB emits in the backlog memory row, 2 000),
 //! `HOOKSPEC_BENCH_TIME_CAP_SECS` (the longest one measurement may run, 900),
 //! `HOOKSPEC_BENCH_BINARY` (another `hookspec-mock` executable to measure),
 //! `HOOKSPEC_BENCH_NO_RECORD` (in-process fakes with `record_requests` off),
-//! `HOOKSPEC_BENCH_ONLY=binary,inprocess,prism,memory,deliveries,list,handler,start`. Everything
+//! `HOOKSPEC_BENCH_ONLY=binary,inprocess,prism,memory,deliveries,list,handler,start,fairness,backlog-memory`. Everything
 //! is on 127.0.0.1 and every loop is bounded in count and in time. Run without `--bench` (as
 //! `cargo test --benches` does) it only smoke-tests itself with tiny counts.
 
 // A benchmark that cannot set itself up should stop right there, loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod backlog;
 mod bare;
 mod binary;
 mod deliveries;
@@ -48,6 +54,10 @@ pub struct Settings {
     pub deliveries: usize,
     /// Starts measured per server kind.
     pub starts: usize,
+    /// Pings waiting on a receiver that never answers, in the fairness rows.
+    pub backlog: usize,
+    /// 100 KB payloads emitted to such a receiver, in the backlog memory row.
+    pub backlog_payloads: usize,
     /// The longest any one measurement may run.
     pub time_cap: Duration,
 }
@@ -65,6 +75,8 @@ fn settings() -> Settings {
             memory_requests: env("HOOKSPEC_BENCH_MEMORY_REQUESTS", 1_000_000),
             deliveries: env("HOOKSPEC_BENCH_DELIVERIES", 20_000),
             starts: env("HOOKSPEC_BENCH_STARTS", 30),
+            backlog: env("HOOKSPEC_BENCH_BACKLOG", 1000),
+            backlog_payloads: env("HOOKSPEC_BENCH_BACKLOG_PAYLOADS", 2000),
             time_cap: Duration::from_secs(env("HOOKSPEC_BENCH_TIME_CAP_SECS", 900) as u64),
         }
     } else {
@@ -73,6 +85,8 @@ fn settings() -> Settings {
             memory_requests: 500,
             deliveries: 50,
             starts: 3,
+            backlog: 20,
+            backlog_payloads: 20,
             time_cap: Duration::from_secs(30),
         }
     }
@@ -106,6 +120,12 @@ async fn main() {
     }
     if run("memory") {
         binary::memory(&settings).await;
+    }
+    if run("fairness") {
+        backlog::fairness(&settings).await;
+    }
+    if run("backlog-memory") {
+        backlog::memory(&settings).await;
     }
     if run("start") {
         inprocess::start_time(&settings).await;

@@ -8,7 +8,8 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Parser;
 use hookspec_mock::{
-    ConnectionLimits, Fake, FakeConfig, GitHubApp, RequestLog, TokenConfig, serve_with_limits,
+    ConnectionLimits, Fake, FakeConfig, GitHubApp, RequestLog, StateDocument, StateFormat,
+    TokenConfig, parse_state_document, serve_with_limits,
 };
 
 /// A stateful fake of GitHub's webhook-management REST API (organization, repository and
@@ -25,14 +26,26 @@ use hookspec_mock::{
 /// logged on its own line and listed by the deliveries API with the receiver's real answer.
 /// Deliveries go only to loopback addresses unless --allow-external-deliveries is given.
 const ENDPOINTS: &str = "\
-The fake's own endpoints (outside GitHub's paths):
-  POST /_hookspec/orgs/{org}/events/{event}   emit an event (body: its payload as JSON) to the
-                                              org's active hooks subscribed to it; 202 with
+The fake's own endpoints (outside GitHub's paths; described by GET /_hookspec/openapi.json):
+  POST   /_hookspec/reset[?org=L|repo=O/N|app=ID]  back to the start state (flags and --seed),
+                                              all of it or one owner's hooks; 204
+  GET    /_hookspec/state                     the whole state as one JSON document
+  PUT    /_hookspec/state                     replace it (the same document, or a minimal one); 204
+  GET    /_hookspec/requests[?operation=ID&status=N&org=O&repo=O/N]   the request journal
+  DELETE /_hookspec/requests                  empty the journal
+  POST   /_hookspec/faults                    {\"operation\": ID, \"status\": N | \"delay_ms\": N |
+                                              \"rate_limit\": true, \"times\": N}; 201
+  DELETE /_hookspec/faults                    remove every fault
+  GET    /_hookspec/deliveries[?wait_ms=N&hook_id=ID&event=E]   every delivery record, after
+                                              waiting up to N ms for those on their way
+  POST   /_hookspec/orgs/{org}/events/{event}[?action=A]   emit an event (body: its payload as
+                                              JSON, or none for one the fake makes) to the org's
+                                              active hooks subscribed to it; 202 with
                                               {\"deliveries\": [ids]}
-  POST /_hookspec/repos/{owner}/{repo}/events/{event}   the same for a repository's hooks
-  POST /_hookspec/apps/{app_id}/events/{event}          the same for a GitHub App's webhook
-  POST /_hookspec/admin/events/{event}        the same for GHES global hooks
-  GET  /_hookspec/deliveries/pending          {\"pending\": N}: deliveries not yet recorded
+  POST   /_hookspec/repos/{owner}/{repo}/events/{event}   the same for a repository's hooks
+  POST   /_hookspec/apps/{app_id}/events/{event}          the same for a GitHub App's webhook
+  POST   /_hookspec/admin/events/{event}      the same for GHES global hooks
+  GET    /_hookspec/deliveries/pending        {\"pending\": N}: deliveries not yet recorded
 They answer only requests whose Host is loopback (localhost, 127.0.0.1, [::1]) or given with
 --allowed-host; others get 403, so that a web page cannot drive them through DNS rebinding.
 
@@ -131,6 +144,17 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = ConnectionLimits::DEFAULT_MAX_CONNECTIONS)]
     max_connections: usize,
 
+    /// Load the state from FILE at start (JSON or YAML, by extension or content: the document of
+    /// GET /_hookspec/state, or a minimal one with orgs, repos, apps, global_hooks, tokens).
+    /// POST /_hookspec/reset goes back to it. A bad file stops the fake, naming its line and field.
+    #[arg(long, value_name = "FILE")]
+    seed: Option<std::path::PathBuf>,
+
+    /// How many requests the journal (GET /_hookspec/requests) keeps, the oldest dropped first;
+    /// 0 keeps none.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    journal_limit: usize,
+
     /// Do not log requests and deliveries.
     #[arg(long)]
     quiet: bool,
@@ -217,7 +241,8 @@ impl Args {
         Ok(FakeConfig {
             tokens,
             apps: self.apps()?,
-            record_requests: false,
+            record_requests: self.journal_limit > 0,
+            max_recorded_requests: self.journal_limit,
             allow_external_deliveries: self.allow_external_deliveries,
             delivery_timeout: self.delivery_timeout_ms.map(Duration::from_millis),
             log_deliveries: !self.quiet,
@@ -240,6 +265,14 @@ async fn main() -> anyhow::Result<()> {
     // Before the address is printed: --generate-app's key files must exist by the time a
     // client that waited for that line reads them.
     let config = args.config()?;
+    let seed = args.seed.as_deref().map(read_seed).transpose()?;
+    let fake = Fake::new(config);
+    if let Some((path, document)) = seed {
+        fake.state()
+            .import_state(&document)
+            .map_err(|error| anyhow::anyhow!("--seed {}: {error}", path.display()))?;
+        fake.state().keep_as_start_state();
+    }
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
         .map_err(|error| {
@@ -260,8 +293,18 @@ async fn main() -> anyhow::Result<()> {
         max_connections: args.max_connections,
         ..ConnectionLimits::default()
     };
-    serve_with_limits(listener, Fake::new(config), log, limits, shutdown_signal()).await?;
+    serve_with_limits(listener, fake, log, limits, shutdown_signal()).await?;
     Ok(())
+}
+
+/// The state document in `path`, read as its extension (or content) says.
+fn read_seed(path: &std::path::Path) -> anyhow::Result<(std::path::PathBuf, StateDocument)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("--seed {}: cannot read the file", path.display()))?;
+    let format = StateFormat::guess(&path.to_string_lossy(), &text);
+    let document = parse_state_document(&text, format)
+        .map_err(|error| anyhow::anyhow!("--seed {}: {error}", path.display()))?;
+    Ok((path.to_path_buf(), document))
 }
 
 /// Completes on Ctrl-C (and on SIGTERM on Unix).

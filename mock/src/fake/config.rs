@@ -135,10 +135,13 @@ pub struct FakeConfig {
     /// Tokens and their roles; empty (the default) means any token is an organization owner
     /// and a site admin.
     pub tokens: Vec<TokenConfig>,
-    /// Whether to keep every request routed to an operation for
-    /// [`FakeState::requests`](crate::FakeState::requests) (default: true). The
-    /// standalone server turns this off so that memory stays flat under load.
+    /// Whether to keep every answered request for
+    /// [`FakeState::requests`](crate::FakeState::requests) and the journal of
+    /// `GET /_hookspec/requests` (default: true).
     pub record_requests: bool,
+    /// How many requests the journal keeps, the oldest dropped first (default: 10 000), so
+    /// that memory stays flat under load.
+    pub max_recorded_requests: usize,
     /// The `X-RateLimit-Limit` reported to authenticated requests (default: 5000). The fake
     /// never runs out on its own: use [`Fault::rate_limit`](crate::Fault::rate_limit) for that.
     pub rate_limit: u32,
@@ -192,6 +195,7 @@ impl Default for FakeConfig {
             any_repo: true,
             tokens: Vec::new(),
             record_requests: true,
+            max_recorded_requests: 10_000,
             rate_limit: 5000,
             allow_external_deliveries: false,
             delivery_timeout: None,

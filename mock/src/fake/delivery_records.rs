@@ -74,17 +74,42 @@ impl DeliveryRecords {
     }
 
     /// Removes a hook's records along with it; returns them, to free outside the lock.
-    pub(crate) fn forget(&mut self, hook_id: u64) -> Option<VecDeque<Delivery>> {
-        let list = self.by_hook.remove(&hook_id)?;
-        let size = self.bytes_by_hook.remove(&hook_id).unwrap_or_default();
+    pub(crate) fn remove(&mut self, hook_id: &u64) -> Option<VecDeque<Delivery>> {
+        let list = self.by_hook.remove(hook_id)?;
+        let size = self.bytes_by_hook.remove(hook_id).unwrap_or_default();
         self.bytes = self.bytes.saturating_sub(size);
         Some(list)
+    }
+
+    /// Puts back a hook's records as they were (oldest first), replacing any it had; returns
+    /// those, to free outside the lock. The bounds are the caller's to have kept.
+    pub(crate) fn insert(
+        &mut self,
+        hook_id: u64,
+        list: VecDeque<Delivery>,
+    ) -> Option<VecDeque<Delivery>> {
+        let old = self.remove(&hook_id);
+        let size: usize = list.iter().map(weight).sum();
+        *self.bytes_by_hook.entry(hook_id).or_default() += size;
+        self.bytes += size;
+        self.by_hook.insert(hook_id, list);
+        old
     }
 
     /// The payload bytes the records hold.
     #[cfg(test)]
     pub(crate) fn bytes(&self) -> usize {
         self.bytes
+    }
+}
+
+impl From<BTreeMap<u64, VecDeque<Delivery>>> for DeliveryRecords {
+    fn from(by_hook: BTreeMap<u64, VecDeque<Delivery>>) -> Self {
+        let mut records = DeliveryRecords::default();
+        for (hook_id, list) in by_hook {
+            let _ = records.insert(hook_id, list);
+        }
+        records
     }
 }
 
@@ -165,7 +190,10 @@ mod tests {
         );
         let total: usize = records.values().flatten().map(weight).sum();
         assert_eq!(records.bytes(), total);
-        let _ = records.forget(7);
+        let _ = records.remove(&7);
         assert_eq!(records.bytes(), weight(&records[&8][0]));
+        let list = records.remove(&8).unwrap_or_default();
+        let _ = records.insert(9, list);
+        assert_eq!(records.bytes(), weight(&records[&9][0]));
     }
 }

@@ -15,12 +15,50 @@ use super::render::{Timestamp, timestamp};
 /// The user every payload names as `sender` (and a test push as `pusher`).
 pub(crate) const SENDER_LOGIN: &str = "hookspec";
 
+/// Where the URLs in payload objects point: GitHub's own (a test push, a ping and `meta`, as
+/// GitHub sends them) or the fake's base URL (events emitted with a payload the fake makes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Urls {
+    /// The REST API's base (`https://api.github.com`).
+    pub api: String,
+    /// The web pages' base (`https://github.com`).
+    pub html: String,
+    /// The avatars' base.
+    pub avatars: String,
+}
+
+impl Urls {
+    /// GitHub's.
+    pub(crate) fn github() -> Urls {
+        Urls {
+            api: "https://api.github.com".to_owned(),
+            html: "https://github.com".to_owned(),
+            avatars: "https://avatars.githubusercontent.com".to_owned(),
+        }
+    }
+
+    /// All on the fake's `base` URL (`http://127.0.0.1:PORT`).
+    pub(crate) fn on(base: &str) -> Urls {
+        let base = base.trim_end_matches('/');
+        Urls {
+            api: base.to_owned(),
+            html: base.to_owned(),
+            avatars: format!("{base}/avatars"),
+        }
+    }
+}
+
 /// A repository as webhook payloads show it (GitHub's `repository` of `push`), for
-/// `owner/name` with id `id`.
+/// `owner/name` with id `id`, on GitHub's URLs, its owner a user with the repository's id.
 pub(crate) fn repository(full_name: &str, id: u64) -> Value {
+    repository_on(&Urls::github(), full_name, id, id)
+}
+
+/// A repository for `owner/name` with id `id` on `urls`, its owner's id `owner_id`.
+pub(crate) fn repository_on(urls: &Urls, full_name: &str, id: u64, owner_id: u64) -> Value {
     let (owner, name) = full_name.split_once('/').unwrap_or((full_name, full_name));
-    let api = format!("https://api.github.com/repos/{full_name}");
-    let html = format!("https://github.com/{full_name}");
+    let api = format!("{}/repos/{full_name}", urls.api);
+    let html = format!("{}/{full_name}", urls.html);
     let at = "2011-01-26T19:01:12Z";
     json!({
         "id": id,
@@ -28,7 +66,7 @@ pub(crate) fn repository(full_name: &str, id: u64) -> Value {
         "name": name,
         "full_name": full_name,
         "private": false,
-        "owner": user(owner, id),
+        "owner": user_on(urls, owner, owner_id),
         "html_url": html,
         "description": null,
         "fork": false,
@@ -72,8 +110,8 @@ pub(crate) fn repository(full_name: &str, id: u64) -> Value {
         "created_at": at,
         "updated_at": at,
         "pushed_at": at,
-        "git_url": format!("git://github.com/{full_name}.git"),
-        "ssh_url": format!("git@github.com:{full_name}.git"),
+        "git_url": format!("git://{}/{full_name}.git", host_of(&urls.html)),
+        "ssh_url": format!("git@{}:{full_name}.git", host_of(&urls.html)),
         "clone_url": format!("{html}.git"),
         "svn_url": html,
         "homepage": null,
@@ -104,17 +142,22 @@ pub(crate) fn repository(full_name: &str, id: u64) -> Value {
     })
 }
 
-/// A user (or organization) as a repository's `owner`.
-fn user(login: &str, id: u64) -> Value {
-    let api = format!("https://api.github.com/users/{login}");
+/// The host (and port) of a base URL, for `git://` and ssh URLs.
+fn host_of(base: &str) -> &str {
+    base.split_once("://").map_or(base, |(_, rest)| rest)
+}
+
+/// A user (or organization) as a repository's `owner`, on `urls`.
+pub(crate) fn user_on(urls: &Urls, login: &str, id: u64) -> Value {
+    let api = format!("{}/users/{login}", urls.api);
     json!({
         "login": login,
         "id": id,
         "node_id": format!("U_hookspec{id}"),
-        "avatar_url": format!("https://avatars.githubusercontent.com/u/{id}?v=4"),
+        "avatar_url": format!("{}/u/{id}?v=4", urls.avatars),
         "gravatar_id": "",
         "url": api,
-        "html_url": format!("https://github.com/{login}"),
+        "html_url": format!("{}/{login}", urls.html),
         "followers_url": format!("{api}/followers"),
         "following_url": format!("{api}/following{{/other_user}}"),
         "gists_url": format!("{api}/gists{{/gist_id}}"),
@@ -173,7 +216,17 @@ pub(crate) fn push(full_name: &str, repo_id: u64, now: OffsetDateTime) -> Value 
 
 /// The `sender` of every payload the fake writes.
 pub(crate) fn sender() -> Value {
-    user(SENDER_LOGIN, 1)
+    sender_on(&Urls::github())
+}
+
+/// The `sender` on `urls`.
+pub(crate) fn sender_on(urls: &Urls) -> Value {
+    user_on(urls, SENDER_LOGIN, 1)
+}
+
+/// An organization as webhook payloads show it (`organization-simple`), on `urls`.
+pub(crate) fn organization_on(urls: &Urls, login: &str, id: u64) -> Value {
+    serde_json::to_value(Organization::on(urls, login, id)).unwrap_or_default()
 }
 
 /// The `meta` payload with action `deleted` for `hook`, about to be deleted from `target`:
@@ -208,7 +261,7 @@ pub(crate) fn meta_deleted(hook: &Hook, target: &Target<'_>, _api_base: &str) ->
             HookKind::Organization => {
                 object.insert(
                     "organization".into(),
-                    serde_json::to_value(Organization::new(owner, id)).unwrap_or_default(),
+                    organization_on(&Urls::github(), owner, id),
                 );
             }
             HookKind::Global | HookKind::App => {}

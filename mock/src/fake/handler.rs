@@ -17,7 +17,7 @@ use super::http::{FakeRequest, FakeResponse, Header, JSON_CONTENT_TYPE};
 use super::model::RecordedRequest;
 use super::reply::{COMMON_HEADERS, Context, Reply};
 use super::routes::{self, Route};
-use super::state::{FakeState, State};
+use super::state::{FakeState, JournalRecord, State};
 use super::{
     app_auth, app_hook, conditional, control, deliveries, github_headers, global_hooks, org_hooks,
     repo_hooks,
@@ -74,6 +74,13 @@ impl Fake {
         self.respond(Cow::Borrowed(request))
     }
 
+    /// How long a server should wait before handing `request` to the handler: the wait a
+    /// `GET /_hookspec/deliveries?wait_ms=N` asks for, else none.
+    pub(crate) fn wait_before(&self, request: &FakeRequest) -> Option<(Duration, FakeState)> {
+        control::wait_before(request, &self.allowed_control_hosts)
+            .map(|wait| (wait, self.state.clone()))
+    }
+
     /// [`handle`](Self::handle) for a request the caller gives away: the servers' way, so that
     /// recording it moves it instead of copying it.
     pub(crate) fn handle_owned(&self, request: FakeRequest) -> FakeResponse {
@@ -83,6 +90,7 @@ impl Fake {
     fn respond(&self, owned: Cow<'_, FakeRequest>) -> FakeResponse {
         let request: &FakeRequest = &owned;
         if request.path.starts_with(control::PREFIX) {
+            self.state.lock().note_base_url(&request.base_url);
             return control::handle(&self.state, &self.allowed_control_hosts, request);
         }
         let now = OffsetDateTime::now_utc();
@@ -94,6 +102,7 @@ impl Fake {
 
         let mut state = self.state.lock();
         state.request_counter += 1;
+        state.note_base_url(&request.base_url);
         if product.enterprise_version().is_some() {
             state.note_enterprise_host(&request.base_url);
         }
@@ -153,9 +162,7 @@ impl Fake {
         );
         headers.push((headers::X_GITHUB_REQUEST_ID, Cow::Owned(request_id)));
 
-        if let Some(route) = &route {
-            record(&mut state, route, owned, &reply);
-        }
+        record(&mut state, route.as_ref(), owned, &reply);
         drop(state);
 
         FakeResponse {
@@ -365,17 +372,25 @@ fn dispatch(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError>
     }
 }
 
-/// Keeps the request for [`FakeState::requests`] when recording is on.
-fn record(state: &mut State, route: &Route, request: Cow<'_, FakeRequest>, reply: &Reply) {
-    if !state.record_requests {
+/// Keeps the request in the journal when recording is on, the oldest dropped past its limit.
+fn record(state: &mut State, route: Option<&Route>, request: Cow<'_, FakeRequest>, reply: &Reply) {
+    if !state.record_requests || state.max_recorded_requests == 0 {
         return;
     }
     let request = request.into_owned();
-    state
-        .requests
-        .entry(route.operation.operation_id)
-        .or_default()
-        .push(RecordedRequest {
+    let params = route.map(|route| &route.params);
+    let repo = params.and_then(|params| match (&params.owner, &params.repo) {
+        (Some(owner), Some(repo)) => Some(format!("{owner}/{repo}")),
+        _ => None,
+    });
+    if state.journal.len() >= state.max_recorded_requests {
+        state.journal.pop_front();
+    }
+    state.journal.push_back(JournalRecord {
+        operation: route.map(|route| route.operation.operation_id),
+        org: params.and_then(|params| params.org.clone()),
+        repo,
+        request: RecordedRequest {
             method: request.method,
             path: request.path,
             query: request.query,
@@ -383,7 +398,8 @@ fn record(state: &mut State, route: &Route, request: Cow<'_, FakeRequest>, reply
             body: request.body,
             status: reply.status,
             reason: reply.reason.clone(),
-        });
+        },
+    });
 }
 
 /// A request id in GitHub's form (`XXXX:XXXX:XXXXXX:XXXXXX:XXXXXXXX`), written digit by digit

@@ -11,6 +11,7 @@ use super::app_auth::{AppKey, AppKeyError, GitHubApp};
 use super::delivery::ping::HookJson;
 use super::delivery::send::Pending;
 use super::delivery::{self, Outgoing, Target};
+use super::emit::EventSource;
 use super::events;
 use super::model::{Delivery, Hook, HookKind, HookSeed};
 use super::payload::Payload;
@@ -164,48 +165,6 @@ impl State {
             product,
         )
     }
-
-    /// An event emitted outside any request to `hooks`, which belong to `owner` (their kind,
-    /// the owner's login, `owner/name` or app id, and its id) and are managed through the
-    /// operations of `access`.
-    fn emit(
-        &mut self,
-        hooks: Vec<Hook>,
-        owner: (HookKind, &str, u64),
-        access: Access,
-        event: &str,
-        payload: &Value,
-    ) -> Vec<u64> {
-        let (kind, name, id) = owner;
-        let target = Target {
-            kind,
-            owner: Some(name),
-            owner_id: Some(id),
-        };
-        self.fan_out(hooks, &target, event, payload, home_product(access))
-    }
-
-    /// Sends `event` to every active hook in `hooks` subscribed to it (or to `*`).
-    pub(crate) fn fan_out(
-        &mut self,
-        hooks: Vec<Hook>,
-        target: &Target<'_>,
-        event: &str,
-        payload: &Value,
-        product: Product,
-    ) -> Vec<u64> {
-        // The text only: a parsed tree kept beside it would weigh several times the text in
-        // every record; a test that looks at the payload parses it once then.
-        let text = Payload::from_json_text(payload.to_string());
-        hooks
-            .iter()
-            .filter(|hook| hook.kind.receives(&hook.events, event))
-            .filter_map(|hook| {
-                let text = text.clone();
-                self.deliver(hook, target, event, text, Some(payload), product)
-            })
-            .collect()
-    }
 }
 
 impl FakeState {
@@ -236,17 +195,7 @@ impl FakeState {
         event: &str,
         payload: Value,
     ) -> Result<Vec<u64>, StateError> {
-        let mut state = self.lock();
-        if state.any_org {
-            state.add_org(org);
-        }
-        let found = state
-            .org(org)
-            .ok_or_else(|| StateError::UnknownOrg(org.to_owned()))?;
-        let (login, owner_id) = (found.login.clone(), found.id);
-        let hooks: Vec<Hook> = found.hooks.values().cloned().collect();
-        let owner = (HookKind::Organization, login.as_str(), owner_id);
-        Ok(state.emit(hooks, owner, Access::OrganizationOwner, event, &payload))
+        self.emit_with(&EventSource::org(org), event, payload)
     }
 
     /// Emits `event` with `payload` in repository `full_name` (`owner/name`), as GitHub does
@@ -281,17 +230,7 @@ impl FakeState {
         event: &str,
         payload: Value,
     ) -> Result<Vec<u64>, StateError> {
-        let mut state = self.lock();
-        if state.any_repo {
-            state.add_repo(full_name);
-        }
-        let found = state
-            .repo(full_name)
-            .ok_or_else(|| StateError::UnknownRepo(full_name.to_owned()))?;
-        let (full_name, repo_id) = (found.full_name.clone(), found.id);
-        let hooks: Vec<Hook> = found.hooks.values().cloned().collect();
-        let owner = (HookKind::Repository, full_name.as_str(), repo_id);
-        Ok(state.emit(hooks, owner, Access::RepositoryAdmin, event, &payload))
+        self.emit_with(&EventSource::repo(full_name), event, payload)
     }
 
     /// Emits `event` with `payload` to GitHub App `app_id`'s webhook when it subscribes to it,
@@ -304,20 +243,7 @@ impl FakeState {
         event: &str,
         payload: Value,
     ) -> Result<Vec<u64>, StateError> {
-        let mut state = self.lock();
-        let found = state
-            .apps
-            .get(&app_id)
-            .ok_or(StateError::UnknownApp(app_id))?;
-        let hooks: Vec<Hook> = found.hooks.values().cloned().collect();
-        let id = app_id.to_string();
-        Ok(state.emit(
-            hooks,
-            (HookKind::App, &id, app_id),
-            Access::App,
-            event,
-            &payload,
-        ))
+        self.emit_with(&EventSource::App(app_id), event, payload)
     }
 
     /// Adds (or replaces) GitHub App `app` with its one webhook made from `hook` (a seed's
@@ -383,15 +309,8 @@ impl FakeState {
     /// Emits `event` with `payload` to the GHES global hooks subscribed to it, as
     /// [`emit_org_event`](Self::emit_org_event) does for an organization.
     pub fn emit_global_event(&self, event: &str, payload: Value) -> Vec<u64> {
-        let mut state = self.lock();
-        let hooks: Vec<Hook> = state.global_hooks.values().cloned().collect();
-        let target = Target {
-            kind: HookKind::Global,
-            owner: None,
-            owner_id: None,
-        };
-        let product = home_product(Access::SiteAdmin);
-        state.fan_out(hooks, &target, event, &payload, product)
+        self.emit_with(&EventSource::Global, event, payload)
+            .unwrap_or_default()
     }
 
     /// How many deliveries are on their way (sent, not yet recorded).
@@ -417,7 +336,7 @@ impl FakeState {
 /// The product whose operations of `access` a hook of that kind is managed through (org
 /// hooks: the first product of the org-hook operations; global hooks: of the global ones),
 /// for the delivery timeout of events emitted outside any request.
-fn home_product(access: Access) -> Product {
+pub(crate) fn home_product(access: Access) -> Product {
     OPERATIONS
         .iter()
         .find(|op| op.access == access)

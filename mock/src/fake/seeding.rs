@@ -145,13 +145,20 @@ impl FakeState {
     }
 
     /// The requests routed to `operation_id` so far, oldest first (empty when
-    /// [`FakeConfig::record_requests`] is off).
+    /// [`FakeConfig::record_requests`](crate::FakeConfig::record_requests) is off; only the
+    /// latest [`FakeConfig::max_recorded_requests`](crate::FakeConfig::max_recorded_requests)
+    /// of all operations are kept).
     pub fn requests(&self, id: OperationId) -> Vec<RecordedRequest> {
-        self.lock().requests.get(&id).cloned().unwrap_or_default()
+        self.lock()
+            .journal
+            .iter()
+            .filter(|entry| entry.operation == Some(id))
+            .map(|entry| entry.request.clone())
+            .collect()
     }
 
     /// Forgets every recorded request.
     pub fn clear_requests(&self) {
-        self.lock().requests.clear();
+        self.lock().journal.clear();
     }
 }

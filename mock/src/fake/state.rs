@@ -2,7 +2,7 @@
 //! requests, id counters) and [`FakeState`], the cloneable handle through which tests seed and
 //! inspect it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
@@ -41,6 +41,34 @@ pub enum StateError {
     /// Deliveries were still on their way when the wait ended.
     #[error("{0} deliveries still pending after the timeout")]
     DeliveriesPending(usize),
+    /// GitHub's webhook description has no such event, so the fake cannot make its payload.
+    #[error("no webhook event `{event}`; the known events are {known}")]
+    UnknownEvent {
+        /// The event asked for.
+        event: String,
+        /// The known events, comma-separated.
+        known: String,
+    },
+    /// The event has no such action (or has no actions at all).
+    #[error("webhook event `{event}` has no action `{action}`; its actions are {known}")]
+    UnknownAction {
+        /// The event.
+        event: String,
+        /// The action asked for.
+        action: String,
+        /// Its actions, comma-separated.
+        known: String,
+    },
+    /// Hooks of this kind do not receive the event (GitHub's description lists who does).
+    #[error("{kind} hooks do not receive `{event}`; it goes to {receivers} hooks")]
+    EventNotForHookKind {
+        /// The event, and `.action` when it has one.
+        event: String,
+        /// The kind of hook it was emitted at.
+        kind: String,
+        /// The kinds that receive it, comma-separated.
+        receivers: String,
+    },
 }
 
 /// An organization and its hooks.
@@ -89,13 +117,18 @@ pub(crate) struct State {
     pub next_repo_id: u64,
     /// The host GHES clients last addressed the fake by, for `X-GitHub-Enterprise-Host`.
     pub enterprise_host: String,
+    /// The base URL clients last addressed the fake by (`http://127.0.0.1:PORT`), where the
+    /// URLs of the payloads it makes point; `None` until the first request or server start.
+    pub base_url: Option<String>,
     /// Each hook's records, oldest first, bounded per hook and in payload bytes.
     pub deliveries: DeliveryRecords,
     pub next_hook_id: u64,
     pub next_delivery_id: u64,
     pub next_org_id: u64,
     pub faults: BTreeMap<OperationId, ActiveFault>,
-    pub requests: BTreeMap<OperationId, Vec<RecordedRequest>>,
+    /// Every answered request in arrival order, the oldest dropped past `max_recorded_requests`.
+    pub journal: VecDeque<JournalRecord>,
+    pub max_recorded_requests: usize,
     pub rate_window: RateWindow,
     pub request_counter: u64,
     pub outbox: Outbox,
@@ -104,6 +137,60 @@ pub(crate) struct State {
     pub record_bounds: RecordBounds,
     /// Whether payloads carry the re-serialization trap.
     pub signature_traps: bool,
+    /// How deliveries are sent, for the outbox a reset or an import starts afresh.
+    pub policy: Policy,
+    /// The state itself, for the outbox's recording callback.
+    pub myself: Weak<Mutex<State>>,
+    /// Counts replacements of the whole state (reset, import): a delivery sent before one is
+    /// not recorded after it, where its ids may name other hooks and deliveries.
+    pub epoch: u64,
+    /// Per hook, the first delivery id recorded for it: a reset of its owner alone raises it,
+    /// so that deliveries sent before that reset are not recorded after it.
+    pub delivery_floor: BTreeMap<u64, u64>,
+    /// Outboxes a reset or an import replaced while deliveries were still on their way: kept
+    /// until those finish (dropping an outbox stops its thread and cuts them off), and their
+    /// records dropped by the epoch check.
+    pub retired: Vec<Outbox>,
+    /// What a reset goes back to (the state right after start, or as the user marked it).
+    pub start: Option<Arc<super::state_doc::StateDocument>>,
+}
+
+/// One entry of the request journal: the request as recorded, and what routing read from it.
+#[derive(Debug, Clone)]
+pub(crate) struct JournalRecord {
+    /// The operation, when the path routed to one.
+    pub operation: Option<OperationId>,
+    /// The organization the path names.
+    pub org: Option<String>,
+    /// The repository (`owner/name`) the path names.
+    pub repo: Option<String>,
+    pub request: RecordedRequest,
+}
+
+/// A new outbox whose attempts are recorded into the state behind `myself`, as long as no reset
+/// or import (a new `epoch`) has replaced the state they were sent from.
+pub(crate) fn outbox(myself: Weak<Mutex<State>>, epoch: u64, policy: Policy) -> Outbox {
+    Outbox::new(
+        Arc::new(move |deliveries: Vec<Delivery>| {
+            if let Some(state) = myself.upgrade() {
+                let mut state = state
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let dropped: Vec<Delivery> = if state.epoch == epoch {
+                    deliveries
+                        .into_iter()
+                        .flat_map(|delivery| state.push_delivery(delivery))
+                        .collect()
+                } else {
+                    deliveries
+                };
+                drop(state);
+                // Freed here, not under the lock the API waits on.
+                drop(dropped);
+            }
+        }),
+        policy,
+    )
 }
 
 impl State {
@@ -122,6 +209,12 @@ impl State {
             }
             map
         });
+        let policy = Policy {
+            allow_external: config.allow_external_deliveries,
+            log: config.log_deliveries,
+            max_pending: config.max_pending_deliveries.max(1),
+            max_pending_bytes: config.max_pending_bytes,
+        };
         let mut state = State {
             tokens,
             record_requests: config.record_requests,
@@ -133,38 +226,29 @@ impl State {
             repos: BTreeMap::new(),
             next_repo_id: 1,
             enterprise_host: "localhost".to_owned(),
+            base_url: None,
             deliveries: DeliveryRecords::default(),
             next_hook_id: 1,
             next_delivery_id: 1,
             next_org_id: 1,
             faults: BTreeMap::new(),
-            requests: BTreeMap::new(),
+            journal: VecDeque::new(),
+            max_recorded_requests: config.max_recorded_requests,
             rate_window: RateWindow::new(config.rate_limit),
             request_counter: 0,
-            outbox: Outbox::new(
-                Arc::new(move |delivery| {
-                    if let Some(state) = myself.upgrade() {
-                        let dropped = state
-                            .lock()
-                            .unwrap_or_else(|poisoned| poisoned.into_inner())
-                            .push_delivery(delivery);
-                        // Freed here, not under the lock the API waits on.
-                        drop(dropped);
-                    }
-                }),
-                Policy {
-                    allow_external: config.allow_external_deliveries,
-                    log: config.log_deliveries,
-                    max_pending: config.max_pending_deliveries.max(1),
-                    max_pending_bytes: config.max_pending_bytes,
-                },
-            ),
+            outbox: outbox(myself.clone(), 0, policy.clone()),
             delivery_timeout: config.delivery_timeout,
             record_bounds: RecordBounds {
                 per_hook: config.max_deliveries_per_hook.max(1),
                 bytes: config.max_stored_delivery_bytes,
             },
             signature_traps: config.signature_traps,
+            policy,
+            myself,
+            epoch: 0,
+            delivery_floor: BTreeMap::new(),
+            retired: Vec::new(),
+            start: None,
         };
         for org in &config.orgs {
             state.add_org(org);
@@ -329,10 +413,17 @@ impl State {
         }
     }
 
+    /// Remembers the base URL a client addressed the fake by, for the URLs of made payloads.
+    pub(crate) fn note_base_url(&mut self, base_url: &str) {
+        if self.base_url.as_deref() != Some(base_url) {
+            self.base_url = Some(base_url.to_owned());
+        }
+    }
+
     /// Removes a hook's deliveries along with it.
     pub(crate) fn forget_deliveries(&mut self, hook_id: u64) {
         // Small next to the request that deletes a hook; freed here rather than carried out.
-        drop(self.deliveries.forget(hook_id));
+        drop(self.deliveries.remove(&hook_id));
     }
 
     /// Stores a delivery record (see [`DeliveryRecords::push`] for the bounds); a record for a
@@ -340,8 +431,10 @@ impl State {
     /// releasing the lock.
     #[must_use = "drop what it returns once the lock is released"]
     pub(crate) fn push_delivery(&mut self, delivery: Delivery) -> Vec<Delivery> {
+        let floor = self.delivery_floor.get(&delivery.hook_id).copied();
         match self.hook(delivery.hook_id) {
             None => return vec![delivery],
+            Some(_) if floor.is_some_and(|floor| delivery.id < floor) => return vec![delivery],
             // A repository hook shows what its last delivery got.
             Some(hook) if hook.kind == HookKind::Repository => {
                 let last = LastResponse::after(&delivery);
@@ -408,9 +501,11 @@ pub struct FakeState {
 
 impl FakeState {
     pub(crate) fn new(config: &FakeConfig) -> Self {
-        FakeState {
+        let state = FakeState {
             inner: Arc::new_cyclic(|myself| Mutex::new(State::new(config, myself.clone()))),
-        }
+        };
+        state.keep_as_start_state();
+        state
     }
 
     /// Locks the state; a poisoned lock is recovered, since no update leaves it half-done.

@@ -23,26 +23,7 @@ pub struct ConnectionSlot {
 }
 
 /// Accepts connections on `listener` and hands each to `serve` (with `TCP_NODELAY` set) until
-/// `shutdown` completes, with no bound on how many are open (the conformance proxy's loop; the
-/// servers clients can reach use [`accept_loop_bounded`]). An accept error (out of file
-/// descriptors, a connection reset before it was accepted) pauses the loop briefly instead of
-/// ending it.
-pub async fn accept_loop<F>(listener: &TcpListener, shutdown: F, mut serve: impl FnMut(TcpStream))
-where
-    F: Future<Output = ()>,
-{
-    accept_loop_bounded(
-        listener,
-        Semaphore::MAX_PERMITS,
-        shutdown,
-        |stream, _slot| {
-            serve(stream);
-        },
-    )
-    .await;
-}
-
-/// [`accept_loop`] with at most `max_connections` connections open at once: each is handed to
+/// `shutdown` completes, with at most `max_connections` open at once: each is handed to
 /// `serve` with its [`ConnectionSlot`], and once all slots are taken the loop stops accepting
 /// until one is dropped. Connections past the bound wait in the listener's backlog instead of
 /// being refused, while the open ones keep being served. A bound of 0 is taken as 1.

@@ -68,7 +68,7 @@ impl Default for ConnectionLimits {
 
 /// Why a request body could not be read.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum BodyError {
+pub enum BodyError {
     /// It is longer than the server reads.
     #[error("the body is over {0} bytes")]
     TooLarge(usize),
@@ -81,11 +81,7 @@ pub(crate) enum BodyError {
 }
 
 /// The whole of `body`, if it is at most `max` bytes and arrives within `within`.
-pub(crate) async fn read_body(
-    body: Incoming,
-    max: usize,
-    within: Duration,
-) -> Result<Bytes, BodyError> {
+pub async fn read_body(body: Incoming, max: usize, within: Duration) -> Result<Bytes, BodyError> {
     match tokio::time::timeout(within, Limited::new(body, max).collect()).await {
         Err(_) => Err(BodyError::TimedOut(within)),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
@@ -108,7 +104,7 @@ pub(crate) async fn read_body(
 
 /// Serves HTTP/1 on `stream` with `handle` answering each request, within `limits`, and frees
 /// `slot` when the connection is closed.
-pub(crate) async fn serve_connection<H, A, B, E>(
+pub async fn serve_connection<H, A, B, E>(
     stream: TcpStream,
     slot: ConnectionSlot,
     limits: ConnectionLimits,

@@ -6,9 +6,8 @@ mod accept;
 mod connection;
 mod tls;
 
-pub use accept::{ConnectionSlot, accept_loop, accept_loop_bounded};
-pub use connection::ConnectionLimits;
-pub(crate) use connection::{BodyError, read_body, serve_connection};
+pub use accept::{ConnectionSlot, accept_loop_bounded};
+pub use connection::{BodyError, ConnectionLimits, read_body, serve_connection};
 pub use tls::{
     TlsSetupError, client, client_config, client_with_resolver, https_connector,
     https_connector_with_resolver,

@@ -114,15 +114,23 @@ async fn answer(
     let body = crate::net::read_body(body, MAX_BODY_BYTES, limits.body_read_timeout).await;
     let response = match body {
         Err(error) => unread_body(&error),
-        Ok(body) => fake.handle_owned(super::fake_request(
-            &parts.method,
-            &path,
-            parts.uri.query(),
-            &parts.headers,
-            body.to_vec(),
-            parts.uri.authority().map(ToString::to_string),
-            || local.to_string(),
-        )),
+        Ok(body) => {
+            let request = super::fake_request(
+                &parts.method,
+                &path,
+                parts.uri.query(),
+                &parts.headers,
+                body.to_vec(),
+                parts.uri.authority().map(ToString::to_string),
+                || local.to_string(),
+            );
+            // A control request that waits for deliveries waits here, on the runtime, not
+            // in the synchronous handler.
+            if let Some((wait, state)) = fake.wait_before(&request) {
+                let _ = state.wait_for_deliveries(wait).await;
+            }
+            fake.handle_owned(request)
+        }
     };
     if let Some(delay) = response.delay {
         tokio::time::sleep(delay).await;

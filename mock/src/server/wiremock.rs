@@ -192,6 +192,8 @@ impl FakeGitHub {
     pub async fn start_with(config: FakeConfig) -> Self {
         let server = MockServer::start().await;
         let fake = Fake::new(config);
+        // Payloads the fake makes point at it even before the first request.
+        fake.state().lock().note_base_url(&server.uri());
         Mock::given(wiremock::matchers::any())
             .respond_with(FakeResponder::new(fake.clone()))
             .with_priority(u8::MAX)

@@ -5,10 +5,18 @@
 pub use crate::generated::operations::{OPERATION_IDS, OPERATIONS, OperationId};
 pub use crate::generated::products::{PRODUCTS, Product};
 
+mod control;
 mod template;
+mod webhooks;
 
+pub use control::{
+    CONTROL_OPERATIONS, ControlOperation, ControlOperationId, ControlRoute, route_control,
+};
 use template::TEMPLATES;
 pub use template::{Routed, Segment, parse_template, route, route_below_prefix};
+pub use webhooks::{
+    Receivers, WEBHOOK_EVENTS, WebhookAction, WebhookEvent, webhook_event, webhook_schemas_json,
+};
 
 /// Who GitHub lets call an operation (the spec's `x-hookspec-access`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

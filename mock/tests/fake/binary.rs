@@ -147,6 +147,13 @@ fn the_binarys_help_explains_every_flag() {
         "--org",
         "--allowed-host",
         "--max-connections",
+        "--seed",
+        "--journal-limit",
+        "/_hookspec/reset",
+        "/_hookspec/state",
+        "/_hookspec/requests",
+        "/_hookspec/faults",
+        "/_hookspec/deliveries",
         "--quiet",
     ] {
         assert!(

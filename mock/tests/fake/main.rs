@@ -7,11 +7,15 @@
 mod app_hook;
 mod beyond_the_schema;
 mod binary;
+mod binary_seed;
 mod concurrency;
 mod connections;
+mod control_api;
+mod control_state;
 mod deliveries;
 mod delivery_engine;
 mod errors;
+mod event_payloads;
 mod faults;
 mod global_hooks;
 mod never_panics;

@@ -111,7 +111,12 @@ pub(crate) struct Organization<'a> {
 
 impl<'a> Organization<'a> {
     pub(crate) fn new(login: &'a str, id: u64) -> Organization<'a> {
-        let api = format!("https://api.github.com/orgs/{login}");
+        Organization::on(&events::Urls::github(), login, id)
+    }
+
+    /// Organization `login` with id `id`, its URLs on `urls`.
+    pub(crate) fn on(urls: &events::Urls, login: &'a str, id: u64) -> Organization<'a> {
+        let api = format!("{}/orgs/{login}", urls.api);
         Organization {
             login,
             id,
@@ -122,7 +127,7 @@ impl<'a> Organization<'a> {
             issues_url: format!("{api}/issues"),
             members_url: format!("{api}/members{{/member}}"),
             public_members_url: format!("{api}/public_members{{/member}}"),
-            avatar_url: format!("https://avatars.githubusercontent.com/u/{id}?v=4"),
+            avatar_url: format!("{}/u/{id}?v=4", urls.avatars),
             description: None,
             url: api,
         }

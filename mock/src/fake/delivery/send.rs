@@ -68,8 +68,61 @@ impl Outcome {
     }
 }
 
-/// Where a finished attempt's record goes (the fake's state, which this module does not know).
-pub(crate) type Record = Arc<dyn Fn(super::Delivery) + Send + Sync>;
+/// Where finished attempts' records go (the fake's state, which this module does not know),
+/// several at once: the attempts that ended in the same turn of the delivery runtime are
+/// stored under one lock of the state, which the API takes for every request.
+pub(crate) type Record = Arc<dyn Fn(Vec<super::Delivery>) + Send + Sync>;
+
+/// The records of attempts that have ended, waiting to be stored together.
+#[derive(Clone)]
+struct Finished {
+    batch: Arc<std::sync::Mutex<Vec<(super::Delivery, usize)>>>,
+    record: Record,
+    pending: Arc<Pending>,
+}
+
+impl Finished {
+    /// Adds the record of a delivery that held `size` pending bytes; the first of a batch
+    /// schedules its storing after the other tasks ready now, whose attempts may end too.
+    fn add(&self, delivery: super::Delivery, size: usize) {
+        let first = {
+            let mut batch = self.lock();
+            batch.push((delivery, size));
+            batch.len() == 1
+        };
+        if first {
+            let this = self.clone();
+            tokio::spawn(async move {
+                tokio::task::yield_now().await;
+                this.store();
+            });
+        }
+    }
+
+    /// Stores every waiting record, then counts them as no longer pending (in that order, so
+    /// that a test waiting for none pending finds them all in the deliveries API).
+    fn store(&self) {
+        let batch = std::mem::take(&mut *self.lock());
+        let mut sizes = Vec::with_capacity(batch.len());
+        let records = batch
+            .into_iter()
+            .map(|(delivery, size)| {
+                sizes.push(size);
+                delivery
+            })
+            .collect();
+        (self.record)(records);
+        for size in sizes {
+            self.pending.done(size);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(super::Delivery, usize)>> {
+        self.batch
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
 
 /// How deliveries go out: the policy and the bounds.
 #[derive(Debug, Clone)]
@@ -302,7 +355,7 @@ fn start_thread(
                         0,
                         Duration::ZERO,
                     );
-                    record(outgoing.record(outcome, OffsetDateTime::now_utc()));
+                    record(vec![outgoing.record(outcome, OffsetDateTime::now_utc())]);
                     pending.done(size);
                 }
                 return;
@@ -315,6 +368,11 @@ fn start_thread(
                     checked,
                 });
                 let global = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+                let finished = Finished {
+                    batch: Arc::default(),
+                    record: record.clone(),
+                    pending: pending.clone(),
+                };
                 let lanes = Lanes::default();
                 // The loop never waits for a slot: every delivery becomes a task at once and
                 // waits in its own receiver's lane, so one receiver's backlog cannot stop the
@@ -326,9 +384,8 @@ fn start_thread(
                 }) = receiver.recv().await
                 {
                     let lane = lanes.join(receiver_key(&url));
-                    let (record, pending, clients, policy, global) = (
-                        record.clone(),
-                        pending.clone(),
+                    let (finished, clients, policy, global) = (
+                        finished.clone(),
                         clients.clone(),
                         policy.clone(),
                         global.clone(),
@@ -364,11 +421,9 @@ fn start_thread(
                         if policy.log {
                             log_line(&outgoing, &outcome_text(&outcome));
                         }
-                        record(outgoing.record(outcome, delivered_at));
-                        pending.done(size);
-                        // The slots went back when the attempt ended; the lane is left here,
-                        // once the delivery is recorded.
+                        // The slots went back when the attempt ended; the lane is left here.
                         drop(lane);
+                        finished.add(outgoing.record(outcome, delivered_at), size);
                     });
                 }
             });

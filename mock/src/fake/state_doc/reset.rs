@@ -1,0 +1,143 @@
+//! Going back to the start state: all of it (hooks, deliveries, journal, faults, counters), or
+//! one organization's, repository's or app's hooks and their deliveries.
+
+use time::OffsetDateTime;
+
+use super::StateDocument;
+use super::import::{self, Imported};
+use crate::fake::model::Delivery;
+use crate::fake::state::{FakeState, State, StateError};
+
+/// One owner of hooks.
+enum Owner<'a> {
+    Org(&'a str),
+    Repo(&'a str),
+    App(u64),
+}
+
+impl FakeState {
+    /// Puts the fake back to its start state (its configuration, or what
+    /// [`keep_as_start_state`](Self::keep_as_start_state) kept): the hooks, deliveries,
+    /// recorded requests and faults made since are dropped, the id counters go back, and
+    /// deliveries still on their way are not recorded.
+    pub fn reset(&self) {
+        let start = self.start_document();
+        // The start state was exported by the fake itself: it always reads back.
+        let imported = import::read(&start, OffsetDateTime::now_utc());
+        let mut state = self.lock();
+        let old = std::mem::take(&mut state.deliveries);
+        if let Ok(imported) = imported {
+            let policy = state.policy.clone();
+            imported.apply(&mut state, policy);
+        }
+        state.journal.clear();
+        state.faults.clear();
+        drop(state);
+        drop(old);
+    }
+
+    /// Puts organization `login`'s hooks and their deliveries back to the start state (an
+    /// organization made since is removed); [`StateError::UnknownOrg`] when it exists neither
+    /// now nor at the start.
+    pub fn reset_org(&self, login: &str) -> Result<(), StateError> {
+        self.reset_owner(Owner::Org(login))
+    }
+
+    /// The same for repository `full_name` (`owner/name`).
+    pub fn reset_repo(&self, full_name: &str) -> Result<(), StateError> {
+        self.reset_owner(Owner::Repo(full_name))
+    }
+
+    /// The same for GitHub App `app_id` (its key and its hook).
+    pub fn reset_app(&self, app_id: u64) -> Result<(), StateError> {
+        self.reset_owner(Owner::App(app_id))
+    }
+
+    fn start_document(&self) -> std::sync::Arc<StateDocument> {
+        let start = self.lock().start.clone();
+        start.unwrap_or_else(|| std::sync::Arc::new(super::export::export(&self.lock())))
+    }
+
+    fn reset_owner(&self, owner: Owner<'_>) -> Result<(), StateError> {
+        let start = self.start_document();
+        let Ok(mut imported) = import::read(&start, OffsetDateTime::now_utc()) else {
+            return Ok(());
+        };
+        let mut state = self.lock();
+        let (now_hooks, start_hooks) = swap_owner(&mut state, &mut imported, &owner)?;
+        let mut dropped: Vec<Delivery> = Vec::new();
+        for hook_id in now_hooks {
+            dropped.extend(state.deliveries.remove(&hook_id).into_iter().flatten());
+        }
+        let floor = state.next_delivery_id;
+        for hook_id in start_hooks {
+            dropped.extend(state.deliveries.remove(&hook_id).into_iter().flatten());
+            if let Some(list) = imported.take_deliveries(hook_id) {
+                state.deliveries.insert(hook_id, list);
+            }
+            // What was sent to this hook before the reset is not recorded after it.
+            state.delivery_floor.insert(hook_id, floor);
+        }
+        let next = imported.next_hook_id();
+        state.next_hook_id = state.next_hook_id.max(next);
+        drop(state);
+        drop(dropped);
+        Ok(())
+    }
+}
+
+/// Replaces `owner`'s entry in `state` with the start state's (or removes it when it did not
+/// exist at the start): the ids of the hooks it had, and of those it has now.
+fn swap_owner(
+    state: &mut State,
+    start: &mut Imported,
+    owner: &Owner<'_>,
+) -> Result<(Vec<u64>, Vec<u64>), StateError> {
+    let ids = |hooks: &crate::fake::hook_store::HookMap| hooks.values().map(|h| h.id).collect();
+    match owner {
+        Owner::Org(login) => {
+            let key = login.to_lowercase();
+            let now = state.orgs.remove(&key);
+            let then = start.orgs.remove(&key);
+            if now.is_none() && then.is_none() {
+                return Err(StateError::UnknownOrg((*login).to_owned()));
+            }
+            let had = now.map(|org| ids(&org.hooks)).unwrap_or_default();
+            let has = then.as_ref().map(|org| ids(&org.hooks)).unwrap_or_default();
+            if let Some(org) = then {
+                state.orgs.insert(key, org);
+            }
+            Ok((had, has))
+        }
+        Owner::Repo(full_name) => {
+            let key = full_name.to_lowercase();
+            let now = state.repos.remove(&key);
+            let then = start.repos.remove(&key);
+            if now.is_none() && then.is_none() {
+                return Err(StateError::UnknownRepo((*full_name).to_owned()));
+            }
+            let had = now.map(|repo| ids(&repo.hooks)).unwrap_or_default();
+            let has = then
+                .as_ref()
+                .map(|repo| ids(&repo.hooks))
+                .unwrap_or_default();
+            if let Some(repo) = then {
+                state.repos.insert(key, repo);
+            }
+            Ok((had, has))
+        }
+        Owner::App(app_id) => {
+            let now = state.apps.remove(app_id);
+            let then = start.apps.remove(app_id);
+            if now.is_none() && then.is_none() {
+                return Err(StateError::UnknownApp(*app_id));
+            }
+            let had = now.map(|app| ids(&app.hooks)).unwrap_or_default();
+            let has = then.as_ref().map(|app| ids(&app.hooks)).unwrap_or_default();
+            if let Some(app) = then {
+                state.apps.insert(*app_id, app);
+            }
+            Ok((had, has))
+        }
+    }
+}
