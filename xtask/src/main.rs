@@ -6,6 +6,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use xtask::{Mode, generate, repo_root};
 
+mod control_suites;
+mod outside;
 mod python_clients;
 
 /// Project automation for hookspec.
@@ -34,9 +36,10 @@ enum Command {
     /// Run every check CI runs, in order, stopping at the first failure: generated files fresh,
     /// `cargo fmt --check`, `cargo clippy --all-targets -- -D warnings`, `cargo test --workspace`,
     /// then the Python clients (PyGithub and githubkit against the hookspec-mock binary, in a
-    /// venv under target/py-clients) when python3 is on PATH.
-    /// Installs Debian's chromium first when it is missing and we are root, for the HTML
-    /// report's browser test.
+    /// venv under target/py-clients) when python3 is on PATH, then the control-API suites in
+    /// Python and JavaScript (downstream/clients/control/) when python3 and node are.
+    /// Installs Debian's chromium (for the HTML report's browser test) and nodejs first when
+    /// they are missing and we are root.
     Ci,
     /// Import GitHub's published webhook description into spec/webhooks/webhooks.json.
     ///
@@ -55,19 +58,17 @@ enum Command {
     /// downstream/clients/ against the hookspec-mock binary (venv in target/py-clients, created
     /// and filled when missing).
     PythonClients,
+    /// Only the control-API suites step of `ci`: the Python unittest and node --test suites in
+    /// downstream/clients/control/, each starting the hookspec-mock binary with its seed.
+    ControlSuites,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Ci => ci(),
-        Command::PythonClients => {
-            if python_clients::run().failed == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
+        Command::PythonClients => exit_code(python_clients::run().failed == 0),
+        Command::ControlSuites => exit_code(control_suites::run().failed == 0),
         Command::ImportWebhooks { dotcom, ghes } => import_webhooks(&dotcom, &ghes),
         Command::Gen { check } => {
             let started = Instant::now();
@@ -102,6 +103,14 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+    }
+}
+
+fn exit_code(success: bool) -> ExitCode {
+    if success {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 
@@ -185,7 +194,19 @@ fn ci() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    ensure_chromium();
+    // The outside programs some tests use, each with what skips without it.
+    ensure_debian_packages(&[
+        (
+            "chromium",
+            std::path::Path::new("/usr/bin/chromium").exists(),
+            "the HTML report's browser check",
+        ),
+        (
+            "nodejs",
+            outside::found("node"),
+            "the JavaScript control-API suite",
+        ),
+    ]);
     let steps: [&[&str]; 2] = [
         &["fmt", "--all", "--check"],
         &[
@@ -204,29 +225,33 @@ fn ci() -> ExitCode {
         }
     }
     let (success, totals) = cargo_test(&["test", "--workspace"]);
-    // Real clients in another language drive the binary, after the cargo tests.
-    let python = python_clients::run();
+    // Real clients and test suites in other languages drive the binary, after the cargo tests.
+    let outside = python_clients::run().add(control_suites::run());
     // One closing line for the whole run: cargo prints one `test result` per test binary,
-    // and the last of them is often a crate without doctests. The Python scripts count too.
+    // and the last of them is often a crate without doctests. The other languages count too.
     println!(
         "total: {} passed, {} failed, {} skipped",
-        totals.passed + python.passed,
-        totals.failed + python.failed,
-        totals.ignored + python.skipped
+        totals.passed + outside.passed,
+        totals.failed + outside.failed,
+        totals.ignored + outside.skipped
     );
-    if success && python.failed == 0 {
+    if success && outside.failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     }
 }
 
-/// The HTML report test renders the report in Debian's headless Chromium: install it when it
-/// is missing and this is a Debian machine where we are root (CI, a fresh dev machine). Where
-/// it cannot be installed the test says it skipped, and this says why.
-fn ensure_chromium() {
-    const CHROMIUM: &str = "/usr/bin/chromium";
-    if std::path::Path::new(CHROMIUM).exists() {
+/// Installs each Debian package `(package, present, purpose)` that is not `present` when this is
+/// a Debian machine where we are root (CI, a fresh dev machine); elsewhere, or when installing
+/// fails, the check it is for (`purpose`) says it skipped, and this says why.
+fn ensure_debian_packages(wanted: &[(&str, bool, &str)]) {
+    let missing: Vec<(&str, &str)> = wanted
+        .iter()
+        .filter(|(_, present, _)| !present)
+        .map(|(package, _, purpose)| (*package, *purpose))
+        .collect();
+    if missing.is_empty() {
         return;
     }
     let root = Process::new("id")
@@ -234,29 +259,34 @@ fn ensure_chromium() {
         .output()
         .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
     if !root || !std::path::Path::new("/usr/bin/apt-get").exists() {
-        println!(
-            "==> note: no {CHROMIUM} and no way to install it here; the HTML report's browser check will skip"
-        );
+        for (package, purpose) in missing {
+            println!("==> note: no {package} and no way to install it here; {purpose} will skip");
+        }
         return;
     }
-    println!("==> apt-get install chromium (for the HTML report's browser check)");
+    let packages: Vec<&str> = missing.iter().map(|(package, _)| *package).collect();
+    let purposes: Vec<&str> = missing.iter().map(|(_, purpose)| *purpose).collect();
+    println!(
+        "==> apt-get install {} (for {})",
+        packages.join(" "),
+        purposes.join(", ")
+    );
     let installed = Process::new("apt-get")
         .args(["update", "-qq"])
         .status()
         .is_ok_and(|s| s.success())
         && Process::new("apt-get")
-            .args([
-                "install",
-                "-y",
-                "-qq",
-                "--no-install-recommends",
-                "chromium",
-            ])
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(&packages)
             .env("DEBIAN_FRONTEND", "noninteractive")
             .status()
             .is_ok_and(|s| s.success());
     if !installed {
-        println!("==> note: installing chromium failed; the HTML report's browser check will skip");
+        println!(
+            "==> note: installing {} failed; {} will skip",
+            packages.join(" "),
+            purposes.join(", ")
+        );
     }
 }
 
