@@ -96,6 +96,11 @@ fn a_bad_seed_stops_the_binary_naming_the_file_line_and_field() {
     assert!(stderr.contains("line 5"), "{stderr}");
     assert!(stderr.contains("orgs[0].hooks[0].config"), "{stderr}");
     assert!(stderr.contains("unknown field `content_typ`"), "{stderr}");
+    // The place is named once, not again by the YAML reader's own message.
+    assert!(
+        stderr.contains("orgs[0].hooks[0].config.content_typ: unknown field"),
+        "{stderr}"
+    );
 
     let stderr = refusal(
         "missing.json",

@@ -144,6 +144,12 @@ fn located(
         None => message,
     };
     let path = if path == "." { String::new() } else { path };
+    // The YAML reader names the place itself (`orgs[0].hooks[0]: unknown field`), which the
+    // path already says.
+    let message = match message.split_once(": ") {
+        Some((place, rest)) if !place.contains(' ') && path.starts_with(place) => rest.to_owned(),
+        _ => message,
+    };
     let missing = message
         .strip_prefix("missing field `")
         .and_then(|rest| rest.split_once('`'))
