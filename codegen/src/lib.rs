@@ -181,22 +181,7 @@ fn render_all(
         round_trip_tests(&models),
     )?;
     if let Some(webhooks) = webhooks {
-        let name = webhooks::WEBHOOKS_SPEC;
-        let tokens = webhooks::emit_table(webhooks, "webhook_schemas.json");
-        let contents = render::rust_file(
-            name,
-            "The webhook events our hook kinds receive: each action, the hook kinds that get it, and its payload schema.",
-            tokens,
-        )
-        .map_err(render_error)?;
-        files.push(GeneratedFile {
-            path: format!("{MOCK_GENERATED_DIR}/webhooks.rs"),
-            contents,
-        });
-        files.push(GeneratedFile {
-            path: format!("{MOCK_GENERATED_DIR}/webhook_schemas.json"),
-            contents: webhooks::emit_schemas(webhooks, &render::header(name)),
-        });
+        files.extend(webhook_files(spec, webhooks)?);
     }
     for case in cases::emit(spec, &ir)? {
         files.push(GeneratedFile {
@@ -208,6 +193,31 @@ fn render_all(
         files,
         owned_dirs: vec![MOCK_GENERATED_DIR.into(), CASES_GENERATED_DIR.into()],
     })
+}
+
+/// The webhook table (`webhooks.rs`) and the payload schemas it embeds.
+fn webhook_files(
+    spec: &spec::Spec,
+    webhooks: &webhooks::WebhookSpec,
+) -> Result<Vec<GeneratedFile>, SpecError> {
+    let name = webhooks::WEBHOOKS_SPEC;
+    let tokens = webhooks::emit_table(webhooks, "webhook_schemas.json");
+    let contents = render::rust_file(
+        name,
+        "The webhook events our hook kinds receive: each action, the hook kinds that get it, and its payload schema.",
+        tokens,
+    )
+    .map_err(|message| spec.error("", SpecErrorKind::Invalid(message)))?;
+    Ok(vec![
+        GeneratedFile {
+            path: format!("{MOCK_GENERATED_DIR}/webhooks.rs"),
+            contents,
+        },
+        GeneratedFile {
+            path: format!("{MOCK_GENERATED_DIR}/webhook_schemas.json"),
+            contents: webhooks::emit_schemas(webhooks, &render::header(name)),
+        },
+    ])
 }
 
 fn round_trip_tests(models: &models::Models) -> proc_macro2::TokenStream {

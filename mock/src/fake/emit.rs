@@ -8,12 +8,11 @@ use serde_json::Value;
 use super::delivery::Target;
 use super::events::Urls;
 use super::model::{Hook, HookKind};
-use super::outbound::home_product;
 use super::payload::Payload;
 use super::payloads::{self, HookNamed, Scene};
 use super::render;
 use super::state::{FakeState, State, StateError};
-use crate::table::{Access, Product};
+use crate::table::{Access, OPERATIONS, Product};
 
 /// Where an event happens, and so which hooks get it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -321,4 +320,15 @@ impl FakeState {
 /// several times the text in each of them (a test that looks at a payload parses it once then).
 fn text_of(value: &Value) -> Payload {
     Payload::from_json_text(value.to_string())
+}
+
+/// The product whose operations of `access` a hook of that kind is managed through (org
+/// hooks: the first product of the org-hook operations; global hooks: of the global ones),
+/// for the delivery timeout of events emitted outside any request.
+pub(crate) fn home_product(access: Access) -> Product {
+    OPERATIONS
+        .iter()
+        .find(|op| op.access == access)
+        .and_then(|op| op.products.first().copied())
+        .unwrap_or(Product::Dotcom)
 }

@@ -41,6 +41,7 @@ mod rules;
 mod seeding;
 mod state;
 mod state_doc;
+mod state_error;
 mod validation;
 mod validators;
 mod wire;

@@ -8,15 +8,15 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::app_auth::{AppKey, AppKeyError, GitHubApp};
+use super::delivery::pending::Pending;
 use super::delivery::ping::HookJson;
-use super::delivery::send::Pending;
 use super::delivery::{self, Outgoing, Target};
-use super::emit::EventSource;
+use super::emit::{EventSource, home_product};
 use super::events;
 use super::model::{Delivery, Hook, HookKind, HookSeed};
 use super::payload::Payload;
 use super::state::{FakeState, State, StateError};
-use crate::table::{Access, OPERATIONS, Product};
+use crate::table::{Access, Product};
 
 impl State {
     /// How long a receiver may take on `product`.
@@ -331,15 +331,4 @@ impl FakeState {
     fn pending(&self) -> Arc<Pending> {
         self.lock().outbox.pending()
     }
-}
-
-/// The product whose operations of `access` a hook of that kind is managed through (org
-/// hooks: the first product of the org-hook operations; global hooks: of the global ones),
-/// for the delivery timeout of events emitted outside any request.
-pub(crate) fn home_product(access: Access) -> Product {
-    OPERATIONS
-        .iter()
-        .find(|op| op.access == access)
-        .and_then(|op| op.products.first().copied())
-        .unwrap_or(Product::Dotcom)
 }

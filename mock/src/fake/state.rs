@@ -20,56 +20,7 @@ use super::model::{Delivery, Hook, HookKind, HookSeed, LastResponse, RecordedReq
 use super::rate_limit::RateWindow;
 use crate::table::OperationId;
 
-/// An error from seeding or configuring a fake through [`FakeState`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StateError {
-    /// No organization or global hook has this id.
-    #[error("no webhook with id {0}")]
-    UnknownHook(u64),
-    /// A fault asked for a status code HTTP cannot carry.
-    #[error("status {0} is not between 100 and 599")]
-    InvalidStatus(u16),
-    /// No organization has this login.
-    #[error("no organization `{0}`")]
-    UnknownOrg(String),
-    /// No repository has this `owner/name`.
-    #[error("no repository `{0}`")]
-    UnknownRepo(String),
-    /// No GitHub App has this id.
-    #[error("no GitHub App {0}")]
-    UnknownApp(u64),
-    /// Deliveries were still on their way when the wait ended.
-    #[error("{0} deliveries still pending after the timeout")]
-    DeliveriesPending(usize),
-    /// GitHub's webhook description has no such event, so the fake cannot make its payload.
-    #[error("no webhook event `{event}`; the known events are {known}")]
-    UnknownEvent {
-        /// The event asked for.
-        event: String,
-        /// The known events, comma-separated.
-        known: String,
-    },
-    /// The event has no such action (or has no actions at all).
-    #[error("webhook event `{event}` has no action `{action}`; its actions are {known}")]
-    UnknownAction {
-        /// The event.
-        event: String,
-        /// The action asked for.
-        action: String,
-        /// Its actions, comma-separated.
-        known: String,
-    },
-    /// Hooks of this kind do not receive the event (GitHub's description lists who does).
-    #[error("{kind} hooks do not receive `{event}`; it goes to {receivers} hooks")]
-    EventNotForHookKind {
-        /// The event, and `.action` when it has one.
-        event: String,
-        /// The kind of hook it was emitted at.
-        kind: String,
-        /// The kinds that receive it, comma-separated.
-        receivers: String,
-    },
-}
+pub use super::state_error::StateError;
 
 /// An organization and its hooks.
 #[derive(Debug, Clone)]
@@ -152,7 +103,7 @@ pub(crate) struct State {
     /// records dropped by the epoch check.
     pub retired: Vec<Outbox>,
     /// What a reset goes back to (the state right after start, or as the user marked it).
-    pub start: Option<Arc<super::state_doc::StateDocument>>,
+    pub start: Option<Arc<crate::generated::control_models::State>>,
 }
 
 /// One entry of the request journal: the request as recorded, and what routing read from it.
@@ -169,7 +120,7 @@ pub(crate) struct JournalRecord {
 
 /// A new outbox whose attempts are recorded into the state behind `myself`, as long as no reset
 /// or import (a new `epoch`) has replaced the state they were sent from.
-pub(crate) fn outbox(myself: Weak<Mutex<State>>, epoch: u64, policy: Policy) -> Outbox {
+pub(crate) fn recording_outbox(myself: Weak<Mutex<State>>, epoch: u64, policy: Policy) -> Outbox {
     Outbox::new(
         Arc::new(move |deliveries: Vec<Delivery>| {
             if let Some(state) = myself.upgrade() {
@@ -236,7 +187,7 @@ impl State {
             max_recorded_requests: config.max_recorded_requests,
             rate_window: RateWindow::new(config.rate_limit),
             request_counter: 0,
-            outbox: outbox(myself.clone(), 0, policy.clone()),
+            outbox: recording_outbox(myself.clone(), 0, policy.clone()),
             delivery_timeout: config.delivery_timeout,
             record_bounds: RecordBounds {
                 per_hook: config.max_deliveries_per_hook.max(1),
@@ -293,15 +244,11 @@ impl State {
     }
 
     fn unknown_org(&self, login: &str) -> ApiError {
-        let known: Vec<&str> = self.orgs.values().map(|org| org.login.as_str()).collect();
-        ApiError::not_found(format!(
-            "unknown org `{login}` (known: {})",
-            if known.is_empty() {
-                "none".to_owned()
-            } else {
-                known.join(", ")
-            }
-        ))
+        unknown(
+            "org",
+            login,
+            self.orgs.values().map(|org| org.login.as_str()),
+        )
     }
 
     pub(crate) fn org(&self, login: &str) -> Option<&Org> {
@@ -374,15 +321,8 @@ impl State {
     }
 
     fn unknown_repo(&self, full_name: &str) -> ApiError {
-        let known: Vec<&str> = self.repos.values().map(|r| r.full_name.as_str()).collect();
-        ApiError::not_found(format!(
-            "unknown repository `{full_name}` (known: {})",
-            if known.is_empty() {
-                "none".to_owned()
-            } else {
-                known.join(", ")
-            }
-        ))
+        let known = self.repos.values().map(|repo| repo.full_name.as_str());
+        unknown("repository", full_name, known)
     }
 
     pub(crate) fn take_hook_id(&mut self) -> u64 {
@@ -476,6 +416,17 @@ impl State {
             .find(|app| app.hooks.contains_key(&id))
             .and_then(|app| app.hooks.get_mut(&id))
     }
+}
+
+/// The 404 for an unknown `what` (an org, a repository) named `name`, listing the known ones.
+fn unknown<'a>(what: &str, name: &str, known: impl Iterator<Item = &'a str>) -> ApiError {
+    let known: Vec<&str> = known.collect();
+    let known = if known.is_empty() {
+        "none".to_owned()
+    } else {
+        known.join(", ")
+    };
+    ApiError::not_found(format!("unknown {what} `{name}` (known: {known})"))
 }
 
 /// The key organizations are stored under: the login in lower case (GitHub's logins compare

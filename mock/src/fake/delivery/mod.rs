@@ -5,6 +5,7 @@
 
 mod address;
 mod lanes;
+pub(crate) mod pending;
 pub(crate) mod ping;
 pub(crate) mod send;
 pub(crate) mod sign;

@@ -20,7 +20,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -30,11 +30,12 @@ use hyper::header::HeaderValue;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use time::OffsetDateTime;
-use tokio::sync::{Notify, Semaphore, mpsc};
+use tokio::sync::{Semaphore, mpsc};
 
 use super::Outgoing;
 use super::address::*;
 use super::lanes::*;
+use super::pending::{Finished, Pending, Record};
 use crate::headers::delivery_http_name;
 
 /// How many attempts run at once, to all receivers together.
@@ -65,62 +66,6 @@ impl Outcome {
             body: String::new(),
             duration,
         }
-    }
-}
-
-/// Where finished attempts' records go (the fake's state, which this module does not know),
-/// several at once: the attempts that ended in the same turn of the delivery runtime are
-/// stored under one lock of the state, which the API takes for every request.
-pub(crate) type Record = Arc<dyn Fn(Vec<super::Delivery>) + Send + Sync>;
-
-/// The records of attempts that have ended, waiting to be stored together.
-#[derive(Clone)]
-struct Finished {
-    batch: Arc<std::sync::Mutex<Vec<(super::Delivery, usize)>>>,
-    record: Record,
-    pending: Arc<Pending>,
-}
-
-impl Finished {
-    /// Adds the record of a delivery that held `size` pending bytes; the first of a batch
-    /// schedules its storing after the other tasks ready now, whose attempts may end too.
-    fn add(&self, delivery: super::Delivery, size: usize) {
-        let first = {
-            let mut batch = self.lock();
-            batch.push((delivery, size));
-            batch.len() == 1
-        };
-        if first {
-            let this = self.clone();
-            tokio::spawn(async move {
-                tokio::task::yield_now().await;
-                this.store();
-            });
-        }
-    }
-
-    /// Stores every waiting record, then counts them as no longer pending (in that order, so
-    /// that a test waiting for none pending finds them all in the deliveries API).
-    fn store(&self) {
-        let batch = std::mem::take(&mut *self.lock());
-        let mut sizes = Vec::with_capacity(batch.len());
-        let records = batch
-            .into_iter()
-            .map(|(delivery, size)| {
-                sizes.push(size);
-                delivery
-            })
-            .collect();
-        (self.record)(records);
-        for size in sizes {
-            self.pending.done(size);
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(super::Delivery, usize)>> {
-        self.batch
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -160,51 +105,6 @@ struct Queued {
     size: usize,
     /// The hook's URL as [`check_url`] parsed it.
     url: url::Url,
-}
-
-/// The count and payload bytes of deliveries sent but not yet recorded.
-#[derive(Debug, Default)]
-pub(crate) struct Pending {
-    count: AtomicUsize,
-    bytes: AtomicUsize,
-    changed: Notify,
-}
-
-impl Pending {
-    pub(crate) fn count(&self) -> usize {
-        self.count.load(Ordering::SeqCst)
-    }
-
-    pub(crate) fn bytes(&self) -> usize {
-        self.bytes.load(Ordering::SeqCst)
-    }
-
-    /// One delivery of `size` payload bytes recorded. Waiters only wait for none to be left,
-    /// so only the last one wakes them: a wake-up per delivery cost the delivery thread a
-    /// context switch each. The bytes go first, so that none are counted once none is pending.
-    fn done(&self, size: usize) {
-        self.bytes.fetch_sub(size, Ordering::SeqCst);
-        if self.count.fetch_sub(1, Ordering::SeqCst) == 1 {
-            self.changed.notify_waiters();
-        }
-    }
-
-    /// Waits until no delivery is pending, or `timeout`; the count still pending.
-    pub(crate) async fn settle(&self, timeout: Duration) -> usize {
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            let changed = self.changed.notified();
-            tokio::pin!(changed);
-            changed.as_mut().enable();
-            let left = self.count();
-            if left == 0 {
-                return 0;
-            }
-            if tokio::time::timeout_at(deadline, changed).await.is_err() {
-                return self.count();
-            }
-        }
-    }
 }
 
 impl std::fmt::Debug for Outbox {

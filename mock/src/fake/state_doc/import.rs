@@ -13,7 +13,7 @@ use crate::fake::auth::Grants;
 use crate::fake::delivery::send::Policy;
 use crate::fake::hook_store::HookMap;
 use crate::fake::model::{Delivery, Hook, HookConfig, HookKind};
-use crate::fake::state::{App, Org, Repo, State, outbox};
+use crate::fake::state::{App, Org, Repo, State, recording_outbox};
 use crate::generated::control_models as doc;
 
 /// What a document replaces.
@@ -357,7 +357,7 @@ impl Imported {
         state.next_delivery_id = self.next.delivery;
         state.delivery_floor.clear();
         state.epoch += 1;
-        let fresh = outbox(state.myself.clone(), state.epoch, policy);
+        let fresh = recording_outbox(state.myself.clone(), state.epoch, policy);
         let old = std::mem::replace(&mut state.outbox, fresh);
         state
             .retired
