@@ -104,6 +104,10 @@ pub(crate) struct State {
     pub retired: Vec<Outbox>,
     /// What a reset goes back to (the state right after start, or as the user marked it).
     pub start: Option<Arc<crate::generated::control_models::State>>,
+    /// Until the user marks a start state: the configuration and the time the fake was made
+    /// from, which rebuild the state right after start when a reset first needs it (making
+    /// that document at every start would double a fake's start-up time).
+    pub made_from: Option<(Arc<FakeConfig>, OffsetDateTime)>,
 }
 
 /// One entry of the request journal: the request as recorded, and what routing read from it.
@@ -145,7 +149,13 @@ pub(crate) fn recording_outbox(myself: Weak<Mutex<State>>, epoch: u64, policy: P
 }
 
 impl State {
-    pub(crate) fn new(config: &FakeConfig, myself: Weak<Mutex<State>>) -> State {
+    /// The state right after start: `config`'s organizations, repositories and apps (their
+    /// hooks made at `now`).
+    pub(crate) fn new(
+        config: &FakeConfig,
+        myself: Weak<Mutex<State>>,
+        now: OffsetDateTime,
+    ) -> State {
         let tokens = (!config.tokens.is_empty()).then(|| {
             let mut map: BTreeMap<String, Grants> = BTreeMap::new();
             for token in &config.tokens {
@@ -200,6 +210,7 @@ impl State {
             delivery_floor: BTreeMap::new(),
             retired: Vec::new(),
             start: None,
+            made_from: None,
         };
         for org in &config.orgs {
             state.add_org(org);
@@ -207,7 +218,6 @@ impl State {
         for repo in &config.repos {
             state.add_repo(repo);
         }
-        let now = OffsetDateTime::now_utc();
         for app in &config.apps {
             state.add_app(app.clone(), HookSeed::new(""), now);
         }
@@ -452,10 +462,11 @@ pub struct FakeState {
 
 impl FakeState {
     pub(crate) fn new(config: &FakeConfig) -> Self {
+        let now = OffsetDateTime::now_utc();
         let state = FakeState {
-            inner: Arc::new_cyclic(|myself| Mutex::new(State::new(config, myself.clone()))),
+            inner: Arc::new_cyclic(|myself| Mutex::new(State::new(config, myself.clone(), now))),
         };
-        state.keep_as_start_state();
+        state.lock().made_from = Some((Arc::new(config.clone()), now));
         state
     }
 

@@ -124,6 +124,23 @@ async fn reset_goes_back_to_the_start_state_dropping_hooks_requests_and_faults()
 }
 
 #[tokio::test]
+async fn reset_rebuilds_the_configured_start_byte_for_byte_apps_and_their_hooks_included() {
+    let (app, _key) = hookspec_mock::GitHubApp::generated(7).unwrap();
+    let config = FakeConfig::default().with_org("acme").with_app(app);
+    let served = serve_fake(config).await;
+    let api = &served.api;
+    let start = api.get("/_hookspec/state").await.text;
+    assert!(start.contains("\"created_at\""), "{start}");
+    api.create_hook("acme", "http://127.0.0.1:9/a").await;
+    assert_ne!(api.get("/_hookspec/state").await.text, start);
+
+    let reset = api.post_empty("/_hookspec/reset").await;
+    assert_eq!(reset.status, 204, "{}", reset.text);
+    // The app's hook keeps the time it was made at start, not the time of the reset.
+    assert_eq!(api.get("/_hookspec/state").await.text, start);
+}
+
+#[tokio::test]
 async fn resetting_one_org_keeps_the_other_orgs_and_unknown_owners_are_404() {
     let served = serve_fake(FakeConfig::default().only_orgs(["acme", "other"])).await;
     let api = &served.api;

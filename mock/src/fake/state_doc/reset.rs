@@ -54,8 +54,21 @@ impl FakeState {
     }
 
     fn start_document(&self) -> std::sync::Arc<StateDocument> {
-        let start = self.lock().start.clone();
-        start.unwrap_or_else(|| std::sync::Arc::new(super::export::export(&self.lock())))
+        let mut state = self.lock();
+        if let Some(start) = &state.start {
+            return start.clone();
+        }
+        let document = match state.made_from.clone() {
+            // The state right after start, made again as it was then, written down once.
+            Some((config, made_at)) => {
+                let fresh = State::new(&config, std::sync::Weak::new(), made_at);
+                super::export::export(&fresh)
+            }
+            None => super::export::export(&state),
+        };
+        let document = std::sync::Arc::new(document);
+        state.start = Some(document.clone());
+        document
     }
 
     fn reset_owner(&self, owner: Owner<'_>) -> Result<(), StateError> {
