@@ -24,8 +24,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate mock/src/generated/ and conformance/cases/generated/ from spec/openapi.yaml
-    /// (and the webhook table and payload schemas from spec/webhooks/webhooks.json).
+    /// Regenerate mock/src/generated/ and conformance/cases/generated/ from spec/openapi.yaml,
+    /// the control API's route table and models from spec/control.yaml, and the webhook table
+    /// and payload schemas from spec/webhooks/webhooks.json.
     ///
     /// The generator owns both folders wholly: files it no longer produces are removed.
     Gen {
