@@ -1,6 +1,8 @@
 //! The delivery engine end to end: real POSTs to a loopback receiver, signed over the exact
 //! bytes sent (checked here by an independent HMAC), and a deliveries API that reports what
-//! the receiver really answered: a status, a closed port, a hang, a dropped connection.
+//! the receiver really answered: a status, a closed port, a hang, a dropped connection. The
+//! payloads' schemas and signature traps are in `delivery_payloads.rs`, the engine's bounds
+//! and fairness in `delivery_bounds.rs`.
 
 use std::time::Duration;
 
@@ -11,12 +13,12 @@ use serde_json::json;
 
 use crate::support::Api;
 
-const WAIT: Duration = Duration::from_secs(10);
+pub(crate) const WAIT: Duration = Duration::from_secs(10);
 /// A delivery timeout no test reaches: a held delivery stays on its way until released.
-const HOUR: Duration = Duration::from_secs(3600);
+pub(crate) const HOUR: Duration = Duration::from_secs(3600);
 
 /// `sha256=<hex>` and `sha1=<hex>` computed here, without the fake's code.
-fn independent_signatures(secret: &str, body: &[u8]) -> (String, String) {
+pub(crate) fn independent_signatures(secret: &str, body: &[u8]) -> (String, String) {
     let mut sha256 = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     sha256.update(body);
     let mut sha1 = hmac::Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).unwrap();
@@ -29,7 +31,7 @@ fn independent_signatures(secret: &str, body: &[u8]) -> (String, String) {
 }
 
 /// The outcome texts of `hook`'s delivery records, oldest first.
-fn statuses(fake: &FakeGitHub, hook: u64) -> Vec<String> {
+pub(crate) fn statuses(fake: &FakeGitHub, hook: u64) -> Vec<String> {
     fake.state()
         .deliveries(hook)
         .into_iter()
@@ -37,7 +39,7 @@ fn statuses(fake: &FakeGitHub, hook: u64) -> Vec<String> {
         .collect()
 }
 
-async fn settle(fake: &FakeGitHub) {
+pub(crate) async fn settle(fake: &FakeGitHub) {
     fake.state().wait_for_deliveries(WAIT).await.unwrap();
 }
 
@@ -397,334 +399,4 @@ async fn a_non_loopback_url_is_refused_by_default_and_says_why() {
         "a delivery that was not sent is a failure"
     );
     assert!(record.status.contains("example.com"), "{}", record.status);
-}
-
-#[tokio::test]
-async fn the_delivery_records_of_a_hook_are_capped() {
-    let config = FakeConfig {
-        max_deliveries_per_hook: 3,
-        ..FakeConfig::default()
-    };
-    let fake = FakeGitHub::start_with(config).await;
-    let receiver = Receiver::start().await.unwrap();
-    let hook = fake
-        .state()
-        .insert_org_hook("octocat", HookSeed::new(receiver.url()));
-    for _ in 0..5 {
-        fake.state()
-            .emit_org_event("octocat", "push", json!({}))
-            .unwrap();
-    }
-    settle(&fake).await;
-    let records = fake.state().deliveries(hook);
-    assert_eq!(records.len(), 3);
-    let ids: Vec<u64> = records.iter().map(|d| d.id).collect();
-    assert_eq!(ids, [3, 4, 5], "the oldest go first");
-}
-
-#[tokio::test]
-async fn the_control_endpoint_emits_events_for_clients_in_any_language() {
-    let fake = FakeGitHub::start_with(FakeConfig::default().only_orgs(["octocat"])).await;
-    let receiver = Receiver::start().await.unwrap();
-    fake.state()
-        .insert_org_hook("octocat", HookSeed::new(receiver.url()).events(["issues"]));
-    let client = reqwest::Client::new();
-    let answer = client
-        .post(format!(
-            "{}/_hookspec/orgs/octocat/events/issues",
-            fake.uri()
-        ))
-        .body(r#"{"action":"opened"}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 202);
-    let body: serde_json::Value = answer.json().await.unwrap();
-    assert_eq!(body["deliveries"].as_array().map(Vec::len), Some(1));
-    let got = receiver.wait_for(1, WAIT).await;
-    assert_eq!(got[0].payload(), Some(json!({ "action": "opened" })));
-    let pending: serde_json::Value = client
-        .get(format!("{}/_hookspec/deliveries/pending", fake.uri()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(pending["pending"].is_u64());
-    let unknown = client
-        .post(format!("{}/_hookspec/orgs/nobody/events/push", fake.uri()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(unknown.status(), 404);
-    let not_json = client
-        .post(format!("{}/_hookspec/orgs/octocat/events/push", fake.uri()))
-        .body("{nope")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(not_json.status(), 400);
-}
-
-/// The schema the spec gives `event`'s payload (an operation's callback).
-fn payload_validator(event: &str) -> jsonschema::Validator {
-    let callback = hookspec_mock::table::OPERATIONS
-        .iter()
-        .flat_map(|op| op.callbacks.iter())
-        .find(|callback| callback.event == event)
-        .unwrap_or_else(|| panic!("the spec describes no {event} delivery"));
-    let schema: serde_json::Value = serde_json::from_str(callback.payload_schema).unwrap();
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap()
-}
-
-#[tokio::test]
-async fn every_ping_the_fake_sends_validates_against_the_spec_payload_schema() {
-    let fake = FakeGitHub::start().await;
-    let receiver = Receiver::start().await.unwrap();
-    let api = Api::new(&fake.uri());
-    let ghes = Api::new(&fake.ghes_uri());
-    for content_type in ["json", "form"] {
-        // One URL per hook: GitHub refuses a second hook with the same URL.
-        let url = format!("{}?{content_type}", receiver.url());
-        let body = json!({ "name": "web", "config": { "url": url, "content_type": content_type, "secret": "s" } });
-        let org = api.post("/orgs/octocat/hooks", body.clone()).await;
-        api.post_empty(&format!("/orgs/octocat/hooks/{}/pings", org.body["id"]))
-            .await;
-        let global = ghes.post("/admin/hooks", body).await;
-        ghes.post_empty(&format!("/admin/hooks/{}/pings", global.body["id"]))
-            .await;
-    }
-    let got = receiver.wait_for(8, WAIT).await;
-    assert_eq!(got.len(), 8);
-    let validator = payload_validator("ping");
-    assert!(
-        !validator.is_valid(&json!({ "hook": { "id": "one" }, "sender": { "login": "x" } })),
-        "the schema rejects what GitHub would not send"
-    );
-    for delivery in &got {
-        let payload = delivery.payload().unwrap();
-        let errors: Vec<String> = validator
-            .iter_errors(&payload)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
-        assert!(errors.is_empty(), "{errors:?} in {payload}");
-    }
-    // Organization pings carry the organization; global ones do not.
-    let with_org = got
-        .iter()
-        .filter(|d| d.payload().unwrap().get("organization").is_some())
-        .count();
-    assert_eq!(with_org, 4);
-}
-
-#[tokio::test]
-async fn signature_traps_catch_a_receiver_that_re_serializes_before_verifying() {
-    let config = FakeConfig {
-        signature_traps: true,
-        ..FakeConfig::default()
-    };
-    let fake = FakeGitHub::start_with(config).await;
-    let receiver = Receiver::start().await.unwrap();
-    receiver.set_secret("s3cret");
-    fake.state().insert_org_hook(
-        "octocat",
-        HookSeed::new(receiver.url())
-            .content_type("json")
-            .secret("s3cret")
-            .events(["issues"]),
-    );
-    fake.state()
-        .emit_org_event("octocat", "issues", json!({ "action": "opened" }))
-        .unwrap();
-    let got = &receiver.wait_for(1, WAIT).await[0];
-    // Verifying the raw bytes works...
-    assert_eq!(got.signature_256_valid, Some(true));
-    let payload = got.payload().unwrap();
-    assert_eq!(payload["action"], "opened");
-    assert!(payload["hookspec_trap"].is_string());
-    // ...re-serializing first does not.
-    let reserialized = serde_json::to_vec(&payload).unwrap();
-    let signature = got.header("x-hub-signature-256").unwrap();
-    assert!(!hookspec_mock::verify_signature_256(
-        "s3cret",
-        &reserialized,
-        signature
-    ));
-    // Off by default.
-    let plain = FakeGitHub::start().await;
-    let other = Receiver::start().await.unwrap();
-    plain
-        .state()
-        .insert_org_hook("octocat", HookSeed::new(other.url()));
-    plain
-        .state()
-        .emit_org_event("octocat", "push", json!({}))
-        .unwrap();
-    assert!(
-        other.wait_for(1, WAIT).await[0]
-            .payload()
-            .unwrap()
-            .get("hookspec_trap")
-            .is_none()
-    );
-}
-
-#[tokio::test]
-async fn past_the_pending_bound_a_delivery_is_recorded_as_failed_instead_of_queued() {
-    let config = FakeConfig {
-        max_pending_deliveries: 1,
-        ..FakeConfig::default().with_delivery_timeout(HOUR)
-    };
-    let fake = FakeGitHub::start_with(config).await;
-    let receiver = Receiver::start().await.unwrap();
-    receiver.answer(ReceiverAnswer::Hold(200));
-    let hook = fake
-        .state()
-        .insert_org_hook("octocat", HookSeed::new(receiver.url()));
-    let api = Api::new(&fake.uri());
-    for _ in 0..3 {
-        api.post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
-            .await;
-    }
-    // The first is held by the receiver; the other two found the bound reached.
-    assert_eq!(fake.state().pending_deliveries(), 1);
-    let refused = statuses(&fake, hook);
-    assert_eq!(refused.len(), 2, "{refused:?}");
-    assert!(
-        refused.iter().all(|s| s.contains("already on their way")),
-        "{refused:?}"
-    );
-    receiver.release();
-    settle(&fake).await;
-    let statuses = statuses(&fake, hook);
-    assert_eq!(statuses.len(), 3, "{statuses:?}");
-    assert_eq!(
-        statuses.iter().filter(|s| *s == "OK").count(),
-        1,
-        "{statuses:?}"
-    );
-}
-
-#[tokio::test]
-async fn a_url_naming_localhost_is_delivered_once_its_addresses_are_checked() {
-    let fake = FakeGitHub::start().await;
-    let receiver = Receiver::start().await.unwrap();
-    let url = receiver.url().replace("127.0.0.1", "localhost");
-    let hook = fake
-        .state()
-        .insert_org_hook("octocat", HookSeed::new(url.as_str()));
-    let ping = Api::new(&fake.uri())
-        .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
-        .await;
-    assert_eq!(ping.status, 204);
-    assert_eq!(receiver.wait_for(1, WAIT).await.len(), 1);
-    settle(&fake).await;
-    let record = &fake.state().deliveries(hook)[0];
-    assert_eq!((record.status.as_str(), record.status_code), ("OK", 200));
-}
-
-/// Deliveries to one receiver: `count` pushes emitted to a hook on `receiver` subscribed to
-/// them, and the hook's id.
-fn push_to(
-    fake: &FakeGitHub,
-    receiver: &Receiver,
-    count: usize,
-    payload: &serde_json::Value,
-) -> u64 {
-    let state = fake.state();
-    let hook = state.insert_org_hook("octocat", HookSeed::new(receiver.url()).events(["push"]));
-    for _ in 0..count {
-        state
-            .emit_org_event("octocat", "push", payload.clone())
-            .unwrap();
-    }
-    hook
-}
-
-#[tokio::test]
-async fn a_receiver_that_holds_its_deliveries_delays_only_its_own() {
-    let fake = FakeGitHub::start_with(FakeConfig::default().with_delivery_timeout(HOUR)).await;
-    let slow = Receiver::start().await.unwrap();
-    slow.answer(ReceiverAnswer::Hold(200));
-    // More than the engine's global bound (64) and far more than one receiver's.
-    const HELD: usize = 200;
-    let slow_hook = push_to(&fake, &slow, HELD, &json!({ "ref": "refs/heads/main" }));
-    // The slow receiver has its share (8 at once per receiver) on the wire before the other
-    // delivery is even queued.
-    assert_eq!(slow.wait_for(8, WAIT).await.len(), 8);
-
-    let quick = Receiver::start().await.unwrap();
-    let quick_hook = fake
-        .state()
-        .insert_org_hook("octocat", HookSeed::new(quick.url()));
-    let ping = Api::new(&fake.uri())
-        .post_empty(&format!("/orgs/octocat/hooks/{quick_hook}/pings"))
-        .await;
-    assert_eq!(ping.status, 204);
-    // Queued behind 200 deliveries that cannot finish, and delivered all the same.
-    assert_eq!(quick.wait_for(1, WAIT).await.len(), 1);
-    // The slow receiver still holds every one it got, and none of its deliveries is recorded.
-    assert!(fake.state().deliveries(slow_hook).is_empty());
-    assert!(fake.state().pending_deliveries() >= HELD);
-    // No more than its share: the other 192 wait in its lane, holding no global slot.
-    assert_eq!(slow.received().len(), 8);
-
-    slow.release();
-    settle(&fake).await;
-    let records = fake.state().deliveries(slow_hook);
-    assert_eq!(records.len(), HELD);
-    assert!(
-        records
-            .iter()
-            .all(|d| d.status == "OK" && d.status_code == 200)
-    );
-    let quick_records = fake.state().deliveries(quick_hook);
-    assert_eq!(quick_records.len(), 1);
-    assert_eq!(quick_records[0].status, "OK");
-    assert_eq!(slow.received().len(), HELD);
-}
-
-#[tokio::test]
-async fn past_the_byte_bound_a_delivery_is_recorded_as_failed_instead_of_queued() {
-    // Room for one of these payloads on its way, not two.
-    let payload = json!({ "ref": "refs/heads/main", "filler": "x".repeat(1000) });
-    let config = FakeConfig {
-        max_pending_bytes: 1500,
-        ..FakeConfig::default().with_delivery_timeout(HOUR)
-    };
-    let fake = FakeGitHub::start_with(config).await;
-    let receiver = Receiver::start().await.unwrap();
-    receiver.answer(ReceiverAnswer::Hold(200));
-    let hook = push_to(&fake, &receiver, 3, &payload);
-    // The first is held by the receiver; the other two found the byte bound reached.
-    assert_eq!(fake.state().pending_deliveries(), 1);
-    let refused = statuses(&fake, hook);
-    assert_eq!(refused.len(), 2, "{refused:?}");
-    assert!(
-        refused
-            .iter()
-            .all(|s| s.contains("FakeConfig::max_pending_bytes (1500)")),
-        "{refused:?}"
-    );
-    receiver.release();
-    settle(&fake).await;
-    let statuses = statuses(&fake, hook);
-    assert_eq!(statuses.len(), 3, "{statuses:?}");
-    assert_eq!(
-        statuses.iter().filter(|s| *s == "OK").count(),
-        1,
-        "{statuses:?}"
-    );
-    // Its bytes were released when it was recorded: another fits again.
-    fake.state()
-        .emit_org_event("octocat", "push", payload)
-        .unwrap();
-    settle(&fake).await;
-    assert_eq!(fake.state().deliveries(hook).len(), 4);
-    assert_eq!(fake.state().deliveries(hook)[0].status, "OK");
 }
