@@ -16,45 +16,17 @@ client would see the same deliveries list for a minute.
 Exits non-zero on the first thing that is not as GitHub would answer.
 """
 
-import hashlib
-import hmac
-import http.server
 import json
 import sys
-import threading
 import time
 import urllib.request
 
 from githubkit import AppAuthStrategy, GitHub
 from githubkit.exception import RequestFailed
 
-received = []  # (headers, valid signature, payload) per delivery, in arrival order
+from signed_receiver import SignedReceiver
+
 SECRET = b"s3cret"
-arrived = threading.Condition()
-
-
-class Receiver(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        expected = "sha256=" + hmac.new(SECRET, body, hashlib.sha256).hexdigest()
-        valid = hmac.compare_digest(expected, self.headers.get("X-Hub-Signature-256", ""))
-        self.send_response(200 if valid else 401)
-        self.end_headers()
-        with arrived:
-            received.append((self.headers, valid, json.loads(body)))
-            arrived.notify_all()
-
-    def log_message(self, *args):
-        pass
-
-
-def wait_for(count):
-    """Waits until `count` deliveries have arrived (10 s at most); the last of them."""
-    with arrived:
-        arrived.wait_for(lambda: len(received) >= count, timeout=10)
-        assert len(received) >= count, f"{len(received)} of {count} deliveries arrived: {received}"
-    return received[count - 1]
-
 
 def check_delivery(delivery, event, app_id):
     headers, valid, payload = delivery
@@ -94,9 +66,7 @@ def emit(base, app_id, event, payload):
 def walk(base, app_id, private_key):
     gh = GitHub(AppAuthStrategy(app_id, private_key), base_url=base, http_cache=False,
                 auto_retry=False)
-    server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    receiver_url = f"http://127.0.0.1:{server.server_port}/hook"
+    receiver = SignedReceiver(SECRET)
 
     # A user token on an app endpoint: 401 with GitHub's message.
     stranger = GitHub("ghp_16C7e42F292c6912E7710c838347Ae178B4a", base_url=base,
@@ -113,18 +83,18 @@ def walk(base, app_id, private_key):
     config = gh.rest.apps.get_webhook_config_for_app().parsed_data
     assert config.content_type in ("form", "json"), config
     config = gh.rest.apps.update_webhook_config_for_app(
-        url=receiver_url, content_type="json", secret=SECRET.decode(), insecure_ssl="0"
+        url=receiver.url, content_type="json", secret=SECRET.decode(), insecure_ssl="0"
     ).parsed_data
-    assert (config.url, config.content_type, config.secret) == (receiver_url, "json", "********"), config
+    assert (config.url, config.content_type, config.secret) == (receiver.url, "json", "********"), config
     again = gh.rest.apps.get_webhook_config_for_app().parsed_data
-    assert again.url == receiver_url, again
+    assert again.url == receiver.url, again
 
     # Something happens to the app: every app gets `installation`, signed, aimed at it.
     earlier = len(gh.rest.apps.list_webhook_deliveries(per_page=100).parsed_data)
-    arrived_before = len(received)
+    arrived_before = len(receiver.received)
     sent = emit(base, app_id, "installation", {"action": "created", "installation": {"id": 77}})
     assert len(sent) == 1, sent
-    delivery = wait_for(arrived_before + 1)
+    delivery = receiver.wait_for(arrived_before + 1)
     payload = check_delivery(delivery, "installation", app_id)
     assert payload["action"] == "created", payload
     guid = delivery[0]["X-GitHub-Delivery"]
@@ -143,12 +113,12 @@ def walk(base, app_id, private_key):
     # Redeliver: the same GUID arrives again, and the list shows the redelivery first.
     answer = gh.rest.apps.redeliver_webhook_delivery(newest.id)
     assert answer.status_code == 202, answer.status_code
-    redelivered = wait_for(arrived_before + 2)
+    redelivered = receiver.wait_for(arrived_before + 2)
     check_delivery(redelivered, "installation", app_id)
     assert redelivered[0]["X-GitHub-Delivery"] == guid, redelivered[0]
     deliveries = deliveries_of(gh, earlier + 2)
     assert (deliveries[0].guid, deliveries[0].redelivery) == (guid, True), deliveries[0]
-    server.shutdown()
+    receiver.shutdown()
     print(f"githubkit app hook on {base}: ok")
 
 

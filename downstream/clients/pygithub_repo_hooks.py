@@ -13,45 +13,14 @@ PyGithub's own requester, as its users do for calls it lacks.
 Exits non-zero on the first thing that is not as GitHub would answer.
 """
 
-import hashlib
-import hmac
-import http.server
-import json
 import sys
-import threading
 import time
 
 from github import Auth, Github, UnknownObjectException
 
+from signed_receiver import SignedReceiver
+
 OWNER_REPO = "octocat/hello-world"
-received = []  # (headers, valid signature, payload) per delivery, in arrival order
-secret = [b"s3cret"]
-arrived = threading.Condition()
-
-
-class Receiver(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        expected = "sha256=" + hmac.new(secret[0], body, hashlib.sha256).hexdigest()
-        valid = hmac.compare_digest(expected, self.headers.get("X-Hub-Signature-256", ""))
-        self.send_response(200 if valid else 401)
-        self.end_headers()
-        with arrived:
-            received.append((self.headers, valid, json.loads(body)))
-            arrived.notify_all()
-
-    def log_message(self, *args):
-        pass
-
-
-def wait_for(count):
-    """Waits until `count` deliveries have arrived (10 s at most)."""
-    with arrived:
-        arrived.wait_for(lambda: len(received) >= count, timeout=10)
-        assert len(received) >= count, f"{len(received)} of {count} deliveries arrived: {received}"
-    return received[count - 1]
-
-
 def check_delivery(delivery, event, ghes):
     headers, valid, payload = delivery
     assert headers["X-GitHub-Event"] == event, headers
@@ -76,44 +45,42 @@ def deliveries_of(repo, hook_id, count):
 
 def main(base):
     ghes = base.rstrip("/").endswith("/api/v3")
-    server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    receiver_url = f"http://127.0.0.1:{server.server_port}/hook"
+    receiver = SignedReceiver(b"s3cret")
 
     gh = Github(base_url=base, auth=Auth.Token("any-token"), lazy=True,
                 seconds_between_requests=0, seconds_between_writes=0)
     repo = gh.get_repo(OWNER_REPO)  # lazy, as the client is
 
     # Create: GitHub pings every new hook, signed, as a repository's.
-    hook = repo.create_hook("web", {"url": receiver_url, "content_type": "json", "secret": "s3cret"},
+    hook = repo.create_hook("web", {"url": receiver.url, "content_type": "json", "secret": "s3cret"},
                             events=["push", "pull_request"], active=True)
     assert hook.type == "Repository", hook.type
     assert hook.url == f"{base}/repos/{OWNER_REPO}/hooks/{hook.id}", hook.url
     assert hook.test_url == f"{hook.url}/test", hook.test_url
     assert hook.events == ["push", "pull_request"], hook.events
     assert hook.config["secret"] == "********", "secrets never come back"
-    ping = check_delivery(wait_for(1), "ping", ghes)
+    ping = check_delivery(receiver.wait_for(1), "ping", ghes)
     assert ping["hook_id"] == hook.id, ping
     assert ping["repository"]["full_name"] == OWNER_REPO, ping
 
     # List and get.
     assert [h.id for h in repo.get_hooks()] == [hook.id]
     fetched = repo.get_hook(hook.id)
-    assert (fetched.events, fetched.config["url"]) == (hook.events, receiver_url), fetched
+    assert (fetched.events, fetched.config["url"]) == (hook.events, receiver.url), fetched
 
     # Edit with add_events/remove_events and a new secret (an edit without one removes it).
-    secret[0] = b"n3w"
-    fetched.edit("web", {"url": receiver_url, "content_type": "json", "secret": "n3w"},
+    receiver.secret = b"n3w"
+    fetched.edit("web", {"url": receiver.url, "content_type": "json", "secret": "n3w"},
                  add_events=["issues"], remove_events=["pull_request"])
     assert fetched.events == ["push", "issues"], fetched.events
     assert fetched.config["secret"] == "********", fetched.config
 
     # Test push: subscribed to push, so one arrives; then a ping.
     fetched.test()
-    push = check_delivery(wait_for(2), "push", ghes)
+    push = check_delivery(receiver.wait_for(2), "push", ghes)
     assert push["repository"]["full_name"] == OWNER_REPO, push
     fetched.ping()
-    check_delivery(wait_for(3), "ping", ghes)
+    check_delivery(receiver.wait_for(3), "ping", ghes)
 
     # Deliveries, newest first, each with the receiver's real answer.
     deliveries = deliveries_of(repo, hook.id, 3)
@@ -123,12 +90,12 @@ def main(base):
     detail = repo.get_hook_delivery(hook.id, pushed.id)
     assert (detail.guid, detail.event) == (pushed.guid, "push"), detail
     assert detail.request.headers["X-GitHub-Event"] == "push", detail.request.headers
-    assert received[1][0]["X-GitHub-Delivery"] == pushed.guid
+    assert receiver.received[1][0]["X-GitHub-Delivery"] == pushed.guid
 
     # Redeliver the push through PyGithub's requester: the same GUID arrives again.
     status, _, _ = gh.requester.requestJson("POST", f"{hook.url}/deliveries/{pushed.id}/attempts")
     assert status == 202, status
-    again = wait_for(4)
+    again = receiver.wait_for(4)
     check_delivery(again, "push", ghes)
     assert again[0]["X-GitHub-Delivery"] == pushed.guid, again[0]
     newest = deliveries_of(repo, hook.id, 4)[0]

@@ -210,6 +210,26 @@ fn string_list(
     strings
 }
 
+/// A create's rule: a `config` is required, and with it its `url`.
+fn require_config_url(object: &Map<String, Value>, input: &HookInput, errors: &mut Errors) {
+    match (present(object, "config"), &input.config) {
+        (None, _) => errors.push(FieldError::missing(RESOURCE, "config")),
+        (Some(Value::Object(config)), Some(_)) if present(config, "url").is_none() => {
+            errors.push(FieldError::missing(RESOURCE, "url"));
+        }
+        _ => {}
+    }
+}
+
+/// An update's rule: a `config` given needs its `url`.
+fn config_needs_url(object: &Map<String, Value>, errors: &mut Errors) {
+    if let Some(Value::Object(config)) = present(object, "config")
+        && present(config, "url").is_none()
+    {
+        errors.push(FieldError::missing(RESOURCE, "url"));
+    }
+}
+
 /// A repository hook's update: the hook fields, and the events to add and remove.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct RepoHookUpdate {
@@ -230,13 +250,7 @@ pub(crate) fn read_repo_create(body: &[u8]) -> Result<HookInput, ApiError> {
     };
     let mut errors = Errors::default();
     let input = read_hook(&object, &mut errors);
-    match (present(&object, "config"), &input.config) {
-        (None, _) => errors.push(FieldError::missing(RESOURCE, "config")),
-        (Some(Value::Object(config)), Some(_)) if present(config, "url").is_none() => {
-            errors.push(FieldError::missing(RESOURCE, "url"));
-        }
-        _ => {}
-    }
+    require_config_url(&object, &input, &mut errors);
     errors.finish()?;
     Ok(input)
 }
@@ -247,11 +261,7 @@ pub(crate) fn read_repo_update(body: &[u8]) -> Result<RepoHookUpdate, ApiError> 
     let object = parse_object(body)?;
     let mut errors = Errors::default();
     let hook = read_hook(&object, &mut errors);
-    if let Some(Value::Object(config)) = present(&object, "config")
-        && present(config, "url").is_none()
-    {
-        errors.push(FieldError::missing(RESOURCE, "url"));
-    }
+    config_needs_url(&object, &mut errors);
     let add_events = string_list(&object, "add_events", &mut errors);
     let remove_events = string_list(&object, "remove_events", &mut errors);
     errors.finish()?;
@@ -270,13 +280,7 @@ pub(crate) fn read_create(body: &[u8]) -> Result<HookInput, ApiError> {
     if present(&object, "name").is_none() {
         errors.push(FieldError::missing(RESOURCE, "name"));
     }
-    match (present(&object, "config"), &input.config) {
-        (None, _) => errors.push(FieldError::missing(RESOURCE, "config")),
-        (Some(Value::Object(config)), Some(_)) if present(config, "url").is_none() => {
-            errors.push(FieldError::missing(RESOURCE, "url"));
-        }
-        _ => {}
-    }
+    require_config_url(&object, &input, &mut errors);
     errors.finish()?;
     Ok(input)
 }
@@ -286,11 +290,7 @@ pub(crate) fn read_update(body: &[u8]) -> Result<HookInput, ApiError> {
     let object = parse_object(body)?;
     let mut errors = Errors::default();
     let input = read_hook(&object, &mut errors);
-    if let Some(Value::Object(config)) = present(&object, "config")
-        && present(config, "url").is_none()
-    {
-        errors.push(FieldError::missing(RESOURCE, "url"));
-    }
+    config_needs_url(&object, &mut errors);
     errors.finish()?;
     Ok(input)
 }
