@@ -173,17 +173,26 @@ fn setup_steps(spec: &Spec, ir: &Ir, op: &OperationIr) -> Result<Vec<Value>, Spe
     Ok(steps)
 }
 
-/// The step that lists the deliveries `op` names one of and captures the newest's id.
-fn find_delivery_step(spec: &Spec, ir: &Ir, op: &OperationIr) -> Result<Value, SpecError> {
+/// The operation that lists the deliveries `op` names one of.
+fn deliveries_list<'a>(
+    spec: &Spec,
+    ir: &'a Ir,
+    op: &OperationIr,
+) -> Result<&'a OperationIr, SpecError> {
     let deliveries_path = collection_of(&op.path, "delivery_id")
         .ok_or_else(|| setup_error(spec, op, "no delivery collection"))?;
-    let list = find(ir, "GET", deliveries_path).ok_or_else(|| {
+    find(ir, "GET", deliveries_path).ok_or_else(|| {
         setup_error(
             spec,
             op,
             &format!("no GET {deliveries_path} to find a delivery"),
         )
-    })?;
+    })
+}
+
+/// The step that lists the deliveries `op` names one of and captures the newest's id.
+fn find_delivery_step(spec: &Spec, ir: &Ir, op: &OperationIr) -> Result<Value, SpecError> {
+    let list = deliveries_list(spec, ir, op)?;
     Ok(json!({
         "name": "find a delivery of the hook",
         "operation": list.id,
@@ -235,15 +244,7 @@ fn delivery_steps(
     let hook_path = format!("{collection}/{{hook_id}}");
     let ping = find(ir, "POST", &format!("{hook_path}/pings"))
         .ok_or_else(|| setup_error(spec, op, "no ping operation to cause a delivery"))?;
-    let deliveries_path = collection_of(&op.path, "delivery_id")
-        .ok_or_else(|| setup_error(spec, op, "no delivery collection"))?;
-    let list = find(ir, "GET", deliveries_path).ok_or_else(|| {
-        setup_error(
-            spec,
-            op,
-            &format!("no GET {deliveries_path} to find a delivery"),
-        )
-    })?;
+    let list = deliveries_list(spec, ir, op)?;
     Ok([
         json!({
             "name": "ping the hook so that it has a delivery",
