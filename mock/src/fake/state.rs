@@ -103,11 +103,18 @@ pub(crate) struct State {
     /// records dropped by the epoch check.
     pub retired: Vec<Outbox>,
     /// What a reset goes back to (the state right after start, or as the user marked it).
-    pub start: Option<Arc<crate::generated::control_models::State>>,
-    /// Until the user marks a start state: the configuration and the time the fake was made
-    /// from, which rebuild the state right after start when a reset first needs it (making
-    /// that document at every start would double a fake's start-up time).
-    pub made_from: Option<(Arc<FakeConfig>, OffsetDateTime)>,
+    pub start: StartState,
+}
+
+/// The state a reset goes back to.
+#[derive(Debug, Clone)]
+pub(crate) enum StartState {
+    /// The state right after start, as the configuration and the time the fake was made from
+    /// give it: written down only when a reset first needs it (writing it at every start
+    /// would double a fake's start-up time).
+    MadeFrom(Arc<FakeConfig>, OffsetDateTime),
+    /// A document: the start state written down, or one the user marked.
+    Document(Arc<crate::generated::control_models::State>),
 }
 
 /// One entry of the request journal: the request as recorded, and what routing read from it.
@@ -209,8 +216,7 @@ impl State {
             epoch: 0,
             delivery_floor: BTreeMap::new(),
             retired: Vec::new(),
-            start: None,
-            made_from: None,
+            start: StartState::MadeFrom(Arc::new(config.clone()), now),
         };
         for org in &config.orgs {
             state.add_org(org);
@@ -463,11 +469,9 @@ pub struct FakeState {
 impl FakeState {
     pub(crate) fn new(config: &FakeConfig) -> Self {
         let now = OffsetDateTime::now_utc();
-        let state = FakeState {
+        FakeState {
             inner: Arc::new_cyclic(|myself| Mutex::new(State::new(config, myself.clone(), now))),
-        };
-        state.lock().made_from = Some((Arc::new(config.clone()), now));
-        state
+        }
     }
 
     /// Locks the state; a poisoned lock is recovered, since no update leaves it half-done.

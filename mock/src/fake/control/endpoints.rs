@@ -35,15 +35,7 @@ pub(super) fn read_body<T: DeserializeOwned>(what: &str, body: &[u8]) -> Result<
 
 /// The query's pairs, refusing any parameter not in `known`.
 fn query(request: &FakeRequest, known: &[&str]) -> Result<Vec<(String, String)>, Refusal> {
-    let pairs: Vec<(String, String)> = request
-        .query
-        .as_deref()
-        .map(|query| {
-            url::form_urlencoded::parse(query.as_bytes())
-                .map(|(key, value)| (key.into_owned(), value.into_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let pairs = crate::fake::pagination::query_pairs(request.query.as_deref());
     if let Some((unknown, _)) = pairs.iter().find(|(key, _)| !known.contains(&key.as_str())) {
         return Err(Refusal::new(
             400,

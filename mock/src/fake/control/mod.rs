@@ -164,18 +164,20 @@ pub(crate) fn handle(
 /// `GET /_hookspec/deliveries?wait_ms=N` the fake may answer: the servers await the pending
 /// deliveries for that long (without holding a thread), then call the handler.
 pub(crate) fn wait_before(request: &FakeRequest, allowed_hosts: &[String]) -> Option<Duration> {
-    if check_host(&request.base_url, allowed_hosts).is_err() {
+    // Asked of every request: GitHub's paths are let go before any routing or host check.
+    if !request.path.starts_with(PREFIX) {
         return None;
     }
-    match route_control(&request.method, &request.path) {
+    let wait = match route_control(&request.method, &request.path) {
         ControlRoute::Found(operation, _)
             if operation.operation_id == Op::ControlListDeliveries =>
         {
-            let wait = query_value(request, "wait_ms")?.parse::<u64>().ok()?;
-            (wait > 0 && wait <= MAX_WAIT_MS).then(|| Duration::from_millis(wait))
+            query_value(request, "wait_ms")?.parse::<u64>().ok()?
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    let allowed = check_host(&request.base_url, allowed_hosts).is_ok();
+    (allowed && wait > 0 && wait <= MAX_WAIT_MS).then(|| Duration::from_millis(wait))
 }
 
 /// A path segment percent-decoded (left as it is when it does not decode).

@@ -104,8 +104,13 @@ pub(crate) fn hook(hook: &Hook) -> doc::StateHook {
 /// A delivery record in full; the payload's text too when it is not the compact JSON of its
 /// value (a signature trap's escapes), so that a redelivery after an import sends the same bytes.
 pub(crate) fn delivery(delivery: &Delivery) -> doc::StateDelivery {
-    let payload = delivery.request_payload.value().clone();
+    // Parsed here, not through `value()`: that would keep a parsed tree beside every record's
+    // text for as long as the record lives.
     let text = delivery.request_payload.text();
+    let payload = match delivery.request_payload.value_if_parsed() {
+        Some(value) => value.clone(),
+        None => serde_json::from_str(text).unwrap_or(serde_json::Value::Null),
+    };
     let compact = serde_json::to_string(&payload).ok();
     let payload_text = (compact.as_deref() != Some(text)).then(|| text.to_owned());
     doc::StateDelivery {

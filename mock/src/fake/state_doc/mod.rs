@@ -194,6 +194,6 @@ impl FakeState {
     pub fn keep_as_start_state(&self) {
         let mut state = self.lock();
         let document = export::export(&state);
-        state.start = Some(Arc::new(document));
+        state.start = crate::fake::state::StartState::Document(Arc::new(document));
     }
 }

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use super::StateDocument;
 use super::import::{self, Imported};
 use crate::fake::model::Delivery;
-use crate::fake::state::{FakeState, State, StateError};
+use crate::fake::state::{FakeState, StartState, State, StateError};
 
 /// One owner of hooks.
 enum Owner<'a> {
@@ -55,19 +55,15 @@ impl FakeState {
 
     fn start_document(&self) -> std::sync::Arc<StateDocument> {
         let mut state = self.lock();
-        if let Some(start) = &state.start {
-            return start.clone();
-        }
-        let document = match state.made_from.clone() {
+        let document = match &state.start {
+            StartState::Document(document) => return document.clone(),
             // The state right after start, made again as it was then, written down once.
-            Some((config, made_at)) => {
-                let fresh = State::new(&config, std::sync::Weak::new(), made_at);
-                super::export::export(&fresh)
+            StartState::MadeFrom(config, made_at) => {
+                let fresh = State::new(config, std::sync::Weak::new(), *made_at);
+                std::sync::Arc::new(super::export::export(&fresh))
             }
-            None => super::export::export(&state),
         };
-        let document = std::sync::Arc::new(document);
-        state.start = Some(document.clone());
+        state.start = StartState::Document(document.clone());
         document
     }
 
