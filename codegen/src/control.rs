@@ -4,8 +4,6 @@
 //! the route table the fake's `/_hookspec/` endpoints dispatch through, with the document itself
 //! as JSON for `GET /_hookspec/openapi.json`.
 
-use std::path::Path;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
@@ -29,12 +27,6 @@ pub struct ControlOperation {
     pub summary: String,
     /// The path parameters whose schema is `integer`.
     pub integer_parameters: Vec<String>,
-}
-
-/// Loads, checks and renders the control spec at `spec_path`; `spec_name` is how headers name it.
-pub fn generate(spec_path: &Path, spec_name: &str) -> Result<Vec<GeneratedFile>, SpecError> {
-    let spec = spec::load(spec_path)?;
-    generate_from(&spec, spec_name)
 }
 
 /// Renders an already loaded control spec: `control.rs` (the route table and the document as
@@ -190,7 +182,7 @@ mod tests {
 
     fn spec(paths: &str) -> Spec {
         let text = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
-        spec::parse(Path::new("control.yaml"), &text).unwrap_or_else(|e| panic!("{e}"))
+        spec::parse(std::path::Path::new("control.yaml"), &text).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]

@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use super::delivery::Target;
-use super::delivery::ping::Organization;
 use super::model::{Hook, HookKind};
 use super::render::{Timestamp, timestamp};
 
@@ -232,7 +231,7 @@ pub(crate) fn organization_on(urls: &Urls, login: &str, id: u64) -> Value {
 /// The `meta` payload with action `deleted` for `hook`, about to be deleted from `target`:
 /// the hook as GitHub's `meta` schema shows it (its secret left out), and the repository or
 /// organization it belonged to.
-pub(crate) fn meta_deleted(hook: &Hook, target: &Target<'_>, _api_base: &str) -> Value {
+pub(crate) fn meta_deleted(hook: &Hook, target: &Target<'_>) -> Value {
     let mut payload = json!({
         "action": "deleted",
         "hook_id": hook.id,
@@ -271,4 +270,46 @@ pub(crate) fn meta_deleted(hook: &Hook, target: &Target<'_>, _api_base: &str) ->
         object.insert("sender".into(), sender());
     }
     payload
+}
+
+/// An organization as webhook payloads show it (`organization-simple`), in GitHub's order.
+#[derive(serde::Serialize)]
+pub(crate) struct Organization<'a> {
+    login: &'a str,
+    id: u64,
+    node_id: String,
+    url: String,
+    repos_url: String,
+    events_url: String,
+    hooks_url: String,
+    issues_url: String,
+    members_url: String,
+    public_members_url: String,
+    avatar_url: String,
+    description: Option<&'a str>,
+}
+
+impl<'a> Organization<'a> {
+    pub(crate) fn new(login: &'a str, id: u64) -> Organization<'a> {
+        Organization::on(&Urls::github(), login, id)
+    }
+
+    /// Organization `login` with id `id`, its URLs on `urls`.
+    pub(crate) fn on(urls: &Urls, login: &'a str, id: u64) -> Organization<'a> {
+        let api = format!("{}/orgs/{login}", urls.api);
+        Organization {
+            login,
+            id,
+            node_id: format!("O_hookspec{id}"),
+            repos_url: format!("{api}/repos"),
+            events_url: format!("{api}/events"),
+            hooks_url: format!("{api}/hooks"),
+            issues_url: format!("{api}/issues"),
+            members_url: format!("{api}/members{{/member}}"),
+            public_members_url: format!("{api}/public_members{{/member}}"),
+            avatar_url: format!("{}/u/{id}?v=4", urls.avatars),
+            description: None,
+            url: api,
+        }
+    }
 }

@@ -71,7 +71,7 @@ pub(crate) fn delete(state: &mut State, context: &Context<'_>) -> Result<Reply, 
         .get(&id)
         .cloned()
         .ok_or_else(|| no_hook(id))?;
-    state.send_meta_deleted(&hook, &GLOBAL, &context.api_base, context.product);
+    state.send_meta_deleted(&hook, &GLOBAL, context.product);
     state.global_hooks.remove(&id);
     state.forget_deliveries(id);
     Ok(Reply::empty(204))

@@ -87,7 +87,7 @@ pub(crate) fn delete(state: &mut State, context: &Context<'_>) -> Result<Reply, 
         owner: Some(&login),
         owner_id,
     };
-    state.send_meta_deleted(&hook, &target, &context.api_base, context.product);
+    state.send_meta_deleted(&hook, &target, context.product);
     if let Some(org) = state.org_mut(&login) {
         org.hooks.remove(&hook.id);
     }

@@ -149,13 +149,12 @@ impl State {
         &mut self,
         hook: &Hook,
         target: &Target<'_>,
-        api_base: &str,
         product: Product,
     ) -> Option<u64> {
-        if !hook.events.iter().any(|e| e == "meta" || e == "*") {
+        if !hook.kind.receives(&hook.events, "meta") {
             return None;
         }
-        let payload = events::meta_deleted(hook, target, api_base);
+        let payload = events::meta_deleted(hook, target);
         self.deliver(
             hook,
             target,

@@ -113,7 +113,7 @@ pub(crate) fn delete(state: &mut State, context: &Context<'_>) -> Result<Reply, 
         owner: Some(&full_name),
         owner_id: repo_id,
     };
-    state.send_meta_deleted(&hook, &target, &context.api_base, context.product);
+    state.send_meta_deleted(&hook, &target, context.product);
     if let Some(repo) = state.repo_mut(&full_name) {
         repo.hooks.remove(&hook.id);
     }
@@ -153,7 +153,7 @@ pub(crate) fn ping(state: &mut State, context: &Context<'_>) -> Result<Reply, Ap
 pub(crate) fn test_push(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     let (full_name, found) = repo_hook(state, context)?;
     let (full_name, found) = (full_name.to_owned(), found.clone());
-    if found.events.iter().any(|e| e == "push" || e == "*") {
+    if found.kind.receives(&found.events, "push") {
         let repo_id = state.repo(&full_name).map_or(0, |repo| repo.id);
         let target = Target {
             kind: HookKind::Repository,

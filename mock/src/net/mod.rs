@@ -9,6 +9,6 @@ mod tls;
 pub use accept::{ConnectionSlot, accept_loop_bounded};
 pub use connection::{BodyError, ConnectionLimits, read_body, serve_bounded, serve_connection};
 pub use tls::{
-    TlsSetupError, client, client_config, client_with_resolver, https_connector,
+    TlsSetupError, client_config, client_with_resolver, https_connector,
     https_connector_with_resolver,
 };

@@ -72,15 +72,8 @@ pub fn https_connector_with_resolver<R>(
         .wrap_connector(http)
 }
 
-/// A client for `http://` and `https://` URLs; with `insecure`, certificates are not checked.
-pub fn client(
-    insecure: bool,
-) -> Result<Client<HttpsConnector<HttpConnector>, Full<Bytes>>, TlsSetupError> {
-    let connector = https_connector(client_config(insecure)?, None);
-    Ok(Client::builder(TokioExecutor::new()).build(connector))
-}
-
-/// [`client`] that finds a host's addresses with `resolver`.
+/// A client for `http://` and `https://` URLs that finds a host's addresses with `resolver`;
+/// with `insecure`, certificates are not checked.
 pub fn client_with_resolver<R: Clone>(
     insecure: bool,
     resolver: R,

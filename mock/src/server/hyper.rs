@@ -94,15 +94,13 @@ async fn answer(
 ) -> hyper::Response<Full<Bytes>> {
     let started = Instant::now();
     let (parts, body) = request.into_parts();
-    let method = parts.method.as_str().to_owned();
-    let path = parts.uri.path().to_owned();
     let body = crate::net::read_body(body, MAX_BODY_BYTES, limits.body_read_timeout).await;
     let response = match body {
         Err(error) => unread_body(&error),
         Ok(body) => {
             let request = super::fake_request(
                 &parts.method,
-                &path,
+                parts.uri.path(),
                 parts.uri.query(),
                 &parts.headers,
                 body.to_vec(),
@@ -132,7 +130,7 @@ async fn answer(
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;
         // The method, path and reason all come from the request (a reason quotes decoded
         // path segments): escaped, so that each request stays one line.
-        let (method, path) = (escape(&method), escape(&path));
+        let (method, path) = (escape(parts.method.as_str()), escape(parts.uri.path()));
         let mut stdout = std::io::stdout().lock();
         match &response.reason {
             Some(reason) => {

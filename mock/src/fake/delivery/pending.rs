@@ -43,14 +43,7 @@ impl Finished {
     /// that a test waiting for none pending finds them all in the deliveries API).
     fn store(&self) {
         let batch = std::mem::take(&mut *self.lock());
-        let mut sizes = Vec::with_capacity(batch.len());
-        let records = batch
-            .into_iter()
-            .map(|(delivery, size)| {
-                sizes.push(size);
-                delivery
-            })
-            .collect();
+        let (records, sizes): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
         (self.record)(records);
         for size in sizes {
             self.pending.done(size);
@@ -67,8 +60,8 @@ impl Finished {
 /// The count and payload bytes of deliveries sent but not yet recorded.
 #[derive(Debug, Default)]
 pub(crate) struct Pending {
-    pub(super) count: AtomicUsize,
-    pub(super) bytes: AtomicUsize,
+    count: AtomicUsize,
+    bytes: AtomicUsize,
     changed: Notify,
 }
 
@@ -79,6 +72,15 @@ impl Pending {
 
     pub(crate) fn bytes(&self) -> usize {
         self.bytes.load(Ordering::SeqCst)
+    }
+
+    /// One delivery of `size` payload bytes on its way. The bytes go first, as [`done`]
+    /// releases them first.
+    ///
+    /// [`done`]: Pending::done
+    pub(super) fn add(&self, size: usize) {
+        self.bytes.fetch_add(size, Ordering::SeqCst);
+        self.count.fetch_add(1, Ordering::SeqCst);
     }
 
     /// One delivery of `size` payload bytes recorded. Waiters only wait for none to be left,

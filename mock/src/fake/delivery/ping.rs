@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::sync::{Arc, LazyLock};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::super::events;
 use super::super::hook_store::Ready;
@@ -92,48 +92,6 @@ impl PingSource {
     }
 }
 
-/// An organization as webhook payloads show it (`organization-simple`), in GitHub's order.
-#[derive(serde::Serialize)]
-pub(crate) struct Organization<'a> {
-    login: &'a str,
-    id: u64,
-    node_id: String,
-    url: String,
-    repos_url: String,
-    events_url: String,
-    hooks_url: String,
-    issues_url: String,
-    members_url: String,
-    public_members_url: String,
-    avatar_url: String,
-    description: Option<&'a str>,
-}
-
-impl<'a> Organization<'a> {
-    pub(crate) fn new(login: &'a str, id: u64) -> Organization<'a> {
-        Organization::on(&events::Urls::github(), login, id)
-    }
-
-    /// Organization `login` with id `id`, its URLs on `urls`.
-    pub(crate) fn on(urls: &events::Urls, login: &'a str, id: u64) -> Organization<'a> {
-        let api = format!("{}/orgs/{login}", urls.api);
-        Organization {
-            login,
-            id,
-            node_id: format!("O_hookspec{id}"),
-            repos_url: format!("{api}/repos"),
-            events_url: format!("{api}/events"),
-            hooks_url: format!("{api}/hooks"),
-            issues_url: format!("{api}/issues"),
-            members_url: format!("{api}/members{{/member}}"),
-            public_members_url: format!("{api}/public_members{{/member}}"),
-            avatar_url: format!("{}/u/{id}?v=4", urls.avatars),
-            description: None,
-            url: api,
-        }
-    }
-}
-
 thread_local! {
     /// The organization last written on this thread (the delivery thread), as JSON: the pings
     /// of one organization repeat it.
@@ -150,7 +108,7 @@ fn write_organization(out: &mut Vec<u8>, login: &str, id: u64) -> serde_json::Re
             out.extend_from_slice(json.as_bytes());
             return Ok(());
         }
-        let json = serde_json::to_string(&Organization::new(login, id))?;
+        let json = serde_json::to_string(&events::Organization::new(login, id))?;
         out.extend_from_slice(json.as_bytes());
         *last = Some((login.to_owned(), id, json));
         Ok(())
@@ -158,12 +116,7 @@ fn write_organization(out: &mut Vec<u8>, login: &str, id: u64) -> serde_json::Re
 }
 
 /// The sender's JSON, the same in every payload.
-static SENDER: LazyLock<String> = LazyLock::new(|| sender().to_string());
-
-/// The user a delivery is sent on behalf of (`simple-user`).
-fn sender() -> Value {
-    super::super::events::sender()
-}
+static SENDER: LazyLock<String> = LazyLock::new(|| events::sender().to_string());
 
 #[cfg(test)]
 mod tests {
@@ -200,7 +153,7 @@ mod tests {
             );
         }
         if let Some(object) = payload.as_object_mut() {
-            object.insert("sender".into(), sender());
+            object.insert("sender".into(), events::sender());
         }
         payload.to_string()
     }

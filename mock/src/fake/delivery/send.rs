@@ -20,7 +20,6 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -181,9 +180,7 @@ impl Outbox {
                 self.policy.clone(),
             )
         });
-        // Bytes first, as `Pending::done` releases them first.
-        self.pending.bytes.fetch_add(size, Ordering::SeqCst);
-        self.pending.count.fetch_add(1, Ordering::SeqCst);
+        self.pending.add(size);
         if let Err(unsent) = queue.send(Queued {
             outgoing,
             size,
