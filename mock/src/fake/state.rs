@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use super::app_auth::GitHubApp;
 use super::auth::Grants;
-use super::config::{FakeConfig, OrgRole, RepoRole};
+use super::config::{FakeConfig, OrgRole, RepoRole, TokenConfig};
 use super::delivery::send::{Outbox, Policy};
 use super::delivery_records::{DeliveryRecords, RecordBounds};
 use super::faults::ActiveFault;
@@ -106,6 +106,26 @@ pub(crate) struct State {
     pub start: StartState,
 }
 
+/// The grants of `tokens` by token, a token listed twice holding the larger of each role;
+/// `None` (any token is an owner and a site admin) when there are none.
+pub(crate) fn grants_of(tokens: &[TokenConfig]) -> Option<BTreeMap<String, Grants>> {
+    if tokens.is_empty() {
+        return None;
+    }
+    let mut map: BTreeMap<String, Grants> = BTreeMap::new();
+    for token in tokens {
+        let access = map.entry(token.token.clone()).or_insert(Grants {
+            org_role: OrgRole::Outsider,
+            site_admin: false,
+            repo_role: RepoRole::None,
+        });
+        access.org_role = access.org_role.max(token.org_role);
+        access.site_admin |= token.site_admin;
+        access.repo_role = access.repo_role.max(token.repo_role);
+    }
+    Some(map)
+}
+
 /// The state a reset goes back to.
 #[derive(Debug, Clone)]
 pub(crate) enum StartState {
@@ -163,20 +183,7 @@ impl State {
         myself: Weak<Mutex<State>>,
         now: OffsetDateTime,
     ) -> State {
-        let tokens = (!config.tokens.is_empty()).then(|| {
-            let mut map: BTreeMap<String, Grants> = BTreeMap::new();
-            for token in &config.tokens {
-                let access = map.entry(token.token.clone()).or_insert(Grants {
-                    org_role: OrgRole::Outsider,
-                    site_admin: false,
-                    repo_role: RepoRole::None,
-                });
-                access.org_role = access.org_role.max(token.org_role);
-                access.site_admin |= token.site_admin;
-                access.repo_role = access.repo_role.max(token.repo_role);
-            }
-            map
-        });
+        let tokens = grants_of(&config.tokens);
         let policy = Policy {
             allow_external: config.allow_external_deliveries,
             log: config.log_deliveries,

@@ -10,7 +10,7 @@ use super::records::{id, invalid, next_id, read_delivery, read_hook, read_tokens
 use super::{StateDocument, StateDocumentError};
 use crate::fake::app_auth::GitHubApp;
 use crate::fake::auth::Grants;
-use crate::fake::delivery::send::Policy;
+use crate::fake::delivery_records::DeliveryRecords;
 use crate::fake::hook_store::HookMap;
 use crate::fake::model::{Delivery, Hook, HookConfig, HookKind};
 use crate::fake::state::{App, Org, Repo, State, recording_outbox};
@@ -336,7 +336,10 @@ impl Imported {
 
     /// Puts the parts in `state`, replacing what was there, and starts a new epoch: deliveries
     /// sent before are not recorded after, and a new outbox counts only those sent from now on.
-    pub(crate) fn apply(self, state: &mut State, policy: Policy) {
+    /// Returns the delivery records it replaced, for the caller to free once the lock is
+    /// released.
+    #[must_use = "drop what it returns once the lock is released"]
+    pub(crate) fn apply(self, state: &mut State) -> DeliveryRecords {
         if let Some(any_org) = self.any_org {
             state.any_org = any_org;
         }
@@ -350,14 +353,14 @@ impl Imported {
         state.repos = self.repos;
         state.apps = self.apps;
         state.global_hooks = self.global_hooks;
-        state.deliveries = self.deliveries.into();
+        let replaced = std::mem::replace(&mut state.deliveries, self.deliveries.into());
         state.next_org_id = self.next.org;
         state.next_repo_id = self.next.repo;
         state.next_hook_id = self.next.hook;
         state.next_delivery_id = self.next.delivery;
         state.delivery_floor.clear();
         state.epoch += 1;
-        let fresh = recording_outbox(state.myself.clone(), state.epoch, policy);
+        let fresh = recording_outbox(state.myself.clone(), state.epoch, state.policy.clone());
         let old = std::mem::replace(&mut state.outbox, fresh);
         state
             .retired
@@ -365,5 +368,6 @@ impl Imported {
         if old.pending().count() > 0 {
             state.retired.push(old);
         }
+        replaced
     }
 }

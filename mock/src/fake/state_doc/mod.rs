@@ -181,11 +181,9 @@ impl FakeState {
     pub fn import_state(&self, document: &StateDocument) -> Result<(), StateDocumentError> {
         let imported = import::read(document, OffsetDateTime::now_utc())?;
         let mut state = self.lock();
-        let policy = state.policy.clone();
-        let old = std::mem::take(&mut state.deliveries);
-        imported.apply(&mut state, policy);
+        let replaced = imported.apply(&mut state);
         drop(state);
-        drop(old);
+        drop(replaced);
         Ok(())
     }
 

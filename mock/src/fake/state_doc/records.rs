@@ -8,10 +8,11 @@ use time::format_description::well_known::Rfc3339;
 
 use super::StateDocumentError;
 use crate::fake::auth::Grants;
-use crate::fake::config::{OrgRole, RepoRole};
+use crate::fake::config::{OrgRole, RepoRole, TokenConfig};
 use crate::fake::delivery;
 use crate::fake::model::{Delivery, DeliverySeed, Hook, HookConfig, HookKind, LastResponse};
 use crate::fake::payload::Payload;
+use crate::fake::state::grants_of;
 use crate::generated::control_models as doc;
 
 pub(super) fn invalid(path: impl Into<String>, message: impl Into<String>) -> StateDocumentError {
@@ -216,29 +217,22 @@ pub(super) fn read_delivery(
 }
 
 pub(super) fn read_tokens(tokens: &[doc::StateToken]) -> Option<BTreeMap<String, Grants>> {
-    if tokens.is_empty() {
-        return None;
-    }
-    let mut map: BTreeMap<String, Grants> = BTreeMap::new();
-    for token in tokens {
-        let org_role = match token.org_role {
-            doc::StateTokenOrgRole::Outsider => OrgRole::Outsider,
-            doc::StateTokenOrgRole::Member => OrgRole::Member,
-            doc::StateTokenOrgRole::Owner => OrgRole::Owner,
-        };
-        let repo_role = match token.repo_role {
-            doc::StateTokenRepoRole::None => RepoRole::None,
-            doc::StateTokenRepoRole::Read => RepoRole::Read,
-            doc::StateTokenRepoRole::Admin => RepoRole::Admin,
-        };
-        let grants = map.entry(token.token.clone()).or_insert(Grants {
-            org_role,
-            site_admin: false,
-            repo_role,
-        });
-        grants.org_role = grants.org_role.max(org_role);
-        grants.site_admin |= token.site_admin;
-        grants.repo_role = grants.repo_role.max(repo_role);
-    }
-    Some(map)
+    let tokens: Vec<TokenConfig> = tokens
+        .iter()
+        .map(|token| TokenConfig {
+            token: token.token.clone(),
+            org_role: match token.org_role {
+                doc::StateTokenOrgRole::Outsider => OrgRole::Outsider,
+                doc::StateTokenOrgRole::Member => OrgRole::Member,
+                doc::StateTokenOrgRole::Owner => OrgRole::Owner,
+            },
+            site_admin: token.site_admin,
+            repo_role: match token.repo_role {
+                doc::StateTokenRepoRole::None => RepoRole::None,
+                doc::StateTokenRepoRole::Read => RepoRole::Read,
+                doc::StateTokenRepoRole::Admin => RepoRole::Admin,
+            },
+        })
+        .collect();
+    grants_of(&tokens)
 }

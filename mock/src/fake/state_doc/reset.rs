@@ -25,11 +25,10 @@ impl FakeState {
         // The start state was exported by the fake itself: it always reads back.
         let imported = import::read(&start, OffsetDateTime::now_utc());
         let mut state = self.lock();
-        let old = std::mem::take(&mut state.deliveries);
-        if let Ok(imported) = imported {
-            let policy = state.policy.clone();
-            imported.apply(&mut state, policy);
-        }
+        let old = match imported {
+            Ok(imported) => imported.apply(&mut state),
+            Err(_) => std::mem::take(&mut state.deliveries),
+        };
         state.journal.clear();
         state.faults.clear();
         drop(state);
