@@ -19,10 +19,6 @@
 use std::time::Duration;
 
 use hookspec_mock::{Fake, FakeConfig, FakeRequest, HookSeed};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 
 #[path = "../benches/fake/floor.rs"]
 #[allow(dead_code)]
@@ -72,27 +68,7 @@ fn main() {
             .unwrap();
     } else {
         let seen = receiver.first.lock().unwrap().clone().unwrap();
-        runtime.block_on(async move {
-            let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-            let mut tasks = tokio::task::JoinSet::new();
-            for _ in 0..n {
-                let mut request = hyper::Request::post(url.as_str());
-                for (name, value) in &seen.headers {
-                    if name != "host" && name != "content-length" {
-                        request = request.header(name, value);
-                    }
-                }
-                let request = request.body(Full::new(seen.body.clone())).unwrap();
-                let client = client.clone();
-                tasks.spawn(async move {
-                    let response = client.request(request).await.unwrap();
-                    let _ = response.into_body().collect().await;
-                });
-                while tasks.len() >= 8 {
-                    tasks.join_next().await;
-                }
-            }
-            while tasks.join_next().await.is_some() {}
-        });
+        // The bench row's baseline, with its bound on requests in flight.
+        runtime.block_on(floor::plain_posts(url, seen, n, 64));
     }
 }

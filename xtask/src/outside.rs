@@ -70,25 +70,31 @@ pub fn target_dir() -> PathBuf {
 /// Builds the `hookspec-mock` binary (feature `cli`) and gives its path; `None`, having said
 /// why, when the build fails.
 pub fn build_binary() -> Option<PathBuf> {
-    println!("==> cargo build -p hookspec-mock --features cli");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = succeeds(
-        Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "hookspec-mock",
-                "--features",
-                "cli",
-            ])
-            .current_dir(repo_root()),
-    );
-    if !built {
-        eprintln!("error: cannot build the hookspec-mock binary");
-        return None;
-    }
-    Some(target_dir().join("debug").join("hookspec-mock"))
+    // Once a run: both client steps of `ci` use the same binary.
+    static BUILT: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            println!("==> cargo build -p hookspec-mock --features cli");
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let built = succeeds(
+                Command::new(cargo)
+                    .args([
+                        "build",
+                        "--quiet",
+                        "-p",
+                        "hookspec-mock",
+                        "--features",
+                        "cli",
+                    ])
+                    .current_dir(repo_root()),
+            );
+            if !built {
+                eprintln!("error: cannot build the hookspec-mock binary");
+                return None;
+            }
+            Some(target_dir().join("debug").join("hookspec-mock"))
+        })
+        .clone()
 }
 
 /// Whether `program` runs (`program --version` exits 0): how a step tells that python3 or

@@ -4,17 +4,12 @@
 //! at most 8 at once to any one receiver (its per-receiver lane), so to this single receiver
 //! it has 8 in flight where the plain client has 64.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hookspec_mock::{Fake, FakeConfig, FakeRequest, HookSeed};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 
 use crate::Settings;
-use crate::floor::{Floor, Seen};
+use crate::floor::{self, Floor, Seen};
 use crate::load;
 
 /// The engine's bound.
@@ -77,7 +72,7 @@ pub async fn deliveries(settings: &Settings) {
                 .enable_all()
                 .build()
                 .unwrap();
-            runtime.block_on(plain_posts(url, seen, per_round))
+            runtime.block_on(floor::plain_posts(url, seen, per_round, IN_FLIGHT))
         })
         .join()
         .unwrap();
@@ -105,31 +100,4 @@ pub async fn deliveries(settings: &Settings) {
         load::micros(slowest_call),
         records.len(),
     );
-}
-
-async fn plain_posts(url: String, seen: Seen, total: usize) -> Duration {
-    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-    let bound = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
-    let started = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..total {
-        let permit = bound.clone().acquire_owned().await.unwrap();
-        let (client, url, seen) = (client.clone(), url.clone(), seen.clone());
-        tasks.spawn(async move {
-            let mut request = hyper::Request::post(url.as_str());
-            for (name, value) in &seen.headers {
-                if name != "host" && name != "content-length" {
-                    request = request.header(name, value);
-                }
-            }
-            let request = request.body(Full::new(seen.body.clone())).unwrap();
-            let response = client.request(request).await.expect("loopback post");
-            assert!(response.status().is_success());
-            let _ = response.into_body().collect().await;
-            drop(permit);
-        });
-        while tasks.try_join_next().is_some() {}
-    }
-    while tasks.join_next().await.is_some() {}
-    started.elapsed()
 }

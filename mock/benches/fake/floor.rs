@@ -5,12 +5,14 @@
 
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 
 /// The fixed answer.
 #[derive(Clone, Debug)]
@@ -118,4 +120,33 @@ impl Floor {
             body: Bytes::from_static(b"ok"),
         })
     }
+}
+
+/// The deliveries row's baseline: a plain hyper-util client posting the bytes and headers the
+/// receiver saw first, `total` times, at most `in_flight` at once; the time it took.
+pub async fn plain_posts(url: String, seen: Seen, total: usize, in_flight: usize) -> Duration {
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let bound = Arc::new(tokio::sync::Semaphore::new(in_flight));
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..total {
+        let permit = bound.clone().acquire_owned().await.unwrap();
+        let (client, url, seen) = (client.clone(), url.clone(), seen.clone());
+        tasks.spawn(async move {
+            let mut request = hyper::Request::post(url.as_str());
+            for (name, value) in &seen.headers {
+                if name != "host" && name != "content-length" {
+                    request = request.header(name, value);
+                }
+            }
+            let request = request.body(Full::new(seen.body.clone())).unwrap();
+            let response = client.request(request).await.expect("loopback post");
+            assert!(response.status().is_success());
+            let _ = response.into_body().collect().await;
+            drop(permit);
+        });
+        while tasks.try_join_next().is_some() {}
+    }
+    while tasks.join_next().await.is_some() {}
+    started.elapsed()
 }
