@@ -10,6 +10,7 @@ mod record_through;
 
 pub use record_through::record_through;
 
+use std::borrow::Cow;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -263,7 +264,7 @@ async fn handle(
         .client
         .send(&with_headers(&received.outgoing, &shared.headers))
         .await;
-    let secrets = learn_secrets(shared, &received);
+    learn_secrets(shared, &received);
     let matched =
         hookspec_mock::table::route(&received.method, received.url.path(), shared.product);
     let mut result = check::check_exchange(&received, matched.as_ref(), &answer);
@@ -291,7 +292,7 @@ async fn handle(
         }
     }
     result.duration = started.elapsed();
-    result.mask(&secrets);
+    result.mask(&lock(&shared.secrets));
     {
         let mut results = lock(&shared.results);
         result.number = results.len() + 1;
@@ -305,7 +306,7 @@ async fn handle(
 
 /// Adds the request's credentials and secret fields to what the proxy masks, and returns all
 /// it knows so far.
-fn learn_secrets(shared: &Shared, received: &Received) -> Secrets {
+fn learn_secrets(shared: &Shared, received: &Received) {
     let mut secrets = lock(&shared.secrets);
     secrets.learn_request(
         received
@@ -316,19 +317,22 @@ fn learn_secrets(shared: &Shared, received: &Received) -> Secrets {
         received.query.iter().map(|(n, v)| (n.as_str(), v.as_str())),
         &received.body,
     );
-    secrets.clone()
 }
 
 /// `request` with `extra` headers added, each replacing a header of its name; what is checked,
 /// recorded and reported stays the client's own request.
-fn with_headers(request: &Request, extra: &[(String, String)]) -> Request {
+fn with_headers<'a>(request: &'a Request, extra: &[(String, String)]) -> Cow<'a, Request> {
+    if extra.is_empty() {
+        // The usual case: the request as the client sent it, body and all, not copied.
+        return Cow::Borrowed(request);
+    }
     let mut sent = request.clone();
     for (name, value) in extra {
         sent.headers
             .retain(|(have, _)| !have.eq_ignore_ascii_case(name));
         sent.headers.push((name.clone(), value.clone()));
     }
-    sent
+    Cow::Owned(sent)
 }
 
 fn plain(status: u16, text: String) -> hyper::Response<Full<Bytes>> {
