@@ -29,8 +29,10 @@ pub(crate) struct Scene {
     pub repository: Option<(String, u64, u64)>,
     /// The installation id (events at a GitHub App).
     pub installation: Option<u64>,
-    /// Whether `organization` and `repository` go into the payload whenever its schema
-    /// declares them (the event happened there), or only where the schema requires them.
+    /// Whether `organization` and `repository` go into the payload wherever its schema
+    /// declares them (the event happened there), a value made for the member filled in from
+    /// the state where the state's value fits it only in part. Without the flag they still go
+    /// wherever the state's value fits the member whole; only that partial filling is left out.
     pub organization_always: bool,
     pub repository_always: bool,
 }
