@@ -1,12 +1,14 @@
-//! The lanes deliveries wait in: one per receiver (scheme, host and port), each with its own
-//! slots, so that a slow or dead receiver delays only its own deliveries.
+//! The lanes deliveries wait in: one per receiver (scheme, host and port), each a queue served
+//! by at most [`MAX_IN_FLIGHT_PER_RECEIVER`] workers, so that a slow or dead receiver holds up
+//! only its own deliveries. A worker takes its lane's deliveries one after the other over one
+//! connection; it ends when its lane is empty, and the lane goes with its last worker, so the
+//! lanes never outnumber the deliveries pending.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
-use tokio::sync::Semaphore;
 
-/// How many attempts to one receiver (scheme, host and port) run at once: a receiver that
-/// hangs takes these and no more of the global ones.
+/// How many attempts to one receiver (scheme, host and port) run at once: its workers. A
+/// receiver that hangs holds these and no more of the global slots.
 pub(super) const MAX_IN_FLIGHT_PER_RECEIVER: usize = 8;
 
 /// The receiver a delivery goes to, for its lane: the URL's scheme, host and port (the parts
@@ -20,62 +22,111 @@ pub(super) fn receiver_key(url: &url::Url) -> String {
     )
 }
 
-/// The lanes of the receivers with deliveries queued or on their way: each its slots and how
-/// many deliveries use it. A lane is removed when its last delivery is recorded, so the map
-/// holds no more lanes than deliveries are pending.
-#[derive(Clone, Default)]
-pub(super) struct Lanes(Arc<Mutex<HashMap<String, Lane>>>);
+/// The lanes of the receivers with deliveries queued or on their way.
+pub(super) struct Lanes<T>(Arc<Mutex<HashMap<Arc<str>, Lane<T>>>>);
 
-pub(super) struct Lane {
-    pub(super) slots: Arc<Semaphore>,
-    pub(super) users: usize,
+impl<T> Clone for Lanes<T> {
+    fn clone(&self) -> Self {
+        Lanes(self.0.clone())
+    }
 }
 
-/// One delivery's place in its receiver's lane; leaving it (on drop, so also if the task
-/// panics) removes the lane once no delivery uses it.
-pub(super) struct InLane {
-    pub(super) lanes: Lanes,
-    pub(super) key: String,
-    pub(super) slots: Arc<Semaphore>,
+impl<T> Default for Lanes<T> {
+    fn default() -> Self {
+        Lanes(Arc::default())
+    }
 }
 
-impl Lanes {
-    pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Lane>> {
+/// A receiver's queue and how many workers serve it.
+struct Lane<T> {
+    queue: VecDeque<T>,
+    workers: usize,
+}
+
+/// One worker's place in its lane. It is counted out when [`Lanes::next`] finds the lane
+/// empty, or else when dropped, so a worker that ends any other way (its task panicked)
+/// still leaves room for another.
+pub(super) struct Worker<T> {
+    lanes: Lanes<T>,
+    key: Arc<str>,
+    counted: bool,
+}
+
+impl<T> Worker<T> {
+    /// The receiver this worker delivers to.
+    pub(super) fn key(&self) -> &Arc<str> {
+        &self.key
+    }
+
+    /// The lane's next delivery, or `None` when there is none left, and then this worker is
+    /// counted out (in the same step, so no delivery queued meanwhile is left without one).
+    pub(super) fn next(&mut self) -> Option<T> {
+        if !self.counted {
+            return None;
+        }
+        let mut lanes = self.lanes.lock();
+        let lane = lanes.get_mut(&self.key)?;
+        let next = lane.queue.pop_front();
+        if next.is_none() {
+            self.counted = false;
+            leave(&mut lanes, &self.key);
+        }
+        next
+    }
+}
+
+impl<T> Drop for Worker<T> {
+    fn drop(&mut self) {
+        if self.counted {
+            leave(&mut self.lanes.lock(), &self.key);
+        }
+    }
+}
+
+/// A worker leaves `key`'s lane; the lane goes with its last worker once it is empty.
+fn leave<T>(lanes: &mut HashMap<Arc<str>, Lane<T>>, key: &str) {
+    if let Some(lane) = lanes.get_mut(key) {
+        lane.workers = lane.workers.saturating_sub(1);
+        if lane.workers == 0 && lane.queue.is_empty() {
+            lanes.remove(key);
+        }
+    }
+}
+
+impl<T> Lanes<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, Lane<T>>> {
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub(super) fn join(&self, key: String) -> InLane {
+    /// Queues `item` in `key`'s lane; a new worker for the lane when it has fewer than
+    /// [`MAX_IN_FLIGHT_PER_RECEIVER`], to be started by the caller.
+    pub(super) fn push(&self, key: &str, item: T) -> Option<Worker<T>> {
         let mut lanes = self.lock();
+        // The lane's own key when it has one: a worker keeps it without a copy of the text.
+        let key: Arc<str> = match lanes.get_key_value(key) {
+            Some((key, _)) => key.clone(),
+            None => key.into(),
+        };
         let lane = lanes.entry(key.clone()).or_insert_with(|| Lane {
-            slots: Arc::new(Semaphore::new(MAX_IN_FLIGHT_PER_RECEIVER)),
-            users: 0,
+            queue: VecDeque::new(),
+            workers: 0,
         });
-        lane.users += 1;
-        let slots = lane.slots.clone();
-        drop(lanes);
-        InLane {
+        lane.queue.push_back(item);
+        if lane.workers >= MAX_IN_FLIGHT_PER_RECEIVER {
+            return None;
+        }
+        lane.workers += 1;
+        Some(Worker {
             lanes: self.clone(),
             key,
-            slots,
-        }
+            counted: true,
+        })
     }
 
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {
         self.lock().len()
-    }
-}
-
-impl Drop for InLane {
-    fn drop(&mut self) {
-        let mut lanes = self.lanes.lock();
-        if let Some(lane) = lanes.get_mut(&self.key) {
-            lane.users = lane.users.saturating_sub(1);
-            if lane.users == 0 {
-                lanes.remove(&self.key);
-            }
-        }
     }
 }

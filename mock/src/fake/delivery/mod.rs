@@ -4,6 +4,7 @@
 //! really answered ([`send`]).
 
 mod address;
+mod connection;
 mod lanes;
 pub(crate) mod pending;
 pub(crate) mod ping;

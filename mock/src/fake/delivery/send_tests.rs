@@ -1,5 +1,7 @@
 //! The sending thread's rules: addresses, lanes, failure wording.
 use super::*;
+use http_body_util::Full;
+use hyper::body::Bytes;
 use std::net::IpAddr;
 
 #[test]
@@ -112,17 +114,41 @@ fn a_receiver_is_its_scheme_host_and_port_and_its_lane_lives_while_used() {
     );
     assert_eq!(key("https://LOCALHOST/x"), "https://localhost:443");
     assert_ne!(key("http://127.0.0.1:8080/"), key("http://127.0.0.1:8081/"));
-    let lanes = Lanes::default();
-    let (a, b) = (
-        lanes.join(key("http://127.0.0.1:1/")),
-        lanes.join(key("http://127.0.0.1:1/other")),
+
+    let lanes: Lanes<u32> = Lanes::default();
+    let one = key("http://127.0.0.1:1/");
+    // The first deliveries each bring a worker, up to the lane's bound; later ones wait.
+    let mut workers: Vec<_> = (0..MAX_IN_FLIGHT_PER_RECEIVER as u32)
+        .map(|n| lanes.push(&one, n).unwrap())
+        .collect();
+    assert!(lanes.push(&key("http://127.0.0.1:1/other"), 100).is_none());
+    let mut other = lanes.push(&key("http://127.0.0.1:2/"), 200).unwrap();
+    assert_eq!(lanes.len(), 2);
+    // Workers take the lane's deliveries in order, whichever worker asks.
+    let taken: Vec<u32> = workers.iter_mut().filter_map(Worker::next).collect();
+    assert_eq!(taken, (0..8).collect::<Vec<_>>());
+    assert_eq!(workers[3].next(), Some(100));
+    // An empty lane counts its workers out as they ask, and goes with the last.
+    for worker in &mut workers[..7] {
+        assert_eq!(worker.next(), None);
+    }
+    assert_eq!(lanes.len(), 2);
+    // With room in the lane again, a delivery queued now brings a worker; whichever asks
+    // first takes it.
+    let mut late = lanes.push(&one, 300).unwrap();
+    assert_eq!(workers[7].next(), Some(300));
+    assert_eq!((late.next(), workers[7].next()), (None, None));
+    assert_eq!(other.next(), Some(200));
+    assert_eq!(other.next(), None);
+    assert_eq!(lanes.len(), 0);
+    // A worker that ends without asking (its task panicked) leaves room for a new one.
+    let dropped = lanes.push(&one, 400).unwrap();
+    drop(dropped);
+    let mut again = lanes.push(&one, 401).unwrap();
+    assert_eq!(
+        (again.next(), again.next(), again.next()),
+        (Some(400), Some(401), None)
     );
-    assert!(Arc::ptr_eq(&a.slots, &b.slots));
-    let c = lanes.join(key("http://127.0.0.1:2/"));
-    assert_eq!(lanes.len(), 2);
-    drop(a);
-    assert_eq!(lanes.len(), 2);
-    drop((b, c));
     assert_eq!(lanes.len(), 0);
 }
 

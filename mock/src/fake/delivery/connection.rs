@@ -1,0 +1,388 @@
+//! One attempt to deliver, over a connection its lane's worker keeps: HTTP/1.1 with hyper's
+//! connection-level client, so that the worker sends one delivery after another on its own
+//! connection with no pool to look it up in. A connection is made only after its host is
+//! resolved once and every address checked, and goes only to those addresses; one left over
+//! when a worker ends waits, a bounded while, for the receiver's next worker.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Bytes;
+use hyper::client::conn::http1::SendRequest;
+use hyper::header::HeaderValue;
+use hyper_util::client::legacy::connect::HttpConnector;
+
+use super::Outgoing;
+use super::address::*;
+use super::lanes::receiver_key;
+use super::send::Outcome;
+use crate::headers::delivery_http_name;
+
+/// The most of a receiver's answer that is kept in the record.
+const MAX_RESPONSE_BODY: usize = 64 * 1024;
+/// How many connections wait for their receiver's next worker, all receivers together.
+const MAX_IDLE: usize = 64;
+/// How long a waiting connection is kept (hyper-util's pooled client keeps one as long).
+const IDLE_FOR: Duration = Duration::from_secs(90);
+
+/// Where a hook's deliveries go, worked out once per URL: the URL, its receiver's lane, and
+/// the request target and `Host` header every delivery to it carries.
+#[derive(Debug)]
+pub(crate) struct Destination {
+    pub url: url::Url,
+    /// The receiver (scheme, host and port): the lane's key.
+    pub lane: String,
+    /// The URL's path and query.
+    path: hyper::Uri,
+    /// The URL's host, and port unless it is the scheme's.
+    host: HeaderValue,
+    /// Scheme, host and port, for the connector.
+    origin: hyper::Uri,
+}
+
+impl Destination {
+    pub(super) fn new(url: url::Url) -> Result<Destination, String> {
+        let cannot =
+            |error: &dyn std::fmt::Display| format!("hookspec: cannot deliver to {url}: {error}");
+        let authority = match url.port() {
+            Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+            None => url.host_str().unwrap_or_default().to_owned(),
+        };
+        let path = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
+        Ok(Destination {
+            lane: receiver_key(&url),
+            path: path.parse().map_err(|e| cannot(&e))?,
+            host: HeaderValue::from_str(&authority).map_err(|e| cannot(&e))?,
+            origin: format!("{}://{authority}", url.scheme())
+                .parse()
+                .map_err(|e| cannot(&e))?,
+            url,
+        })
+    }
+}
+
+type Connector = hyper_rustls::HttpsConnector<HttpConnector<CheckedAddresses>>;
+
+/// An open connection to a receiver, and whether its certificate was verified (an HTTPS
+/// connection made for a hook with `insecure_ssl` was not, and serves only such hooks).
+pub(super) struct Connection {
+    sender: SendRequest<Full<Bytes>>,
+    verified: bool,
+}
+
+impl Connection {
+    fn serves(&self, insecure_ssl: bool) -> bool {
+        (self.verified || insecure_ssl) && !self.sender.is_closed()
+    }
+}
+
+/// What makes connections: a connector verifying certificates and one for hooks with
+/// `insecure_ssl: "1"`, the addresses both may connect to, and the connections waiting.
+pub(super) struct Connectors {
+    verified: Option<Connector>,
+    insecure: Option<Connector>,
+    checked: CheckedAddresses,
+    idle: Mutex<Idle>,
+}
+
+impl Connectors {
+    pub(super) fn new() -> Connectors {
+        let checked = CheckedAddresses::default();
+        let connector = |insecure| {
+            crate::net::client_config(insecure).ok().map(|config| {
+                crate::net::https_connector_with_resolver(config, None, checked.clone())
+            })
+        };
+        Connectors {
+            verified: connector(false),
+            insecure: connector(true),
+            checked: checked.clone(),
+            idle: Mutex::default(),
+        }
+    }
+
+    /// Keeps a worker's connection for the receiver's next worker, within the bounds.
+    pub(super) fn keep(&self, lane: Arc<str>, connection: Connection) {
+        if !connection.sender.is_closed() {
+            self.idle().keep(lane, connection, Instant::now());
+        }
+    }
+
+    fn idle(&self) -> std::sync::MutexGuard<'_, Idle> {
+        self.idle
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Connections waiting for their receiver's next worker, each since when.
+#[derive(Default)]
+struct Idle {
+    by_lane: HashMap<Arc<str>, Vec<(Connection, Instant)>>,
+    count: usize,
+}
+
+impl Idle {
+    /// Drops the connections that waited too long or were closed by their receiver.
+    fn sweep(&mut self, now: Instant) {
+        let fresh = |(connection, since): &(Connection, Instant)| {
+            now.duration_since(*since) < IDLE_FOR && !connection.sender.is_closed()
+        };
+        self.by_lane.retain(|_, waiting| {
+            waiting.retain(fresh);
+            !waiting.is_empty()
+        });
+        self.count = self.by_lane.values().map(Vec::len).sum();
+    }
+
+    fn keep(&mut self, lane: Arc<str>, connection: Connection, now: Instant) {
+        if self.count >= MAX_IDLE {
+            self.sweep(now);
+            if self.count >= MAX_IDLE {
+                return;
+            }
+        }
+        self.by_lane
+            .entry(lane)
+            .or_default()
+            .push((connection, now));
+        self.count += 1;
+    }
+
+    fn take(&mut self, lane: &str, insecure_ssl: bool, now: Instant) -> Option<Connection> {
+        let waiting = self.by_lane.get_mut(lane)?;
+        let mut found = None;
+        while let Some((connection, since)) = waiting.pop() {
+            self.count -= 1;
+            if now.duration_since(since) < IDLE_FOR && connection.serves(insecure_ssl) {
+                found = Some(connection);
+                break;
+            }
+        }
+        if waiting.is_empty() {
+            self.by_lane.remove(lane);
+        }
+        found
+    }
+}
+
+/// Why an exchange got no answer.
+enum Failed {
+    /// Refused before anything was sent: the host's addresses are not allowed.
+    Refused(String),
+    /// No connection could be made, in GitHub's words.
+    Connect(&'static str),
+    /// The fake could not make one (no TLS); GitHub has no code for it.
+    Setup(&'static str),
+    /// The connection broke before the answer came.
+    Reset,
+}
+
+/// One POST of `outgoing` to `destination` and the receiver's answer, within the hook's
+/// timeout, over `connection` when it serves (else a waiting one or a new one, left in
+/// `connection` for the next delivery; a connection that failed or timed out is dropped).
+pub(super) async fn attempt(
+    connectors: &Connectors,
+    connection: &mut Option<Connection>,
+    outgoing: &Outgoing,
+    destination: &Destination,
+    allow_external: bool,
+) -> Outcome {
+    let started = Instant::now();
+    let request = match request(outgoing, destination) {
+        Ok(request) => request,
+        Err(why) => return Outcome::failed(why, 0, started.elapsed()),
+    };
+    let deadline = tokio::time::Instant::now() + outgoing.timeout;
+    let exchange = exchange(
+        connectors,
+        connection,
+        outgoing.insecure_ssl,
+        destination,
+        allow_external,
+        request,
+    );
+    let answered = tokio::time::timeout_at(deadline, exchange).await;
+    let (parts, body) = match answered {
+        Ok(Ok(answer)) => answer,
+        failed => {
+            *connection = None;
+            let (status, status_code, duration) = match failed {
+                // GitHub words it "timed out"; the 504 is our choice (spec/README.md).
+                Err(_) => ("timed out", 504, started.elapsed()),
+                // Refused as `Outbox::send` refuses: 502, no time spent.
+                Ok(Err(Failed::Refused(why))) => return Outcome::failed(why, 502, Duration::ZERO),
+                Ok(Err(Failed::Connect(wording))) => (wording, 502, started.elapsed()),
+                Ok(Err(Failed::Setup(why))) => (why, 0, started.elapsed()),
+                Ok(Err(Failed::Reset)) => ("connection reset by peer", 502, started.elapsed()),
+                Ok(Ok(_)) => unreachable!(),
+            };
+            return Outcome::failed(status.to_owned(), status_code, duration);
+        }
+    };
+    let body = match Limited::new(body, MAX_RESPONSE_BODY).collect().await {
+        Ok(collected) => String::from_utf8_lossy(&collected.to_bytes()).into_owned(),
+        Err(_) => {
+            // The rest of the answer is still on the connection: it cannot carry another.
+            *connection = None;
+            String::new()
+        }
+    };
+    let status_code = parts.status.as_u16();
+    Outcome {
+        status: super::status_text(status_code),
+        status_code,
+        headers: crate::fake::header_pairs(&parts.headers),
+        body,
+        duration: started.elapsed(),
+    }
+}
+
+/// The delivery as a request to `destination`: its target, `Host`, the delivery's headers
+/// and body.
+fn request(
+    outgoing: &Outgoing,
+    destination: &Destination,
+) -> Result<hyper::Request<Full<Bytes>>, String> {
+    let mut request = hyper::Request::new(Full::new(outgoing.body.clone()));
+    *request.method_mut() = hyper::Method::POST;
+    *request.uri_mut() = destination.path.clone();
+    let headers = request.headers_mut();
+    headers.reserve(outgoing.request_headers.len() + 1);
+    headers.insert(hyper::header::HOST, destination.host.clone());
+    for (name, value) in &outgoing.request_headers {
+        let cannot =
+            |error: &dyn std::fmt::Display| format!("hookspec: cannot build the request: {error}");
+        let name = delivery_http_name(name).map_err(|e| cannot(&e))?;
+        let value = HeaderValue::from_str(value).map_err(|e| cannot(&e))?;
+        headers.append(name, value);
+    }
+    Ok(request)
+}
+
+/// Sends `request` and waits for the answer's head. A connection that had been kept and
+/// turns out closed before the request went is replaced once, as a pooled client would.
+async fn exchange(
+    connectors: &Connectors,
+    connection: &mut Option<Connection>,
+    insecure_ssl: bool,
+    destination: &Destination,
+    allow_external: bool,
+    mut request: hyper::Request<Full<Bytes>>,
+) -> Result<(hyper::http::response::Parts, hyper::body::Incoming), Failed> {
+    let mut kept = true;
+    loop {
+        if !connection
+            .as_ref()
+            .is_some_and(|open| open.serves(insecure_ssl))
+        {
+            let waiting = connectors
+                .idle()
+                .take(&destination.lane, insecure_ssl, Instant::now());
+            *connection = match waiting {
+                Some(waiting) => Some(waiting),
+                None => {
+                    kept = false;
+                    Some(connect(connectors, destination, insecure_ssl, allow_external).await?)
+                }
+            };
+        }
+        let Some(open) = connection.as_mut() else {
+            return Err(Failed::Reset);
+        };
+        if open.sender.ready().await.is_err() {
+            *connection = None;
+            if kept {
+                kept = false;
+                continue;
+            }
+            return Err(Failed::Reset);
+        }
+        match open.sender.try_send_request(request).await {
+            Ok(response) => return Ok(response.into_parts()),
+            Err(mut error) => {
+                *connection = None;
+                match error.take_message() {
+                    // Never written: it may go on a new connection.
+                    Some(unsent) if kept => {
+                        kept = false;
+                        request = unsent;
+                    }
+                    _ => return Err(Failed::Reset),
+                }
+            }
+        }
+    }
+}
+
+/// A new connection to `destination`: its host resolved once, refused unless every address
+/// is allowed, and connected to one of those addresses.
+async fn connect(
+    connectors: &Connectors,
+    destination: &Destination,
+    insecure_ssl: bool,
+    allow_external: bool,
+) -> Result<Connection, Failed> {
+    let url = &destination.url;
+    // GitHub's wording for a name that does not resolve.
+    let (host, addresses) = resolve(url)
+        .await
+        .map_err(|_| Failed::Connect("failed to connect to host"))?;
+    if let Err(why) = allowed(&addresses, allow_external) {
+        return Err(Failed::Refused(refusal(
+            url.host_str().unwrap_or_default(),
+            &why,
+        )));
+    }
+    if let Some(host) = host {
+        connectors.checked.remember(host, &addresses);
+    }
+    let connector = if insecure_ssl {
+        &connectors.insecure
+    } else {
+        &connectors.verified
+    };
+    let Some(mut connector) = connector.clone() else {
+        return Err(Failed::Setup("hookspec: cannot set up TLS"));
+    };
+    let io = async {
+        std::future::poll_fn(|context| tower_service::Service::poll_ready(&mut connector, context))
+            .await?;
+        tower_service::Service::call(&mut connector, destination.origin.clone()).await
+    };
+    let io = io
+        .await
+        .map_err(|error| Failed::Connect(connect_failure(&*error)))?;
+    let (sender, driver) = hyper::client::conn::http1::handshake(io)
+        .await
+        .map_err(|_| Failed::Connect("failed to connect to host"))?;
+    // The connection's reading and writing; it ends when the sender is dropped.
+    tokio::spawn(driver);
+    Ok(Connection {
+        sender,
+        verified: !insecure_ssl,
+    })
+}
+
+/// GitHub's wording for a connection that could not be made, as its troubleshooting docs
+/// word them: `failed to connect to network` when the receiver refused the connection,
+/// `failed to connect to host` when the host could not be reached otherwise (the network does
+/// not let the connection through, or TLS fails). 502 is the code GitHub's REST examples show
+/// with them; the code and text for a dropped connection are our choice (spec/README.md).
+fn connect_failure(error: &(dyn std::error::Error + 'static)) -> &'static str {
+    let mut source = Some(error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return "failed to connect to network";
+        }
+        source = cause.source();
+    }
+    "failed to connect to host"
+}
