@@ -1,8 +1,6 @@
 //! The things the fake stores: hooks and their configuration (with GitHub's defaults, applied
 //! here and nowhere else), deliveries, the seeds tests create them from, and recorded requests.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 use time::OffsetDateTime;
 
@@ -303,12 +301,12 @@ pub struct Delivery {
     /// The URL it was delivered to.
     pub url: String,
     /// The request headers sent (with `X-Hub-Signature-256` when the hook has a secret).
-    pub request_headers: BTreeMap<String, String>,
+    pub request_headers: super::DeliveryHeaders,
     /// The payload sent: its JSON text, which reads as a `serde_json::Value`
     /// (`delivery.request_payload["hook_id"]`).
     pub request_payload: super::payload::Payload,
     /// The receiver's response headers.
-    pub response_headers: BTreeMap<String, String>,
+    pub response_headers: super::DeliveryHeaders,
     /// The receiver's response body.
     pub response_payload: String,
 }

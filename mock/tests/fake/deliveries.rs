@@ -56,8 +56,11 @@ async fn ping_answers_204_and_records_a_signed_ping_delivery() {
         ("ping", "OK", 200)
     );
     assert!(!delivery.redelivery);
-    assert_eq!(delivery.request_headers["X-GitHub-Event"], "ping");
-    assert_eq!(delivery.request_headers["X-GitHub-Delivery"], delivery.guid);
+    assert_eq!(&delivery.request_headers["X-GitHub-Event"], "ping");
+    assert_eq!(
+        &delivery.request_headers["X-GitHub-Delivery"],
+        delivery.guid
+    );
     assert_eq!(
         delivery.request_headers["X-GitHub-Hook-ID"],
         hook.to_string()
@@ -109,7 +112,7 @@ async fn a_hook_without_a_secret_sends_no_signature() {
     let delivery = &fake.state().deliveries(hook)[0];
     assert!(!delivery.request_headers.contains_key("X-Hub-Signature-256"));
     assert_eq!(
-        delivery.request_headers["content-type"],
+        &delivery.request_headers["content-type"],
         "application/x-www-form-urlencoded"
     );
 }

@@ -157,7 +157,7 @@ async fn a_receiver_answering_500_is_a_failed_delivery_with_its_answer_recorded(
         ("Invalid HTTP Response: 500", 500)
     );
     assert_eq!(record.response_payload, "hookspec receiver: 500");
-    assert_eq!(record.response_headers["content-type"], "text/plain");
+    assert_eq!(&record.response_headers["content-type"], "text/plain");
     let failures = api
         .get(&format!(
             "/orgs/octocat/hooks/{hook}/deliveries?status=failure"

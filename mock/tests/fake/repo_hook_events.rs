@@ -222,8 +222,7 @@ async fn ghes_deliveries_carry_both_enterprise_headers_and_api_github_com_ones_n
     assert_eq!(
         records[1]
             .request_headers
-            .get("X-GitHub-Enterprise-Version")
-            .map(String::as_str),
+            .get("X-GitHub-Enterprise-Version"),
         Some("3.21.0")
     );
 }

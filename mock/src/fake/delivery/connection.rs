@@ -4,6 +4,7 @@
 //! resolved once and every address checked, and goes only to those addresses; one left over
 //! when a worker ends waits, a bounded while, for the receiver's next worker.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -255,12 +256,18 @@ fn request(
     let headers = request.headers_mut();
     headers.reserve(outgoing.request_headers.len() + 1);
     headers.insert(hyper::header::HOST, destination.host.clone());
-    for (name, value) in &outgoing.request_headers {
-        let cannot =
-            |error: &dyn std::fmt::Display| format!("hookspec: cannot build the request: {error}");
+    let cannot =
+        |error: &dyn std::fmt::Display| format!("hookspec: cannot build the request: {error}");
+    for (name, value) in outgoing.request_headers.entries() {
         let name = delivery_http_name(name).map_err(|e| cannot(&e))?;
-        let value = HeaderValue::from_str(value).map_err(|e| cannot(&e))?;
-        headers.append(name, value);
+        // A fixed text is checked, not copied.
+        let value = match value {
+            Cow::Borrowed(fixed) => {
+                HeaderValue::from_maybe_shared(Bytes::from_static(fixed.as_bytes()))
+            }
+            Cow::Owned(value) => HeaderValue::from_str(value),
+        };
+        headers.append(name, value.map_err(|e| cannot(&e))?);
     }
     Ok(request)
 }

@@ -11,12 +11,12 @@ pub(crate) mod ping;
 pub(crate) mod send;
 pub(crate) mod sign;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use super::DeliveryHeaders;
 use super::model::{Delivery, DeliverySeed, Hook, HookKind};
 use super::payload::Payload;
 use crate::headers::{
@@ -56,7 +56,7 @@ pub(crate) struct Outgoing {
     pub redelivery: bool,
     pub url: String,
     pub insecure_ssl: bool,
-    pub request_headers: BTreeMap<String, String>,
+    pub request_headers: DeliveryHeaders,
     /// The bytes POSTed, shared with the request that sends them (empty until
     /// [`Outgoing::finish`]).
     pub body: bytes::Bytes,
@@ -112,7 +112,7 @@ impl Outgoing {
             url: hook.config.url.clone(),
             insecure_ssl: hook.config.insecure_ssl.trim() == "1",
             // Built with the body, on the delivery thread (`finish`).
-            request_headers: BTreeMap::new(),
+            request_headers: DeliveryHeaders::default(),
             body: bytes::Bytes::new(),
             payload,
             timeout,
@@ -241,29 +241,20 @@ impl Outgoing {
             (kind, owner_id)
         {
             headers.insert(
-                X_GITHUB_HOOK_INSTALLATION_TARGET_ID.name.to_owned(),
+                X_GITHUB_HOOK_INSTALLATION_TARGET_ID.name,
                 owner_id.to_string(),
             );
         }
-        headers.insert(
-            X_GITHUB_HOOK_INSTALLATION_TARGET_TYPE.name.to_owned(),
-            target_type.to_owned(),
-        );
+        headers.insert(X_GITHUB_HOOK_INSTALLATION_TARGET_TYPE.name, target_type);
         if let Some((version, host)) = enterprise {
-            headers.insert(
-                X_GITHUB_ENTERPRISE_VERSION.name.to_owned(),
-                version.to_owned(),
-            );
-            headers.insert(X_GITHUB_ENTERPRISE_HOST.name.to_owned(), host);
+            headers.insert(X_GITHUB_ENTERPRISE_VERSION.name, version);
+            headers.insert(X_GITHUB_ENTERPRISE_HOST.name, host);
         }
-        headers.insert(DELIVERY_CONTENT_TYPE.name.to_owned(), media_type.to_owned());
+        headers.insert(DELIVERY_CONTENT_TYPE.name, media_type);
         if let Some(Secret(secret)) = secret {
+            headers.insert(X_HUB_SIGNATURE.name, sign::signature_1(&secret, &body));
             headers.insert(
-                X_HUB_SIGNATURE.name.to_owned(),
-                sign::signature_1(&secret, &body),
-            );
-            headers.insert(
-                X_HUB_SIGNATURE_256.name.to_owned(),
+                X_HUB_SIGNATURE_256.name,
                 sign::signature_256(&secret, &body),
             );
         }
@@ -330,10 +321,7 @@ pub(crate) fn status_text(status_code: u16) -> String {
 pub(crate) fn from_seed(id: u64, hook_id: u64, url: String, seed: DeliverySeed) -> Delivery {
     let guid = new_guid();
     let mut request_headers = hookshot_headers(&guid, &seed.event, hook_id);
-    request_headers.insert(
-        DELIVERY_CONTENT_TYPE.name.to_owned(),
-        "application/json".to_owned(),
-    );
+    request_headers.insert(DELIVERY_CONTENT_TYPE.name, "application/json");
     Delivery {
         id,
         hook_id,
@@ -351,18 +339,19 @@ pub(crate) fn from_seed(id: u64, hook_id: u64, url: String, seed: DeliverySeed) 
         url,
         request_headers,
         request_payload: Payload::from_value(seed.payload),
-        response_headers: BTreeMap::new(),
+        response_headers: DeliveryHeaders::default(),
         response_payload: String::new(),
     }
 }
 
-/// The headers every delivery request carries, whatever the hook and payload.
-fn hookshot_headers(guid: &str, event: &str, hook_id: u64) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        (DELIVERY_ACCEPT.name.to_owned(), "*/*".to_owned()),
-        (DELIVERY_USER_AGENT.name.to_owned(), USER_AGENT.to_owned()),
-        (X_GITHUB_DELIVERY.name.to_owned(), guid.to_owned()),
-        (X_GITHUB_EVENT.name.to_owned(), event.to_owned()),
-        (X_GITHUB_HOOK_ID.name.to_owned(), hook_id.to_string()),
-    ])
+/// The headers every delivery request carries, whatever the hook and payload, with room for
+/// the rest (a delivery has up to a dozen).
+fn hookshot_headers(guid: &str, event: &str, hook_id: u64) -> DeliveryHeaders {
+    let mut headers = DeliveryHeaders::with_capacity(12);
+    headers.insert(DELIVERY_ACCEPT.name, "*/*");
+    headers.insert(DELIVERY_USER_AGENT.name, USER_AGENT);
+    headers.insert(X_GITHUB_DELIVERY.name, guid.to_owned());
+    headers.insert(X_GITHUB_EVENT.name, event.to_owned());
+    headers.insert(X_GITHUB_HOOK_ID.name, hook_id.to_string());
+    headers
 }

@@ -21,7 +21,7 @@
 //!
 //! [`connection`]: super::connection
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -45,7 +45,7 @@ pub(crate) struct Outcome {
     pub status: String,
     /// The receiver's status code; 0 when it answered none.
     pub status_code: u16,
-    pub headers: BTreeMap<String, String>,
+    pub headers: crate::fake::DeliveryHeaders,
     pub body: String,
     pub duration: Duration,
 }
@@ -57,7 +57,7 @@ impl Outcome {
         Outcome {
             status,
             status_code,
-            headers: BTreeMap::new(),
+            headers: crate::fake::DeliveryHeaders::default(),
             body: String::new(),
             duration,
         }

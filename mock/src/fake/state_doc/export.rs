@@ -129,12 +129,12 @@ pub(crate) fn delivery(delivery: &Delivery) -> doc::StateDelivery {
         throttled_at: delivery.throttled_at.map(time_text),
         url: Some(delivery.url.clone()),
         request: Some(doc::StateDeliveryRequest {
-            headers: Some(delivery.request_headers.clone()),
+            headers: Some(delivery.request_headers.to_map()),
             payload: Some(payload),
             payload_text,
         }),
         response: Some(doc::StateDeliveryResponse {
-            headers: Some(delivery.response_headers.clone()),
+            headers: Some(delivery.response_headers.to_map()),
             payload: Some(delivery.response_payload.clone()),
         }),
     }

@@ -201,7 +201,7 @@ pub(super) fn read_delivery(
     }
     if let Some(request) = &record.request {
         if let Some(headers) = &request.headers {
-            read.request_headers.clone_from(headers);
+            read.request_headers = headers.clone().into();
         }
         read.request_payload = match (&request.payload_text, &request.payload) {
             (Some(text), _) => Payload::from_json_text(text.clone()),
@@ -210,7 +210,7 @@ pub(super) fn read_delivery(
         };
     }
     if let Some(response) = &record.response {
-        read.response_headers = response.headers.clone().unwrap_or_default();
+        read.response_headers = response.headers.clone().unwrap_or_default().into();
         read.response_payload = response.payload.clone().unwrap_or_default();
     }
     Ok(read)
