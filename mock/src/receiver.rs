@@ -56,6 +56,9 @@ pub struct ReceivedDelivery {
     pub signature_256_valid: Option<bool>,
     /// The same for the SHA-1 `X-Hub-Signature`.
     pub signature_1_valid: Option<bool>,
+    /// The address the delivery came from: the sender's end of its connection, shared by the
+    /// deliveries sent over one connection (`None` if the socket could not tell).
+    pub from: Option<std::net::SocketAddr>,
 }
 
 impl ReceivedDelivery {
@@ -256,6 +259,10 @@ async fn receive(
     signals: &Signals,
 ) -> Result<hyper::Response<Full<Bytes>>, std::io::Error> {
     let (parts, body) = request.into_parts();
+    let from = parts
+        .extensions
+        .get::<crate::net::PeerAddress>()
+        .map(|peer| peer.0);
     let body = match crate::net::read_body(body, MAX_BODY, limits.body_read_timeout).await {
         Ok(body) => body.to_vec(),
         Err(error @ BodyError::TimedOut(_)) => return Ok(plain(408, &error.to_string())),
@@ -278,6 +285,7 @@ async fn receive(
             body,
             signature_256_valid: None,
             signature_1_valid: None,
+            from,
         };
         if let Some(secret) = &inner.secret {
             delivery.signature_256_valid = Some(

@@ -130,8 +130,13 @@ pub async fn serve_bounded<F, H, A, B, E>(
     .await;
 }
 
+/// The address a request's connection came from, in the request's extensions (when the
+/// socket could tell it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeerAddress(pub std::net::SocketAddr);
+
 /// Serves HTTP/1 on `stream` with `handle` answering each request, within `limits`, and frees
-/// `slot` when the connection is closed.
+/// `slot` when the connection is closed. Each request carries the connection's [`PeerAddress`].
 pub async fn serve_connection<H, A, B, E>(
     stream: TcpStream,
     slot: ConnectionSlot,
@@ -146,9 +151,13 @@ pub async fn serve_connection<H, A, B, E>(
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let activity = Arc::new(Activity::new());
+    let peer = stream.peer_addr().ok().map(PeerAddress);
     let service = service_fn({
         let activity = activity.clone();
-        move |request| {
+        move |mut request: hyper::Request<Incoming>| {
+            if let Some(peer) = peer {
+                request.extensions_mut().insert(peer);
+            }
             let answering = Answering::start(activity.clone());
             let answer = handle(request);
             async move {

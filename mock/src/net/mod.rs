@@ -7,7 +7,9 @@ mod connection;
 mod tls;
 
 pub use accept::{ConnectionSlot, accept_loop_bounded};
-pub use connection::{BodyError, ConnectionLimits, read_body, serve_bounded, serve_connection};
+pub use connection::{
+    BodyError, ConnectionLimits, PeerAddress, read_body, serve_bounded, serve_connection,
+};
 pub use tls::{
     TlsSetupError, client_config, client_with_resolver, https_connector,
     https_connector_with_resolver,

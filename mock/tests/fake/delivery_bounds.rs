@@ -186,3 +186,45 @@ async fn past_the_byte_bound_a_delivery_is_recorded_as_failed_instead_of_queued(
     assert_eq!(fake.state().deliveries(hook).len(), 4);
     assert_eq!(fake.state().deliveries(hook)[0].status, "OK");
 }
+
+#[tokio::test]
+async fn deliveries_made_one_after_another_arrive_in_the_order_they_were_made() {
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
+    // The ping of a new hook, then seven events at once: no more than a lane's bound (8)
+    // wait, so they go one at a time, in order, however fast the receiver answers.
+    let hook = Api::new(&fake.uri())
+        .post(
+            "/orgs/octocat/hooks",
+            json!({ "name": "web", "events": ["push"], "config": { "url": receiver.url() } }),
+        )
+        .await;
+    assert_eq!(hook.status, 201);
+    for n in 1..=7 {
+        fake.state()
+            .emit_org_event(
+                "octocat",
+                "push",
+                json!({ "ref": format!("refs/heads/{n}") }),
+            )
+            .unwrap();
+    }
+    let got = receiver.wait_for(8, WAIT).await;
+    let seen: Vec<String> = got
+        .iter()
+        .map(|delivery| match delivery.event() {
+            Some("push") => delivery.payload().unwrap()["ref"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    let mut made = vec![format!("{:?}", Some("ping"))];
+    made.extend((1..=7).map(|n| format!("refs/heads/{n}")));
+    assert_eq!(seen, made);
+    // One after the other over one connection, not several connections racing.
+    let connections: std::collections::BTreeSet<_> = got.iter().map(|d| d.from).collect();
+    assert_eq!(connections.len(), 1, "{connections:?}");
+    assert!(got[0].from.is_some());
+}

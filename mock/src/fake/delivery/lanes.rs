@@ -3,6 +3,12 @@
 //! only its own deliveries. A worker takes its lane's deliveries one after the other over one
 //! connection; it ends when its lane is empty, and the lane goes with its last worker, so the
 //! lanes never outnumber the deliveries pending.
+//!
+//! A lane starts with one worker and gains more only when more than
+//! [`MAX_IN_FLIGHT_PER_RECEIVER`] deliveries wait in it. So deliveries made one after another
+//! (a hook's ping, then the events a test emits) go out one at a time, in the order they were
+//! made, and a test sees them in that order; a backlog is sent over up to eight connections at
+//! once, and then, as with GitHub, deliveries on their way together may arrive in any order.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -100,8 +106,9 @@ impl<T> Lanes<T> {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Queues `item` in `key`'s lane; a new worker for the lane when it has fewer than
-    /// [`MAX_IN_FLIGHT_PER_RECEIVER`], to be started by the caller.
+    /// Queues `item` in `key`'s lane; a new worker for the lane, to be started by the caller,
+    /// when it has none, or when more than [`MAX_IN_FLIGHT_PER_RECEIVER`] deliveries now wait
+    /// and it has fewer workers than that.
     pub(super) fn push(&self, key: &str, item: T) -> Option<Worker<T>> {
         let mut lanes = self.lock();
         // The lane's own key when it has one: a worker keeps it without a copy of the text.
@@ -114,7 +121,10 @@ impl<T> Lanes<T> {
             workers: 0,
         });
         lane.queue.push_back(item);
-        if lane.workers >= MAX_IN_FLIGHT_PER_RECEIVER {
+        let wanted = lane.workers == 0
+            || (lane.queue.len() > MAX_IN_FLIGHT_PER_RECEIVER
+                && lane.workers < MAX_IN_FLIGHT_PER_RECEIVER);
+        if !wanted {
             return None;
         }
         lane.workers += 1;
