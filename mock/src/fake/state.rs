@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use super::app_auth::GitHubApp;
 use super::auth::Grants;
 use super::config::{FakeConfig, OrgRole, RepoRole, TokenConfig};
+use super::delivery::pending::Store;
 use super::delivery::send::{Outbox, Policy};
 use super::delivery_records::{DeliveryRecords, RecordBounds};
 use super::faults::ActiveFault;
@@ -153,11 +154,18 @@ pub(crate) struct JournalRecord {
 /// or import (a new `epoch`) has replaced the state they were sent from.
 pub(crate) fn recording_outbox(myself: Weak<Mutex<State>>, epoch: u64, policy: Policy) -> Outbox {
     Outbox::new(
-        Arc::new(move |deliveries: Vec<Delivery>| {
+        Arc::new(move |deliveries: Vec<Delivery>, store: Store| {
             if let Some(state) = myself.upgrade() {
-                let mut state = state
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut state = match (store, state.try_lock()) {
+                    (_, Ok(state)) => state,
+                    (_, Err(std::sync::TryLockError::Poisoned(poisoned))) => poisoned.into_inner(),
+                    (Store::IfFree, Err(std::sync::TryLockError::WouldBlock)) => {
+                        return Some(deliveries);
+                    }
+                    (Store::Now, Err(std::sync::TryLockError::WouldBlock)) => state
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner()),
+                };
                 let dropped: Vec<Delivery> = if state.epoch == epoch {
                     deliveries
                         .into_iter()
@@ -170,6 +178,7 @@ pub(crate) fn recording_outbox(myself: Weak<Mutex<State>>, epoch: u64, policy: P
                 // Freed here, not under the lock the API waits on.
                 drop(dropped);
             }
+            None
         }),
         policy,
     )

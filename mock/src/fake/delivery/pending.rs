@@ -10,8 +10,25 @@ use tokio::sync::Notify;
 
 /// Where finished attempts' records go (the fake's state, which this module does not know),
 /// several at once: the attempts that ended in the same turn of the delivery runtime are
-/// stored under one lock of the state, which the API takes for every request.
-pub(crate) type Record = Arc<dyn Fn(Vec<super::Delivery>) + Send + Sync>;
+/// stored under one lock of the state, which the API takes for every request. With
+/// [`Store::IfFree`] a store that would wait for that lock does not, and hands the records
+/// back.
+pub(crate) type Record =
+    Arc<dyn Fn(Vec<super::Delivery>, Store) -> Option<Vec<super::Delivery>> + Send + Sync>;
+
+/// Whether storing records may wait for the state's lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Store {
+    /// Wait for it.
+    Now,
+    /// Only if no one holds it; else hand the records back.
+    IfFree,
+}
+
+/// How many turns of the delivery runtime finished records wait for the state's lock to be
+/// free before the store waits for it: while the API holds the lock, the sending thread goes
+/// on sending instead of sleeping on it, and the records are never held back for long.
+const TURNS_BEFORE_WAITING: usize = 8;
 
 /// The records of attempts that have ended, waiting to be stored together.
 #[derive(Clone)]
@@ -33,21 +50,39 @@ impl Finished {
         if first {
             let this = self.clone();
             tokio::spawn(async move {
-                tokio::task::yield_now().await;
-                this.store();
+                for turn in 1.. {
+                    tokio::task::yield_now().await;
+                    let store = if turn < TURNS_BEFORE_WAITING {
+                        Store::IfFree
+                    } else {
+                        Store::Now
+                    };
+                    if this.store(store) {
+                        return;
+                    }
+                }
             });
         }
     }
 
     /// Stores every waiting record, then counts them as no longer pending (in that order, so
-    /// that a test waiting for none pending finds them all in the deliveries API).
-    fn store(&self) {
+    /// that a test waiting for none pending finds them all in the deliveries API); false when
+    /// they stay waiting, the state being busy.
+    fn store(&self, store: Store) -> bool {
         let batch = std::mem::take(&mut *self.lock());
         let (records, sizes): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-        (self.record)(records);
+        if let Some(back) = (self.record)(records, store) {
+            // In front of any that ended since, so that records keep the order they ended in.
+            let mut batch = self.lock();
+            let later = std::mem::take(&mut *batch);
+            batch.extend(back.into_iter().zip(sizes));
+            batch.extend(later);
+            return false;
+        }
         for size in sizes {
             self.pending.done(size);
         }
+        true
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(super::Delivery, usize)>> {
@@ -107,6 +142,73 @@ impl Pending {
             if tokio::time::timeout_at(deadline, changed).await.is_err() {
                 return self.count();
             }
+        }
+    }
+}
+
+#[cfg(test)]
+// A test that cannot unwrap should fail right there, loudly.
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::fake::DeliverySeed;
+    use std::sync::Mutex;
+
+    /// The ids stored, and how each store was asked.
+    type Seen = Arc<Mutex<(Vec<u64>, Vec<Store>)>>;
+
+    /// A record store that refuses while busy `busy_turns` times, noting what it was asked.
+    fn busy_store(busy_turns: usize) -> (Record, Seen) {
+        let seen: Seen = Arc::default();
+        let refusals = Arc::new(AtomicUsize::new(busy_turns));
+        let noted = seen.clone();
+        let record: Record = Arc::new(move |deliveries, store| {
+            let mut noted = noted.lock().unwrap();
+            noted.1.push(store);
+            let busy = refusals
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok();
+            if busy && store == Store::IfFree {
+                return Some(deliveries);
+            }
+            noted
+                .0
+                .extend(deliveries.iter().map(|d: &super::super::Delivery| d.id));
+            None
+        });
+        (record, seen)
+    }
+
+    fn delivery(id: u64) -> super::super::Delivery {
+        super::super::from_seed(
+            id,
+            1,
+            "http://127.0.0.1:1/".to_owned(),
+            DeliverySeed::new("push"),
+        )
+    }
+
+    #[tokio::test]
+    async fn records_wait_while_the_state_is_busy_and_are_stored_once_in_order() {
+        for (busy_turns, expected_waits) in [(0, 0), (3, 0), (100, 1)] {
+            let (record, seen) = busy_store(busy_turns);
+            let pending = Arc::new(Pending::default());
+            let finished = Finished {
+                batch: Arc::default(),
+                record,
+                pending: pending.clone(),
+            };
+            for id in 1..=3 {
+                pending.add(10);
+                finished.add(delivery(id), 10);
+            }
+            assert_eq!(pending.settle(std::time::Duration::from_secs(10)).await, 0);
+            assert_eq!(pending.bytes(), 0);
+            let (stored, asked) = seen.lock().unwrap().clone();
+            assert_eq!(stored, [1, 2, 3], "busy for {busy_turns} turns");
+            // Waiting for the lock only once it stayed busy for the turns allowed.
+            let waits = asked.iter().filter(|store| **store == Store::Now).count();
+            assert_eq!(waits, expected_waits, "{asked:?}");
         }
     }
 }

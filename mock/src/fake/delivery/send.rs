@@ -33,7 +33,7 @@ use super::Outgoing;
 use super::address::*;
 use super::connection::{Connection, Connectors, Destination, attempt};
 use super::lanes::*;
-use super::pending::{Finished, Pending, Record};
+use super::pending::{Finished, Pending, Record, Store};
 
 /// How many attempts run at once, to all receivers together.
 const MAX_IN_FLIGHT: usize = 64;
@@ -240,7 +240,8 @@ fn start_thread(
                         0,
                         Duration::ZERO,
                     );
-                    record(vec![outgoing.record(outcome, OffsetDateTime::now_utc())]);
+                    let records = vec![outgoing.record(outcome, OffsetDateTime::now_utc())];
+                    record(records, Store::Now);
                     pending.done(size);
                 }
                 return;
