@@ -17,6 +17,7 @@ mod deliveries;
 mod delivery_bounds;
 mod delivery_engine;
 mod delivery_payloads;
+mod delivery_tls;
 mod errors;
 mod event_payloads;
 mod faults;

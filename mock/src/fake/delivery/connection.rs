@@ -377,19 +377,27 @@ async fn connect(
 }
 
 /// GitHub's wording for a connection that could not be made, as its troubleshooting docs
-/// word them: `failed to connect to network` when the receiver refused the connection,
-/// `failed to connect to host` when the host could not be reached otherwise (the network does
-/// not let the connection through, or TLS fails). 502 is the code GitHub's REST examples show
-/// with them; the code and text for a dropped connection are our choice (spec/README.md).
+/// word them: `failed to connect to network` when the receiver refused the connection, `Peer
+/// certificate cannot be authenticated with given CA certificates` when its certificate was
+/// not accepted, `failed to connect to host` when the host could not be reached otherwise (the
+/// network does not let the connection through, or the TLS handshake fails). 502 is the code
+/// GitHub's REST examples show with them; the code and text for a dropped connection are our
+/// choice (spec/README.md).
 fn connect_failure(error: &(dyn std::error::Error + 'static)) -> &'static str {
-    let mut source = Some(error);
-    while let Some(cause) = source {
-        if let Some(io) = cause.downcast_ref::<std::io::Error>()
-            && io.kind() == std::io::ErrorKind::ConnectionRefused
-        {
+    let mut next = Some(error);
+    while let Some(cause) = next {
+        let io = cause.downcast_ref::<std::io::Error>();
+        if io.is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused) {
             return "failed to connect to network";
         }
-        source = cause.source();
+        if let Some(rustls::Error::InvalidCertificate(_)) = cause.downcast_ref::<rustls::Error>() {
+            return "Peer certificate cannot be authenticated with given CA certificates";
+        }
+        // An I/O error holds the error it wraps (TLS's) as its inner error, not its source.
+        next = match io.and_then(std::io::Error::get_ref) {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => cause.source(),
+        };
     }
     "failed to connect to host"
 }
