@@ -184,6 +184,20 @@ enum Failed {
     Reset,
 }
 
+impl Failed {
+    /// The record's outcome, for an attempt started at `started`.
+    fn outcome(self, started: Instant) -> Outcome {
+        let (status, status_code) = match self {
+            // Refused as `Outbox::send` refuses: 502, no time spent.
+            Failed::Refused(why) => return Outcome::failed(why, 502, Duration::ZERO),
+            Failed::Connect(wording) => (wording, 502),
+            Failed::Setup(why) => (why, 0),
+            Failed::Reset => ("connection reset by peer", 502),
+        };
+        Outcome::failed(status.to_owned(), status_code, started.elapsed())
+    }
+}
+
 /// One POST of `outgoing` to `destination` and the receiver's answer, within the hook's
 /// timeout, over `connection` when it serves (else a waiting one or a new one, left in
 /// `connection` for the next delivery; a connection that failed or timed out is dropped).
@@ -211,19 +225,14 @@ pub(super) async fn attempt(
     let answered = tokio::time::timeout_at(deadline, exchange).await;
     let (parts, body) = match answered {
         Ok(Ok(answer)) => answer,
-        failed => {
+        // GitHub words it "timed out"; the 504 is our choice (spec/README.md).
+        Err(_) => {
             *connection = None;
-            let (status, status_code, duration) = match failed {
-                // GitHub words it "timed out"; the 504 is our choice (spec/README.md).
-                Err(_) => ("timed out", 504, started.elapsed()),
-                // Refused as `Outbox::send` refuses: 502, no time spent.
-                Ok(Err(Failed::Refused(why))) => return Outcome::failed(why, 502, Duration::ZERO),
-                Ok(Err(Failed::Connect(wording))) => (wording, 502, started.elapsed()),
-                Ok(Err(Failed::Setup(why))) => (why, 0, started.elapsed()),
-                Ok(Err(Failed::Reset)) => ("connection reset by peer", 502, started.elapsed()),
-                Ok(Ok(_)) => unreachable!(),
-            };
-            return Outcome::failed(status.to_owned(), status_code, duration);
+            return Outcome::failed("timed out".to_owned(), 504, started.elapsed());
+        }
+        Ok(Err(failed)) => {
+            *connection = None;
+            return failed.outcome(started);
         }
     };
     let body = match Limited::new(body, MAX_RESPONSE_BODY).collect().await {
