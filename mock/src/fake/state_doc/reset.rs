@@ -1,6 +1,7 @@
 //! Going back to the start state: all of it (hooks, deliveries, journal, faults, counters), or
 //! one organization's, repository's or app's hooks and their deliveries.
 
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 use super::StateDocument;
@@ -101,51 +102,53 @@ fn swap_owner(
     start: &mut Imported,
     owner: &Owner<'_>,
 ) -> Result<(Vec<u64>, Vec<u64>), StateError> {
-    let ids = |hooks: &crate::fake::hook_store::HookMap| hooks.values().map(|h| h.id).collect();
     match owner {
-        Owner::Org(login) => {
-            let key = login.to_lowercase();
-            let now = state.orgs.remove(&key);
-            let then = start.orgs.remove(&key);
-            if now.is_none() && then.is_none() {
-                return Err(StateError::UnknownOrg((*login).to_owned()));
-            }
-            let had = now.map(|org| ids(&org.hooks)).unwrap_or_default();
-            let has = then.as_ref().map(|org| ids(&org.hooks)).unwrap_or_default();
-            if let Some(org) = then {
-                state.orgs.insert(key, org);
-            }
-            Ok((had, has))
-        }
-        Owner::Repo(full_name) => {
-            let key = full_name.to_lowercase();
-            let now = state.repos.remove(&key);
-            let then = start.repos.remove(&key);
-            if now.is_none() && then.is_none() {
-                return Err(StateError::UnknownRepo((*full_name).to_owned()));
-            }
-            let had = now.map(|repo| ids(&repo.hooks)).unwrap_or_default();
-            let has = then
-                .as_ref()
-                .map(|repo| ids(&repo.hooks))
-                .unwrap_or_default();
-            if let Some(repo) = then {
-                state.repos.insert(key, repo);
-            }
-            Ok((had, has))
-        }
-        Owner::App(app_id) => {
-            let now = state.apps.remove(app_id);
-            let then = start.apps.remove(app_id);
-            if now.is_none() && then.is_none() {
-                return Err(StateError::UnknownApp(*app_id));
-            }
-            let had = now.map(|app| ids(&app.hooks)).unwrap_or_default();
-            let has = then.as_ref().map(|app| ids(&app.hooks)).unwrap_or_default();
-            if let Some(app) = then {
-                state.apps.insert(*app_id, app);
-            }
-            Ok((had, has))
-        }
+        Owner::Org(login) => swap(
+            &mut state.orgs,
+            &mut start.orgs,
+            login.to_lowercase(),
+            |org| &org.hooks,
+            || StateError::UnknownOrg((*login).to_owned()),
+        ),
+        Owner::Repo(full_name) => swap(
+            &mut state.repos,
+            &mut start.repos,
+            full_name.to_lowercase(),
+            |repo| &repo.hooks,
+            || StateError::UnknownRepo((*full_name).to_owned()),
+        ),
+        Owner::App(app_id) => swap(
+            &mut state.apps,
+            &mut start.apps,
+            *app_id,
+            |app| &app.hooks,
+            || StateError::UnknownApp(*app_id),
+        ),
     }
+}
+
+/// [`swap_owner`] for one kind of owner: `key`'s entry in `now` becomes its entry in `then`
+/// (or goes); an error when neither has it.
+fn swap<K: Ord, V>(
+    now: &mut BTreeMap<K, V>,
+    then: &mut BTreeMap<K, V>,
+    key: K,
+    hooks: impl Fn(&V) -> &crate::fake::hook_store::HookMap,
+    unknown: impl FnOnce() -> StateError,
+) -> Result<(Vec<u64>, Vec<u64>), StateError> {
+    let current = now.remove(&key);
+    let at_start = then.remove(&key);
+    if current.is_none() && at_start.is_none() {
+        return Err(unknown());
+    }
+    let hook_ids = |owner: Option<&V>| -> Vec<u64> {
+        owner.map_or_else(Vec::new, |owner| {
+            hooks(owner).values().map(|h| h.id).collect()
+        })
+    };
+    let ids = (hook_ids(current.as_ref()), hook_ids(at_start.as_ref()));
+    if let Some(owner) = at_start {
+        now.insert(key, owner);
+    }
+    Ok(ids)
 }
