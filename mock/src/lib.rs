@@ -66,6 +66,7 @@ mod server;
 #[doc(hidden)]
 pub mod stub_runtime;
 pub mod table;
+mod wait;
 
 pub use fake::{
     AppKey, AppKeyError, Delivery, DeliveryHeaders, DeliverySeed, EventSource, Fake, FakeConfig,

@@ -213,17 +213,13 @@ impl Receiver {
     /// what has arrived.
     pub async fn wait_for(&self, count: usize, timeout: Duration) -> Vec<ReceivedDelivery> {
         let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            let arrived = self.signals.arrived.notified();
-            tokio::pin!(arrived);
-            arrived.as_mut().enable();
+        let enough = crate::wait::until(&self.signals.arrived, Some(deadline), || {
             let received = self.received();
-            if received.len() >= count {
-                return received;
-            }
-            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
-                return self.received();
-            }
+            (received.len() >= count).then_some(received)
+        });
+        match enough.await {
+            Some(received) => received,
+            None => self.received(),
         }
     }
 
@@ -317,19 +313,13 @@ async fn receive(
             status
         }
         ReceiverAnswer::Hold(status) => {
-            loop {
-                let released = signals.release.notified();
-                tokio::pin!(released);
-                released.as_mut().enable();
-                if inner
+            crate::wait::until(&signals.release, None, || {
+                let inner = inner
                     .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .released
-                {
-                    break;
-                }
-                released.await;
-            }
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                inner.released.then_some(())
+            })
+            .await;
             status
         }
     };

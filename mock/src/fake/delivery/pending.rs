@@ -131,17 +131,12 @@ impl Pending {
     /// Waits until no delivery is pending, or `timeout`; the count still pending.
     pub(crate) async fn settle(&self, timeout: Duration) -> usize {
         let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            let changed = self.changed.notified();
-            tokio::pin!(changed);
-            changed.as_mut().enable();
-            let left = self.count();
-            if left == 0 {
-                return 0;
-            }
-            if tokio::time::timeout_at(deadline, changed).await.is_err() {
-                return self.count();
-            }
+        let none_left = crate::wait::until(&self.changed, Some(deadline), || {
+            (self.count() == 0).then_some(0)
+        });
+        match none_left.await {
+            Some(none) => none,
+            None => self.count(),
         }
     }
 }
