@@ -3,6 +3,8 @@
 //! [`FakeState::emit`] / [`FakeState::emit_with`] send it to every hook there that subscribes
 //! to it, with a payload the fake makes ([`super::payloads`]) or the caller gives.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::delivery::Target;
@@ -264,40 +266,34 @@ impl FakeState {
             (resolved, scene)
         };
         // Made outside the lock: API calls meanwhile need not wait for the payload.
-        // Each hook's payload text, and which of `values` it was written from.
-        let mut values: Vec<Value> = Vec::new();
-        let made: Vec<(u64, Payload, usize)> = if payloads::names_the_hook(found) {
-            let api_base = format!("{}{}", scene.urls.api, resolved.product.path_prefix());
-            let login = resolved.owner.as_ref().map(|(name, _)| name.as_str());
-            resolved
-                .hooks
-                .iter()
-                .filter(|hook| hook.active && hook.kind.receives(&hook.events, event))
-                .map(|hook| {
-                    let json = serde_json::to_value(render::hook_view(hook, &api_base, login))
-                        .unwrap_or_default();
-                    let named = HookNamed { id: hook.id, json };
-                    let payload = payloads::payload(found, &scene, Some(&named));
-                    values.push(payload);
-                    let at = values.len() - 1;
-                    (hook.id, text_of(&values[at]), at)
-                })
-                .collect()
-        } else {
-            values.push(payloads::payload(found, &scene, None));
-            let text = text_of(&values[0]);
-            resolved
-                .hooks
-                .iter()
-                .map(|hook| (hook.id, text.clone(), 0))
-                .collect()
-        };
+        if !payloads::names_the_hook(found) {
+            // One payload for every hook.
+            let value = payloads::payload(found, &scene, None);
+            let text = text_of(&value);
+            let mut state = self.lock();
+            return Ok(state.fan_out_each(&resolved, event, |_| (text.clone(), Some(&value))));
+        }
+        // A payload per receiving hook, naming it: its text, and the value it was written from.
+        let api_base = format!("{}{}", scene.urls.api, resolved.product.path_prefix());
+        let login = resolved.owner.as_ref().map(|(name, _)| name.as_str());
+        let made: HashMap<u64, (Payload, Value)> = resolved
+            .hooks
+            .iter()
+            .filter(|hook| hook.active && hook.kind.receives(&hook.events, event))
+            .map(|hook| {
+                let json = serde_json::to_value(render::hook_view(hook, &api_base, login))
+                    .unwrap_or_default();
+                let named = HookNamed { id: hook.id, json };
+                let value = payloads::payload(found, &scene, Some(&named));
+                (hook.id, (text_of(&value), value))
+            })
+            .collect();
         let mut state = self.lock();
+        // Every active hook that receives the event has its payload; the others are not sent.
         Ok(state.fan_out_each(&resolved, event, |hook| {
-            made.iter()
-                .find(|(id, _, _)| *id == hook.id)
-                .map_or((Payload::empty(), None), |(_, text, at)| {
-                    (text.clone(), values.get(*at))
+            made.get(&hook.id)
+                .map_or((Payload::empty(), None), |(text, value)| {
+                    (text.clone(), Some(value))
                 })
         }))
     }
