@@ -240,18 +240,26 @@ async fn a_receiver_that_hangs_times_out_at_the_configured_timeout() {
 async fn a_receiver_that_drops_the_connection_is_a_failed_delivery() {
     let fake = FakeGitHub::start().await;
     let receiver = Receiver::start().await.unwrap();
-    receiver.answer(ReceiverAnswer::Close);
+    receiver.answer_next(ReceiverAnswer::Close);
     let hook = fake
         .state()
         .insert_org_hook("octocat", HookSeed::new(receiver.url()));
-    Api::new(&fake.uri())
-        .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+    let api = Api::new(&fake.uri());
+    api.post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
         .await;
     settle(&fake).await;
     let record = &fake.state().deliveries(hook)[0];
     assert_eq!(record.status_code, 502);
     assert_ne!(record.status, "OK");
     assert_eq!(receiver.received().len(), 1);
+    // The broken connection is not kept: the next delivery goes over a new one.
+    api.post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+        .await;
+    settle(&fake).await;
+    assert_eq!(fake.state().deliveries(hook)[1].status, "OK");
+    let got = receiver.received();
+    assert_eq!(got.len(), 2);
+    assert_ne!(got[0].from, got[1].from);
 }
 
 #[tokio::test]
