@@ -237,6 +237,39 @@ async fn a_receiver_that_hangs_times_out_at_the_configured_timeout() {
 }
 
 #[tokio::test]
+async fn a_receiver_that_stalls_its_answers_body_times_out_too() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // A receiver that answers the head of a 10-byte body, sends 2 bytes, and stops there.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let (done, finished) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut request = vec![0; 64 * 1024];
+        let _ = stream.read(&mut request).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nok";
+        stream.write_all(head.as_bytes()).await.unwrap();
+        // Held open, silent, until the test ends.
+        let _ = finished.await;
+    });
+    let fake = FakeGitHub::start_with(
+        FakeConfig::default().with_delivery_timeout(Duration::from_millis(200)),
+    )
+    .await;
+    let hook = fake.state().insert_org_hook("octocat", HookSeed::new(url));
+    Api::new(&fake.uri())
+        .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+        .await;
+    settle(&fake).await;
+    let record = &fake.state().deliveries(hook)[0];
+    assert_eq!(
+        (record.status.as_str(), record.status_code),
+        ("timed out", 504)
+    );
+    drop(done);
+}
+
+#[tokio::test]
 async fn a_receiver_that_drops_the_connection_is_a_failed_delivery() {
     let fake = FakeGitHub::start().await;
     let receiver = Receiver::start().await.unwrap();

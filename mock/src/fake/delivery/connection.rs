@@ -235,12 +235,18 @@ pub(super) async fn attempt(
             return failed.outcome(started);
         }
     };
-    let body = match Limited::new(body, MAX_RESPONSE_BODY).collect().await {
-        Ok(collected) => String::from_utf8_lossy(&collected.to_bytes()).into_owned(),
-        Err(_) => {
+    // The body within the same deadline: a receiver that stalls it has not answered.
+    let body = Limited::new(body, MAX_RESPONSE_BODY).collect();
+    let body = match tokio::time::timeout_at(deadline, body).await {
+        Ok(Ok(collected)) => String::from_utf8_lossy(&collected.to_bytes()).into_owned(),
+        Ok(Err(_)) => {
             // The rest of the answer is still on the connection: it cannot carry another.
             *connection = None;
             String::new()
+        }
+        Err(_) => {
+            *connection = None;
+            return Outcome::failed("timed out".to_owned(), 504, started.elapsed());
         }
     };
     let status_code = parts.status.as_u16();
