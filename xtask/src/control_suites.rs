@@ -285,7 +285,8 @@ mod tests {
             let folder = root.join(suite.folder);
             let files = std::fs::read_dir(&folder)
                 .unwrap_or_else(|error| panic!("{}: {error}", folder.display()));
-            for file in files.flatten() {
+            // Files only: running a suite leaves folders beside them (Python's __pycache__).
+            for file in files.flatten().filter(|entry| entry.path().is_file()) {
                 sources.push_str(&read(&file.path()));
             }
         }

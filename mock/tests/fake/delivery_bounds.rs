@@ -183,8 +183,9 @@ async fn past_the_byte_bound_a_delivery_is_recorded_as_failed_instead_of_queued(
         .emit_org_event("octocat", "push", payload)
         .unwrap();
     settle(&fake).await;
+    // Oldest first: the new one is the fourth.
     assert_eq!(fake.state().deliveries(hook).len(), 4);
-    assert_eq!(fake.state().deliveries(hook)[0].status, "OK");
+    assert_eq!(fake.state().deliveries(hook)[3].status, "OK");
 }
 
 #[tokio::test]
