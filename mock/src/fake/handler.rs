@@ -90,7 +90,6 @@ impl Fake {
     fn respond(&self, owned: Cow<'_, FakeRequest>) -> FakeResponse {
         let request: &FakeRequest = &owned;
         if request.path.starts_with(control::PREFIX) {
-            self.state.lock().note_base_url(&request.base_url);
             return control::handle(&self.state, &self.allowed_control_hosts, request);
         }
         let now = OffsetDateTime::now_utc();

@@ -73,6 +73,8 @@ pub(crate) fn handle(
     if let Err(reason) = check_host(&request.base_url, allowed_hosts) {
         return error_answer(request, &Refusal::new(403, reason));
     }
+    // Made payloads point at the base URL of the last request let in, not of one refused.
+    state.lock().note_base_url(&request.base_url);
     let (operation, params) = match route_control(&request.method, &request.path) {
         ControlRoute::Found(operation, params) => (operation, params),
         ControlRoute::WrongMethod(allowed) => {
