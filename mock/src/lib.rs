@@ -65,6 +65,7 @@ mod receiver;
 mod server;
 #[doc(hidden)]
 pub mod stub_runtime;
+mod sync;
 pub mod table;
 mod wait;
 

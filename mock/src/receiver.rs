@@ -213,9 +213,10 @@ impl Receiver {
     /// what has arrived.
     pub async fn wait_for(&self, count: usize, timeout: Duration) -> Vec<ReceivedDelivery> {
         let deadline = tokio::time::Instant::now() + timeout;
+        // Copied once there are enough, not at each arrival.
         let enough = crate::wait::until(&self.signals.arrived, Some(deadline), || {
-            let received = self.received();
-            (received.len() >= count).then_some(received)
+            let inner = self.lock();
+            (inner.received.len() >= count).then(|| inner.received.clone())
         });
         match enough.await {
             Some(received) => received,
@@ -224,9 +225,7 @@ impl Receiver {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::sync::lock(&self.inner)
     }
 }
 
@@ -267,9 +266,7 @@ async fn receive(
     };
     let headers: Vec<(String, String)> = crate::fake::header_pairs(&parts.headers);
     let answer = {
-        let mut inner = inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut inner = crate::sync::lock(inner);
         let mut delivery = ReceivedDelivery {
             method: parts.method.as_str().to_owned(),
             path: parts
@@ -314,9 +311,7 @@ async fn receive(
         }
         ReceiverAnswer::Hold(status) => {
             crate::wait::until(&signals.release, None, || {
-                let inner = inner
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let inner = crate::sync::lock(inner);
                 inner.released.then_some(())
             })
             .await;

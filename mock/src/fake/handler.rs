@@ -76,9 +76,8 @@ impl Fake {
 
     /// How long a server should wait before handing `request` to the handler: the wait a
     /// `GET /_hookspec/deliveries?wait_ms=N` asks for, else none.
-    pub(crate) fn wait_before(&self, request: &FakeRequest) -> Option<(Duration, FakeState)> {
+    pub(crate) fn wait_before(&self, request: &FakeRequest) -> Option<Duration> {
         control::wait_before(request, &self.allowed_control_hosts)
-            .map(|wait| (wait, self.state.clone()))
     }
 
     /// [`handle`](Self::handle) for a request the caller gives away: the servers' way, so that

@@ -157,10 +157,7 @@ impl HookMap {
             start,
             per_page,
         };
-        let mut pages = self
-            .pages
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut pages = crate::sync::lock(&self.pages);
         if let Some((_, ready)) = pages.iter().find(|(kept, _)| *kept == key) {
             return ready.clone();
         }
@@ -192,10 +189,7 @@ impl HookMap {
     /// `Last-Modified`.
     pub(crate) fn one(&self, id: &u64, api_base: &str, login: Option<&str>) -> Option<Arc<Ready>> {
         let entry = self.entries.get(id)?;
-        let mut single = entry
-            .single
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut single = crate::sync::lock(&entry.single);
         if let Some((base, for_login, ready)) = single.as_ref()
             && base == api_base
             && for_login.as_deref() == login

@@ -49,7 +49,10 @@ impl State {
                 timeout,
                 trap,
             );
-            if let Some(value) = described_by {
+            // Else the payload's own value, when it has one at hand (a ping has none yet; a
+            // redelivery copies the original's description).
+            let payload = outgoing.payload.clone();
+            if let Some(value) = described_by.or(payload.value_if_parsed()) {
                 outgoing.describe(value);
             }
             outgoing

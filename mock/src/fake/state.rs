@@ -162,9 +162,9 @@ pub(crate) fn recording_outbox(myself: Weak<Mutex<State>>, epoch: u64, policy: P
                     (Store::IfFree, Err(std::sync::TryLockError::WouldBlock)) => {
                         return Some(deliveries);
                     }
-                    (Store::Now, Err(std::sync::TryLockError::WouldBlock)) => state
-                        .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner()),
+                    (Store::Now, Err(std::sync::TryLockError::WouldBlock)) => {
+                        crate::sync::lock(&state)
+                    }
                 };
                 let dropped: Vec<Delivery> = if state.epoch == epoch {
                     deliveries
@@ -404,15 +404,12 @@ impl State {
     #[must_use = "drop what it returns once the lock is released"]
     pub(crate) fn push_delivery(&mut self, delivery: Delivery) -> Vec<Delivery> {
         let floor = self.delivery_floor.get(&delivery.hook_id).copied();
-        match self.hook(delivery.hook_id) {
+        match self.hook_mut(delivery.hook_id) {
             None => return vec![delivery],
             Some(_) if floor.is_some_and(|floor| delivery.id < floor) => return vec![delivery],
             // A repository hook shows what its last delivery got.
             Some(hook) if hook.kind == HookKind::Repository => {
-                let last = LastResponse::after(&delivery);
-                if let Some(hook) = self.hook_mut(delivery.hook_id) {
-                    hook.last_response = last;
-                }
+                hook.last_response = LastResponse::after(&delivery);
             }
             Some(_) => {}
         }
@@ -492,8 +489,6 @@ impl FakeState {
 
     /// Locks the state; a poisoned lock is recovered, since no update leaves it half-done.
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::sync::lock(&self.inner)
     }
 }

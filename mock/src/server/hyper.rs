@@ -109,8 +109,8 @@ async fn answer(
             );
             // A control request that waits for deliveries waits here, on the runtime, not
             // in the synchronous handler.
-            if let Some((wait, state)) = fake.wait_before(&request) {
-                let _ = state.wait_for_deliveries(wait).await;
+            if let Some(wait) = fake.wait_before(&request) {
+                let _ = fake.state().wait_for_deliveries(wait).await;
             }
             fake.handle_owned(request)
         }

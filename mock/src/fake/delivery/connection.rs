@@ -115,9 +115,7 @@ impl Connectors {
     }
 
     fn idle(&self) -> std::sync::MutexGuard<'_, Idle> {
-        self.idle
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::sync::lock(&self.idle)
     }
 }
 

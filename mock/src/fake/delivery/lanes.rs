@@ -101,9 +101,7 @@ fn leave<T>(lanes: &mut HashMap<Arc<str>, Lane<T>>, key: &str) {
 
 impl<T> Lanes<T> {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Arc<str>, Lane<T>>> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::sync::lock(&self.0)
     }
 
     /// Queues `item` in `key`'s lane; a new worker for the lane, to be started by the caller,

@@ -88,7 +88,8 @@ struct Unfinished {
 
 impl Outgoing {
     /// `event` with `payload` through `hook` as it is configured now; with `trap`, the body
-    /// carries [`sign::TRAP_MEMBER`].
+    /// carries [`sign::TRAP_MEMBER`]. What the record lists about the payload is the caller's
+    /// to [`describe`](Outgoing::describe).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         id: u64,
@@ -100,7 +101,7 @@ impl Outgoing {
         timeout: Duration,
         trap: bool,
     ) -> Outgoing {
-        let mut outgoing = Outgoing {
+        Outgoing {
             id,
             hook_id: hook.id,
             guid,
@@ -125,13 +126,7 @@ impl Outgoing {
                 secret: hook.config.secret.clone().map(Secret),
                 enterprise: None,
             }),
-        };
-        // A ping has no value yet (it is written later); a redelivery copies the original's.
-        let payload = outgoing.payload.clone();
-        if let Some(value) = payload.value_if_parsed() {
-            outgoing.describe(value);
         }
-        outgoing
     }
 
     /// Takes what the record lists about the payload from its value: the action, the

@@ -86,9 +86,7 @@ impl Finished {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(super::Delivery, usize)>> {
-        self.batch
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::sync::lock(&self.batch)
     }
 }
 

@@ -192,10 +192,7 @@ impl Outbox {
     /// it).
     fn destination(&self, url: &str) -> Result<Arc<Destination>, String> {
         const REMEMBERED: usize = 256;
-        let mut known = self
-            .destinations
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut known = crate::sync::lock(&self.destinations);
         if let Some(destination) = known.get(url) {
             return Ok(destination.clone());
         }

@@ -80,10 +80,12 @@ impl FakeState {
         }
         let floor = state.next_delivery_id;
         for hook_id in start_hooks {
-            dropped.extend(state.deliveries.remove(&hook_id).into_iter().flatten());
-            if let Some(list) = imported.take_deliveries(hook_id) {
-                state.deliveries.insert(hook_id, list);
-            }
+            // The start state's records replace the hook's (insert hands back those it had).
+            let replaced = match imported.take_deliveries(hook_id) {
+                Some(list) => state.deliveries.insert(hook_id, list),
+                None => state.deliveries.remove(&hook_id),
+            };
+            dropped.extend(replaced.into_iter().flatten());
             // What was sent to this hook before the reset is not recorded after it.
             state.delivery_floor.insert(hook_id, floor);
         }
