@@ -18,8 +18,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 use std::time::Duration;
 
-use hookspec_mock::{Fake, FakeConfig, FakeRequest, HookSeed};
-
 #[path = "../benches/fake/floor.rs"]
 #[allow(dead_code)]
 mod floor;
@@ -34,25 +32,9 @@ fn main() {
     let n: usize = std::env::args().nth(2).expect(usage).parse().expect(usage);
     let receiver = floor::Floor::receiver();
     let url = format!("http://{}/hook", receiver.address);
-    let fake = Fake::new(FakeConfig {
-        record_requests: false,
-        max_pending_deliveries: n + 1,
-        max_pending_bytes: usize::MAX,
-        ..FakeConfig::default()
-    });
+    // The bench row's subject.
+    let (fake, ping, _hook) = floor::ping_subject(&url, n + 1);
     let state = fake.state();
-    let hook = state.insert_org_hook(
-        "octocat",
-        HookSeed::new(url.clone())
-            .secret("s3cret")
-            .content_type("json"),
-    );
-    let ping = FakeRequest::new(
-        "POST",
-        "http://127.0.0.1:1",
-        &format!("/orgs/octocat/hooks/{hook}/pings"),
-    )
-    .with_header("authorization", "Bearer profile");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

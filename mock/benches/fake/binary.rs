@@ -22,18 +22,13 @@ pub struct Binary {
 }
 
 impl Binary {
+    /// The binary with `--port 0 --quiet`.
     pub fn start() -> Binary {
-        Binary::start_with(&[])
-    }
-
-    /// The binary with `extra` arguments besides `--port 0 --quiet`.
-    pub fn start_with(extra: &[&str]) -> Binary {
         // HOOKSPEC_BENCH_BINARY: another build of the binary (to compare before and after).
         let program = std::env::var("HOOKSPEC_BENCH_BINARY")
             .unwrap_or_else(|_| env!("CARGO_BIN_EXE_hookspec-mock").to_owned());
         let mut child = Command::new(program)
             .args(["--port", "0", "--quiet"])
-            .args(extra)
             .stdout(Stdio::piped())
             .spawn()
             .expect("the hookspec-mock binary starts");

@@ -11,8 +11,6 @@
 
 use std::time::{Duration, Instant};
 
-use hookspec_mock::{Fake, FakeConfig, FakeRequest, HookSeed};
-
 use crate::Settings;
 use crate::floor::{self, Floor, Seen};
 use crate::load;
@@ -23,27 +21,11 @@ const IN_FLIGHT: usize = 64;
 pub async fn deliveries(settings: &Settings) {
     let receiver = Floor::receiver();
     let total = settings.deliveries;
-    let fake = Fake::new(FakeConfig {
-        record_requests: false,
-        // The pings are asked for in one burst, far faster than any receiver takes them: let
-        // them all wait their turn rather than be recorded as refused.
-        max_pending_deliveries: total,
-        max_pending_bytes: usize::MAX,
-        ..FakeConfig::default()
-    });
+    // The pings are asked for in one burst, far faster than any receiver takes them: room for
+    // them all to wait their turn rather than be recorded as refused.
+    let (fake, ping, hook) =
+        floor::ping_subject(&format!("http://{}/hook", receiver.address), total);
     let state = fake.state();
-    let hook = state.insert_org_hook(
-        "octocat",
-        HookSeed::new(format!("http://{}/hook", receiver.address))
-            .secret("s3cret")
-            .content_type("json"),
-    );
-    let ping = FakeRequest::new(
-        "POST",
-        "http://127.0.0.1:1",
-        &format!("/orgs/octocat/hooks/{hook}/pings"),
-    )
-    .with_header("authorization", "Bearer bench");
 
     // Alternating rounds, as the request rows do, so that background load on a shared machine
     // falls on both alike: the fake (every ping answers 204 at once and is delivered in the

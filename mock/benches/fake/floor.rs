@@ -150,3 +150,30 @@ pub async fn plain_posts(url: String, seen: Seen, total: usize, in_flight: usize
     while tasks.join_next().await.is_some() {}
     started.elapsed()
 }
+
+/// The deliveries row's subject: an in-process fake (recording no requests, with room for
+/// `max_pending` deliveries on their way whatever their bytes) with a signed JSON org hook on
+/// `url`, the request that pings it, and the hook's id.
+pub fn ping_subject(
+    url: &str,
+    max_pending: usize,
+) -> (hookspec_mock::Fake, hookspec_mock::FakeRequest, u64) {
+    use hookspec_mock::{Fake, FakeConfig, FakeRequest, HookSeed};
+    let fake = Fake::new(FakeConfig {
+        record_requests: false,
+        max_pending_deliveries: max_pending,
+        max_pending_bytes: usize::MAX,
+        ..FakeConfig::default()
+    });
+    let hook = fake.state().insert_org_hook(
+        "octocat",
+        HookSeed::new(url).secret("s3cret").content_type("json"),
+    );
+    let ping = FakeRequest::new(
+        "POST",
+        "http://127.0.0.1:1",
+        &format!("/orgs/octocat/hooks/{hook}/pings"),
+    )
+    .with_header("authorization", "Bearer bench");
+    (fake, ping, hook)
+}

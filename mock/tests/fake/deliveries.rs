@@ -1,22 +1,12 @@
 //! Deliveries: pings and redeliveries are sent to a real receiver and recorded as GitHub shows
 //! them; the list is newest first with cursor pagination and `status`/`redelivery` filters.
 
-use std::time::Duration;
-
 use hookspec_mock::signature_256;
 use hookspec_mock::{DeliverySeed, FakeGitHub, HookSeed, Receiver};
 use pretty_assertions::assert_eq;
 use serde_json::Value;
 
-use crate::support::Api;
-
-/// Waits until every delivery the fake sent is recorded.
-async fn settle(fake: &FakeGitHub) {
-    fake.state()
-        .wait_for_deliveries(Duration::from_secs(10))
-        .await
-        .unwrap();
-}
+use crate::support::{Api, settle};
 
 fn ids(body: &Value) -> Vec<u64> {
     body.as_array()

@@ -6,8 +6,9 @@ use hookspec_mock::{FakeConfig, FakeGitHub, HookSeed, Receiver, ReceiverAnswer};
 use pretty_assertions::assert_eq;
 use serde_json::json;
 
-use crate::delivery_engine::{HOUR, WAIT, settle, statuses};
+use crate::delivery_engine::{HOUR, statuses};
 use crate::support::Api;
+use crate::support::{WAIT, settle};
 
 #[tokio::test]
 async fn the_delivery_records_of_a_hook_are_capped() {

@@ -11,9 +11,8 @@ use hookspec_mock::{FakeConfig, FakeGitHub, HookSeed, Receiver, ReceiverAnswer};
 use pretty_assertions::assert_eq;
 use serde_json::json;
 
-use crate::support::Api;
+use crate::support::{Api, WAIT, settle};
 
-pub(crate) const WAIT: Duration = Duration::from_secs(10);
 /// A delivery timeout no test reaches: a held delivery stays on its way until released.
 pub(crate) const HOUR: Duration = Duration::from_secs(3600);
 
@@ -37,10 +36,6 @@ pub(crate) fn statuses(fake: &FakeGitHub, hook: u64) -> Vec<String> {
         .into_iter()
         .map(|d| d.status)
         .collect()
-}
-
-pub(crate) async fn settle(fake: &FakeGitHub) {
-    fake.state().wait_for_deliveries(WAIT).await.unwrap();
 }
 
 #[tokio::test]

@@ -6,8 +6,8 @@ use hookspec_mock::{FakeConfig, FakeGitHub, HookSeed, Receiver};
 use pretty_assertions::assert_eq;
 use serde_json::json;
 
-use crate::delivery_engine::WAIT;
 use crate::support::Api;
+use crate::support::WAIT;
 
 #[tokio::test]
 async fn the_control_endpoint_emits_events_for_clients_in_any_language() {

@@ -14,8 +14,8 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::json;
 
-use crate::delivery_engine::settle;
 use crate::support::Api;
+use crate::support::settle;
 
 /// A TLS receiver on a loopback port answering 200 to every request, noting each request's
 /// `X-GitHub-Event`; stops with the test's runtime.

@@ -8,8 +8,9 @@ use hookspec_mock::{
 use pretty_assertions::assert_eq;
 use serde_json::json;
 
-use crate::repo_hooks::{HOOKS, REPO, ids, nth, settle, spec_scopes, unused};
+use crate::repo_hooks::{HOOKS, REPO, ids, nth, spec_scopes, unused};
 use crate::support::Api;
+use crate::support::settle;
 
 #[tokio::test]
 async fn an_unsubscribed_hook_gets_no_test_push_and_no_meta_but_a_wildcard_gets_both() {

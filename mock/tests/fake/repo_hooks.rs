@@ -4,21 +4,14 @@
 //! a deleted hook gets); each rule on its own is in `repo_hook_rules.rs` and what reaches a
 //! repository's receivers in `repo_hook_events.rs`.
 
-use std::time::Duration;
-
 use hookspec_mock::{FakeGitHub, ReceivedDelivery, Receiver, ReceiverAnswer};
 use pretty_assertions::assert_eq;
 use serde_json::{Value, json};
 
-use crate::support::{Answer, Api};
+use crate::support::{Answer, Api, WAIT, settle};
 
-pub(crate) const WAIT: Duration = Duration::from_secs(10);
 pub(crate) const REPO: &str = "octocat/hello-world";
 pub(crate) const HOOKS: &str = "/repos/octocat/hello-world/hooks";
-
-pub(crate) async fn settle(fake: &FakeGitHub) {
-    fake.state().wait_for_deliveries(WAIT).await.unwrap();
-}
 
 /// Waits for the `count`th delivery at `receiver` and returns it.
 pub(crate) async fn nth(receiver: &Receiver, count: usize) -> ReceivedDelivery {

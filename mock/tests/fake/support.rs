@@ -151,3 +151,11 @@ impl Api {
 pub fn hook_body(url: &str) -> Value {
     json!({ "name": "web", "config": { "url": url } })
 }
+
+/// How long a test waits for deliveries before it fails.
+pub const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Waits until every delivery `fake` sent is recorded.
+pub async fn settle(fake: &hookspec_mock::FakeGitHub) {
+    fake.state().wait_for_deliveries(WAIT).await.unwrap();
+}
