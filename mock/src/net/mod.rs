@@ -10,7 +10,4 @@ pub use accept::{ConnectionSlot, accept_loop_bounded};
 pub use connection::{
     BodyError, ConnectionLimits, PeerAddress, read_body, serve_bounded, serve_connection,
 };
-pub use tls::{
-    TlsSetupError, client_config, client_with_resolver, https_connector,
-    https_connector_with_resolver,
-};
+pub use tls::{TlsSetupError, client_config, https_connector, https_connector_with_resolver};

@@ -5,13 +5,9 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use http_body_util::Full;
-use hyper::body::Bytes;
 use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::connect::dns::GaiResolver;
-use hyper_util::rt::TokioExecutor;
 use rustls::DigitallySignedStruct;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
@@ -70,19 +66,6 @@ pub fn https_connector_with_resolver<R>(
         .https_or_http()
         .enable_http1()
         .wrap_connector(http)
-}
-
-/// A client for `http://` and `https://` URLs that finds a host's addresses with `resolver`;
-/// with `insecure`, certificates are not checked.
-pub fn client_with_resolver<R: Clone>(
-    insecure: bool,
-    resolver: R,
-) -> Result<Client<HttpsConnector<HttpConnector<R>>, Full<Bytes>>, TlsSetupError>
-where
-    HttpsConnector<HttpConnector<R>>: hyper_util::client::legacy::connect::Connect,
-{
-    let connector = https_connector_with_resolver(client_config(insecure)?, None, resolver);
-    Ok(Client::builder(TokioExecutor::new()).build(connector))
 }
 
 /// TLS could not be set up (no usable protocol version, or the platform's verifier failed).

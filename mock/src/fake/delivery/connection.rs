@@ -33,8 +33,8 @@ const IDLE_FOR: Duration = Duration::from_secs(90);
 #[derive(Debug)]
 pub(crate) struct Destination {
     pub url: url::Url,
-    /// The receiver (scheme, host and port): the lane's key.
-    pub lane: String,
+    /// The receiver (scheme, host and port): the lane's key, shared with the lane.
+    pub lane: Arc<str>,
     /// The URL's path and query.
     path: hyper::Uri,
     /// The URL's host, and port unless it is the scheme's.
@@ -56,7 +56,7 @@ impl Destination {
             None => url.path().to_owned(),
         };
         Ok(Destination {
-            lane: receiver_key(&url),
+            lane: receiver_key(&url).into(),
             path: path.parse().map_err(|e| cannot(&e))?,
             host: HeaderValue::from_str(&authority).map_err(|e| cannot(&e))?,
             origin: format!("{}://{authority}", url.scheme())

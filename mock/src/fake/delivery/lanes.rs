@@ -107,13 +107,8 @@ impl<T> Lanes<T> {
     /// Queues `item` in `key`'s lane; a new worker for the lane, to be started by the caller,
     /// when it has none, or when more than [`MAX_IN_FLIGHT_PER_RECEIVER`] deliveries now wait
     /// and it has fewer workers than that.
-    pub(super) fn push(&self, key: &str, item: T) -> Option<Worker<T>> {
+    pub(super) fn push(&self, key: &Arc<str>, item: T) -> Option<Worker<T>> {
         let mut lanes = self.lock();
-        // The lane's own key when it has one: a worker keeps it without a copy of the text.
-        let key: Arc<str> = match lanes.get_key_value(key) {
-            Some((key, _)) => key.clone(),
-            None => key.into(),
-        };
         let lane = lanes.entry(key.clone()).or_insert_with(|| Lane {
             queue: VecDeque::new(),
             workers: 0,
@@ -128,7 +123,7 @@ impl<T> Lanes<T> {
         lane.workers += 1;
         Some(Worker {
             lanes: self.clone(),
-            key,
+            key: key.clone(),
             counted: true,
         })
     }

@@ -259,8 +259,8 @@ fn start_thread(
                 // once, so one receiver's backlog cannot stop the queue in front of the
                 // others'.
                 while let Some(queued) = receiver.recv().await {
-                    let destination = queued.destination.clone();
-                    if let Some(worker) = engine.lanes.push(&destination.lane, queued) {
+                    let lane = queued.destination.lane.clone();
+                    if let Some(worker) = engine.lanes.push(&lane, queued) {
                         tokio::spawn(work(engine.clone(), worker));
                     }
                 }

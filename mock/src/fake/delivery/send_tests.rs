@@ -85,7 +85,14 @@ async fn the_connector_connects_to_the_checked_address_and_resolves_nothing_else
         .unwrap_or_default()
         .to_owned();
     let checked = CheckedAddresses::default();
-    let client = crate::net::client_with_resolver(false, checked.clone()).unwrap();
+    // The deliveries' connector, in a client of its own (the engine drives connections itself).
+    let connector = crate::net::https_connector_with_resolver(
+        crate::net::client_config(false).unwrap(),
+        None,
+        checked.clone(),
+    );
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build::<_, Full<Bytes>>(connector);
     let post = |host: &str| {
         hyper::Request::post(format!("http://{host}:{port}"))
             .body(Full::new(Bytes::from_static(b"{}")))
@@ -102,8 +109,8 @@ async fn the_connector_connects_to_the_checked_address_and_resolves_nothing_else
     assert_eq!(receiver.received().len(), 1);
 }
 
-fn key(url: &str) -> String {
-    receiver_key(&url::Url::parse(url).unwrap())
+fn key(url: &str) -> Arc<str> {
+    receiver_key(&url::Url::parse(url).unwrap()).into()
 }
 
 #[test]
@@ -112,7 +119,7 @@ fn a_receiver_is_its_scheme_host_and_port_and_its_lane_lives_while_used() {
         key("http://127.0.0.1:8080/a?b"),
         key("http://127.0.0.1:8080/c")
     );
-    assert_eq!(key("https://LOCALHOST/x"), "https://localhost:443");
+    assert_eq!(&*key("https://LOCALHOST/x"), "https://localhost:443");
     assert_ne!(key("http://127.0.0.1:8080/"), key("http://127.0.0.1:8081/"));
 
     let lanes: Lanes<u32> = Lanes::default();
