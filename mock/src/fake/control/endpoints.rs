@@ -127,8 +127,10 @@ pub(super) fn list_requests(
     let status = number(&pairs, "status")?;
     let org = value(&pairs, "org").map(str::to_lowercase);
     let repo = value(&pairs, "repo").map(str::to_lowercase);
-    let guard = state.lock();
-    let entries: Vec<doc::JournalEntry> = guard
+    // Matching entries are copied under the lock and shown after it, so that the API does not
+    // wait while bodies are parsed.
+    let matching: Vec<crate::fake::state::JournalRecord> = state
+        .lock()
         .journal
         .iter()
         .filter(|entry| operation.is_none() || entry.operation == operation)
@@ -143,6 +145,10 @@ pub(super) fn list_requests(
                 entry.repo.as_deref().map(str::to_lowercase).as_deref() == Some(repo)
             })
         })
+        .cloned()
+        .collect();
+    let entries: Vec<doc::JournalEntry> = matching
+        .iter()
         .map(|entry| {
             let recorded = &entry.request;
             doc::JournalEntry {
@@ -159,7 +165,6 @@ pub(super) fn list_requests(
             }
         })
         .collect();
-    drop(guard);
     Ok(answer(200, &entries))
 }
 
@@ -203,17 +208,19 @@ pub(super) fn list_deliveries(
     let hook_id = number(&pairs, "hook_id")?;
     let event = value(&pairs, "event");
     let pending = state.pending_deliveries();
-    let guard = state.lock();
-    let mut found: Vec<&crate::fake::model::Delivery> = guard
+    // Matching records are copied under the lock (their payloads are shared, not copied) and
+    // converted after it, so that the API does not wait while payloads are read.
+    let mut found: Vec<crate::fake::model::Delivery> = state
+        .lock()
         .deliveries
         .iter()
         .filter(|(id, _)| hook_id.is_none_or(|wanted| **id == wanted))
         .flat_map(|(_, list)| list)
         .filter(|delivery| event.is_none_or(|event| delivery.event == event))
+        .cloned()
         .collect();
     found.sort_by_key(|delivery| delivery.id);
-    let deliveries: Vec<doc::StateDelivery> = found.into_iter().map(delivery_record).collect();
-    drop(guard);
+    let deliveries: Vec<doc::StateDelivery> = found.iter().map(delivery_record).collect();
     let answer_body = doc::DeliveriesAnswer {
         pending: i64::try_from(pending).unwrap_or(i64::MAX),
         deliveries,
