@@ -161,9 +161,10 @@ pub fn run_bounded(command: &mut Command, limit: Duration) -> bool {
 }
 
 /// Runs `command` to its end, passing its output through and giving it back: stdout's lines
-/// and stderr's, each in its own order. It runs in a process group of its own, so that after
-/// `limit` it is killed with whatever it started (a test suite's fake, its receivers), whose
-/// open ends of the pipes would otherwise keep this waiting. `None` when it cannot start.
+/// and stderr's, each in its own order. It runs in a process group of its own, so that when it
+/// ends, or is killed after `limit`, whatever it started and left (a test suite's fake, its
+/// receivers) goes too: their open ends of the pipes would otherwise keep this waiting.
+/// `None` when it cannot start.
 pub fn run_capturing(command: &mut Command, limit: Duration) -> Option<(bool, Vec<String>)> {
     use std::os::unix::process::CommandExt;
     let spawned = command
@@ -182,7 +183,15 @@ pub fn run_capturing(command: &mut Command, limit: Duration) -> Option<(bool, Ve
         child.stdout.take().map(|out| pass_through(out, false)),
         child.stderr.take().map(|err| pass_through(err, true)),
     ];
+    let leader = child.id();
     let success = wait_bounded(child, limit, true);
+    // Whatever it started and left running (a fake a suite did not stop) would hold the pipes
+    // open, and the readers with them: its group goes too. The group outlives its leader while
+    // it has members, so its id names no other process meanwhile.
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{leader}")])
+        .stderr(Stdio::null())
+        .status();
     let mut lines = Vec::new();
     for reader in readers.into_iter().flatten() {
         lines.extend(reader.join().unwrap_or_default());
