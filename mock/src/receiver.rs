@@ -239,9 +239,9 @@ async fn accept(
     let stopped = async move {
         let _ = stopped.await;
     };
-    crate::net::serve_bounded(&listener, limits, stopped, move |request| {
+    crate::net::serve_bounded(&listener, limits, stopped, move |request, from| {
         let (inner, signals) = (inner.clone(), signals.clone());
-        async move { receive(request, limits, &inner, &signals).await }
+        async move { receive(request, from, limits, &inner, &signals).await }
     })
     .await;
 }
@@ -249,15 +249,12 @@ async fn accept(
 /// Records one delivery and answers it; `Err` closes the connection without an answer.
 async fn receive(
     request: hyper::Request<Incoming>,
+    from: Option<std::net::SocketAddr>,
     limits: ConnectionLimits,
     inner: &Mutex<Inner>,
     signals: &Signals,
 ) -> Result<hyper::Response<Full<Bytes>>, std::io::Error> {
     let (parts, body) = request.into_parts();
-    let from = parts
-        .extensions
-        .get::<crate::net::PeerAddress>()
-        .map(|peer| peer.0);
     let body = match crate::net::read_body(body, MAX_BODY, limits.body_read_timeout).await {
         Ok(body) => body.to_vec(),
         Err(error @ BodyError::TimedOut(_)) => return Ok(plain(408, &error.to_string())),

@@ -242,7 +242,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, stopped: onesho
         let _ = stopped.await;
     };
     let limits = shared.limits;
-    hookspec_mock::net::serve_bounded(&listener, limits, stopped, move |request| {
+    hookspec_mock::net::serve_bounded(&listener, limits, stopped, move |request, _peer| {
         let shared = shared.clone();
         async move { Ok::<_, Infallible>(handle(&shared, request).await) }
     })

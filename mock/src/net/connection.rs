@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -103,7 +104,8 @@ pub async fn read_body(body: Incoming, max: usize, within: Duration) -> Result<B
 }
 
 /// Serves HTTP/1 on every connection `listener` accepts until `shutdown` completes, each within
-/// `limits` and answered by `handle`: the accept loop and connection bounds every server here
+/// `limits` and answered by `handle` (given each request and the address its connection came
+/// from, when the socket tells it): the accept loop and connection bounds every server here
 /// (the fake over hyper, the test receiver, the conformance proxy) runs with.
 pub async fn serve_bounded<F, H, A, B, E>(
     listener: &tokio::net::TcpListener,
@@ -112,7 +114,7 @@ pub async fn serve_bounded<F, H, A, B, E>(
     handle: H,
 ) where
     F: Future<Output = ()>,
-    H: Fn(hyper::Request<Incoming>) -> A + Clone + Send + 'static,
+    H: Fn(hyper::Request<Incoming>, Option<SocketAddr>) -> A + Clone + Send + 'static,
     A: Future<Output = Result<hyper::Response<B>, E>> + Send + 'static,
     B: hyper::body::Body + Send + 'static,
     B::Data: Send,
@@ -130,20 +132,16 @@ pub async fn serve_bounded<F, H, A, B, E>(
     .await;
 }
 
-/// The address a request's connection came from, in the request's extensions (when the
-/// socket could tell it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PeerAddress(pub std::net::SocketAddr);
-
-/// Serves HTTP/1 on `stream` with `handle` answering each request, within `limits`, and frees
-/// `slot` when the connection is closed. Each request carries the connection's [`PeerAddress`].
+/// Serves HTTP/1 on `stream` with `handle` answering each request (and told the connection's
+/// peer address once read from the socket), within `limits`, and frees `slot` when the
+/// connection is closed.
 pub async fn serve_connection<H, A, B, E>(
     stream: TcpStream,
     slot: ConnectionSlot,
     limits: ConnectionLimits,
     handle: H,
 ) where
-    H: Fn(hyper::Request<Incoming>) -> A + Send + 'static,
+    H: Fn(hyper::Request<Incoming>, Option<SocketAddr>) -> A + Send + 'static,
     A: Future<Output = Result<hyper::Response<B>, E>> + Send + 'static,
     B: hyper::body::Body + Send + 'static,
     B::Data: Send,
@@ -151,15 +149,12 @@ pub async fn serve_connection<H, A, B, E>(
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let activity = Arc::new(Activity::new());
-    let peer = stream.peer_addr().ok().map(PeerAddress);
+    let peer = stream.peer_addr().ok();
     let service = service_fn({
         let activity = activity.clone();
-        move |mut request: hyper::Request<Incoming>| {
-            if let Some(peer) = peer {
-                request.extensions_mut().insert(peer);
-            }
+        move |request: hyper::Request<Incoming>| {
             let answering = Answering::start(activity.clone());
-            let answer = handle(request);
+            let answer = handle(request, peer);
             async move {
                 let answer = answer.await;
                 drop(answering);

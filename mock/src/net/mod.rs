@@ -7,7 +7,5 @@ mod connection;
 mod tls;
 
 pub use accept::{ConnectionSlot, accept_loop_bounded};
-pub use connection::{
-    BodyError, ConnectionLimits, PeerAddress, read_body, serve_bounded, serve_connection,
-};
+pub use connection::{BodyError, ConnectionLimits, read_body, serve_bounded, serve_connection};
 pub use tls::{TlsSetupError, client_config, https_connector, https_connector_with_resolver};

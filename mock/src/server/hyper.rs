@@ -77,7 +77,7 @@ where
     F: Future<Output = ()>,
 {
     let local = listener.local_addr()?;
-    crate::net::serve_bounded(&listener, limits, shutdown, move |request| {
+    crate::net::serve_bounded(&listener, limits, shutdown, move |request, _peer| {
         let fake = fake.clone();
         async move { Ok::<_, Infallible>(answer(&fake, request, local, log, limits).await) }
     })
