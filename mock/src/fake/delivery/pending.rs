@@ -30,10 +30,17 @@ pub(crate) enum Store {
 /// on sending instead of sleeping on it, and the records are never held back for long.
 const TURNS_BEFORE_WAITING: usize = 8;
 
+/// Records waiting to be stored, and the pending bytes they will release.
+#[derive(Default)]
+pub(super) struct Batch {
+    records: Vec<super::Delivery>,
+    bytes: usize,
+}
+
 /// The records of attempts that have ended, waiting to be stored together.
 #[derive(Clone)]
 pub(super) struct Finished {
-    pub(super) batch: Arc<std::sync::Mutex<Vec<(super::Delivery, usize)>>>,
+    pub(super) batch: Arc<std::sync::Mutex<Batch>>,
     pub(super) record: Record,
     pub(super) pending: Arc<Pending>,
 }
@@ -44,8 +51,9 @@ impl Finished {
     pub(super) fn add(&self, delivery: super::Delivery, size: usize) {
         let first = {
             let mut batch = self.lock();
-            batch.push((delivery, size));
-            batch.len() == 1
+            batch.records.push(delivery);
+            batch.bytes += size;
+            batch.records.len() == 1
         };
         if first {
             let this = self.clone();
@@ -69,23 +77,21 @@ impl Finished {
     /// that a test waiting for none pending finds them all in the deliveries API); false when
     /// they stay waiting, the state being busy.
     fn store(&self, store: Store) -> bool {
-        let batch = std::mem::take(&mut *self.lock());
-        let (records, sizes): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-        if let Some(back) = (self.record)(records, store) {
+        let Batch { records, bytes } = std::mem::take(&mut *self.lock());
+        let count = records.len();
+        if let Some(mut back) = (self.record)(records, store) {
             // In front of any that ended since, so that records keep the order they ended in.
             let mut batch = self.lock();
-            let later = std::mem::take(&mut *batch);
-            batch.extend(back.into_iter().zip(sizes));
-            batch.extend(later);
+            back.append(&mut batch.records);
+            batch.records = back;
+            batch.bytes += bytes;
             return false;
         }
-        for size in sizes {
-            self.pending.done(size);
-        }
+        self.pending.done_many(count, bytes);
         true
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(super::Delivery, usize)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Batch> {
         crate::sync::lock(&self.batch)
     }
 }
@@ -120,8 +126,13 @@ impl Pending {
     /// so only the last one wakes them: a wake-up per delivery cost the delivery thread a
     /// context switch each. The bytes go first, so that none are counted once none is pending.
     pub(super) fn done(&self, size: usize) {
-        self.bytes.fetch_sub(size, Ordering::SeqCst);
-        if self.count.fetch_sub(1, Ordering::SeqCst) == 1 {
+        self.done_many(1, size);
+    }
+
+    /// [`done`](Pending::done) for `count` deliveries holding `bytes` together.
+    fn done_many(&self, count: usize, bytes: usize) {
+        self.bytes.fetch_sub(bytes, Ordering::SeqCst);
+        if count > 0 && self.count.fetch_sub(count, Ordering::SeqCst) == count {
             self.changed.notify_waiters();
         }
     }
