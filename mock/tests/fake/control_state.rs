@@ -241,14 +241,7 @@ impl Client {
 
 /// The `rel="next"` path of a `Link` header.
 fn next_link(link: &str) -> Option<String> {
-    link.split(", ").find_map(|part| {
-        let (url, rel) = part.split_once(">; rel=\"")?;
-        (rel.trim_end_matches('"') == "next").then(|| {
-            url.trim_start_matches('<')
-                .trim_start_matches(BASE)
-                .to_owned()
-        })
-    })
+    crate::support::link_of(link, "next").map(|url| url.trim_start_matches(BASE).to_owned())
 }
 
 fn round_trip(steps: &[Step]) {

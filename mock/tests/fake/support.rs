@@ -24,12 +24,16 @@ impl Answer {
 
     /// The URL of `rel` in the `Link` header.
     pub fn link(&self, rel: &str) -> Option<String> {
-        let link = self.header("link")?;
-        link.split(", ").find_map(|part| {
-            let (url, rest) = part.split_once(">; rel=\"")?;
-            (rest.trim_end_matches('"') == rel).then(|| url.trim_start_matches('<').to_owned())
-        })
+        link_of(&self.header("link")?, rel)
     }
+}
+
+/// The URL a `Link` header value gives for `rel`.
+pub fn link_of(link: &str, rel: &str) -> Option<String> {
+    link.split(", ").find_map(|part| {
+        let (url, rest) = part.split_once(">; rel=\"")?;
+        (rest.trim_end_matches('"') == rel).then(|| url.trim_start_matches('<').to_owned())
+    })
 }
 
 /// A client for one base URL and token.
