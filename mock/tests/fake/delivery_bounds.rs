@@ -51,22 +51,7 @@ async fn past_the_pending_bound_a_delivery_is_recorded_as_failed_instead_of_queu
             .await;
     }
     // The first is held by the receiver; the other two found the bound reached.
-    assert_eq!(fake.state().pending_deliveries(), 1);
-    let refused = statuses(&fake, hook);
-    assert_eq!(refused.len(), 2, "{refused:?}");
-    assert!(
-        refused.iter().all(|s| s.contains("already on their way")),
-        "{refused:?}"
-    );
-    receiver.release();
-    settle(&fake).await;
-    let statuses = statuses(&fake, hook);
-    assert_eq!(statuses.len(), 3, "{statuses:?}");
-    assert_eq!(
-        statuses.iter().filter(|s| *s == "OK").count(),
-        1,
-        "{statuses:?}"
-    );
+    two_refused_then_one_delivered(&fake, &receiver, hook, "already on their way").await;
 }
 
 #[tokio::test]
@@ -85,6 +70,29 @@ async fn a_url_naming_localhost_is_delivered_once_its_addresses_are_checked() {
     settle(&fake).await;
     let record = &fake.state().deliveries(hook)[0];
     assert_eq!((record.status.as_str(), record.status_code), ("OK", 200));
+}
+
+/// Of three deliveries to `hook`, the first held by `receiver`: the other two were recorded
+/// as refused, saying `reason`, and once the receiver lets go, the first is recorded as OK.
+async fn two_refused_then_one_delivered(
+    fake: &FakeGitHub,
+    receiver: &Receiver,
+    hook: u64,
+    reason: &str,
+) {
+    assert_eq!(fake.state().pending_deliveries(), 1);
+    let refused = statuses(fake, hook);
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(refused.iter().all(|s| s.contains(reason)), "{refused:?}");
+    receiver.release();
+    settle(fake).await;
+    let statuses = statuses(fake, hook);
+    assert_eq!(statuses.len(), 3, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| *s == "OK").count(),
+        1,
+        "{statuses:?}"
+    );
 }
 
 /// Deliveries to one receiver: `count` pushes emitted to a hook on `receiver` subscribed to
@@ -161,24 +169,13 @@ async fn past_the_byte_bound_a_delivery_is_recorded_as_failed_instead_of_queued(
     receiver.answer(ReceiverAnswer::Hold(200));
     let hook = push_to(&fake, &receiver, 3, &payload);
     // The first is held by the receiver; the other two found the byte bound reached.
-    assert_eq!(fake.state().pending_deliveries(), 1);
-    let refused = statuses(&fake, hook);
-    assert_eq!(refused.len(), 2, "{refused:?}");
-    assert!(
-        refused
-            .iter()
-            .all(|s| s.contains("FakeConfig::max_pending_bytes (1500)")),
-        "{refused:?}"
-    );
-    receiver.release();
-    settle(&fake).await;
-    let statuses = statuses(&fake, hook);
-    assert_eq!(statuses.len(), 3, "{statuses:?}");
-    assert_eq!(
-        statuses.iter().filter(|s| *s == "OK").count(),
-        1,
-        "{statuses:?}"
-    );
+    two_refused_then_one_delivered(
+        &fake,
+        &receiver,
+        hook,
+        "FakeConfig::max_pending_bytes (1500)",
+    )
+    .await;
     // Its bytes were released when it was recorded: another fits again.
     fake.state()
         .emit_org_event("octocat", "push", payload)

@@ -178,17 +178,22 @@ async fn a_closed_port_is_a_connection_the_network_refused() {
         "octocat",
         HookSeed::new(format!("http://127.0.0.1:{port}/hook")),
     );
-    Api::new(&fake.uri())
-        .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
-        .await;
-    settle(&fake).await;
-    let record = &fake.state().deliveries(hook)[0];
+    let record = &ping_and_settle(&fake, hook).await;
     // GitHub's troubleshooting docs: a refused connection is "failed to connect to network";
     // "failed to connect to host" is a host that cannot be reached at all.
     assert_eq!(
         (record.status.as_str(), record.status_code),
         ("failed to connect to network", 502)
     );
+}
+
+/// Pings `hook` and waits for its record: the first of the hook's.
+async fn ping_and_settle(fake: &FakeGitHub, hook: u64) -> hookspec_mock::Delivery {
+    Api::new(&fake.uri())
+        .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+        .await;
+    settle(fake).await;
+    fake.state().deliveries(hook).remove(0)
 }
 
 /// A fake delivering with `timeout` to a receiver that holds every answer until released,
@@ -252,11 +257,7 @@ async fn a_receiver_that_stalls_its_answers_body_times_out_too() {
     )
     .await;
     let hook = fake.state().insert_org_hook("octocat", HookSeed::new(url));
-    Api::new(&fake.uri())
-        .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
-        .await;
-    settle(&fake).await;
-    let record = &fake.state().deliveries(hook)[0];
+    let record = &ping_and_settle(&fake, hook).await;
     assert_eq!(
         (record.status.as_str(), record.status_code),
         ("timed out", 504)
