@@ -128,15 +128,15 @@ pub(crate) fn payload(action: &WebhookAction, scene: &Scene, hook: Option<&HookN
     let mut made = synth::make(schema, "", &style, 0);
     let known = known_members(action, scene, hook);
     let always = always_members(scene, hook);
-    if let Value::Object(members) = &mut made {
-        for name in always {
-            if members.contains_key(name) {
-                continue;
-            }
-            let current = Value::Object(members.clone());
-            if let Some(member) = synth::member_schema(schema, &current, name) {
-                members.insert(name.to_owned(), synth::make(member, name, &style, 1));
-            }
+    for name in always {
+        if made.get(name).is_some() {
+            continue;
+        }
+        let Some(member) = synth::member_schema(schema, &made, name) else {
+            continue;
+        };
+        if let Value::Object(members) = &mut made {
+            members.insert(name.to_owned(), synth::make(member, name, &style, 1));
         }
     }
     synth::fill(schema, made, &Value::Object(known), 0)

@@ -300,22 +300,25 @@ pub(super) fn fill(schema: &'static Value, made: Value, known: &Value, depth: us
     if matches(schema, known) {
         return known.clone();
     }
-    let (Value::Object(mut members), Value::Object(known_members)) = (made.clone(), known) else {
+    let (Value::Object(_), Value::Object(known_members)) = (&made, known) else {
         return made;
     };
+    // Filled in place; `made` stays as it was, to fall back on.
+    let mut filled = made.clone();
     for (name, known_member) in known_members {
-        let Some(member) = member_schema(schema, &Value::Object(members.clone()), name) else {
+        let Some(member) = member_schema(schema, &filled, name) else {
             continue;
         };
-        let current = members.remove(name);
-        let value = match current {
+        let Some(members) = filled.as_object_mut() else {
+            break;
+        };
+        let value = match members.remove(name) {
             Some(current) => fill(member, current, known_member, depth + 1),
             None if matches(member, known_member) => known_member.clone(),
             None => continue,
         };
         members.insert(name.clone(), value);
     }
-    let filled = Value::Object(members);
     if matches(schema, &filled) {
         filled
     } else {
