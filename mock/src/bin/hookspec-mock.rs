@@ -152,7 +152,7 @@ struct Args {
 
     /// How many requests the journal (GET /_hookspec/requests) keeps, the oldest dropped first;
     /// 0 keeps none.
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    #[arg(long, value_name = "N", default_value_t = FakeConfig::DEFAULT_MAX_RECORDED_REQUESTS)]
     journal_limit: usize,
 
     /// Do not log requests and deliveries.

@@ -195,7 +195,7 @@ impl Default for FakeConfig {
             any_repo: true,
             tokens: Vec::new(),
             record_requests: true,
-            max_recorded_requests: 10_000,
+            max_recorded_requests: FakeConfig::DEFAULT_MAX_RECORDED_REQUESTS,
             rate_limit: 5000,
             allow_external_deliveries: false,
             delivery_timeout: None,
@@ -211,6 +211,9 @@ impl Default for FakeConfig {
 }
 
 impl FakeConfig {
+    /// The journal's default bound ([`max_recorded_requests`](Self::max_recorded_requests)).
+    pub const DEFAULT_MAX_RECORDED_REQUESTS: usize = 10_000;
+
     /// The configuration with one more organization.
     pub fn with_org(mut self, login: impl Into<String>) -> Self {
         self.orgs.push(login.into());
