@@ -86,29 +86,33 @@ pub fn operations(spec: &Spec) -> Result<Vec<ControlOperation>, SpecError> {
             let pointer = pointer_join(&item_pointer, method);
             let mut integer_parameters = Vec::new();
             let mut declared = Vec::new();
-            let listed = spec
-                .raw
-                .pointer(&pointer_join(&pointer, "parameters"))
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            for parameter in &listed {
-                let parameter = match parameter.get("$ref").and_then(Value::as_str) {
-                    Some(reference) => spec.resolve_ref(reference).unwrap_or(parameter),
-                    None => parameter,
-                };
-                if parameter.get("in").and_then(Value::as_str) != Some("path") {
+            // The path item's parameters and the operation's, each through its `$ref`, as the
+            // main spec's are read.
+            let lists = [
+                pointer_join(&item_pointer, "parameters"),
+                pointer_join(&pointer, "parameters"),
+            ];
+            for list_pointer in &lists {
+                let Some(Value::Array(list)) = spec.raw.pointer(list_pointer) else {
                     continue;
+                };
+                for (index, node) in list.iter().enumerate() {
+                    let here = pointer_join(list_pointer, &index.to_string());
+                    let (parameter, _) = crate::ir::operation::deref(spec, node, &here)?;
+                    if parameter.get("in").and_then(Value::as_str) != Some("path") {
+                        continue;
+                    }
+                    let name = parameter
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
+                    if parameter.pointer("/schema/type").and_then(Value::as_str) == Some("integer")
+                    {
+                        integer_parameters.push(name.clone());
+                    }
+                    declared.push(name);
                 }
-                let name = parameter
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
-                if parameter.pointer("/schema/type").and_then(Value::as_str) == Some("integer") {
-                    integer_parameters.push(name.clone());
-                }
-                declared.push(name);
             }
             for part in path.split('/') {
                 if let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}'))
@@ -214,5 +218,15 @@ mod tests {
             error.as_deref().unwrap_or_default().contains("/_hookspec/"),
             "{error:?}"
         );
+    }
+
+    #[test]
+    fn parameters_declared_on_the_path_item_count() {
+        let at_path = spec(
+            "  /_hookspec/apps/{app_id}:\n    parameters:\n      - {name: app_id, in: path, required: true, schema: {type: integer}}\n    get:\n      operationId: control/w\n      responses: {'200': {description: d}}\n",
+        );
+        let operations_at_path = operations(&at_path).unwrap_or_default();
+        assert_eq!(operations_at_path.len(), 1);
+        assert_eq!(operations_at_path[0].integer_parameters, ["app_id"]);
     }
 }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-mod operation;
+pub(crate) mod operation;
 mod products;
 
 use crate::error::{SpecError, pointer_join};

@@ -12,7 +12,7 @@ use crate::json_schema;
 use crate::spec::Spec;
 
 /// Follows a `$ref` (if the node is one) and returns the target with its pointer.
-fn deref<'a>(
+pub(crate) fn deref<'a>(
     spec: &'a Spec,
     node: &'a Value,
     pointer: &str,
