@@ -22,7 +22,7 @@ use std::time::Duration;
 #[allow(dead_code)]
 mod floor;
 
-/// The pings the bench row asks for in one burst (its 20 000 in 8 rounds).
+/// The pings the bench row asks for in one burst (its default 40 000 in 16 rounds).
 const ROUND: usize = 2500;
 
 fn main() {

@@ -20,7 +20,7 @@
 //!
 //! `cargo bench -p hookspec-mock --bench fake` runs it fully. Knobs: `HOOKSPEC_BENCH_REQUESTS`
 //! (per throughput measurement, default 20 000), `HOOKSPEC_BENCH_MEMORY_REQUESTS` (default
-//! 1 000 000), `HOOKSPEC_BENCH_DELIVERIES` (default 20 000), `HOOKSPEC_BENCH_STARTS` (30),
+//! 1 000 000), `HOOKSPEC_BENCH_DELIVERIES` (default 40 000, in rounds of 2 500), `HOOKSPEC_BENCH_STARTS` (30),
 //! `HOOKSPEC_BENCH_BACKLOG` (pings waiting in the fairness rows, 1 000),
 //! `HOOKSPEC_BENCH_BACKLOG_PAYLOADS` (100 KB emits in the backlog memory row, 2 000),
 //! `HOOKSPEC_BENCH_TIME_CAP_SECS` (the longest one measurement may run, 900),
@@ -73,7 +73,7 @@ fn settings() -> Settings {
         Settings {
             requests: env("HOOKSPEC_BENCH_REQUESTS", 20_000),
             memory_requests: env("HOOKSPEC_BENCH_MEMORY_REQUESTS", 1_000_000),
-            deliveries: env("HOOKSPEC_BENCH_DELIVERIES", 20_000),
+            deliveries: env("HOOKSPEC_BENCH_DELIVERIES", 40_000),
             starts: env("HOOKSPEC_BENCH_STARTS", 30),
             backlog: env("HOOKSPEC_BENCH_BACKLOG", 1000),
             backlog_payloads: env("HOOKSPEC_BENCH_BACKLOG_PAYLOADS", 2000),

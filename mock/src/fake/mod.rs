@@ -52,6 +52,7 @@ mod wire_tests;
 pub use app_auth::{AppKey, AppKeyError, GitHubApp};
 pub use config::{FakeConfig, OrgRole, RepoRole, TokenConfig};
 pub use delivery::sign::{signature_1, signature_256, verify_signature_1, verify_signature_256};
+pub use delivery::{MAX_DELIVERIES_IN_FLIGHT, MAX_DELIVERIES_IN_FLIGHT_PER_RECEIVER};
 pub use delivery_headers::DeliveryHeaders;
 pub use emit::EventSource;
 pub use faults::Fault;

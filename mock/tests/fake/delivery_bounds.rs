@@ -2,7 +2,10 @@
 //! the addresses a delivery may go to, and lanes that keep a slow receiver from delaying the
 //! others.
 
-use hookspec_mock::{FakeConfig, FakeGitHub, HookSeed, Receiver, ReceiverAnswer};
+use hookspec_mock::{
+    FakeConfig, FakeGitHub, HookSeed, MAX_DELIVERIES_IN_FLIGHT,
+    MAX_DELIVERIES_IN_FLIGHT_PER_RECEIVER, Receiver, ReceiverAnswer,
+};
 use pretty_assertions::assert_eq;
 use serde_json::json;
 
@@ -118,12 +121,13 @@ async fn a_receiver_that_holds_its_deliveries_delays_only_its_own() {
     let fake = FakeGitHub::start_with(FakeConfig::default().with_delivery_timeout(HOUR)).await;
     let slow = Receiver::start().await.unwrap();
     slow.answer(ReceiverAnswer::Hold(200));
-    // More than the engine's global bound (64) and far more than one receiver's.
-    const HELD: usize = 200;
+    // More than the engine's global bound and far more than one receiver's.
+    const HELD: usize = MAX_DELIVERIES_IN_FLIGHT + 44;
     let slow_hook = push_to(&fake, &slow, HELD, &json!({ "ref": "refs/heads/main" }));
-    // The slow receiver has its share (8 at once per receiver) on the wire before the other
+    // The slow receiver has its share (its lane's bound) on the wire before the other
     // delivery is even queued.
-    assert_eq!(slow.wait_for(8, WAIT).await.len(), 8);
+    const SHARE: usize = MAX_DELIVERIES_IN_FLIGHT_PER_RECEIVER;
+    assert_eq!(slow.wait_for(SHARE, WAIT).await.len(), SHARE);
 
     let quick = Receiver::start().await.unwrap();
     let quick_hook = fake
@@ -138,8 +142,8 @@ async fn a_receiver_that_holds_its_deliveries_delays_only_its_own() {
     // The slow receiver still holds every one it got, and none of its deliveries is recorded.
     assert!(fake.state().deliveries(slow_hook).is_empty());
     assert!(fake.state().pending_deliveries() >= HELD);
-    // No more than its share: the other 192 wait in its lane, holding no global slot.
-    assert_eq!(slow.received().len(), 8);
+    // No more than its share: the others wait in its lane, holding no global slot.
+    assert_eq!(slow.received().len(), SHARE);
 
     slow.release();
     settle(&fake).await;
@@ -190,8 +194,9 @@ async fn past_the_byte_bound_a_delivery_is_recorded_as_failed_instead_of_queued(
 async fn deliveries_made_one_after_another_arrive_in_the_order_they_were_made() {
     let fake = FakeGitHub::start().await;
     let receiver = Receiver::start().await.unwrap();
-    // The ping of a new hook, then seven events at once: no more than a lane's bound (8)
-    // wait, so they go one at a time, in order, however fast the receiver answers.
+    // The ping of a new hook, then events at once: no more than a lane's bound wait, so they
+    // go one at a time, in order, however fast the receiver answers.
+    const EVENTS: usize = MAX_DELIVERIES_IN_FLIGHT_PER_RECEIVER - 1;
     let hook = Api::new(&fake.uri())
         .post(
             "/orgs/octocat/hooks",
@@ -199,7 +204,7 @@ async fn deliveries_made_one_after_another_arrive_in_the_order_they_were_made() 
         )
         .await;
     assert_eq!(hook.status, 201);
-    for n in 1..=7 {
+    for n in 1..=EVENTS {
         fake.state()
             .emit_org_event(
                 "octocat",
@@ -208,7 +213,7 @@ async fn deliveries_made_one_after_another_arrive_in_the_order_they_were_made() 
             )
             .unwrap();
     }
-    let got = receiver.wait_for(8, WAIT).await;
+    let got = receiver.wait_for(EVENTS + 1, WAIT).await;
     let seen: Vec<String> = got
         .iter()
         .map(|delivery| match delivery.event() {
@@ -220,7 +225,7 @@ async fn deliveries_made_one_after_another_arrive_in_the_order_they_were_made() 
         })
         .collect();
     let mut made = vec![format!("{:?}", Some("ping"))];
-    made.extend((1..=7).map(|n| format!("refs/heads/{n}")));
+    made.extend((1..=EVENTS).map(|n| format!("refs/heads/{n}")));
     assert_eq!(seen, made);
     // One after the other over one connection, not several connections racing.
     let connections: std::collections::BTreeSet<_> = got.iter().map(|d| d.from).collect();

@@ -11,6 +11,9 @@ pub(crate) mod ping;
 pub(crate) mod send;
 pub(crate) mod sign;
 
+pub use lanes::MAX_DELIVERIES_IN_FLIGHT_PER_RECEIVER;
+pub use send::MAX_DELIVERIES_IN_FLIGHT;
+
 use std::time::Duration;
 
 use serde_json::Value;

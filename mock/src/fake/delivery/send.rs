@@ -5,15 +5,15 @@
 //! delivery is allowed: a connection is made only after its host is resolved once and every
 //! address checked, and goes only to an address checked ([`connection`]).
 //!
-//! Scheduling is fair per receiver. A receiver is the URL's scheme, host and port; each has
-//! its own lane, a queue served by at most [`MAX_IN_FLIGHT_PER_RECEIVER`] workers, and every
-//! attempt also holds one of [`MAX_IN_FLIGHT`] global slots, taken per attempt in the order
-//! asked. A delivery waiting behind a slow or dead receiver holds no global slot, so other
-//! receivers' deliveries go past it. A worker sends its lane's deliveries one after the other
-//! over one connection and ends when the lane is empty; a lane lives only while deliveries to
-//! its receiver are queued or on their way, so their number stays bounded by the pending
-//! bound. A record's `delivered_at` and `duration` are taken once the global slot is held:
-//! they tell the attempt itself, not its wait in the queue.
+//! Scheduling is fair per receiver. A receiver is the URL's scheme, host and port; each has its own
+//! lane, a queue served by at most [`MAX_DELIVERIES_IN_FLIGHT_PER_RECEIVER`] workers, and every
+//! attempt also holds one of [`MAX_DELIVERIES_IN_FLIGHT`] global slots, taken per attempt in the
+//! order asked. A delivery waiting behind a slow or dead receiver holds no global slot, so other
+//! receivers' deliveries go past it. A worker sends its lane's deliveries one after the other over
+//! one connection and ends when the lane is empty; a lane lives only while deliveries to its
+//! receiver are queued or on their way, so their number stays bounded by the pending bound. A
+//! record's `delivered_at` and `duration` are taken once the global slot is held: they tell the
+//! attempt itself, not its wait in the queue.
 //!
 //! What waits is bounded twice, by count ([`Policy::max_pending`]) and by payload bytes
 //! ([`Policy::max_pending_bytes`]); past either a delivery is recorded as failed at once,
@@ -35,8 +35,9 @@ use super::connection::{Connection, Connectors, Destination, attempt};
 use super::lanes::*;
 use super::pending::{Finished, Pending, Record, Store};
 
-/// How many attempts run at once, to all receivers together.
-const MAX_IN_FLIGHT: usize = 64;
+/// How many deliveries are on their way at once, to all receivers together: each is one open
+/// connection of the fake's.
+pub const MAX_DELIVERIES_IN_FLIGHT: usize = 256;
 
 /// What the receiver did with one attempt.
 #[derive(Debug, Clone)]
@@ -247,7 +248,7 @@ fn start_thread(
                 let engine = Arc::new(Engine {
                     connectors: Connectors::new(),
                     lanes: Lanes::default(),
-                    global: Semaphore::new(MAX_IN_FLIGHT),
+                    global: Semaphore::new(MAX_DELIVERIES_IN_FLIGHT),
                     finished: Finished {
                         batch: Arc::default(),
                         record,

@@ -124,7 +124,7 @@ fn a_receiver_is_its_scheme_host_and_port_and_its_lane_lives_while_used() {
 
     let lanes: Lanes<u32> = Lanes::default();
     let one = key("http://127.0.0.1:1/");
-    let bound = MAX_IN_FLIGHT_PER_RECEIVER as u32;
+    let bound = MAX_DELIVERIES_IN_FLIGHT_PER_RECEIVER as u32;
     // The first delivery brings a worker; the next ones wait for it, in order, until more
     // than the bound wait: from then on each brings another worker, up to the bound.
     let mut workers = vec![lanes.push(&one, 0).unwrap()];
@@ -135,7 +135,7 @@ fn a_receiver_is_its_scheme_host_and_port_and_its_lane_lives_while_used() {
         workers.push(lanes.push(&key("http://127.0.0.1:1/other"), n).unwrap());
     }
     assert!(lanes.push(&one, 100).is_none());
-    assert_eq!(workers.len(), MAX_IN_FLIGHT_PER_RECEIVER);
+    assert_eq!(workers.len(), MAX_DELIVERIES_IN_FLIGHT_PER_RECEIVER);
     let mut other = lanes.push(&key("http://127.0.0.1:2/"), 200).unwrap();
     assert_eq!(lanes.len(), 2);
     // Workers take the lane's deliveries in order, whichever worker asks.
