@@ -251,7 +251,7 @@ pub(super) async fn attempt(
     Outcome {
         status: super::status_text(status_code),
         status_code,
-        headers: crate::fake::header_pairs(&parts.headers),
+        headers: crate::fake::header_pairs::<Cow<'static, str>, _>(&parts.headers),
         body,
         duration: started.elapsed(),
     }

@@ -250,11 +250,9 @@ impl Outgoing {
         }
         headers.insert(DELIVERY_CONTENT_TYPE.name, media_type);
         if let Some(Secret(secret)) = secret {
-            headers.insert(X_HUB_SIGNATURE.name, sign::signature_1(&secret, &body));
-            headers.insert(
-                X_HUB_SIGNATURE_256.name,
-                sign::signature_256(&secret, &body),
-            );
+            let (sha1, sha256) = sign::signatures(&secret, &body);
+            headers.insert(X_HUB_SIGNATURE.name, sha1);
+            headers.insert(X_HUB_SIGNATURE_256.name, sha256);
         }
         self.request_headers = headers;
         self.body = body;

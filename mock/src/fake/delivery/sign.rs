@@ -77,24 +77,59 @@ pub fn verify_signature_1(secret: &str, body: &[u8], signature: &str) -> bool {
     verify::<Hmac<sha1::Sha1>>("sha1=", secret, body, signature)
 }
 
+/// Both headers' signatures of `body` under `secret`: `X-Hub-Signature` (SHA-1) and
+/// `X-Hub-Signature-256`, as [`signature_1`] and [`signature_256`] write them.
+///
+/// The two HMACs keyed by the last secret are kept on the calling thread and copied for each
+/// body. The delivery thread signs delivery after delivery of the same hooks, and keying an
+/// HMAC hashes one block for its inner key and one for its outer key: about a twentieth of
+/// signing a 2 KB ping, saved on all but the first of a run of one hook's deliveries.
+pub(crate) fn signatures(secret: &str, body: &[u8]) -> (String, String) {
+    type Keyed = (String, Hmac<sha1::Sha1>, Hmac<sha2::Sha256>);
+    thread_local! {
+        static KEYED: std::cell::RefCell<Option<Keyed>> = const { std::cell::RefCell::new(None) };
+    }
+    KEYED.with_borrow_mut(|keyed| {
+        let fresh = match keyed.take() {
+            Some(kept) if kept.0 == secret => Some(kept),
+            _ => Hmac::new_from_slice(secret.as_bytes())
+                .ok()
+                .zip(Hmac::new_from_slice(secret.as_bytes()).ok())
+                .map(|(one, two)| (secret.to_owned(), one, two)),
+        };
+        *keyed = fresh;
+        let Some((_, one, two)) = keyed.as_ref() else {
+            // HMAC takes keys of any length; this cannot happen.
+            return (String::new(), String::new());
+        };
+        (
+            hex("sha1=", one.clone(), body),
+            hex("sha256=", two.clone(), body),
+        )
+    })
+}
+
 /// `prefix` and the hex HMAC of `body` keyed by `secret`: the one signer of both headers.
 fn sign<M: Mac + KeyInit>(prefix: &str, secret: &str, body: &[u8]) -> String {
     match <M as KeyInit>::new_from_slice(secret.as_bytes()) {
-        Ok(mut mac) => {
-            mac.update(body);
-            let mut signature = String::with_capacity(prefix.len() + 64);
-            signature.push_str(prefix);
-            // By hand: `hex::encode` goes through a `char` iterator into a second `String`.
-            const DIGITS: &[u8; 16] = b"0123456789abcdef";
-            for byte in mac.finalize().into_bytes() {
-                signature.push(char::from(DIGITS[usize::from(byte >> 4)]));
-                signature.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-            }
-            signature
-        }
+        Ok(mac) => hex(prefix, mac, body),
         // HMAC takes keys of any length; this cannot happen.
         Err(_) => String::new(),
     }
+}
+
+/// `prefix` and the hex of `mac` (keyed, nothing hashed yet) over `body`.
+fn hex<M: Mac>(prefix: &str, mut mac: M, body: &[u8]) -> String {
+    mac.update(body);
+    let mut signature = String::with_capacity(prefix.len() + 64);
+    signature.push_str(prefix);
+    // By hand: `hex::encode` goes through a `char` iterator into a second `String`.
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for byte in mac.finalize().into_bytes() {
+        signature.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        signature.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    signature
 }
 
 /// Whether `signature` is `prefix` and the HMAC of `body` under `secret`, compared in
@@ -142,6 +177,27 @@ mod tests {
             b"what do ya want for nothing?",
             "sha1=effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
         ));
+    }
+
+    #[test]
+    fn both_signatures_at_once_are_the_ones_written_apart_whatever_secret_came_before() {
+        // The keyed HMACs kept for one secret are never used for another.
+        for (secret, body) in [
+            ("s3cret", &b"one"[..]),
+            ("s3cret", b"two"),
+            ("other", b"two"),
+            ("", b""),
+        ] {
+            assert_eq!(
+                signatures(secret, body),
+                (signature_1(secret, body), signature_256(secret, body)),
+                "{secret:?}"
+            );
+        }
+        assert_eq!(
+            signatures("It's a Secret to Everybody", b"Hello, World!").1,
+            "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+        );
     }
 
     #[test]
