@@ -60,14 +60,14 @@ fn main() {
     } else {
         let seen = receiver.first.lock().unwrap().clone().unwrap();
         // The bench row's baseline, with its bound on requests in flight.
-        runtime.block_on(floor::plain_posts(url, seen, n, 64));
+        floor::PlainClient::start(url, 64).posts(seen, n);
     }
     print_thread_times(n);
 }
 
 /// Each thread's time on a CPU per delivery (Linux's `schedstat`), for comparing the two
-/// sides without a profiler: the sending thread is `hookspec-delive` for the fake and the
-/// main thread for `plain`, and `tokio-rt-worker` are the receiver's.
+/// sides without a profiler: the sending thread is `hookspec-delive` for the fake and
+/// `plain-client` for `plain`, and `tokio-rt-worker` are the receiver's.
 fn print_thread_times(n: usize) {
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
         return;

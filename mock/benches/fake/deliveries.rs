@@ -37,6 +37,7 @@ pub async fn deliveries(settings: &Settings) {
     let rounds = total.div_ceil(BURST).max(1);
     let per_round = total.div_ceil(rounds);
     let url = format!("http://{}/hook", receiver.address);
+    let plain_client = floor::PlainClient::start(url, IN_FLIGHT);
     let (mut fake_elapsed, mut plain_elapsed) = (Duration::ZERO, Duration::ZERO);
     let (mut fake_rounds, mut plain_rounds) = (Vec::new(), Vec::new());
     let (mut api_time, mut slowest_call) = (Duration::ZERO, Duration::ZERO);
@@ -57,16 +58,7 @@ pub async fn deliveries(settings: &Settings) {
         fake_rounds.push(per_round as f64 / started.elapsed().as_secs_f64());
 
         let seen: Seen = receiver.first.lock().unwrap().clone().expect("a delivery");
-        let url = url.clone();
-        let plain = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(floor::plain_posts(url, seen, per_round, IN_FLIGHT))
-        })
-        .join()
-        .unwrap();
+        let plain = plain_client.posts(seen, per_round);
         plain_elapsed += plain;
         plain_rounds.push(per_round as f64 / plain.as_secs_f64());
     }

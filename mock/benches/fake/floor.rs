@@ -123,15 +123,56 @@ impl Floor {
 }
 
 /// The deliveries row's baseline: a plain hyper-util client posting the bytes and headers the
-/// receiver saw first, `total` times, at most `in_flight` at once; the time it took.
-pub async fn plain_posts(url: String, seen: Seen, total: usize, in_flight: usize) -> Duration {
-    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+/// receiver saw first, at most `in_flight` at once, on its own thread (`plain-client`) and
+/// one-thread runtime; its connections stay open from one round to the next, as the engine
+/// keeps its own.
+pub struct PlainClient {
+    jobs: std::sync::mpsc::Sender<(Seen, usize, std::sync::mpsc::Sender<Duration>)>,
+}
+
+impl PlainClient {
+    pub fn start(url: String, in_flight: usize) -> PlainClient {
+        let (jobs, queue) =
+            std::sync::mpsc::channel::<(Seen, usize, std::sync::mpsc::Sender<Duration>)>();
+        let spawned = std::thread::Builder::new()
+            .name("plain-client".to_owned())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                let client: Client<_, Full<Bytes>> =
+                    runtime.block_on(async { Client::builder(TokioExecutor::new()).build_http() });
+                while let Ok((seen, total, reply)) = queue.recv() {
+                    let took = runtime.block_on(posts(&client, &url, &seen, total, in_flight));
+                    let _ = reply.send(took);
+                }
+            });
+        spawned.unwrap();
+        PlainClient { jobs }
+    }
+
+    /// `total` posts of `seen`; the time they took.
+    pub fn posts(&self, seen: Seen, total: usize) -> Duration {
+        let (reply, took) = std::sync::mpsc::channel();
+        self.jobs.send((seen, total, reply)).unwrap();
+        took.recv().unwrap()
+    }
+}
+
+async fn posts(
+    client: &Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    url: &str,
+    seen: &Seen,
+    total: usize,
+    in_flight: usize,
+) -> Duration {
     let bound = Arc::new(tokio::sync::Semaphore::new(in_flight));
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..total {
         let permit = bound.clone().acquire_owned().await.unwrap();
-        let (client, url, seen) = (client.clone(), url.clone(), seen.clone());
+        let (client, url, seen) = (client.clone(), url.to_owned(), seen.clone());
         tasks.spawn(async move {
             let mut request = hyper::Request::post(url.as_str());
             for (name, value) in &seen.headers {
