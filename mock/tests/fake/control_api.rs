@@ -295,7 +295,17 @@ async fn put_state_names_the_field_at_fault_and_changes_nothing() {
             422,
             "counters.next_hook_id: 2 is not above",
         ),
-        (r#"{"orgs": [}"#, 400, "state: "),
+        // Not JSON: where the text broke; JSON that does not fit: the field, no place.
+        (
+            r#"{"orgs": [}"#,
+            400,
+            "state: orgs[0]: expected value (line 1, column 11)",
+        ),
+        (
+            r#"{"orgs": 5}"#,
+            422,
+            "state: orgs: invalid type: integer `5`, expected a sequence",
+        ),
     ];
     for (body, status, message) in cases {
         let refused = put(api, "/_hookspec/state", body).await;

@@ -15,21 +15,17 @@ use crate::table::{OPERATION_IDS, OperationId};
 /// A JSON body read as `T`: 400 when it is not JSON, 422 naming the field when it does not fit,
 /// each message starting with `what`.
 pub(super) fn read_body<T: DeserializeOwned>(what: &str, body: &[u8]) -> Result<T, Refusal> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        let status = match inner.classify() {
-            serde_json::error::Category::Data => 422,
-            _ => 400,
+    crate::fake::state_doc::from_json(body).map_err(|(mut error, unfit)| {
+        // Where the text broke helps only when it is not JSON; a field that does not fit is
+        // named by its path.
+        let at = match (unfit, error.line.take(), error.column.take()) {
+            (false, Some(line), Some(column)) => format!(" (line {line}, column {column})"),
+            _ => String::new(),
         };
-        let located = crate::fake::state_doc::located_error(path, inner.to_string());
-        let at = if status == 400 {
-            format!(" (line {}, column {})", inner.line(), inner.column())
-        } else {
-            String::new()
-        };
-        Refusal::new(status, format!("{what}: {located}{at}"))
+        Refusal::new(
+            if unfit { 422 } else { 400 },
+            format!("{what}: {error}{at}"),
+        )
     })
 }
 

@@ -96,19 +96,7 @@ pub fn parse_state_document(
     format: StateFormat,
 ) -> Result<StateDocument, StateDocumentError> {
     match format {
-        StateFormat::Json => {
-            let mut deserializer = serde_json::Deserializer::from_str(text);
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-                let path = error.path().to_string();
-                let inner = error.into_inner();
-                located(
-                    path,
-                    inner.to_string(),
-                    Some(inner.line()),
-                    Some(inner.column()),
-                )
-            })
-        }
+        StateFormat::Json => from_json(text.as_bytes()).map_err(|(error, _)| error),
         StateFormat::Yaml => serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(
             text,
         ))
@@ -126,9 +114,20 @@ pub fn parse_state_document(
     }
 }
 
-/// A parser's message at `path` as `path: message`, as [`StateDocumentError`] shows it.
-pub(crate) fn located_error(path: String, message: String) -> String {
-    located(path, message, None, None).to_string()
+/// `T` read from JSON bytes, its error located as [`StateDocumentError`] shows it, and whether
+/// the bytes were JSON that does not fit `T` (else not JSON at all, or cut short): the control
+/// API answers the one 422 and the other 400.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<T, (StateDocumentError, bool)> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        let unfit = inner.classify() == serde_json::error::Category::Data;
+        let (line, column) = (Some(inner.line()), Some(inner.column()));
+        (located(path, inner.to_string(), line, column), unfit)
+    })
 }
 
 /// A parser's error as a [`StateDocumentError`]: its own " at line L column C" moved into the
