@@ -126,7 +126,7 @@ fn parse_id(segment: &str) -> Option<u64> {
 }
 
 /// A percent-decoded, non-empty path segment that is valid UTF-8.
-fn decode_segment(segment: &str) -> Option<String> {
+pub(crate) fn decode_segment(segment: &str) -> Option<String> {
     if !segment.contains('%') {
         return (!segment.is_empty()).then(|| segment.to_owned());
     }

@@ -71,6 +71,15 @@ async fn an_unknown_control_path_is_404_and_a_wrong_method_405_with_allow() {
             .unwrap()
             .contains("openapi.json")
     );
+    // A path segment that is not percent-encoded UTF-8 names nothing, as on the API's own
+    // paths.
+    for segment in ["a%ZZ", "%FF", "a%2"] {
+        let path = format!("/_hookspec/orgs/{segment}/events/push");
+        let bad = served.api.raw("POST", &path, None, &[]).await;
+        assert_eq!(bad.status, 404, "{path}");
+        let message = bad.body["message"].as_str().unwrap();
+        assert!(message.contains("is not a path segment"), "{message}");
+    }
     let wrong = served.api.raw("PATCH", "/_hookspec/state", None, &[]).await;
     assert_eq!(wrong.status, 405);
     assert_eq!(wrong.header("allow").as_deref(), Some("GET, PUT"));
@@ -363,6 +372,12 @@ async fn the_journal_lists_requests_in_order_with_reasons_and_filters() {
         .await
         .body;
     assert_eq!(listed.as_array().unwrap().len(), 1);
+    // A filter given twice reads as its last value, as the API's own parameters do.
+    let twice = api
+        .get("/_hookspec/requests?status=201&status=404")
+        .await
+        .body;
+    assert_eq!(twice, refused);
     let repo = api.get("/_hookspec/requests?repo=acme/widgets").await.body;
     assert_eq!(repo[0]["repo"], "acme/widgets");
 

@@ -45,12 +45,9 @@ fn query(request: &FakeRequest, known: &[&str]) -> Result<Vec<(String, String)>,
     Ok(pairs)
 }
 
-fn value<'q>(pairs: &'q [(String, String)], name: &str) -> Option<&'q str> {
-    pairs
-        .iter()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.as_str())
-}
+// The value of query parameter `name`; of one given twice, the last, as the API's own
+// parameters are read.
+use crate::fake::pagination::query_value as value;
 
 fn number(pairs: &[(String, String)], name: &str) -> Result<Option<u64>, Refusal> {
     value(pairs, name)

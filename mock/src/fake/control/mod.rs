@@ -103,11 +103,23 @@ pub(crate) fn handle(
             );
         }
     };
+    // Path segments decode as the API's own do: percent-encoded UTF-8, else no such path.
+    let mut decoded = Vec::with_capacity(params.len());
+    for (key, segment) in &params {
+        let Some(value) = crate::fake::routes::decode_segment(segment) else {
+            let why = format!(
+                "{}: {segment:?} is not a path segment (percent-encoded UTF-8, not empty)",
+                request.path
+            );
+            return error_answer(request, &Refusal::new(404, why));
+        };
+        decoded.push((*key, value));
+    }
     let param = |name: &str| {
-        params
+        decoded
             .iter()
             .find(|(key, _)| *key == name)
-            .map(|(_, value)| decode(value))
+            .map(|(_, value)| value.clone())
             .unwrap_or_default()
     };
     let result = match operation.operation_id {
@@ -182,14 +194,6 @@ pub(crate) fn wait_before(request: &FakeRequest, allowed_hosts: &[String]) -> Op
     (allowed && wait > 0 && wait <= MAX_WAIT_MS).then(|| Duration::from_millis(wait))
 }
 
-/// A path segment percent-decoded (left as it is when it does not decode).
-fn decode(segment: &str) -> String {
-    url::form_urlencoded::parse(format!("x={}", segment.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, value)| value.into_owned())
-        .unwrap_or_else(|| segment.to_owned())
-}
-
 /// Whether the endpoints may answer a request sent to `base_url` (`http://` and the request's
 /// `Host`): a loopback name or address, or a host the user allowed (by name, or by name and
 /// port as the `Host` header spells it, case-insensitively).
@@ -259,12 +263,11 @@ fn emitted(
     }
 }
 
-/// The decoded value of query parameter `name`, if the request has it.
+/// The decoded value of query parameter `name`, if the request has it (of one given twice,
+/// the last, as the API's own parameters are read).
 pub(crate) fn query_value(request: &FakeRequest, name: &str) -> Option<String> {
-    let query = request.query.as_deref()?;
-    url::form_urlencoded::parse(query.as_bytes())
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.into_owned())
+    let pairs = crate::fake::pagination::query_pairs(request.query.as_deref());
+    crate::fake::pagination::query_value(&pairs, name).map(str::to_owned)
 }
 
 pub(crate) fn answer(status: u16, body: &impl serde::Serialize) -> FakeResponse {
