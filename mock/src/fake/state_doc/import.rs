@@ -75,22 +75,36 @@ fn given_ids<'d>(
         .collect()
 }
 
+/// The id each hook of `hooks` gives, checked at its path, in the same order.
+fn hook_ids(
+    hooks: &[(String, &doc::StateHook, HookKind)],
+) -> Result<Vec<Option<u64>>, StateDocumentError> {
+    hooks
+        .iter()
+        .map(|(path, hook, _)| {
+            hook.id
+                .map(|given| id(&format!("{path}.id"), given))
+                .transpose()
+        })
+        .collect()
+}
+
 /// The next id of each kind: the document's counters, else one past its highest ids; hook ids
-/// must be unique across kinds.
+/// (`given`, one per hook of `hooks`) must be unique across kinds.
 fn counters(
     document: &StateDocument,
     hooks: &[(String, &doc::StateHook, HookKind)],
+    given: &[Option<u64>],
 ) -> Result<Counters, StateDocumentError> {
     let mut seen: BTreeMap<u64, &str> = BTreeMap::new();
-    for (path, hook, _) in hooks {
-        if let Some(given) = hook.id {
-            let given = id(&format!("{path}.id"), given)?;
-            if let Some(first) = seen.insert(given, path) {
-                return Err(invalid(
-                    format!("{path}.id"),
-                    format!("hook id {given} is also {first}'s"),
-                ));
-            }
+    for ((path, _, _), given) in hooks.iter().zip(given) {
+        if let Some(given) = *given
+            && let Some(first) = seen.insert(given, path)
+        {
+            return Err(invalid(
+                format!("{path}.id"),
+                format!("hook id {given} is also {first}'s"),
+            ));
         }
     }
     let hook_ids: Vec<u64> = seen.keys().copied().collect();
@@ -146,13 +160,11 @@ pub(crate) fn read(
     now: OffsetDateTime,
 ) -> Result<Imported, StateDocumentError> {
     let hooks = hooks_of(document);
-    let mut next = counters(document, &hooks)?;
+    let given = hook_ids(&hooks)?;
+    let mut next = counters(document, &hooks, &given)?;
     let mut built = Vec::with_capacity(hooks.len());
-    for (path, hook, kind) in &hooks {
-        let hook_id = match hook.id {
-            Some(given) => id(path, given)?,
-            None => take(&mut next.hook),
-        };
+    for ((path, hook, kind), given) in hooks.iter().zip(given) {
+        let hook_id = given.unwrap_or_else(|| take(&mut next.hook));
         built.push(read_hook(path, hook, *kind, hook_id, now)?);
     }
     let mut built = built.into_iter();
@@ -369,5 +381,46 @@ impl Imported {
             state.retired.push(old);
         }
         replaced
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::fake::{FakeConfig, FakeState, StateFormat, parse_state_document};
+
+    /// The message importing `yaml` is refused with, or `None` when it is taken.
+    fn refusal(yaml: &str) -> Option<String> {
+        let state = FakeState::new(&FakeConfig::default());
+        let document = match parse_state_document(yaml, StateFormat::Yaml) {
+            Ok(document) => document,
+            Err(error) => return Some(format!("parse: {error}")),
+        };
+        state.import_state(&document).err().map(|e| e.to_string())
+    }
+
+    #[test]
+    fn hook_ids_are_checked_once_each_at_their_path_and_unique_across_kinds() {
+        let url = "{url: 'http://127.0.0.1:9/h'}";
+        assert_eq!(
+            refusal(&format!(
+                "orgs: [{{login: a, hooks: [{{id: 3, config: {url}}}]}}]\nglobal_hooks: [{{id: 3, config: {url}}}]\n"
+            ))
+            .as_deref(),
+            Some("global_hooks[0].id: hook id 3 is also orgs[0].hooks[0]'s")
+        );
+        assert_eq!(
+            refusal(&format!(
+                "repos: [{{full_name: a/b, hooks: [{{config: {url}}}, {{id: -1, config: {url}}}]}}]\n"
+            ))
+            .as_deref(),
+            Some("repos[0].hooks[1].id: must be 0 or more, got -1")
+        );
+        // Given ids are kept and the others take the next ones past them.
+        assert_eq!(
+            refusal(&format!(
+                "orgs: [{{login: a, hooks: [{{config: {url}}}, {{id: 7, config: {url}}}]}}]\n"
+            )),
+            None
+        );
     }
 }
