@@ -155,6 +155,11 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = FakeConfig::DEFAULT_MAX_RECORDED_REQUESTS)]
     journal_limit: usize,
 
+    /// How many bytes the journal's entries may hold together, bodies and headers counted;
+    /// past that the oldest are dropped first.
+    #[arg(long, value_name = "N", default_value_t = FakeConfig::DEFAULT_MAX_RECORDED_REQUEST_BYTES)]
+    journal_max_bytes: usize,
+
     /// Do not log requests and deliveries.
     #[arg(long)]
     quiet: bool,
@@ -243,6 +248,7 @@ impl Args {
             apps: self.apps()?,
             record_requests: self.journal_limit > 0,
             max_recorded_requests: self.journal_limit,
+            max_recorded_request_bytes: self.journal_max_bytes,
             allow_external_deliveries: self.allow_external_deliveries,
             delivery_timeout: self.delivery_timeout_ms.map(Duration::from_millis),
             log_deliveries: !self.quiet,

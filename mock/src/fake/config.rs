@@ -142,6 +142,11 @@ pub struct FakeConfig {
     /// How many requests the journal keeps, the oldest dropped first (default: 10 000), so
     /// that memory stays flat under load.
     pub max_recorded_requests: usize,
+    /// How many bytes the journal's entries may hold together, bodies and headers counted
+    /// (default: 32 MiB); past that the oldest go first (the newest is kept whole). With
+    /// [`max_recorded_requests`](Self::max_recorded_requests) this keeps a client that sends
+    /// large bodies from growing the fake's memory.
+    pub max_recorded_request_bytes: usize,
     /// The `X-RateLimit-Limit` reported to authenticated requests (default: 5000). The fake
     /// never runs out on its own: use [`Fault::rate_limit`](crate::Fault::rate_limit) for that.
     pub rate_limit: u32,
@@ -196,6 +201,7 @@ impl Default for FakeConfig {
             tokens: Vec::new(),
             record_requests: true,
             max_recorded_requests: FakeConfig::DEFAULT_MAX_RECORDED_REQUESTS,
+            max_recorded_request_bytes: FakeConfig::DEFAULT_MAX_RECORDED_REQUEST_BYTES,
             rate_limit: 5000,
             allow_external_deliveries: false,
             delivery_timeout: None,
@@ -213,6 +219,10 @@ impl Default for FakeConfig {
 impl FakeConfig {
     /// The journal's default bound ([`max_recorded_requests`](Self::max_recorded_requests)).
     pub const DEFAULT_MAX_RECORDED_REQUESTS: usize = 10_000;
+
+    /// The journal's default bound in bytes
+    /// ([`max_recorded_request_bytes`](Self::max_recorded_request_bytes)).
+    pub const DEFAULT_MAX_RECORDED_REQUEST_BYTES: usize = 32 * 1024 * 1024;
 
     /// The configuration with one more organization.
     pub fn with_org(mut self, login: impl Into<String>) -> Self {

@@ -372,7 +372,7 @@ fn dispatch(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError>
 
 /// Keeps the request in the journal when recording is on, the oldest dropped past its limit.
 fn record(state: &mut State, route: Option<&Route>, request: Cow<'_, FakeRequest>, reply: &Reply) {
-    if !state.record_requests || state.max_recorded_requests == 0 {
+    if !state.record_requests || !state.journal.keeps_any() {
         return;
     }
     let request = request.into_owned();
@@ -381,10 +381,7 @@ fn record(state: &mut State, route: Option<&Route>, request: Cow<'_, FakeRequest
         (Some(owner), Some(repo)) => Some(format!("{owner}/{repo}")),
         _ => None,
     });
-    if state.journal.len() >= state.max_recorded_requests {
-        state.journal.pop_front();
-    }
-    state.journal.push_back(JournalRecord {
+    state.journal.push(JournalRecord {
         operation: route.map(|route| route.operation.operation_id),
         org: params.and_then(|params| params.org.clone()),
         repo,

@@ -27,6 +27,7 @@ mod global_hooks;
 mod handler;
 mod hook_store;
 mod http;
+mod journal;
 mod model;
 mod org_hooks;
 mod outbound;

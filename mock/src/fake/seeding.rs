@@ -147,7 +147,8 @@ impl FakeState {
     /// The requests routed to `operation_id` so far, oldest first (empty when
     /// [`FakeConfig::record_requests`](crate::FakeConfig::record_requests) is off; only the
     /// latest [`FakeConfig::max_recorded_requests`](crate::FakeConfig::max_recorded_requests)
-    /// of all operations are kept).
+    /// of all operations are kept, within
+    /// [`FakeConfig::max_recorded_request_bytes`](crate::FakeConfig::max_recorded_request_bytes)).
     pub fn requests(&self, id: OperationId) -> Vec<RecordedRequest> {
         self.lock()
             .journal

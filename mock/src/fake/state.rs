@@ -2,7 +2,7 @@
 //! requests, id counters) and [`FakeState`], the cloneable handle through which tests seed and
 //! inspect it.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
@@ -17,7 +17,9 @@ use super::delivery_records::{DeliveryRecords, RecordBounds};
 use super::faults::ActiveFault;
 use super::github_error::ApiError;
 use super::hook_store::HookMap;
-use super::model::{Delivery, Hook, HookKind, HookSeed, LastResponse, RecordedRequest};
+use super::journal::Journal;
+pub(crate) use super::journal::JournalRecord;
+use super::model::{Delivery, Hook, HookKind, HookSeed, LastResponse};
 use super::rate_limit::RateWindow;
 use crate::table::OperationId;
 
@@ -78,9 +80,8 @@ pub(crate) struct State {
     pub next_delivery_id: u64,
     pub next_org_id: u64,
     pub faults: BTreeMap<OperationId, ActiveFault>,
-    /// Every answered request in arrival order, the oldest dropped past `max_recorded_requests`.
-    pub journal: VecDeque<JournalRecord>,
-    pub max_recorded_requests: usize,
+    /// Every answered request in arrival order, bounded by count and by bytes.
+    pub journal: Journal,
     pub rate_window: RateWindow,
     pub request_counter: u64,
     pub outbox: Outbox,
@@ -136,18 +137,6 @@ pub(crate) enum StartState {
     MadeFrom(Arc<FakeConfig>, OffsetDateTime),
     /// A document: the start state written down, or one the user marked.
     Document(Arc<crate::generated::control_models::State>),
-}
-
-/// One entry of the request journal: the request as recorded, and what routing read from it.
-#[derive(Debug, Clone)]
-pub(crate) struct JournalRecord {
-    /// The operation, when the path routed to one.
-    pub operation: Option<OperationId>,
-    /// The organization the path names.
-    pub org: Option<String>,
-    /// The repository (`owner/name`) the path names.
-    pub repo: Option<String>,
-    pub request: RecordedRequest,
 }
 
 /// A new outbox whose attempts are recorded into the state behind `myself`, as long as no reset
@@ -216,8 +205,10 @@ impl State {
             next_delivery_id: 1,
             next_org_id: 1,
             faults: BTreeMap::new(),
-            journal: VecDeque::new(),
-            max_recorded_requests: config.max_recorded_requests,
+            journal: Journal::new(
+                config.max_recorded_requests,
+                config.max_recorded_request_bytes,
+            ),
             rate_window: RateWindow::new(config.rate_limit),
             request_counter: 0,
             outbox: recording_outbox(myself.clone(), 0, policy.clone()),

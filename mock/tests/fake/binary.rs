@@ -149,6 +149,7 @@ fn the_binarys_help_explains_every_flag() {
         "--max-connections",
         "--seed",
         "--journal-limit",
+        "--journal-max-bytes",
         "/_hookspec/reset",
         "/_hookspec/state",
         "/_hookspec/requests",

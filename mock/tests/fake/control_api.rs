@@ -397,6 +397,34 @@ async fn the_journal_lists_requests_in_order_with_reasons_and_filters() {
 }
 
 #[tokio::test]
+async fn the_journal_keeps_its_newest_entries_within_its_byte_bound() {
+    const BOUND: usize = 6000;
+    let served = serve_fake(FakeConfig {
+        max_recorded_request_bytes: BOUND,
+        ..FakeConfig::default()
+    })
+    .await;
+    let api = &served.api;
+    // Bodies of 1 500 bytes: with their headers (about 1 700 bytes an entry) the bound holds
+    // three of them, not four.
+    for letter in ["a", "b", "c", "d", "e"] {
+        let pad = letter.repeat(1500);
+        api.post("/orgs/acme/hooks", json!({ "pad": pad })).await;
+    }
+    let kept = api.get("/_hookspec/requests").await.body;
+    let firsts: Vec<String> = kept
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| {
+            let pad = entry["body"]["pad"].as_str().unwrap_or_default();
+            format!("{}x{}", &pad[..pad.len().min(1)], pad.len())
+        })
+        .collect();
+    assert_eq!(firsts, ["cx1500", "dx1500", "ex1500"]);
+}
+
+#[tokio::test]
 async fn a_fault_with_times_fires_that_often_and_clearing_removes_it() {
     let served = serve_fake(FakeConfig::default()).await;
     let api = &served.api;
