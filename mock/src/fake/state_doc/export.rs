@@ -16,6 +16,15 @@ use crate::generated::control_models as doc;
 
 /// The whole state.
 pub(crate) fn export(state: &State) -> StateDocument {
+    let mut document = export_without_deliveries(state);
+    document.deliveries = Some(state.deliveries.values().flatten().map(delivery).collect());
+    document
+}
+
+/// The whole state but its delivery records (`deliveries` is `None`): what takes little time
+/// to write, so that a caller can copy the records under the state's lock and write them
+/// after it, with [`delivery`]; each record's payload is parsed and written again there.
+pub(crate) fn export_without_deliveries(state: &State) -> StateDocument {
     StateDocument {
         any_org: Some(state.any_org),
         any_repo: Some(state.any_repo),
@@ -54,7 +63,7 @@ pub(crate) fn export(state: &State) -> StateDocument {
                 .collect(),
         ),
         global_hooks: Some(hooks(&state.global_hooks)),
-        deliveries: Some(state.deliveries.values().flatten().map(delivery).collect()),
+        deliveries: None,
         tokens: Some(tokens(state.tokens.as_ref())),
         counters: Some(doc::StateCounters {
             next_org_id: Some(int(state.next_org_id)),

@@ -171,7 +171,17 @@ impl FakeState {
     /// repositories, apps and global hooks with every hook in full (secrets included), every
     /// delivery record, the tokens and the id counters.
     pub fn export_state(&self) -> StateDocument {
-        export::export(&self.lock())
+        // The records are copied under the lock (their payloads are shared, not copied) and
+        // written after it: parsing every payload took the lock for as long as the API and the
+        // delivery thread waited.
+        let (mut document, records) = {
+            let state = self.lock();
+            let records: Vec<super::model::Delivery> =
+                state.deliveries.values().flatten().cloned().collect();
+            (export::export_without_deliveries(&state), records)
+        };
+        document.deliveries = Some(records.iter().map(export::delivery).collect());
+        document
     }
 
     /// Replaces the state with `document` (what `PUT /_hookspec/state` does): ids and times it
