@@ -80,6 +80,12 @@ impl Fake {
         control::wait_before(request, &self.allowed_control_hosts)
     }
 
+    /// Whether answering `request` takes time that grows with the state (the whole state
+    /// document, resets).
+    pub(crate) fn is_heavy(&self, request: &FakeRequest) -> bool {
+        control::is_heavy(request)
+    }
+
     /// [`handle`](Self::handle) for a request the caller gives away: the servers' way, so that
     /// recording it moves it instead of copying it.
     pub(crate) fn handle_owned(&self, request: FakeRequest) -> FakeResponse {

@@ -177,6 +177,22 @@ pub(crate) fn handle(
 /// How long the server should wait before answering `request`, when it is a
 /// `GET /_hookspec/deliveries?wait_ms=N` the fake may answer: the servers await the pending
 /// deliveries for that long (without holding a thread), then call the handler.
+/// Whether answering `request` takes time that grows with the state: the state document
+/// written or read whole, and resets. A server runs these where they hold up no other request.
+pub(crate) fn is_heavy(request: &FakeRequest) -> bool {
+    if !request.path.starts_with(PREFIX) {
+        return false;
+    }
+    matches!(
+        route_control(&request.method, &request.path),
+        ControlRoute::Found(operation, _)
+            if matches!(
+                operation.operation_id,
+                Op::ControlGetState | Op::ControlPutState | Op::ControlReset
+            )
+    )
+}
+
 pub(crate) fn wait_before(request: &FakeRequest, allowed_hosts: &[String]) -> Option<Duration> {
     // Asked of every request: GitHub's paths are let go before any routing or host check.
     if !request.path.starts_with(PREFIX) {
@@ -306,6 +322,24 @@ fn error_answer(request: &FakeRequest, refusal: &Refusal) -> FakeResponse {
 #[cfg(test)]
 mod tests {
     use super::check_host;
+
+    #[test]
+    fn only_the_whole_state_and_resets_are_heavy() {
+        let heavy = |method: &str, path: &str| {
+            super::is_heavy(&crate::fake::FakeRequest::new(
+                method,
+                "http://127.0.0.1:1",
+                path,
+            ))
+        };
+        assert!(heavy("GET", "/_hookspec/state"));
+        assert!(heavy("PUT", "/_hookspec/state"));
+        assert!(heavy("POST", "/_hookspec/reset"));
+        assert!(!heavy("DELETE", "/_hookspec/state"));
+        assert!(!heavy("GET", "/_hookspec/requests"));
+        assert!(!heavy("GET", "/_hookspec/deliveries"));
+        assert!(!heavy("GET", "/orgs/acme/hooks"));
+    }
 
     #[test]
     fn loopback_names_and_addresses_may_use_the_control_endpoints() {
