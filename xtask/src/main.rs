@@ -230,11 +230,10 @@ fn ci() -> ExitCode {
     let outside = python_clients::run().add(control_suites::run());
     // One closing line for the whole run: cargo prints one `test result` per test binary,
     // and the last of them is often a crate without doctests. The other languages count too.
+    let all = totals.add(outside);
     println!(
         "total: {} passed, {} failed, {} skipped",
-        totals.passed + outside.passed,
-        totals.failed + outside.failed,
-        totals.ignored + outside.skipped
+        all.passed, all.failed, all.skipped
     );
     if success && outside.failed == 0 {
         ExitCode::SUCCESS
@@ -291,20 +290,13 @@ fn ensure_debian_packages(wanted: &[(&str, bool, &str)]) {
     }
 }
 
-/// The sums of cargo's `test result:` lines.
-#[derive(Default)]
-struct Totals {
-    passed: u64,
-    failed: u64,
-    ignored: u64,
-}
-
-/// Runs `cargo test ...`, passing its output through, and adds up its `test result:` lines.
-fn cargo_test(args: &[&str]) -> (bool, Totals) {
+/// Runs `cargo test ...`, passing its output through, and adds up its `test result:` lines
+/// (an ignored test counts as skipped, as the other languages' suites count theirs).
+fn cargo_test(args: &[&str]) -> (bool, outside::Outcome) {
     use std::io::{BufRead, BufReader, Write};
     println!("==> cargo {}", args.join(" "));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut totals = Totals::default();
+    let mut totals = outside::Outcome::default();
     let child = Process::new(cargo)
         .args(args)
         .current_dir(repo_root())
@@ -335,7 +327,7 @@ fn cargo_test(args: &[&str]) -> (bool, Totals) {
                 match label {
                     "passed" => totals.passed += count,
                     "failed" => totals.failed += count,
-                    "ignored" => totals.ignored += count,
+                    "ignored" => totals.skipped += count,
                     _ => {}
                 }
             }
