@@ -51,7 +51,7 @@ pub struct Generated {
 pub fn generate(spec_path: &Path, spec_name: &str) -> Result<Generated, SpecError> {
     let spec = spec::load(spec_path)?;
     let webhooks = webhooks_beside(spec_path)?;
-    generate_with(&spec, spec_name, webhooks.as_ref())
+    render_all(&spec, spec_name, webhooks.as_ref(), false)
 }
 
 /// The webhook description in `webhooks/webhooks.json` beside the spec, if there is one.
@@ -88,18 +88,9 @@ pub fn generate_with_control(
     Ok(generated)
 }
 
-/// Renders an already loaded spec.
+/// Renders an already loaded spec (without a webhook description).
 pub fn generate_from(spec: &spec::Spec, spec_name: &str) -> Result<Generated, SpecError> {
-    generate_with(spec, spec_name, None)
-}
-
-/// Renders an already loaded spec and, when given, the webhook description.
-pub fn generate_with(
-    spec: &spec::Spec,
-    spec_name: &str,
-    webhooks: Option<&webhooks::WebhookSpec>,
-) -> Result<Generated, SpecError> {
-    render_all(spec, spec_name, webhooks, false)
+    render_all(spec, spec_name, None, false)
 }
 
 /// Renders `spec` and, when given, the webhook description; with `with_control`, the generated
