@@ -42,10 +42,10 @@ impl JournalRecord {
     }
 }
 
-/// The entries, oldest first, and what they weigh together.
+/// The entries, oldest first, each with its weight, and what they weigh together.
 #[derive(Debug)]
 pub(crate) struct Journal {
-    entries: VecDeque<JournalRecord>,
+    entries: VecDeque<(usize, JournalRecord)>,
     bytes: usize,
     max_entries: usize,
     max_bytes: usize,
@@ -78,17 +78,17 @@ impl Journal {
             && (self.entries.len() >= self.max_entries
                 || self.bytes.saturating_add(weight) > self.max_bytes)
         {
-            if let Some(oldest) = self.entries.pop_front() {
-                self.bytes -= oldest.weight();
+            if let Some((oldest, _)) = self.entries.pop_front() {
+                self.bytes -= oldest;
             }
         }
         self.bytes += weight;
-        self.entries.push_back(record);
+        self.entries.push_back((weight, record));
     }
 
     /// The entries, oldest first.
     pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = &JournalRecord> {
-        self.entries.iter()
+        self.entries.iter().map(|(_, record)| record)
     }
 
     /// Forgets every entry.

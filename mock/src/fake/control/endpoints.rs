@@ -7,6 +7,8 @@ use serde::de::DeserializeOwned;
 
 use super::{MAX_WAIT_MS, Refusal, answer, empty};
 use crate::fake::http::{FakeRequest, FakeResponse};
+// Of a parameter given twice, the last value, as the API's own parameters are read.
+use crate::fake::pagination::query_value as value;
 use crate::fake::state::FakeState;
 use crate::fake::state_doc::{StateDocument, delivery_record};
 use crate::generated::control_models as doc;
@@ -44,10 +46,6 @@ fn query(request: &FakeRequest, known: &[&str]) -> Result<Vec<(String, String)>,
     }
     Ok(pairs)
 }
-
-// The value of query parameter `name`; of one given twice, the last, as the API's own
-// parameters are read.
-use crate::fake::pagination::query_value as value;
 
 fn number(pairs: &[(String, String)], name: &str) -> Result<Option<u64>, Refusal> {
     value(pairs, name)
@@ -141,20 +139,20 @@ pub(super) fn list_requests(
         .cloned()
         .collect();
     let entries: Vec<doc::JournalEntry> = matching
-        .iter()
+        .into_iter()
         .map(|entry| {
-            let recorded = &entry.request;
+            let recorded = entry.request;
             doc::JournalEntry {
                 operation: entry.operation.map(|op| op.as_str().to_owned()),
-                method: recorded.method.clone(),
-                path: recorded.path.clone(),
-                query: recorded.query.clone(),
-                status: i64::from(recorded.status),
-                reason: recorded.reason.clone(),
-                org: entry.org.clone(),
-                repo: entry.repo.clone(),
                 headers: journal_headers(&recorded.headers),
                 body: recorded.json(),
+                method: recorded.method,
+                path: recorded.path,
+                query: recorded.query,
+                status: i64::from(recorded.status),
+                reason: recorded.reason,
+                org: entry.org,
+                repo: entry.repo,
             }
         })
         .collect();
@@ -213,7 +211,7 @@ pub(super) fn list_deliveries(
         .cloned()
         .collect();
     found.sort_by_key(|delivery| delivery.id);
-    let deliveries: Vec<doc::StateDelivery> = found.iter().map(delivery_record).collect();
+    let deliveries: Vec<doc::StateDelivery> = found.into_iter().map(delivery_record).collect();
     let answer_body = doc::DeliveriesAnswer {
         pending: i64::try_from(pending).unwrap_or(i64::MAX),
         deliveries,

@@ -17,7 +17,15 @@ use crate::generated::control_models as doc;
 /// The whole state.
 pub(crate) fn export(state: &State) -> StateDocument {
     let mut document = export_without_deliveries(state);
-    document.deliveries = Some(state.deliveries.values().flatten().map(delivery).collect());
+    document.deliveries = Some(
+        state
+            .deliveries
+            .values()
+            .flatten()
+            .cloned()
+            .map(delivery)
+            .collect(),
+    );
     document
 }
 
@@ -112,7 +120,7 @@ pub(crate) fn hook(hook: &Hook) -> doc::StateHook {
 
 /// A delivery record in full; the payload's text too when it is not the compact JSON of its
 /// value (a signature trap's escapes), so that a redelivery after an import sends the same bytes.
-pub(crate) fn delivery(delivery: &Delivery) -> doc::StateDelivery {
+pub(crate) fn delivery(delivery: Delivery) -> doc::StateDelivery {
     // Parsed here, not through `value()`: that would keep a parsed tree beside every record's
     // text for as long as the record lives.
     let text = delivery.request_payload.text();
@@ -125,18 +133,18 @@ pub(crate) fn delivery(delivery: &Delivery) -> doc::StateDelivery {
     doc::StateDelivery {
         id: Some(int(delivery.id)),
         hook_id: int(delivery.hook_id),
-        guid: Some(delivery.guid.clone()),
+        guid: Some(delivery.guid),
         delivered_at: Some(time_text(delivery.delivered_at)),
         redelivery: delivery.redelivery,
         duration: Some(delivery.duration),
-        status: Some(delivery.status.clone()),
+        status: Some(delivery.status),
         status_code: i64::from(delivery.status_code),
-        event: delivery.event.clone(),
-        action: delivery.action.clone(),
+        event: delivery.event,
+        action: delivery.action,
         installation_id: delivery.installation_id.map(int),
         repository_id: delivery.repository_id.map(int),
         throttled_at: delivery.throttled_at.map(time_text),
-        url: Some(delivery.url.clone()),
+        url: Some(delivery.url),
         request: Some(doc::StateDeliveryRequest {
             headers: Some(delivery.request_headers.to_map()),
             payload: Some(payload),
@@ -144,7 +152,7 @@ pub(crate) fn delivery(delivery: &Delivery) -> doc::StateDelivery {
         }),
         response: Some(doc::StateDeliveryResponse {
             headers: Some(delivery.response_headers.to_map()),
-            payload: Some(delivery.response_payload.clone()),
+            payload: Some(delivery.response_payload),
         }),
     }
 }

@@ -180,7 +180,7 @@ impl FakeState {
                 state.deliveries.values().flatten().cloned().collect();
             (export::export_without_deliveries(&state), records)
         };
-        document.deliveries = Some(records.iter().map(export::delivery).collect());
+        document.deliveries = Some(records.into_iter().map(export::delivery).collect());
         document
     }
 
