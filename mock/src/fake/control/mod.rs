@@ -174,9 +174,6 @@ pub(crate) fn handle(
     result.unwrap_or_else(|refusal| error_answer(request, &refusal))
 }
 
-/// How long the server should wait before answering `request`, when it is a
-/// `GET /_hookspec/deliveries?wait_ms=N` the fake may answer: the servers await the pending
-/// deliveries for that long (without holding a thread), then call the handler.
 /// Whether answering `request` takes time that grows with the state: the state document
 /// written or read whole, and resets. A server runs these where they hold up no other request.
 pub(crate) fn is_heavy(request: &FakeRequest) -> bool {
@@ -193,6 +190,9 @@ pub(crate) fn is_heavy(request: &FakeRequest) -> bool {
     )
 }
 
+/// How long the server should wait before answering `request`, when it is a
+/// `GET /_hookspec/deliveries?wait_ms=N` the fake may answer: the servers await the pending
+/// deliveries for that long (without holding a thread), then call the handler.
 pub(crate) fn wait_before(request: &FakeRequest, allowed_hosts: &[String]) -> Option<Duration> {
     // Asked of every request: GitHub's paths are let go before any routing or host check.
     if !request.path.starts_with(PREFIX) {
