@@ -108,6 +108,36 @@ impl<N: Into<Text>, V: Into<Text>> FromIterator<(N, V)> for DeliveryHeaders {
     }
 }
 
+impl DeliveryHeaders {
+    /// A receiver's answer headers as a record keeps them: the names most answers carry
+    /// borrowed (a record is kept for every delivery), the others and every value copied, a
+    /// value that is not UTF-8 read lossily.
+    pub(crate) fn from_http(headers: &hyper::HeaderMap) -> DeliveryHeaders {
+        use crate::headers::{CACHE_CONTROL, CONNECTION, CONTENT_TYPE, VARY};
+        use hyper::header::{CONTENT_LENGTH, DATE, SERVER, TRANSFER_ENCODING};
+        static COMMON: [hyper::header::HeaderName; 8] = [
+            CONTENT_TYPE,
+            CONTENT_LENGTH,
+            DATE,
+            SERVER,
+            CONNECTION,
+            TRANSFER_ENCODING,
+            CACHE_CONTROL,
+            VARY,
+        ];
+        headers
+            .iter()
+            .map(|(name, value)| {
+                let name: Text = match COMMON.iter().find(|common| *common == name) {
+                    Some(common) => Cow::Borrowed(common.as_str()),
+                    None => Cow::Owned(name.as_str().to_owned()),
+                };
+                (name, crate::fake::http::header_text(value))
+            })
+            .collect()
+    }
+}
+
 impl From<BTreeMap<String, String>> for DeliveryHeaders {
     fn from(map: BTreeMap<String, String>) -> Self {
         // Already in order and once each.
@@ -126,8 +156,32 @@ impl serde::Serialize for DeliveryHeaders {
 }
 
 #[cfg(test)]
+// A test that cannot unwrap should fail right there, loudly.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answer_headers_borrow_common_names_and_read_as_header_pairs_do() {
+        let mut headers = hyper::HeaderMap::new();
+        headers.insert("content-type", "text/plain".parse().unwrap());
+        headers.insert("x-custom", "one".parse().unwrap());
+        headers.insert(
+            "date",
+            hyper::header::HeaderValue::from_bytes(b"caf\xe9").unwrap(),
+        );
+        let kept = DeliveryHeaders::from_http(&headers);
+        let texts: Vec<(String, String)> = crate::fake::header_pairs(&headers);
+        assert_eq!(kept, texts.into_iter().collect::<DeliveryHeaders>());
+        assert_eq!(kept.get("date"), Some("caf\u{fffd}"));
+        let borrowed: Vec<bool> = kept
+            .entries()
+            .iter()
+            .map(|(name, _)| matches!(name, Cow::Borrowed(_)))
+            .collect();
+        // In name order: content-type, date, x-custom.
+        assert_eq!(borrowed, [true, true, false]);
+    }
 
     #[test]
     fn headers_list_and_render_as_the_map_they_replace() {

@@ -116,81 +116,17 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
 
 /// Header names and values as text (a value that is not UTF-8 is read lossily), in any
 /// collection: the one conversion the servers, the delivery engine and the receiver share.
-/// A collection that keeps names as `Cow<'static, str>` gets the common ones without a copy.
-pub(crate) fn header_pairs<N, C>(headers: &hyper::HeaderMap) -> C
-where
-    N: From<std::borrow::Cow<'static, str>>,
-    C: FromIterator<(N, String)>,
-{
+pub(crate) fn header_pairs<C: FromIterator<(String, String)>>(headers: &hyper::HeaderMap) -> C {
     headers
         .iter()
-        .map(|(name, value)| {
-            let text = match value.to_str() {
-                Ok(text) => text.to_owned(),
-                Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            };
-            (N::from(name_text(name)), text)
-        })
+        .map(|(name, value)| (name.as_str().to_owned(), header_text(value)))
         .collect()
 }
 
-/// A header's name as text: borrowed for the names most answers carry (a delivery's record
-/// keeps its receiver's answer headers, one set for every delivery), else copied.
-fn name_text(name: &hyper::header::HeaderName) -> std::borrow::Cow<'static, str> {
-    use hyper::header::*;
-    static COMMON: [HeaderName; 8] = [
-        CONTENT_TYPE,
-        CONTENT_LENGTH,
-        DATE,
-        SERVER,
-        CONNECTION,
-        TRANSFER_ENCODING,
-        CACHE_CONTROL,
-        VARY,
-    ];
-    match COMMON.iter().find(|common| *common == name) {
-        Some(common) => std::borrow::Cow::Borrowed(common.as_str()),
-        None => std::borrow::Cow::Owned(name.as_str().to_owned()),
-    }
-}
-
-#[cfg(test)]
-// A test that cannot unwrap should fail right there, loudly.
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use std::borrow::Cow;
-
-    use super::*;
-
-    #[test]
-    fn header_pairs_borrow_common_names_and_copy_the_rest_alike_in_any_collection() {
-        let mut headers = hyper::HeaderMap::new();
-        headers.insert("content-type", "text/plain".parse().unwrap());
-        headers.insert("x-custom", "one".parse().unwrap());
-        headers.insert(
-            "date",
-            hyper::header::HeaderValue::from_bytes(b"caf\xe9").unwrap(),
-        );
-        let named: Vec<(Cow<'static, str>, String)> = header_pairs(&headers);
-        let texts: Vec<(String, String)> = header_pairs(&headers);
-        assert_eq!(
-            texts,
-            [
-                ("content-type".to_owned(), "text/plain".to_owned()),
-                ("x-custom".to_owned(), "one".to_owned()),
-                ("date".to_owned(), "caf\u{fffd}".to_owned()),
-            ]
-        );
-        let borrowed: Vec<bool> = named
-            .iter()
-            .map(|(name, _)| matches!(name, Cow::Borrowed(_)))
-            .collect();
-        assert_eq!(borrowed, [true, false, true]);
-        assert!(
-            named
-                .iter()
-                .zip(&texts)
-                .all(|(a, b)| a.0 == b.0 && a.1 == b.1)
-        );
+/// A header's value as text, read lossily when it is not UTF-8.
+pub(crate) fn header_text(value: &hyper::header::HeaderValue) -> String {
+    match value.to_str() {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
     }
 }

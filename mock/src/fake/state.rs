@@ -145,15 +145,13 @@ pub(crate) fn recording_outbox(myself: Weak<Mutex<State>>, epoch: u64, policy: P
     Outbox::new(
         Arc::new(move |deliveries: Vec<Delivery>, store: Store| {
             if let Some(state) = myself.upgrade() {
-                let mut state = match (store, state.try_lock()) {
-                    (_, Ok(state)) => state,
-                    (_, Err(std::sync::TryLockError::Poisoned(poisoned))) => poisoned.into_inner(),
-                    (Store::IfFree, Err(std::sync::TryLockError::WouldBlock)) => {
-                        return Some(deliveries);
-                    }
-                    (Store::Now, Err(std::sync::TryLockError::WouldBlock)) => {
-                        crate::sync::lock(&state)
-                    }
+                let mut state = match store {
+                    Store::Now => crate::sync::lock(&state),
+                    Store::IfFree => match state.try_lock() {
+                        Ok(state) => state,
+                        Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                        Err(std::sync::TryLockError::WouldBlock) => return Some(deliveries),
+                    },
                 };
                 let dropped: Vec<Delivery> = if state.epoch == epoch {
                     deliveries

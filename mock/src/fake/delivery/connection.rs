@@ -123,7 +123,6 @@ impl Connectors {
 #[derive(Default)]
 struct Idle {
     by_lane: HashMap<Arc<str>, Vec<(Connection, Instant)>>,
-    count: usize,
 }
 
 impl Idle {
@@ -136,13 +135,17 @@ impl Idle {
             waiting.retain(fresh);
             !waiting.is_empty()
         });
-        self.count = self.by_lane.values().map(Vec::len).sum();
+    }
+
+    /// How many connections wait (at most [`MAX_IDLE`], so counting them is cheap).
+    fn count(&self) -> usize {
+        self.by_lane.values().map(Vec::len).sum()
     }
 
     fn keep(&mut self, lane: Arc<str>, connection: Connection, now: Instant) {
-        if self.count >= MAX_IDLE {
+        if self.count() >= MAX_IDLE {
             self.sweep(now);
-            if self.count >= MAX_IDLE {
+            if self.count() >= MAX_IDLE {
                 return;
             }
         }
@@ -150,14 +153,12 @@ impl Idle {
             .entry(lane)
             .or_default()
             .push((connection, now));
-        self.count += 1;
     }
 
     fn take(&mut self, lane: &str, insecure_ssl: bool, now: Instant) -> Option<Connection> {
         let waiting = self.by_lane.get_mut(lane)?;
         let mut found = None;
         while let Some((connection, since)) = waiting.pop() {
-            self.count -= 1;
             if now.duration_since(since) < IDLE_FOR && connection.serves(insecure_ssl) {
                 found = Some(connection);
                 break;
@@ -186,8 +187,7 @@ impl Failed {
     /// The record's outcome, for an attempt started at `started`.
     fn outcome(self, started: Instant) -> Outcome {
         let (status, status_code) = match self {
-            // Refused as `Outbox::send` refuses: 502, no time spent.
-            Failed::Refused(why) => return Outcome::failed(why, 502, Duration::ZERO),
+            Failed::Refused(why) => return Outcome::refused(why),
             Failed::Connect(wording) => (wording, 502),
             Failed::Setup(why) => (why, 0),
             Failed::Reset => ("connection reset by peer", 502),
@@ -251,7 +251,7 @@ pub(super) async fn attempt(
     Outcome {
         status: super::status_text(status_code),
         status_code,
-        headers: crate::fake::header_pairs::<Cow<'static, str>, _>(&parts.headers),
+        headers: crate::fake::DeliveryHeaders::from_http(&parts.headers),
         body,
         duration: started.elapsed(),
     }

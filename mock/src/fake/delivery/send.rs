@@ -63,6 +63,13 @@ impl Outcome {
             duration,
         }
     }
+
+    /// A delivery the fake refused to send (its URL or the addresses it names are not
+    /// allowed, or a bound is reached): 502, as GitHub records a receiver it cannot reach, and
+    /// no time spent.
+    pub(super) fn refused(why: String) -> Outcome {
+        Outcome::failed(why, 502, Duration::ZERO)
+    }
 }
 
 /// How deliveries go out: the policy and the bounds.
@@ -135,8 +142,7 @@ impl Outbox {
             if self.policy.log {
                 log_line(&outgoing, &why);
             }
-            // 502, as GitHub records a receiver it cannot reach.
-            let outcome = Outcome::failed(why, 502, Duration::ZERO);
+            let outcome = Outcome::refused(why);
             Err(Box::new(
                 outgoing.record(outcome, OffsetDateTime::now_utc()),
             ))
