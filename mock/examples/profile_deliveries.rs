@@ -22,9 +22,6 @@ use std::time::Duration;
 #[allow(dead_code)]
 mod floor;
 
-/// The pings the bench row asks for in one burst (its default 40 000 in 16 rounds).
-const ROUND: usize = 2500;
-
 fn main() {
     let usage = "usage: profile_deliveries fake|plain DELIVERIES";
     let which = std::env::args().nth(1).expect(usage);
@@ -48,7 +45,7 @@ fn main() {
         // In rounds, as the row asks for its pings: a burst, then a wait for every record.
         let mut left = n;
         while left > 0 {
-            let round = left.min(ROUND);
+            let round = left.min(floor::BURST);
             for _ in 0..round {
                 assert_eq!(fake.handle(&ping).status, 204);
             }

@@ -33,8 +33,7 @@ pub async fn deliveries(settings: &Settings) {
     // background), then a plain client posting the same bytes.
     // Rounds of one burst each, the burst always the same size, so that more pings give more
     // rounds (a steadier median on a shared machine), not longer ones.
-    const BURST: usize = 2500;
-    let rounds = total.div_ceil(BURST).max(1);
+    let rounds = total.div_ceil(floor::BURST).max(1);
     let per_round = total.div_ceil(rounds);
     let url = format!("http://{}/hook", receiver.address);
     let plain_client = floor::PlainClient::start(url, IN_FLIGHT);

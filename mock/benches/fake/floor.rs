@@ -122,6 +122,10 @@ impl Floor {
     }
 }
 
+/// The pings the deliveries row asks for in one burst, a round of the row (its default 40 000
+/// in 16 rounds), and `profile_deliveries` too.
+pub const BURST: usize = 2500;
+
 /// The deliveries row's baseline: a plain hyper-util client posting the bytes and headers the
 /// receiver saw first, at most `in_flight` at once, on its own thread (`plain-client`) and
 /// one-thread runtime; its connections stay open from one round to the next, as the engine
