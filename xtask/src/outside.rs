@@ -152,7 +152,7 @@ pub fn start_binary(
 /// Runs `command` to its end, killing it (and counting it failed) after `limit`.
 pub fn run_bounded(command: &mut Command, limit: Duration) -> bool {
     match command.spawn() {
-        Ok(child) => wait_bounded(child, limit, false),
+        Ok(child) => wait_bounded(child, limit),
         Err(error) => {
             eprintln!("error: cannot run {command:?}: {error}");
             false
@@ -184,10 +184,11 @@ pub fn run_capturing(command: &mut Command, limit: Duration) -> Option<(bool, Ve
         child.stderr.take().map(|err| pass_through(err, true)),
     ];
     let leader = child.id();
-    let success = wait_bounded(child, limit, true);
-    // Whatever it started and left running (a fake a suite did not stop) would hold the pipes
-    // open, and the readers with them: its group goes too. The group outlives its leader while
-    // it has members, so its id names no other process meanwhile.
+    let success = wait_bounded(child, limit);
+    // Whatever it started and left running (a fake a suite did not stop, or all of it when it
+    // ran out of time) would hold the pipes open, and the readers with them: its group goes
+    // too. The group outlives its leader while it has members, so its id names no other
+    // process meanwhile.
     let _ = Command::new("kill")
         .args(["-KILL", "--", &format!("-{leader}")])
         .stderr(Stdio::null())
@@ -218,9 +219,8 @@ fn pass_through(
     })
 }
 
-/// Waits for `child` to end, killing it (with its process group when it leads one) and
-/// answering false after `limit`.
-fn wait_bounded(mut child: Child, limit: Duration, group: bool) -> bool {
+/// Waits for `child` to end, killing it and answering false after `limit`.
+fn wait_bounded(mut child: Child, limit: Duration) -> bool {
     let deadline = Instant::now() + limit;
     loop {
         match child.try_wait() {
@@ -230,12 +230,6 @@ fn wait_bounded(mut child: Child, limit: Duration, group: bool) -> bool {
             }
             Ok(None) => {
                 eprintln!("error: still running after {limit:?}; stopped");
-                if group {
-                    // The child is alive here, so its id is still its group's.
-                    let _ = Command::new("kill")
-                        .args(["-KILL", "--", &format!("-{}", child.id())])
-                        .status();
-                }
                 stop(&mut child);
                 return false;
             }
