@@ -88,31 +88,21 @@ pub fn operations(spec: &Spec) -> Result<Vec<ControlOperation>, SpecError> {
             let mut declared = Vec::new();
             // The path item's parameters and the operation's, each through its `$ref`, as the
             // main spec's are read.
-            let lists = [
-                pointer_join(&item_pointer, "parameters"),
-                pointer_join(&pointer, "parameters"),
-            ];
-            for list_pointer in &lists {
-                let Some(Value::Array(list)) = spec.raw.pointer(list_pointer) else {
+            for (node, here) in crate::ir::operation::parameter_nodes(spec, &item_pointer, &pointer)
+            {
+                let (parameter, _) = crate::ir::operation::deref(spec, node, &here)?;
+                if parameter.get("in").and_then(Value::as_str) != Some("path") {
                     continue;
-                };
-                for (index, node) in list.iter().enumerate() {
-                    let here = pointer_join(list_pointer, &index.to_string());
-                    let (parameter, _) = crate::ir::operation::deref(spec, node, &here)?;
-                    if parameter.get("in").and_then(Value::as_str) != Some("path") {
-                        continue;
-                    }
-                    let name = parameter
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned();
-                    if parameter.pointer("/schema/type").and_then(Value::as_str) == Some("integer")
-                    {
-                        integer_parameters.push(name.clone());
-                    }
-                    declared.push(name);
                 }
+                let name = parameter
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                if parameter.pointer("/schema/type").and_then(Value::as_str) == Some("integer") {
+                    integer_parameters.push(name.clone());
+                }
+                declared.push(name);
             }
             for part in path.split('/') {
                 if let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}'))

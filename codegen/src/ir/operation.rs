@@ -161,15 +161,15 @@ fn check_auth(spec: &Spec, raw: &Value, pointer: &str, access: &str) -> Result<(
     Ok(())
 }
 
-/// The path item's parameters, then the operation's, in spec order.
-fn parameters(
-    spec: &Spec,
+/// The path item's parameter nodes (each a parameter or a `$ref` to one), then the
+/// operation's at `pointer`, in spec order, each with its pointer: how every reader of an
+/// operation's parameters walks them.
+pub(crate) fn parameter_nodes<'s>(
+    spec: &'s Spec,
     item_pointer: &str,
     pointer: &str,
-    products: &[String],
-    all_products: &[String],
-) -> Result<Vec<ParameterIr>, SpecError> {
-    let mut parameters = Vec::new();
+) -> Vec<(&'s Value, String)> {
+    let mut nodes = Vec::new();
     for list_pointer in [
         pointer_join(item_pointer, "parameters"),
         pointer_join(pointer, "parameters"),
@@ -178,11 +178,24 @@ fn parameters(
             continue;
         };
         for (index, node) in list.iter().enumerate() {
-            let here = pointer_join(&list_pointer, &index.to_string());
-            parameters.push(parameter(spec, node, &here, products, all_products)?);
+            nodes.push((node, pointer_join(&list_pointer, &index.to_string())));
         }
     }
-    Ok(parameters)
+    nodes
+}
+
+/// The path item's parameters, then the operation's, in spec order.
+fn parameters(
+    spec: &Spec,
+    item_pointer: &str,
+    pointer: &str,
+    products: &[String],
+    all_products: &[String],
+) -> Result<Vec<ParameterIr>, SpecError> {
+    parameter_nodes(spec, item_pointer, pointer)
+        .into_iter()
+        .map(|(node, here)| parameter(spec, node, &here, products, all_products))
+        .collect()
 }
 
 /// One parameter (or `$ref` to one) at `here`: its schema and Draft 4 translation, and its
