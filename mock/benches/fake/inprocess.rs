@@ -108,9 +108,9 @@ pub async fn start_time(settings: &Settings) {
     let ratio = fake.as_secs_f64() / bare.as_secs_f64();
     println!("\n== start time (median of {}) ==", settings.starts);
     println!(
-        "fake {}  bare {}  ratio {ratio:.2}x  {} (within 2x bare)",
-        load::micros(fake),
-        load::micros(bare),
+        "fake {:.2}µs  bare {:.2}µs  ratio {ratio:.2}x  {} (within 2x bare)",
+        fake.as_secs_f64() * 1e6,
+        bare.as_secs_f64() * 1e6,
         load::verdict(ratio <= 2.0)
     );
 }

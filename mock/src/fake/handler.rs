@@ -57,9 +57,11 @@ impl Default for Fake {
 impl Fake {
     /// A fake with `config`'s organizations and tokens.
     pub fn new(config: FakeConfig) -> Self {
+        // The state keeps the config as its start; the control hosts are read from it, once.
+        let config = std::sync::Arc::new(config);
         Fake {
+            allowed_control_hosts: config.allowed_control_hosts.as_slice().into(),
             state: FakeState::new(&config),
-            allowed_control_hosts: config.allowed_control_hosts.into(),
         }
     }
 

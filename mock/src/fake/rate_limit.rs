@@ -24,11 +24,11 @@ pub(crate) struct RateWindow {
 }
 
 impl RateWindow {
-    pub(crate) fn new(limit: u32) -> RateWindow {
+    pub(crate) fn new(limit: u32, now: OffsetDateTime) -> RateWindow {
         RateWindow {
             limit: limit.max(1),
             used: BTreeMap::new(),
-            reset: OffsetDateTime::now_utc().unix_timestamp() + 3600,
+            reset: now.unix_timestamp() + 3600,
         }
     }
 

@@ -175,7 +175,7 @@ impl State {
     /// The state right after start: `config`'s organizations, repositories and apps (their
     /// hooks made at `now`).
     pub(crate) fn new(
-        config: &FakeConfig,
+        config: &Arc<FakeConfig>,
         myself: Weak<Mutex<State>>,
         now: OffsetDateTime,
     ) -> State {
@@ -207,7 +207,7 @@ impl State {
                 config.max_recorded_requests,
                 config.max_recorded_request_bytes,
             ),
-            rate_window: RateWindow::new(config.rate_limit),
+            rate_window: RateWindow::new(config.rate_limit, now),
             request_counter: 0,
             outbox: recording_outbox(myself.clone(), 0, policy.clone()),
             delivery_timeout: config.delivery_timeout,
@@ -221,7 +221,7 @@ impl State {
             epoch: 0,
             delivery_floor: BTreeMap::new(),
             retired: Vec::new(),
-            start: StartState::MadeFrom(Arc::new(config.clone()), now),
+            start: StartState::MadeFrom(config.clone(), now),
         };
         for org in &config.orgs {
             state.add_org(org);
@@ -239,7 +239,7 @@ impl State {
         if let Some(org) = self.orgs.get(org_key(login).as_ref()) {
             return org.id;
         }
-        let key = login.to_lowercase();
+        let key = org_key(login).into_owned();
         let id = self.next_org_id;
         self.next_org_id += 1;
         self.orgs.insert(
@@ -469,7 +469,7 @@ pub struct FakeState {
 }
 
 impl FakeState {
-    pub(crate) fn new(config: &FakeConfig) -> Self {
+    pub(crate) fn new(config: &Arc<FakeConfig>) -> Self {
         let now = OffsetDateTime::now_utc();
         FakeState {
             inner: Arc::new_cyclic(|myself| Mutex::new(State::new(config, myself.clone(), now))),

@@ -390,7 +390,7 @@ mod tests {
 
     /// The message importing `yaml` is refused with, or `None` when it is taken.
     fn refusal(yaml: &str) -> Option<String> {
-        let state = FakeState::new(&FakeConfig::default());
+        let state = FakeState::new(&std::sync::Arc::default());
         let document = match parse_state_document(yaml, StateFormat::Yaml) {
             Ok(document) => document,
             Err(error) => return Some(format!("parse: {error}")),
