@@ -301,7 +301,12 @@ fn answer(
                         if let (true, Some(org)) = (state.any_org, &context.route.params.org) {
                             state.add_org(org);
                         }
+                        // Only a route with {owner}/{repo} names one: asked of any other, the
+                        // context would build a 404 just to have it dropped.
+                        let params = &context.route.params;
                         if state.any_repo
+                            && params.owner.is_some()
+                            && params.repo.is_some()
                             && let Ok(repo) = context.repo()
                         {
                             state.add_repo(&repo);

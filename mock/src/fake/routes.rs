@@ -79,19 +79,17 @@ const MAX_REPO_NAME: usize = 100;
 /// characters). An owner may also be an Enterprise Managed User, whose login GitHub suffixes
 /// with `_` and the enterprise's short code: that one underscore is allowed in owners.
 fn login_rule_broken(login: &str, owner: bool) -> Option<&'static str> {
-    let (name, short_code) = match login.rsplit_once('_') {
-        Some((name, code)) if owner => (name, Some(code)),
-        _ => (login, None),
+    let (name, short_code) = match owner.then(|| login.rsplit_once('_')).flatten() {
+        Some((name, code)) => (name, Some(code)),
+        None => (login, None),
     };
-    if login.chars().count() > MAX_LOGIN {
+    // A login is read on every request: bytes first, characters only for a long one.
+    if login.len() > MAX_LOGIN && login.chars().count() > MAX_LOGIN {
         return Some("a login has at most 39 characters");
     }
-    let single_hyphens = name
-        .split('-')
-        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()));
     let short_code_ok = short_code
         .is_none_or(|code| !code.is_empty() && code.bytes().all(|b| b.is_ascii_alphanumeric()));
-    if single_hyphens && short_code_ok {
+    if single_hyphenated(name) && short_code_ok {
         None
     } else {
         Some(
@@ -100,12 +98,23 @@ fn login_rule_broken(login: &str, owner: bool) -> Option<&'static str> {
     }
 }
 
+/// Whether `name` is runs of ASCII letters and digits joined by single hyphens.
+fn single_hyphenated(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && !bytes.windows(2).any(|pair| pair == b"--")
+}
+
 /// The rule a repository name breaks: GitHub keeps only ASCII letters, digits, `.`, `-` and
 /// `_`, at most 100 characters, and never `.` or `..`.
 fn repo_rule_broken(name: &str) -> Option<&'static str> {
     if name == "." || name == ".." {
         Some("a repository name cannot be `.` or `..`")
-    } else if name.chars().count() > MAX_REPO_NAME {
+    } else if name.len() > MAX_REPO_NAME && name.chars().count() > MAX_REPO_NAME {
         Some("a repository name has at most 100 characters")
     } else if !name
         .bytes()

@@ -104,8 +104,12 @@ async fn answer(
                 parts.uri.query(),
                 &parts.headers,
                 body.to_vec(),
-                parts.uri.authority().map(ToString::to_string),
-                || local.to_string(),
+                || {
+                    parts
+                        .uri
+                        .authority()
+                        .map_or_else(|| local.to_string(), ToString::to_string)
+                },
             );
             // A control request that waits for deliveries waits here, on the runtime, not
             // in the synchronous handler.

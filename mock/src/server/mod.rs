@@ -13,16 +13,15 @@ use crate::fake::FakeRequest;
 use crate::headers;
 
 /// The request as the fake sees it. The base URL the fake writes its URLs on is the `Host` the
-/// client sent; without one, the authority the request names, else `fallback` (the server's
-/// own address).
+/// client sent; without one, `authority`: the authority the request names, else the server's
+/// own address (made only then: nearly every request has a `Host`).
 fn fake_request(
     method: &::hyper::Method,
     uri_path: &str,
     uri_query: Option<&str>,
     request_headers: &::hyper::HeaderMap,
     body: Vec<u8>,
-    authority: Option<String>,
-    fallback: impl FnOnce() -> String,
+    authority: impl FnOnce() -> String,
 ) -> FakeRequest {
     let mut base_url = String::with_capacity(40);
     base_url.push_str("http://");
@@ -31,7 +30,7 @@ fn fake_request(
         .and_then(|value| value.to_str().ok())
     {
         Some(host) => base_url.push_str(host),
-        None => base_url.push_str(&authority.unwrap_or_else(fallback)),
+        None => base_url.push_str(&authority()),
     }
     FakeRequest {
         method: method.as_str().to_owned(),

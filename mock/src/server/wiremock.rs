@@ -160,11 +160,11 @@ fn from_wiremock(request: &Request) -> FakeRequest {
         url.query(),
         &request.headers,
         request.body.clone(),
-        url.host_str().map(|host| match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        }),
-        || "localhost".to_owned(),
+        || match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            (None, _) => "localhost".to_owned(),
+        },
     )
 }
 
