@@ -168,7 +168,7 @@ impl Fake {
         );
         headers.push((headers::X_GITHUB_REQUEST_ID, Cow::Owned(request_id)));
 
-        record(&mut state, route.as_ref(), owned, &reply);
+        record(&mut state, route, owned, &reply);
         drop(state);
 
         FakeResponse {
@@ -384,19 +384,23 @@ fn dispatch(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError>
 }
 
 /// Keeps the request in the journal when recording is on, the oldest dropped past its limit.
-fn record(state: &mut State, route: Option<&Route>, request: Cow<'_, FakeRequest>, reply: &Reply) {
+fn record(state: &mut State, route: Option<Route>, request: Cow<'_, FakeRequest>, reply: &Reply) {
     if !state.record_requests || !state.journal.keeps_any() {
         return;
     }
     let request = request.into_owned();
-    let params = route.map(|route| &route.params);
-    let repo = params.and_then(|params| match (&params.owner, &params.repo) {
-        (Some(owner), Some(repo)) => Some(format!("{owner}/{repo}")),
-        _ => None,
-    });
+    let operation = route.as_ref().map(|route| route.operation.operation_id);
+    // The route is done with: its names move into the entry rather than being copied.
+    let params = route.map(|route| route.params);
+    let repo = params
+        .as_ref()
+        .and_then(|params| match (&params.owner, &params.repo) {
+            (Some(owner), Some(repo)) => Some(format!("{owner}/{repo}")),
+            _ => None,
+        });
     state.journal.push(JournalRecord {
-        operation: route.map(|route| route.operation.operation_id),
-        org: params.and_then(|params| params.org.clone()),
+        operation,
+        org: params.and_then(|params| params.org),
         repo,
         request: RecordedRequest {
             method: request.method,

@@ -4,6 +4,7 @@
 use crate::headers::{self, HeaderName};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -86,9 +87,56 @@ impl RateWindow {
                 other => other.to_string().into(),
             },
         );
-        push(headers::X_RATELIMIT_REMAINING, remaining.to_string().into());
+        push(headers::X_RATELIMIT_REMAINING, count_text(remaining));
         push(headers::X_RATELIMIT_RESET, reset.to_string().into());
-        push(headers::X_RATELIMIT_USED, used.to_string().into());
+        push(headers::X_RATELIMIT_USED, count_text(used));
         headers.push((headers::X_RATELIMIT_RESOURCE, Cow::Borrowed("core")));
+    }
+}
+
+/// The counts up to GitHub's default limit, written once per process: every answer reports two
+/// counts (`Remaining` and `Used`), and a fresh string for each was two of an in-process
+/// request's allocations.
+const WRITTEN_UP_TO: u32 = 5000;
+
+/// `count` as text: borrowed from the numbers written once when it is at most
+/// [`WRITTEN_UP_TO`], else written now.
+fn count_text(count: u32) -> Cow<'static, str> {
+    // "0123…9101112…49995000": one buffer, each number at an offset its digits give.
+    static WRITTEN: OnceLock<String> = OnceLock::new();
+    if count > WRITTEN_UP_TO {
+        return count.to_string().into();
+    }
+    let written = WRITTEN.get_or_init(|| (0..=WRITTEN_UP_TO).map(|n| n.to_string()).collect());
+    let (first, digits) = match count {
+        0..=9 => (0, 1),
+        10..=99 => (10, 2),
+        100..=999 => (100, 3),
+        _ => (1000, 4),
+    };
+    // Where the numbers of `digits` digits start: after 10 of one digit, 90 of two, 900 of three.
+    let start = [0, 10, 10 + 180, 10 + 180 + 2700][digits - 1] + (count - first) as usize * digits;
+    match written.get(start..start + digits) {
+        Some(text) => Cow::Borrowed(text),
+        None => count.to_string().into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_count_reads_as_its_number_and_those_up_to_the_default_limit_are_not_copied() {
+        for count in 0..=WRITTEN_UP_TO + 1000 {
+            let text = count_text(count);
+            assert_eq!(text, count.to_string(), "{count}");
+            assert_eq!(
+                matches!(text, Cow::Borrowed(_)),
+                count <= WRITTEN_UP_TO,
+                "{count}"
+            );
+        }
+        assert_eq!(count_text(u32::MAX), u32::MAX.to_string());
     }
 }
