@@ -129,7 +129,8 @@ impl Shape {
         for (at, ((name, value), ((base_name, base_value), &repeated))) in
             response.headers.iter().zip(base).enumerate()
         {
-            if name != base_name {
+            // The handler writes names from constants: mostly the same text, seen unread.
+            if !same(name.as_str(), base_name.as_str()) {
                 return None;
             }
             if !same(value, base_value) {
