@@ -1,7 +1,7 @@
 //! The wiremock adapter: [`FakeGitHub`], the fake served by a wiremock [`MockServer`], mounted
 //! once at the lowest priority so that a test's own mocks always win, and [`FakeResponder`].
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -26,15 +26,23 @@ use crate::table::Product;
 /// ```
 #[derive(Debug, Clone)]
 pub struct FakeResponder {
-    fake: Fake,
+    fake: Slot,
     last: Arc<Mutex<Option<Shape>>>,
 }
+
+/// Where a responder finds its fake: `None` once the [`FakeGitHub`] that mounted it is dropped.
+///
+/// wiremock keeps a dropped `MockServer` in its pool with its mocks mounted until the next
+/// `MockServer::start` takes it, so a responder holding the fake itself would keep a dropped
+/// fake's whole state (and its delivery thread) alive until then, and hand the cost of
+/// freeing it to whichever test starts a server next.
+type Slot = Arc<RwLock<Option<Fake>>>;
 
 impl FakeResponder {
     /// A responder answering with `fake`.
     pub fn new(fake: Fake) -> Self {
         FakeResponder {
-            fake,
+            fake: Arc::new(RwLock::new(Some(fake))),
             last: Arc::default(),
         }
     }
@@ -42,7 +50,13 @@ impl FakeResponder {
 
 impl Respond for FakeResponder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let response = self.fake.handle_owned(from_wiremock(request));
+        let fake = self.fake.read().unwrap_or_else(PoisonError::into_inner);
+        let Some(fake) = fake.as_ref() else {
+            // Only a pooled server whose FakeGitHub is gone gets here, before wiremock resets it.
+            return ResponseTemplate::new(503)
+                .set_body_string("hookspec: this FakeGitHub has been dropped");
+        };
+        let response = fake.handle_owned(from_wiremock(request));
         let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
         to_template(&mut last, response)
     }
@@ -180,6 +194,20 @@ fn from_wiremock(request: &Request) -> FakeRequest {
 pub struct FakeGitHub {
     server: MockServer,
     fake: Fake,
+    /// The mounted responder's fake, taken back on drop.
+    slot: Slot,
+}
+
+impl Drop for FakeGitHub {
+    /// Frees the fake now, not when wiremock's pool next hands out this server.
+    fn drop(&mut self) {
+        let taken = self
+            .slot
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        drop(taken);
+    }
 }
 
 impl FakeGitHub {
@@ -195,13 +223,15 @@ impl FakeGitHub {
         let fake = Fake::new(config);
         // Payloads the fake makes point at it even before the first request.
         fake.state().lock().note_base_url(&server.uri());
+        let responder = FakeResponder::new(fake.clone());
+        let slot = responder.fake.clone();
         Mock::given(wiremock::matchers::any())
-            .respond_with(FakeResponder::new(fake.clone()))
+            .respond_with(responder)
             .with_priority(u8::MAX)
             .named("hookspec fake GitHub")
             .mount(&server)
             .await;
-        FakeGitHub { server, fake }
+        FakeGitHub { server, fake, slot }
     }
 
     /// The base URL of api.github.com paths, `http://127.0.0.1:PORT`.
@@ -234,6 +264,18 @@ impl FakeGitHub {
 mod tests {
     use super::*;
     use crate::headers;
+
+    /// wiremock keeps a dropped server, mocks and all, in its pool until the next start takes
+    /// it: the fake's state must not wait there with it.
+    #[tokio::test]
+    async fn a_dropped_fake_github_frees_its_state_at_once() {
+        let fake = FakeGitHub::start().await;
+        let state = fake.state();
+        // FakeGitHub's own handle, the mounted responder's and this one.
+        assert_eq!(state.handles(), 3);
+        drop(fake);
+        assert_eq!(state.handles(), 1);
+    }
 
     /// Answers of many shapes in a row, each made into a template by reusing the last one
     /// where it can and built afresh: the two are the same, headers in the same order.

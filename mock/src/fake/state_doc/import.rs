@@ -20,7 +20,7 @@ use crate::generated::control_models as doc;
 pub(crate) struct Imported {
     any_org: Option<bool>,
     any_repo: Option<bool>,
-    pub(super) orgs: BTreeMap<String, Org>,
+    pub(super) orgs: BTreeMap<String, Box<Org>>,
     pub(super) repos: BTreeMap<String, Repo>,
     pub(super) apps: BTreeMap<u64, App>,
     global_hooks: HookMap,
@@ -217,7 +217,7 @@ fn read_orgs(
     document: &StateDocument,
     built: &mut impl Iterator<Item = Hook>,
     next: &mut Counters,
-) -> Result<BTreeMap<String, Org>, StateDocumentError> {
+) -> Result<BTreeMap<String, Box<Org>>, StateDocumentError> {
     let mut orgs = BTreeMap::new();
     for (o, org) in document.orgs.iter().flatten().enumerate() {
         if org.login.is_empty() {
@@ -228,11 +228,11 @@ fn read_orgs(
             Some(given) => id(&format!("orgs[{o}].id"), given)?,
             None => take(&mut next.org),
         };
-        let entry = Org {
+        let entry = Box::new(Org {
             login: org.login.clone(),
             id: org_id,
             hooks,
-        };
+        });
         if orgs.insert(org.login.to_lowercase(), entry).is_some() {
             return Err(invalid(
                 format!("orgs[{o}].login"),
@@ -321,7 +321,7 @@ fn read_apps(
 }
 
 fn all_hooks_urls(
-    orgs: &BTreeMap<String, Org>,
+    orgs: &BTreeMap<String, Box<Org>>,
     repos: &BTreeMap<String, Repo>,
     apps: &BTreeMap<u64, App>,
     global_hooks: &HookMap,
