@@ -188,8 +188,9 @@ fn from_wiremock(request: &Request) -> FakeRequest {
 ///
 /// The fake is one mock mounted at priority `u8::MAX`; mount your own mocks on
 /// [`server`](Self::server) to override any request. (`server().reset()` removes the fake's
-/// mock too.) Dropping it drops the `MockServer`, whose `Drop` blocks on a tokio lock: drop it
-/// at the end of a test as usual, not in a tight loop of awaits that never yield.
+/// mock too.) Dropping it frees the fake's state and stops its delivery thread at once, and
+/// drops the `MockServer`, whose `Drop` blocks on a tokio lock: drop it at the end of a test as
+/// usual, not in a tight loop of awaits that never yield.
 #[derive(Debug)]
 pub struct FakeGitHub {
     server: MockServer,
