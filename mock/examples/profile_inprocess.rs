@@ -39,7 +39,13 @@ async fn main() {
         HookSeed::new("https://example.com/hook").secret("s3cret"),
     );
     let p = "/orgs/octocat/hooks/1";
-    let bare = bare::bare_server(&fake, p).await;
+    // A server of its own, so that a profile of either side shows only that side.
+    let bare = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path(p))
+        .respond_with(bare::same_answer(&fake, p))
+        .mount(&bare)
+        .await;
     let address = if which == "fake" {
         fake.uri()
     } else {

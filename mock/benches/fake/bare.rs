@@ -1,13 +1,12 @@
-//! The in-process baseline: a bare wiremock server with one static mock answering exactly what
-//! the fake answers (same status, headers and body), so that a comparison measures the fake's
-//! own work. Shared by the bench and `examples/profile_inprocess.rs`.
+//! The in-process baseline: a static wiremock mock answering exactly what the fake answers (same
+//! status, headers and body), so that a comparison measures the fake's own work. Shared by the
+//! bench and `examples/profile_inprocess.rs`.
 
 use hookspec_mock::{FakeGitHub, FakeRequest};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
-/// A bare server answering GET `path_and_query` as `fake` answers it now.
-pub async fn bare_server(fake: &FakeGitHub, path_and_query: &str) -> MockServer {
+/// A static template of what `fake` answers GET `path_and_query` now: status, headers, body.
+pub fn same_answer(fake: &FakeGitHub, path_and_query: &str) -> ResponseTemplate {
     let response = fake.fake().handle(
         &FakeRequest::new("GET", &fake.uri(), path_and_query)
             .with_header("authorization", "Bearer bench"),
@@ -16,12 +15,5 @@ pub async fn bare_server(fake: &FakeGitHub, path_and_query: &str) -> MockServer 
     for (name, value) in &response.headers {
         template = template.append_header(name.as_str(), &**value);
     }
-    let template = template.set_body_bytes(response.body);
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(path_and_query))
-        .respond_with(template)
-        .mount(&server)
-        .await;
-    server
+    template.set_body_bytes(response.body)
 }
