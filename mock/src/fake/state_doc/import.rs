@@ -386,7 +386,7 @@ impl Imported {
 
 #[cfg(test)]
 mod tests {
-    use crate::fake::{FakeConfig, FakeState, StateFormat, parse_state_document};
+    use crate::fake::{FakeState, StateFormat, parse_state_document};
 
     /// The message importing `yaml` is refused with, or `None` when it is taken.
     fn refusal(yaml: &str) -> Option<String> {
