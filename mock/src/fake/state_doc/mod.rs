@@ -199,8 +199,9 @@ impl FakeState {
     /// Makes the state as it is now the one [`reset`](Self::reset) goes back to (a new fake's
     /// start state is its configuration's).
     pub fn keep_as_start_state(&self) {
-        let mut state = self.lock();
-        let document = export::export(&state);
-        state.start = crate::fake::state::StartState::Document(Arc::new(document));
+        // Written as `export_state` writes it, the records outside the lock: the API and the
+        // delivery thread do not wait while every payload is parsed.
+        let document = Arc::new(self.export_state());
+        self.lock().start = crate::fake::state::StartState::Document(document);
     }
 }
