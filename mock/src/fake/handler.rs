@@ -16,7 +16,7 @@ use super::github_error::{self, ApiError};
 use super::http::{FakeRequest, FakeResponse, Header, JSON_CONTENT_TYPE};
 use super::model::RecordedRequest;
 use super::reply::{COMMON_HEADERS, Context, Reply};
-use super::routes::{self, Route};
+use super::routes::{self, PathParams, Route};
 use super::state::{FakeState, JournalRecord, State};
 use super::{
     app_auth, app_hook, conditional, control, deliveries, github_headers, global_hooks, org_hooks,
@@ -44,8 +44,9 @@ use crate::table::{Access, OperationId, Product};
 #[derive(Debug, Clone)]
 pub struct Fake {
     state: FakeState,
-    /// Besides loopback names, the `Host`s the `/_hookspec/` endpoints answer.
-    allowed_control_hosts: std::sync::Arc<[String]>,
+    /// The configuration it was made from, shared with the state's start: among others, the
+    /// `Host`s besides loopback names that the `/_hookspec/` endpoints answer.
+    config: std::sync::Arc<FakeConfig>,
 }
 
 impl Default for Fake {
@@ -57,11 +58,10 @@ impl Default for Fake {
 impl Fake {
     /// A fake with `config`'s organizations and tokens.
     pub fn new(config: FakeConfig) -> Self {
-        // The state keeps the config as its start; the control hosts are read from it, once.
         let config = std::sync::Arc::new(config);
         Fake {
-            allowed_control_hosts: config.allowed_control_hosts.as_slice().into(),
             state: FakeState::new(&config),
+            config,
         }
     }
 
@@ -79,7 +79,7 @@ impl Fake {
     /// How long a server should wait before handing `request` to the handler: the wait a
     /// `GET /_hookspec/deliveries?wait_ms=N` asks for, else none.
     pub(crate) fn wait_before(&self, request: &FakeRequest) -> Option<Duration> {
-        control::wait_before(request, &self.allowed_control_hosts)
+        control::wait_before(request, &self.config.allowed_control_hosts)
     }
 
     /// Whether answering `request` takes time that grows with the state (the whole state
@@ -97,7 +97,7 @@ impl Fake {
     fn respond(&self, owned: Cow<'_, FakeRequest>) -> FakeResponse {
         let request: &FakeRequest = &owned;
         if request.path.starts_with(control::PREFIX) {
-            return control::handle(&self.state, &self.allowed_control_hosts, request);
+            return control::handle(&self.state, &self.config.allowed_control_hosts, request);
         }
         let now = OffsetDateTime::now_utc();
         let (product, below_prefix) =
@@ -301,13 +301,8 @@ fn answer(
                         if let (true, Some(org)) = (state.any_org, &context.route.params.org) {
                             state.add_org(org);
                         }
-                        // Only a route with {owner}/{repo} names one: asked of any other, the
-                        // context would build a 404 just to have it dropped.
-                        let params = &context.route.params;
                         if state.any_repo
-                            && params.owner.is_some()
-                            && params.repo.is_some()
-                            && let Ok(repo) = context.repo()
+                            && let Some(repo) = context.route.params.full_repo_name()
                         {
                             state.add_repo(&repo);
                         }
@@ -392,12 +387,7 @@ fn record(state: &mut State, route: Option<Route>, request: Cow<'_, FakeRequest>
     let operation = route.as_ref().map(|route| route.operation.operation_id);
     // The route is done with: its names move into the entry rather than being copied.
     let params = route.map(|route| route.params);
-    let repo = params
-        .as_ref()
-        .and_then(|params| match (&params.owner, &params.repo) {
-            (Some(owner), Some(repo)) => Some(format!("{owner}/{repo}")),
-            _ => None,
-        });
+    let repo = params.as_ref().and_then(PathParams::full_repo_name);
     state.journal.push(JournalRecord {
         operation,
         org: params.and_then(|params| params.org),

@@ -119,10 +119,10 @@ impl Context<'_> {
 
     /// The `{owner}/{repo}` path parameters, as one `owner/name` (404 when the route has none).
     pub(crate) fn repo(&self) -> Result<String, ApiError> {
-        match (&self.route.params.owner, &self.route.params.repo) {
-            (Some(owner), Some(repo)) => Ok(format!("{owner}/{repo}")),
-            _ => Err(ApiError::not_found("the route has no {owner}/{repo}")),
-        }
+        self.route
+            .params
+            .full_repo_name()
+            .ok_or_else(|| ApiError::not_found("the route has no {owner}/{repo}"))
     }
 
     /// The `{hook_id}` path parameter.

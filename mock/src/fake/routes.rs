@@ -16,6 +16,16 @@ pub(crate) struct PathParams {
     pub delivery_id: Option<u64>,
 }
 
+impl PathParams {
+    /// `owner/name` when the path names a repository.
+    pub(crate) fn full_repo_name(&self) -> Option<String> {
+        match (&self.owner, &self.repo) {
+            (Some(owner), Some(repo)) => Some(format!("{owner}/{repo}")),
+            _ => None,
+        }
+    }
+}
+
 /// An operation a request was routed to, with its decoded path parameters.
 #[derive(Debug, Clone)]
 pub(crate) struct Route {
