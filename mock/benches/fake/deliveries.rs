@@ -3,12 +3,15 @@
 //! kind of runtime (one thread), in alternating rounds. The engine sends at most
 //! `MAX_DELIVERIES_IN_FLIGHT_PER_RECEIVER` (32) at once to any one receiver, each over its own
 //! connection, so to this single receiver it has 32 in flight where the plain client has 64.
-//! That bound is part of the gap: fewer requests in flight mean fewer requests per wake-up for
-//! the sender and the receiver alike (on a 2-core machine the plain client itself, held to 8
-//! in flight, made about three times as many wake-ups, spent a third more CPU and went about
-//! 17% slower: `perf stat -e sched:sched_wakeup,cpu-clock` on `profile_deliveries plain`; the
-//! engine went about 7% faster with 32 per receiver than with 8); the rest is mostly the two
-//! HMACs the engine computes over every body and the plain client does not.
+//! That bound is not the gap: fewer requests in flight do mean fewer requests per wake-up (on a
+//! 2-core machine the plain client held to 8 in flight made about three times as many
+//! wake-ups and went about 17% slower: `perf stat -e sched:sched_wakeup,cpu-clock` on
+//! `profile_deliveries plain`), and the engine went about 7% faster with 32 per receiver than
+//! with 8, but no faster with 64 than with 32. The gap is the fake's own work per delivery: on
+//! the sending thread, which bounds the row, about 18–21 µs against the plain client's 14–16
+//! (half of the difference the two HMACs over the body, the rest writing the payload, its
+//! headers and the record), and about 2 µs for the ping call on the bench's thread
+//! (`profile_deliveries` prints each thread's time).
 
 use std::time::{Duration, Instant};
 
