@@ -3,13 +3,15 @@
 
 use serde_json::Value;
 
+mod examples;
 pub(crate) mod operation;
 mod products;
 
 use crate::error::{SpecError, pointer_join};
 use crate::spec::{self, Spec};
 
-use operation::{check_examples, operation};
+use examples::check_examples;
+use operation::operation;
 use products::products;
 
 /// The whole model.
