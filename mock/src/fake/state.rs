@@ -238,10 +238,11 @@ impl State {
     }
 
     pub(crate) fn add_org(&mut self, login: &str) -> u64 {
-        if let Some(org) = self.orgs.get(org_key(login).as_ref()) {
+        let key = org_key(login);
+        if let Some(org) = self.orgs.get(key.as_ref()) {
             return org.id;
         }
-        let key = org_key(login).into_owned();
+        let key = key.into_owned();
         let id = self.next_org_id;
         self.next_org_id += 1;
         self.orgs.insert(

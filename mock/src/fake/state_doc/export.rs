@@ -17,16 +17,13 @@ use crate::generated::control_models as doc;
 /// The whole state.
 pub(crate) fn export(state: &State) -> StateDocument {
     let mut document = export_without_deliveries(state);
-    document.deliveries = Some(
-        state
-            .deliveries
-            .values()
-            .flatten()
-            .cloned()
-            .map(delivery)
-            .collect(),
-    );
+    document.deliveries = Some(records(state).into_iter().map(delivery).collect());
     document
+}
+
+/// Every delivery record, copied (their payloads shared, not copied): what [`delivery`] writes.
+pub(crate) fn records(state: &State) -> Vec<Delivery> {
+    state.deliveries.values().flatten().cloned().collect()
 }
 
 /// The whole state but its delivery records (`deliveries` is `None`): what takes little time

@@ -176,9 +176,10 @@ impl FakeState {
         // delivery thread waited.
         let (mut document, records) = {
             let state = self.lock();
-            let records: Vec<super::model::Delivery> =
-                state.deliveries.values().flatten().cloned().collect();
-            (export::export_without_deliveries(&state), records)
+            (
+                export::export_without_deliveries(&state),
+                export::records(&state),
+            )
         };
         document.deliveries = Some(records.into_iter().map(export::delivery).collect());
         document
