@@ -1,6 +1,7 @@
 //! The `ping` payload: written as JSON text on the delivery thread from parts kept ready.
 
 use std::cell::RefCell;
+use std::fmt::Write;
 use std::sync::{Arc, LazyLock};
 
 use serde_json::json;
@@ -11,7 +12,7 @@ use super::super::model::{Hook, HookKind};
 use super::super::payload::Payload;
 use super::super::render;
 
-/// The `zen` of the fake's pings (one of GitHub's).
+/// The `zen` of the fake's pings (one of GitHub's): nothing in it is escaped in JSON.
 const ZEN: &str = "Keep it logically awesome.";
 
 /// What a ping's payload is written from, on the delivery thread: the hook's JSON as the API
@@ -59,35 +60,39 @@ impl PingSource {
     /// (the hook's JSON, the sender's, the last organization's); building a
     /// `serde_json::Value` first cost more than sending it.
     pub(crate) fn payload(&self) -> Payload {
-        let written = (|| -> serde_json::Result<Vec<u8>> {
-            let hook = self.hook_json.bytes();
-            let mut text = Vec::with_capacity(hook.len() + 2048);
-            text.extend_from_slice(b"{\"zen\":");
-            serde_json::to_writer(&mut text, ZEN)?;
-            text.extend_from_slice(b",\"hook_id\":");
-            serde_json::to_writer(&mut text, &self.hook_id)?;
-            text.extend_from_slice(b",\"hook\":");
-            text.extend_from_slice(hook);
+        let written = (|| -> Option<String> {
+            // The hook store writes its JSON with serde_json, which writes UTF-8: checked, not
+            // trusted, and the only part that is.
+            let hook = std::str::from_utf8(self.hook_json.bytes()).ok()?;
+            let mut text = String::with_capacity(hook.len() + 2048);
+            text.push_str("{\"zen\":\"");
+            text.push_str(ZEN);
+            text.push_str("\",\"hook_id\":");
+            write!(text, "{}", self.hook_id).ok()?;
+            text.push_str(",\"hook\":");
+            text.push_str(hook);
             match &self.owner {
                 Some((HookKind::Repository, full_name, id)) => {
-                    text.extend_from_slice(b",\"repository\":");
-                    serde_json::to_writer(&mut text, &events::repository(full_name, *id))?;
+                    text.push_str(",\"repository\":");
+                    text.push_str(
+                        &serde_json::to_string(&events::repository(full_name, *id)).ok()?,
+                    );
                 }
                 Some((HookKind::App, _, _)) | None => {}
                 Some((_, login, id)) => {
-                    text.extend_from_slice(b",\"organization\":");
-                    write_organization(&mut text, login, *id)?;
+                    text.push_str(",\"organization\":");
+                    write_organization(&mut text, login, *id).ok()?;
                 }
             }
-            text.extend_from_slice(b",\"sender\":");
-            text.extend_from_slice(SENDER.as_bytes());
-            text.push(b'}');
-            Ok(text)
+            text.push_str(",\"sender\":");
+            text.push_str(&SENDER);
+            text.push('}');
+            Some(text)
         })();
-        match written.map(String::from_utf8) {
-            Ok(Ok(text)) => Payload::from_json_text(text),
-            // serde_json writes UTF-8 and these types always serialize; keep the ping sendable.
-            _ => Payload::from_value(json!({ "zen": ZEN, "hook_id": self.hook_id })),
+        match written {
+            Some(text) => Payload::from_json_text(text),
+            // The hook's JSON and these types always serialize; keep the ping sendable.
+            None => Payload::from_value(json!({ "zen": ZEN, "hook_id": self.hook_id })),
         }
     }
 }
@@ -99,17 +104,17 @@ thread_local! {
 }
 
 /// Appends the organization's JSON to `out`.
-fn write_organization(out: &mut Vec<u8>, login: &str, id: u64) -> serde_json::Result<()> {
+fn write_organization(out: &mut String, login: &str, id: u64) -> serde_json::Result<()> {
     LAST_ORGANIZATION.with_borrow_mut(|last| {
         if let Some((last_login, last_id, json)) = last.as_ref()
             && last_login == login
             && *last_id == id
         {
-            out.extend_from_slice(json.as_bytes());
+            out.push_str(json);
             return Ok(());
         }
         let json = serde_json::to_string(&events::Organization::new(login, id))?;
-        out.extend_from_slice(json.as_bytes());
+        out.push_str(&json);
         *last = Some((login.to_owned(), id, json));
         Ok(())
     })
