@@ -95,6 +95,43 @@ async fn creating_a_hook_sends_a_signed_ping_to_its_url() {
 }
 
 #[tokio::test]
+async fn the_records_request_headers_are_the_headers_the_receiver_got() {
+    let fake = FakeGitHub::start().await;
+    let receiver = Receiver::start().await.unwrap();
+    let hook = fake.state().insert_org_hook(
+        "octocat",
+        HookSeed::new(receiver.url())
+            .content_type("json")
+            .secret("s3cret"),
+    );
+    let record = ping_and_settle(&fake, hook).await;
+    let got = receiver.wait_for(1, WAIT).await;
+    let on_the_wire: std::collections::BTreeMap<String, String> = got[0]
+        .headers
+        .iter()
+        .filter(|(name, _)| name != "host" && name != "content-length")
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    let recorded: std::collections::BTreeMap<String, String> = record
+        .request_headers
+        .iter()
+        .map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned()))
+        .collect();
+    assert_eq!(recorded, on_the_wire);
+    // Each value the delivery wrote for itself, not a fixed text.
+    assert_eq!(recorded["x-github-delivery"], record.guid);
+    assert_eq!(recorded["x-github-hook-id"], hook.to_string());
+    let (sha256, sha1) = independent_signatures("s3cret", &got[0].body);
+    assert_eq!(
+        (
+            &recorded["x-hub-signature-256"],
+            &recorded["x-hub-signature"]
+        ),
+        (&sha256, &sha1)
+    );
+}
+
+#[tokio::test]
 async fn a_form_hook_sends_the_url_encoded_payload_signed_over_the_form_bytes() {
     let fake = FakeGitHub::start().await;
     let receiver = Receiver::start().await.unwrap();

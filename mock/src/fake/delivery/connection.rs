@@ -19,6 +19,7 @@ use super::Outgoing;
 use super::address::*;
 use super::lanes::receiver_key;
 use super::send::Outcome;
+use crate::fake::delivery_headers::Value;
 use crate::headers::delivery_http_name;
 
 /// The most of a receiver's answer that is kept in the record.
@@ -211,16 +212,22 @@ pub(super) async fn attempt(
         Ok(request) => request,
         Err(why) => return Outcome::failed(why, 0, started.elapsed()),
     };
-    let deadline = tokio::time::Instant::now() + outgoing.timeout;
-    let exchange = exchange(
-        connectors,
-        connection,
-        outgoing.insecure_ssl,
-        destination,
-        allow_external,
-        request,
-    );
-    let answered = tokio::time::timeout_at(deadline, exchange).await;
+    let exchange = async {
+        let (parts, body) = exchange(
+            connectors,
+            connection,
+            outgoing.insecure_ssl,
+            destination,
+            allow_external,
+            request,
+        )
+        .await?;
+        // The body within the same deadline: a receiver that stalls it has not answered.
+        let body = Limited::new(body, MAX_RESPONSE_BODY).collect().await;
+        Ok::<_, Failed>((parts, body))
+    };
+    // One timer for the head and the body together.
+    let answered = tokio::time::timeout(outgoing.timeout, exchange).await;
     let (parts, body) = match answered {
         Ok(Ok(answer)) => answer,
         // GitHub words it "timed out"; the 504 is our choice (spec/README.md).
@@ -233,18 +240,12 @@ pub(super) async fn attempt(
             return failed.outcome(started);
         }
     };
-    // The body within the same deadline: a receiver that stalls it has not answered.
-    let body = Limited::new(body, MAX_RESPONSE_BODY).collect();
-    let body = match tokio::time::timeout_at(deadline, body).await {
-        Ok(Ok(collected)) => String::from_utf8_lossy(&collected.to_bytes()).into_owned(),
-        Ok(Err(_)) => {
+    let body = match body {
+        Ok(collected) => String::from_utf8_lossy(&collected.to_bytes()).into_owned(),
+        Err(_) => {
             // The rest of the answer is still on the connection: it cannot carry another.
             *connection = None;
             String::new()
-        }
-        Err(_) => {
-            *connection = None;
-            return Outcome::failed("timed out".to_owned(), 504, started.elapsed());
         }
     };
     let status_code = parts.status.as_u16();
@@ -271,18 +272,35 @@ fn request(
     headers.insert(hyper::header::HOST, destination.host.clone());
     let cannot =
         |error: &dyn std::fmt::Display| format!("hookspec: cannot build the request: {error}");
+    // The written values go as slices of the record's own joined text: shared, not copied.
+    let joined = outgoing
+        .request_headers
+        .joined()
+        .map(|joined| Bytes::from_owner(JoinedText(joined.clone())));
     for (name, value) in outgoing.request_headers.entries() {
         let name = delivery_http_name(name).map_err(|e| cannot(&e))?;
-        // A fixed text is checked, not copied.
-        let value = match value {
-            Cow::Borrowed(fixed) => {
+        let value = match (value, &joined) {
+            // A fixed text is checked, not copied.
+            (Value::Text(Cow::Borrowed(fixed)), _) => {
                 HeaderValue::from_maybe_shared(Bytes::from_static(fixed.as_bytes()))
             }
-            Cow::Owned(value) => HeaderValue::from_str(value),
+            (Value::Joined(span), Some(joined)) if span.end <= joined.len() => {
+                HeaderValue::from_maybe_shared(joined.slice(span.clone()))
+            }
+            _ => HeaderValue::from_str(outgoing.request_headers.text(value)),
         };
         headers.append(name, value.map_err(|e| cannot(&e))?);
     }
     Ok(request)
+}
+
+/// A record's joined header text, as the bytes its request's header values are slices of.
+struct JoinedText(Arc<String>);
+
+impl AsRef<[u8]> for JoinedText {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
 }
 
 /// Sends `request` and waits for the answer's head. A connection that had been kept and

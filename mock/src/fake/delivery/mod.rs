@@ -14,12 +14,14 @@ pub(crate) mod sign;
 pub use lanes::MAX_DELIVERIES_IN_FLIGHT_PER_RECEIVER;
 pub use send::MAX_DELIVERIES_IN_FLIGHT;
 
+use std::fmt::Write;
 use std::time::Duration;
 
 use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::DeliveryHeaders;
+use super::delivery_headers::HeadersWriter;
 use super::model::{Delivery, DeliverySeed, Hook, HookKind};
 use super::payload::Payload;
 use crate::headers::{
@@ -228,7 +230,16 @@ impl Outgoing {
         if let Some(trapped) = trapped {
             self.payload = trapped;
         }
-        let mut headers = hookshot_headers(&self.guid, &self.event, self.hook_id);
+        let mut headers = HeadersWriter::with_capacity(12, 256);
+        let enterprise = enterprise
+            .as_ref()
+            .map(|(version, host)| (*version, host.as_str()));
+        hookshot_headers(
+            &mut headers,
+            (&self.guid, &self.event, self.hook_id),
+            media_type,
+            enterprise,
+        );
         let target_type = match kind {
             HookKind::Organization => "organization",
             HookKind::Repository => "repository",
@@ -238,23 +249,22 @@ impl Outgoing {
         if let (HookKind::Organization | HookKind::Repository | HookKind::App, Some(owner_id)) =
             (kind, owner_id)
         {
-            headers.insert(
-                X_GITHUB_HOOK_INSTALLATION_TARGET_ID.name,
-                owner_id.to_string(),
-            );
+            headers.write(X_GITHUB_HOOK_INSTALLATION_TARGET_ID.name, |out| {
+                let _ = write!(out, "{owner_id}");
+            });
         }
-        headers.insert(X_GITHUB_HOOK_INSTALLATION_TARGET_TYPE.name, target_type);
-        if let Some((version, host)) = enterprise {
-            headers.insert(X_GITHUB_ENTERPRISE_VERSION.name, version);
-            headers.insert(X_GITHUB_ENTERPRISE_HOST.name, host);
-        }
-        headers.insert(DELIVERY_CONTENT_TYPE.name, media_type);
+        headers.fixed(X_GITHUB_HOOK_INSTALLATION_TARGET_TYPE.name, target_type);
         if let Some(Secret(secret)) = secret {
-            let (sha1, sha256) = sign::signatures(&secret, &body);
-            headers.insert(X_HUB_SIGNATURE.name, sha1);
-            headers.insert(X_HUB_SIGNATURE_256.name, sha256);
+            sign::with_hmacs(&secret, &body, |sha1, sha256| {
+                headers.write(X_HUB_SIGNATURE.name, |out| {
+                    sign::write_hex(out, "sha1=", sha1);
+                });
+                headers.write(X_HUB_SIGNATURE_256.name, |out| {
+                    sign::write_hex(out, "sha256=", sha256);
+                });
+            });
         }
-        self.request_headers = headers;
+        self.request_headers = headers.finish();
         self.body = body;
     }
 
@@ -316,8 +326,14 @@ pub(crate) fn status_text(status_code: u16) -> String {
 /// A seeded delivery, delivered now (nothing is sent).
 pub(crate) fn from_seed(id: u64, hook_id: u64, url: String, seed: DeliverySeed) -> Delivery {
     let guid = new_guid();
-    let mut request_headers = hookshot_headers(&guid, &seed.event, hook_id);
-    request_headers.insert(DELIVERY_CONTENT_TYPE.name, "application/json");
+    let mut request_headers = HeadersWriter::with_capacity(8, 128);
+    hookshot_headers(
+        &mut request_headers,
+        (&guid, &seed.event, hook_id),
+        "application/json",
+        None,
+    );
+    let request_headers = request_headers.finish();
     Delivery {
         id,
         hook_id,
@@ -340,14 +356,26 @@ pub(crate) fn from_seed(id: u64, hook_id: u64, url: String, seed: DeliverySeed) 
     }
 }
 
-/// The headers every delivery request carries, whatever the hook and payload, with room for
-/// the rest (a delivery has up to a dozen).
-fn hookshot_headers(guid: &str, event: &str, hook_id: u64) -> DeliveryHeaders {
-    let mut headers = DeliveryHeaders::with_capacity(12);
-    headers.insert(DELIVERY_ACCEPT.name, "*/*");
-    headers.insert(DELIVERY_USER_AGENT.name, USER_AGENT);
-    headers.insert(X_GITHUB_DELIVERY.name, guid.to_owned());
-    headers.insert(X_GITHUB_EVENT.name, event.to_owned());
-    headers.insert(X_GITHUB_HOOK_ID.name, hook_id.to_string());
-    headers
+/// The headers every delivery request carries, whatever the hook: `Accept`, its body's
+/// `media_type`, `User-Agent`, the delivery's GUID, event and hook id, and on GitHub Enterprise
+/// Server its version and host. Written in order by name, as the record keeps them; those a
+/// hook adds sort after these.
+fn hookshot_headers(
+    headers: &mut HeadersWriter,
+    (guid, event, hook_id): (&str, &str, u64),
+    media_type: &'static str,
+    enterprise: Option<(&'static str, &str)>,
+) {
+    headers.fixed(DELIVERY_ACCEPT.name, "*/*");
+    headers.fixed(DELIVERY_CONTENT_TYPE.name, media_type);
+    headers.fixed(DELIVERY_USER_AGENT.name, USER_AGENT);
+    headers.text(X_GITHUB_DELIVERY.name, guid);
+    if let Some((version, host)) = enterprise {
+        headers.text(X_GITHUB_ENTERPRISE_HOST.name, host);
+        headers.fixed(X_GITHUB_ENTERPRISE_VERSION.name, version);
+    }
+    headers.text(X_GITHUB_EVENT.name, event);
+    headers.write(X_GITHUB_HOOK_ID.name, |out| {
+        let _ = write!(out, "{hook_id}");
+    });
 }

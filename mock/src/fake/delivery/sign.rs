@@ -77,19 +77,20 @@ pub fn verify_signature_1(secret: &str, body: &[u8], signature: &str) -> bool {
     verify::<Hmac<sha1::Sha1>>("sha1=", secret, body, signature)
 }
 
-/// Both headers' signatures of `body` under `secret`: `X-Hub-Signature` (SHA-1) and
-/// `X-Hub-Signature-256`, as [`signature_1`] and [`signature_256`] write them.
+/// Both headers' HMACs of `body` under `secret`, SHA-1 (`X-Hub-Signature`) and SHA-256
+/// (`X-Hub-Signature-256`), handed to `then` as bytes, for [`write_hex`] to write where the
+/// delivery's headers are written (no text of their own).
 ///
 /// The two HMACs keyed by the last secret are kept on the calling thread and copied for each
 /// body. The delivery thread signs delivery after delivery of the same hooks, and keying an
 /// HMAC hashes one block for its inner key and one for its outer key: about a twentieth of
 /// signing a 2 KB ping, saved on all but the first of a run of one hook's deliveries.
-pub(crate) fn signatures(secret: &str, body: &[u8]) -> (String, String) {
+pub(crate) fn with_hmacs<R>(secret: &str, body: &[u8], then: impl FnOnce(&[u8], &[u8]) -> R) -> R {
     type Keyed = (String, Hmac<sha1::Sha1>, Hmac<sha2::Sha256>);
     thread_local! {
         static KEYED: std::cell::RefCell<Option<Keyed>> = const { std::cell::RefCell::new(None) };
     }
-    KEYED.with_borrow_mut(|keyed| {
+    let keyed = KEYED.with_borrow_mut(|keyed| {
         let fresh = match keyed.take() {
             Some(kept) if kept.0 == secret => Some(kept),
             _ => Hmac::new_from_slice(secret.as_bytes())
@@ -98,38 +99,48 @@ pub(crate) fn signatures(secret: &str, body: &[u8]) -> (String, String) {
                 .map(|(one, two)| (secret.to_owned(), one, two)),
         };
         *keyed = fresh;
-        let Some((_, one, two)) = keyed.as_ref() else {
-            // HMAC takes keys of any length; this cannot happen.
-            return (String::new(), String::new());
-        };
-        (
-            hex("sha1=", one.clone(), body),
-            hex("sha256=", two.clone(), body),
-        )
-    })
+        keyed
+            .as_ref()
+            .map(|(_, one, two)| (one.clone(), two.clone()))
+    });
+    match keyed {
+        Some((one, two)) => then(
+            &one.chain_update(body).finalize().into_bytes(),
+            &two.chain_update(body).finalize().into_bytes(),
+        ),
+        // HMAC takes keys of any length; this cannot happen.
+        None => then(&[], &[]),
+    }
 }
 
 /// `prefix` and the hex HMAC of `body` keyed by `secret`: the one signer of both headers.
 fn sign<M: Mac + KeyInit>(prefix: &str, secret: &str, body: &[u8]) -> String {
     match <M as KeyInit>::new_from_slice(secret.as_bytes()) {
-        Ok(mac) => hex(prefix, mac, body),
+        Ok(mac) => {
+            let mut signature = String::with_capacity(prefix.len() + 64);
+            write_hex(
+                &mut signature,
+                prefix,
+                &mac.chain_update(body).finalize().into_bytes(),
+            );
+            signature
+        }
         // HMAC takes keys of any length; this cannot happen.
         Err(_) => String::new(),
     }
 }
 
-/// `prefix` and the hex of `mac` (keyed, nothing hashed yet) over `body`.
-fn hex<M: Mac>(prefix: &str, mut mac: M, body: &[u8]) -> String {
-    mac.update(body);
-    let mut signature = String::with_capacity(prefix.len() + 64);
-    signature.push_str(prefix);
+/// Appends `prefix` and `digest` in lower-case hex to `out`, as the signature headers write
+/// them.
+pub(crate) fn write_hex(out: &mut String, prefix: &str, digest: &[u8]) {
+    out.reserve(prefix.len() + 2 * digest.len());
+    out.push_str(prefix);
     // By hand: `hex::encode` goes through a `char` iterator into a second `String`.
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for byte in mac.finalize().into_bytes() {
-        signature.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        signature.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    for byte in digest {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
     }
-    signature
 }
 
 /// Whether `signature` is `prefix` and the HMAC of `body` under `secret`, compared in
@@ -177,6 +188,16 @@ mod tests {
             b"what do ya want for nothing?",
             "sha1=effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
         ));
+    }
+
+    /// Both signatures as [`with_hmacs`] and [`write_hex`] write them.
+    fn signatures(secret: &str, body: &[u8]) -> (String, String) {
+        with_hmacs(secret, body, |sha1, sha256| {
+            let (mut one, mut two) = (String::new(), String::new());
+            write_hex(&mut one, "sha1=", sha1);
+            write_hex(&mut two, "sha256=", sha256);
+            (one, two)
+        })
     }
 
     #[test]
