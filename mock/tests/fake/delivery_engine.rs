@@ -303,6 +303,47 @@ async fn a_receiver_that_stalls_its_answers_body_times_out_too() {
 }
 
 #[tokio::test]
+async fn an_answers_body_is_kept_up_to_64_kib_read_lossily_and_past_that_not_at_all() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // A receiver whose first answer's body is 64 KiB, in two writes, starting with a byte
+    // that is not UTF-8, and whose second answer's body is a byte longer.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        for length in [64 * 1024, 64 * 1024 + 1] {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut request = vec![0; 64 * 1024];
+            let _ = stream.read(&mut request).await;
+            let mut head =
+                format!("HTTP/1.1 200 OK\r\ncontent-length: {length}\r\nconnection: close\r\n\r\n")
+                    .into_bytes();
+            head.push(0xff);
+            stream.write_all(&head).await.unwrap();
+            stream.flush().await.unwrap();
+            stream.write_all(&vec![b'a'; length - 1]).await.unwrap();
+        }
+    });
+    let fake = FakeGitHub::start().await;
+    let hook = fake.state().insert_org_hook("octocat", HookSeed::new(url));
+    let kept = ping_and_settle(&fake, hook).await;
+    assert_eq!((kept.status.as_str(), kept.status_code), ("OK", 200));
+    assert_eq!(
+        kept.response_payload,
+        format!("\u{fffd}{}", "a".repeat(64 * 1024 - 1))
+    );
+    let api = Api::new(&fake.uri());
+    api.post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
+        .await;
+    settle(&fake).await;
+    let too_long = &fake.state().deliveries(hook)[1];
+    assert_eq!(
+        (too_long.status.as_str(), too_long.status_code),
+        ("OK", 200)
+    );
+    assert_eq!(too_long.response_payload, "");
+}
+
+#[tokio::test]
 async fn a_receiver_that_drops_the_connection_is_a_failed_delivery() {
     let fake = FakeGitHub::start().await;
     let receiver = Receiver::start().await.unwrap();

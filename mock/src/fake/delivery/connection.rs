@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
 use hyper::header::HeaderValue;
@@ -223,8 +223,7 @@ pub(super) async fn attempt(
         )
         .await?;
         // The body within the same deadline: a receiver that stalls it has not answered.
-        let body = Limited::new(body, MAX_RESPONSE_BODY).collect().await;
-        Ok::<_, Failed>((parts, body))
+        Ok::<_, Failed>((parts, read_body(body).await))
     };
     // One timer for the head and the body together.
     let answered = tokio::time::timeout(outgoing.timeout, exchange).await;
@@ -241,8 +240,9 @@ pub(super) async fn attempt(
         }
     };
     let body = match body {
-        Ok(collected) => String::from_utf8_lossy(&collected.to_bytes()).into_owned(),
-        Err(_) => {
+        Some(kept) => String::from_utf8(kept)
+            .unwrap_or_else(|not_utf8| String::from_utf8_lossy(not_utf8.as_bytes()).into_owned()),
+        None => {
             // The rest of the answer is still on the connection: it cannot carry another.
             *connection = None;
             String::new()
@@ -256,6 +256,21 @@ pub(super) async fn attempt(
         body,
         duration: started.elapsed(),
     }
+}
+
+/// The answer's body, read into one buffer as it comes; `None` when it broke off or passed
+/// [`MAX_RESPONSE_BODY`].
+async fn read_body(mut body: hyper::body::Incoming) -> Option<Vec<u8>> {
+    let mut kept = Vec::new();
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame.ok()?.into_data() {
+            if kept.len() + data.len() > MAX_RESPONSE_BODY {
+                return None;
+            }
+            kept.extend_from_slice(&data);
+        }
+    }
+    Some(kept)
 }
 
 /// The delivery as a request to `destination`: its target, `Host`, the delivery's headers
