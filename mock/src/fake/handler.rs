@@ -14,10 +14,10 @@ use super::config::FakeConfig;
 use super::faults::{self, FaultKind};
 use super::github_error::{self, ApiError};
 use super::http::{FakeRequest, FakeResponse, Header, JSON_CONTENT_TYPE};
-use super::model::RecordedRequest;
+use super::journal::Recorded;
 use super::reply::{COMMON_HEADERS, Context, Reply};
 use super::routes::{self, PathParams, Route};
-use super::state::{FakeState, JournalRecord, State};
+use super::state::{FakeState, State};
 use super::{
     app_auth, app_hook, conditional, control, deliveries, github_headers, global_hooks, org_hooks,
     repo_hooks,
@@ -73,7 +73,7 @@ impl Fake {
     /// Answers one request as GitHub would. Never panics, and never answers 500 unless a
     /// fault asks for it.
     pub fn handle(&self, request: &FakeRequest) -> FakeResponse {
-        self.respond(Cow::Borrowed(request))
+        self.respond(Given::Borrowed(request))
     }
 
     /// How long a server should wait before handing `request` to the handler: the wait a
@@ -88,14 +88,18 @@ impl Fake {
         control::is_heavy(request)
     }
 
-    /// [`handle`](Self::handle) for a request the caller gives away: the servers' way, so that
-    /// recording it moves it instead of copying it.
-    pub(crate) fn handle_owned(&self, request: FakeRequest) -> FakeResponse {
-        self.respond(Cow::Owned(request))
+    /// [`handle`](Self::handle) for a request the caller lends: the servers' way, so that
+    /// recording it takes its body instead of copying it. The rest is left for the caller to
+    /// fill again with its next request.
+    pub(crate) fn handle_lent(&self, request: &mut FakeRequest) -> FakeResponse {
+        self.respond(Given::Lent(request))
     }
 
-    fn respond(&self, owned: Cow<'_, FakeRequest>) -> FakeResponse {
-        let request: &FakeRequest = &owned;
+    fn respond(&self, given: Given<'_>) -> FakeResponse {
+        let request: &FakeRequest = match &given {
+            Given::Borrowed(request) => request,
+            Given::Lent(request) => request,
+        };
         if request.path.starts_with(control::PREFIX) {
             return control::handle(&self.state, &self.config.allowed_control_hosts, request);
         }
@@ -168,7 +172,7 @@ impl Fake {
         );
         headers.push((headers::X_GITHUB_REQUEST_ID, Cow::Owned(request_id)));
 
-        record(&mut state, route, owned, &reply);
+        record(&mut state, route, given, &reply);
         drop(state);
 
         FakeResponse {
@@ -378,29 +382,36 @@ fn dispatch(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError>
     }
 }
 
+/// A request as the handler is given it: borrowed, or lent by a server that gives up its body.
+enum Given<'a> {
+    Borrowed(&'a FakeRequest),
+    Lent(&'a mut FakeRequest),
+}
+
 /// Keeps the request in the journal when recording is on, the oldest dropped past its limit.
-fn record(state: &mut State, route: Option<Route>, request: Cow<'_, FakeRequest>, reply: &Reply) {
+fn record(state: &mut State, route: Option<Route>, given: Given<'_>, reply: &Reply) {
     if !state.record_requests || !state.journal.keeps_any() {
         return;
     }
-    let request = request.into_owned();
+    let (request, body) = match given {
+        Given::Borrowed(request) => (request, request.body.clone()),
+        Given::Lent(request) => {
+            let body = std::mem::take(&mut request.body);
+            (&*request, body)
+        }
+    };
     let operation = route.as_ref().map(|route| route.operation.operation_id);
-    // The route is done with: its names move into the entry rather than being copied.
     let params = route.map(|route| route.params);
     let repo = params.as_ref().and_then(PathParams::full_repo_name);
-    state.journal.push(JournalRecord {
+    let org = params.as_ref().and_then(|params| params.org.as_deref());
+    state.journal.record(Recorded {
         operation,
-        org: params.and_then(|params| params.org),
-        repo,
-        request: RecordedRequest {
-            method: request.method,
-            path: request.path,
-            query: request.query,
-            headers: request.headers,
-            body: request.body,
-            status: reply.status,
-            reason: reply.reason.clone(),
-        },
+        org,
+        repo: repo.as_deref(),
+        request,
+        body,
+        status: reply.status,
+        reason: reply.reason.clone(),
     });
 }
 

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use super::delivery;
 use super::faults::{ActiveFault, Fault};
 use super::model::{Delivery, DeliverySeed, Hook, HookKind, HookSeed, RecordedRequest};
-use super::state::{FakeState, StateError};
+use super::state::{FakeState, JournalRecord, StateError};
 use crate::table::OperationId;
 
 impl FakeState {
@@ -154,7 +154,7 @@ impl FakeState {
             .journal
             .iter()
             .filter(|entry| entry.operation == Some(id))
-            .map(|entry| entry.request.clone())
+            .map(JournalRecord::request)
             .collect()
     }
 

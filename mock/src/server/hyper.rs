@@ -77,9 +77,13 @@ where
     F: Future<Output = ()>,
 {
     let local = listener.local_addr()?;
+    let pool = super::RequestPool::default();
     crate::net::serve_bounded(&listener, limits, shutdown, move |request, _peer| {
-        let fake = fake.clone();
-        async move { Ok::<_, Infallible>(answer(&fake, request, local, log, limits).await) }
+        let (fake, pool) = (fake.clone(), pool.clone());
+        async move {
+            let answered = answer(&fake, &pool, request, local, log, limits).await;
+            Ok::<_, Infallible>(answered)
+        }
     })
     .await;
     Ok(())
@@ -87,6 +91,7 @@ where
 
 async fn answer(
     fake: &Fake,
+    pool: &super::RequestPool,
     request: hyper::Request<Incoming>,
     local: SocketAddr,
     log: RequestLog,
@@ -98,12 +103,12 @@ async fn answer(
     let response = match body {
         Err(error) => unread_body(&error),
         Ok(body) => {
-            let request = super::fake_request(
-                &parts.method,
-                parts.uri.path(),
-                parts.uri.query(),
+            let mut request = pool.take();
+            super::fill_request(
+                &mut request,
+                (&parts.method, parts.uri.path(), parts.uri.query()),
                 &parts.headers,
-                body.to_vec(),
+                &body,
                 || {
                     parts
                         .uri
@@ -116,11 +121,13 @@ async fn answer(
             if let Some(wait) = fake.wait_before(&request) {
                 let _ = fake.state().wait_for_deliveries(wait).await;
             }
-            if fake.is_heavy(&request) {
-                off_the_worker(|| fake.handle_owned(request))
+            let response = if fake.is_heavy(&request) {
+                off_the_worker(|| fake.handle_lent(&mut request))
             } else {
-                fake.handle_owned(request)
-            }
+                fake.handle_lent(&mut request)
+            };
+            pool.give_back(request);
+            response
         }
     };
     if let Some(delay) = response.delay {

@@ -28,6 +28,7 @@ use crate::table::Product;
 pub struct FakeResponder {
     fake: Slot,
     last: Arc<Mutex<Option<Shape>>>,
+    requests: super::RequestPool,
 }
 
 /// Where a responder finds its fake: `None` once the [`FakeGitHub`] that mounted it is dropped.
@@ -44,6 +45,7 @@ impl FakeResponder {
         FakeResponder {
             fake: Arc::new(RwLock::new(Some(fake))),
             last: Arc::default(),
+            requests: super::RequestPool::default(),
         }
     }
 }
@@ -56,7 +58,10 @@ impl Respond for FakeResponder {
             return ResponseTemplate::new(503)
                 .set_body_string("hookspec: this FakeGitHub has been dropped");
         };
-        let response = fake.handle_owned(from_wiremock(request));
+        let mut lent = self.requests.take();
+        fill_from_wiremock(&mut lent, request);
+        let response = fake.handle_lent(&mut lent);
+        self.requests.give_back(lent);
         let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
         to_template(&mut last, response)
     }
@@ -166,21 +171,21 @@ impl Shape {
     }
 }
 
-/// The request as the fake sees it (wiremock's URL always names the server's address).
-fn from_wiremock(request: &Request) -> FakeRequest {
+/// Writes the request as the fake sees it into `into` (wiremock's URL always names the
+/// server's address).
+fn fill_from_wiremock(into: &mut FakeRequest, request: &Request) {
     let url = &request.url;
-    super::fake_request(
-        &request.method,
-        url.path(),
-        url.query(),
+    super::fill_request(
+        into,
+        (&request.method, url.path(), url.query()),
         &request.headers,
-        request.body.clone(),
+        &request.body,
         || match (url.host_str(), url.port()) {
             (Some(host), Some(port)) => format!("{host}:{port}"),
             (Some(host), None) => host.to_owned(),
             (None, _) => "localhost".to_owned(),
         },
-    )
+    );
 }
 
 /// A fake GitHub on a wiremock [`MockServer`]: api.github.com paths at [`uri`](Self::uri),

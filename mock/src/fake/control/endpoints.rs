@@ -125,23 +125,21 @@ pub(super) fn list_requests(
         .journal
         .iter()
         .filter(|entry| operation.is_none() || entry.operation == operation)
-        .filter(|entry| status.is_none_or(|status| u64::from(entry.request.status) == status))
+        .filter(|entry| status.is_none_or(|status| u64::from(entry.status) == status))
         .filter(|entry| {
-            org.as_deref().is_none_or(|org| {
-                entry.org.as_deref().map(str::to_lowercase).as_deref() == Some(org)
-            })
+            org.as_deref()
+                .is_none_or(|org| entry.org().map(str::to_lowercase).as_deref() == Some(org))
         })
         .filter(|entry| {
-            repo.as_deref().is_none_or(|repo| {
-                entry.repo.as_deref().map(str::to_lowercase).as_deref() == Some(repo)
-            })
+            repo.as_deref()
+                .is_none_or(|repo| entry.repo().map(str::to_lowercase).as_deref() == Some(repo))
         })
         .cloned()
         .collect();
     let entries: Vec<doc::JournalEntry> = matching
         .into_iter()
         .map(|entry| {
-            let recorded = entry.request;
+            let recorded = entry.request();
             doc::JournalEntry {
                 operation: entry.operation.map(|op| op.as_str().to_owned()),
                 headers: journal_headers(&recorded.headers),
@@ -151,8 +149,8 @@ pub(super) fn list_requests(
                 query: recorded.query,
                 status: i64::from(recorded.status),
                 reason: recorded.reason,
-                org: entry.org,
-                repo: entry.repo,
+                org: entry.org().map(str::to_owned),
+                repo: entry.repo().map(str::to_owned),
             }
         })
         .collect();
