@@ -7,11 +7,15 @@
 //! 2-core machine the plain client held to 8 in flight made about three times as many
 //! wake-ups and went about 17% slower: `perf stat -e sched:sched_wakeup,cpu-clock` on
 //! `profile_deliveries plain`), and the engine went about 7% faster with 32 per receiver than
-//! with 8, but no faster with 64 than with 32. The gap is the fake's own work per delivery: on
-//! the sending thread, which bounds the row, about 18–21 µs against the plain client's 14–16
-//! (half of the difference the two HMACs over the body, the rest writing the payload, its
-//! headers and the record), and about 2 µs for the ping call on the bench's thread
-//! (`profile_deliveries` prints each thread's time).
+//! with 8, but no faster with 64 than with 32. The gap is the fake's own work per delivery,
+//! on the sending thread, which bounds the row: beside the plain client's, its time there is
+//! the same but for `Outgoing::finish` (`perf record` on `profile_deliveries fake` and `plain`),
+//! where the two HMACs over the body are about 14% of the thread's time and writing the
+//! payload and its headers about 7%; it allocates about as often as the plain client (23 and
+//! 22.5 times a delivery, callgrind). The ping call takes about 2 µs on the bench's thread.
+//! Two sending threads (a lane's workers alternating between two runtimes) read 0.86–0.93x
+//! against this one-thread client, but 0.75–0.82x against the same client on two threads:
+//! parallelism helps both alike, so the engine keeps the one thread the baseline has.
 
 use std::time::{Duration, Instant};
 
