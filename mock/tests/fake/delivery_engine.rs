@@ -224,13 +224,13 @@ async fn a_closed_port_is_a_connection_the_network_refused() {
     );
 }
 
-/// Pings `hook` and waits for its record: the first of the hook's.
+/// Pings `hook` and waits for its record: the hook's newest.
 async fn ping_and_settle(fake: &FakeGitHub, hook: u64) -> hookspec_mock::Delivery {
     Api::new(&fake.uri())
         .post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
         .await;
     settle(fake).await;
-    fake.state().deliveries(hook).remove(0)
+    fake.state().deliveries(hook).pop().unwrap()
 }
 
 /// A fake delivering with `timeout` to a receiver that holds every answer until released,
@@ -331,11 +331,7 @@ async fn an_answers_body_is_kept_up_to_64_kib_read_lossily_and_past_that_not_at_
         kept.response_payload,
         format!("\u{fffd}{}", "a".repeat(64 * 1024 - 1))
     );
-    let api = Api::new(&fake.uri());
-    api.post_empty(&format!("/orgs/octocat/hooks/{hook}/pings"))
-        .await;
-    settle(&fake).await;
-    let too_long = &fake.state().deliveries(hook)[1];
+    let too_long = &ping_and_settle(&fake, hook).await;
     assert_eq!(
         (too_long.status.as_str(), too_long.status_code),
         ("OK", 200)
