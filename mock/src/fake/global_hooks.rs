@@ -79,12 +79,14 @@ pub(crate) fn delete(state: &mut State, context: &Context<'_>) -> Result<Reply, 
 
 pub(crate) fn ping(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
     let id = context.hook_id()?;
-    let found = state
-        .global_hooks
-        .get(&id)
-        .cloned()
-        .ok_or_else(|| no_hook(id))?;
-    send_ping(state, &found, &GLOBAL, context);
+    if !state.global_hooks.contains_key(&id) {
+        return Err(no_hook(id));
+    }
+    state.ping_in_place(
+        |state| Some((state.global_hooks.get(&id)?, GLOBAL)),
+        &context.api_base,
+        context.product,
+    );
     Ok(Reply::empty(204))
 }
 

@@ -110,15 +110,22 @@ pub(crate) fn update_config(state: &mut State, context: &Context<'_>) -> Result<
 }
 
 pub(crate) fn ping(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    let (login, found) = org_hook(state, context)?;
-    let (login, found) = (login.to_owned(), found.clone());
-    let owner_id = state.org(&login).map(|org| org.id);
-    let target = Target {
-        kind: HookKind::Organization,
-        owner: Some(&login),
-        owner_id,
-    };
-    send_ping(state, &found, &target, context);
+    // The 404s first; then the hook is read where it is.
+    org_hook(state, context)?;
+    let (login, id) = (context.org()?, context.hook_id()?);
+    state.ping_in_place(
+        |state| {
+            let org = state.org(login)?;
+            let target = Target {
+                kind: HookKind::Organization,
+                owner: Some(&org.login),
+                owner_id: Some(org.id),
+            };
+            Some((org.hooks.get(&id)?, target))
+        },
+        &context.api_base,
+        context.product,
+    );
     Ok(Reply::empty(204))
 }
 

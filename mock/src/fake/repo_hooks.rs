@@ -136,15 +136,22 @@ pub(crate) fn update_config(state: &mut State, context: &Context<'_>) -> Result<
 }
 
 pub(crate) fn ping(state: &mut State, context: &Context<'_>) -> Result<Reply, ApiError> {
-    let (full_name, found) = repo_hook(state, context)?;
-    let (full_name, found) = (full_name.to_owned(), found.clone());
-    let repo_id = state.repo(&full_name).map(|repo| repo.id);
-    let target = Target {
-        kind: HookKind::Repository,
-        owner: Some(&full_name),
-        owner_id: repo_id,
-    };
-    send_ping(state, &found, &target, context);
+    // The 404s first; then the hook is read where it is.
+    repo_hook(state, context)?;
+    let (full_name, id) = (context.repo()?, context.hook_id()?);
+    state.ping_in_place(
+        |state| {
+            let repo = state.repo(&full_name)?;
+            let target = Target {
+                kind: HookKind::Repository,
+                owner: Some(&repo.full_name),
+                owner_id: Some(repo.id),
+            };
+            Some((repo.hooks.get(&id)?, target))
+        },
+        &context.api_base,
+        context.product,
+    );
     Ok(Reply::empty(204))
 }
 
