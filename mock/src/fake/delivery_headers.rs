@@ -168,11 +168,16 @@ impl HeadersWriter {
             joined,
         } = self;
         if !entries.is_sorted_by(|(one, _), (two, _)| one < two) {
-            // Stable, so that of a name given twice the last comes last, and stays.
+            // Stable, so that of a name given twice the last comes last; its value moves into
+            // the entry kept.
             entries.sort_by(|(one, _), (two, _)| one.cmp(two));
-            entries.reverse();
-            entries.dedup_by(|(later, _), (earlier, _)| later == earlier);
-            entries.reverse();
+            entries.dedup_by(|later, earlier| {
+                let same = later.0 == earlier.0;
+                if same {
+                    std::mem::swap(&mut later.1, &mut earlier.1);
+                }
+                same
+            });
         }
         DeliveryHeaders {
             entries,
@@ -242,10 +247,7 @@ impl DeliveryHeaders {
                 Some(common) => Cow::Borrowed(common.as_str()),
                 None => Cow::Owned(name.as_str().to_owned()),
             };
-            written.write(name, |joined| match value.to_str() {
-                Ok(text) => joined.push_str(text),
-                Err(_) => joined.push_str(&String::from_utf8_lossy(value.as_bytes())),
-            });
+            written.text(name, &crate::fake::header_str(value));
         }
         written.finish()
     }

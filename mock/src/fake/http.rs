@@ -125,8 +125,11 @@ pub(crate) fn header_pairs<C: FromIterator<(String, String)>>(headers: &hyper::H
 
 /// A header's value as text, read lossily when it is not UTF-8.
 pub(crate) fn header_text(value: &hyper::header::HeaderValue) -> String {
-    match value.to_str() {
-        Ok(text) => text.to_owned(),
-        Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
-    }
+    header_str(value).into_owned()
+}
+
+/// A header's value as text, borrowed when it is UTF-8 (as nearly every value is), read
+/// lossily when not: for writing it where it is kept, without a copy of its own.
+pub(crate) fn header_str(value: &hyper::header::HeaderValue) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(value.as_bytes())
 }

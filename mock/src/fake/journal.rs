@@ -67,9 +67,9 @@ impl Recorded<'_> {
                 .sum::<usize>()
     }
 
-    /// What the entry weighs (see [`JournalRecord::weight`]).
-    fn weight(&self) -> usize {
-        self.body.len() + self.text_length() + self.reason.as_ref().map_or(0, String::len)
+    /// What the entry weighs (see [`JournalRecord::weight`]) with texts of `text_length`.
+    fn weight(&self, text_length: usize) -> usize {
+        self.body.len() + text_length + self.reason.as_ref().map_or(0, String::len)
     }
 }
 
@@ -82,10 +82,10 @@ const BEFORE_OPTIONAL: usize = 2;
 const BEFORE_HEADERS: usize = 5;
 
 impl JournalRecord {
-    /// The entry for `new`, its texts written into `spare`'s buffers when it gives some (an
-    /// entry the journal just dropped) and they are not much larger than needed.
-    fn write(spare: Option<JournalRecord>, new: Recorded<'_>) -> JournalRecord {
-        let length = new.text_length();
+    /// The entry for `new`, whose texts are `length` long, written into `spare`'s buffers
+    /// when it gives some (an entry the journal just dropped) and they are not much larger
+    /// than needed.
+    fn write(spare: Option<JournalRecord>, new: Recorded<'_>, length: usize) -> JournalRecord {
         let request = new.request;
         let optional = [request.query.as_deref(), new.org, new.repo];
         let count = BEFORE_HEADERS + 2 * request.headers.len();
@@ -179,10 +179,10 @@ impl JournalRecord {
     }
 }
 
-/// The entries, oldest first, each with its weight, and what they weigh together.
+/// The entries, oldest first, and what they weigh together.
 #[derive(Debug)]
 pub(crate) struct Journal {
-    entries: VecDeque<(usize, JournalRecord)>,
+    entries: VecDeque<JournalRecord>,
     bytes: usize,
     max_entries: usize,
     max_bytes: usize,
@@ -212,26 +212,27 @@ impl Journal {
         if !self.keeps_any() {
             return;
         }
-        let weight = new.weight();
+        let length = new.text_length();
+        let weight = new.weight(length);
         let mut spare = None;
         while !self.entries.is_empty()
             && (self.entries.len() >= self.max_entries
                 || self.bytes.saturating_add(weight) > self.max_bytes)
         {
-            if let Some((oldest, dropped)) = self.entries.pop_front() {
-                self.bytes -= oldest;
+            if let Some(dropped) = self.entries.pop_front() {
+                self.bytes -= dropped.weight();
                 spare = Some(dropped);
             }
         }
-        let record = JournalRecord::write(spare, new);
+        let record = JournalRecord::write(spare, new, length);
         debug_assert_eq!(record.weight(), weight);
         self.bytes += weight;
-        self.entries.push_back((weight, record));
+        self.entries.push_back(record);
     }
 
     /// The entries, oldest first.
     pub(crate) fn iter(&self) -> impl DoubleEndedIterator<Item = &JournalRecord> {
-        self.entries.iter().map(|(_, record)| record)
+        self.entries.iter()
     }
 
     /// Forgets every entry.

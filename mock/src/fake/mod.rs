@@ -59,7 +59,7 @@ pub use emit::EventSource;
 pub use faults::Fault;
 pub use handler::Fake;
 pub use http::{FakeRequest, FakeResponse};
-pub(crate) use http::{Header, JSON_CONTENT_TYPE, header_pairs};
+pub(crate) use http::{Header, JSON_CONTENT_TYPE, header_pairs, header_str};
 pub use model::{
     Delivery, DeliverySeed, Hook, HookConfig, HookKind, HookSeed, LastResponse, RecordedRequest,
 };

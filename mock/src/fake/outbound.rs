@@ -38,9 +38,8 @@ impl State {
         product: Product,
     ) -> Option<u64> {
         let trap = self.signature_traps;
-        self.queue(hook, product, |id, timeout| {
+        let outgoing = self.prepared(hook, product, |timeout| {
             let mut outgoing = Outgoing::new(
-                id,
                 hook,
                 target,
                 delivery::new_guid(),
@@ -56,7 +55,8 @@ impl State {
                 outgoing.describe(value);
             }
             outgoing
-        })
+        })?;
+        Some(self.queue(outgoing))
     }
 
     /// Sends `hook` a `ping` in the background (nothing for an inactive hook); its payload
@@ -69,7 +69,7 @@ impl State {
         product: Product,
     ) -> Option<u64> {
         let outgoing = self.ping_of(hook, target, api_base, product)?;
-        Some(self.send_new(outgoing))
+        Some(self.queue(outgoing))
     }
 
     /// [`ping`](Self::ping) for a hook of the state's, which `find` finds there with where it
@@ -85,7 +85,7 @@ impl State {
             let (hook, target) = find(self)?;
             self.ping_of(hook, &target, api_base, product)?
         };
-        Some(self.send_new(outgoing))
+        Some(self.queue(outgoing))
     }
 
     /// The ping of `hook` (none for an inactive hook), its id still to be given.
@@ -96,40 +96,25 @@ impl State {
         api_base: &str,
         product: Product,
     ) -> Option<Outgoing> {
-        if !hook.active {
-            return None;
-        }
-        // The hook's JSON as GET answers it, ready in the hook store (the same bytes).
-        let ready = match (target.kind, target.owner) {
-            (HookKind::Organization, Some(login)) => self
-                .org(login)
-                .and_then(|org| org.hooks.one(&hook.id, api_base, Some(&org.login))),
-            (HookKind::Repository, Some(full_name)) => self
-                .repo(full_name)
-                .and_then(|repo| repo.hooks.one(&hook.id, api_base, Some(&repo.full_name))),
-            // An app's hook has no `GET` of its own to share bytes with.
-            (HookKind::App, _) => None,
-            _ => self.global_hooks.one(&hook.id, api_base, None),
-        };
-        let hook_json = match ready {
-            Some(ready) => HookJson::Ready(ready),
-            None => HookJson::write(hook, api_base, target.owner),
-        };
-        let timeout = self.delivery_timeout(product);
-        let mut outgoing =
-            Outgoing::ping(0, hook, target, hook_json, timeout, self.signature_traps);
-        if let Some(version) = product.served_by().enterprise_version() {
-            outgoing.mark_enterprise(version, self.enterprise_host.clone());
-        }
-        Some(outgoing)
-    }
-
-    /// Gives `outgoing` the next delivery id and the outbox; the id.
-    fn send_new(&mut self, mut outgoing: Outgoing) -> u64 {
-        let id = self.take_delivery_id();
-        outgoing.id = id;
-        self.send(outgoing);
-        id
+        self.prepared(hook, product, |timeout| {
+            // The hook's JSON as GET answers it, ready in the hook store (the same bytes).
+            let ready = match (target.kind, target.owner) {
+                (HookKind::Organization, Some(login)) => self
+                    .org(login)
+                    .and_then(|org| org.hooks.one(&hook.id, api_base, Some(&org.login))),
+                (HookKind::Repository, Some(full_name)) => self
+                    .repo(full_name)
+                    .and_then(|repo| repo.hooks.one(&hook.id, api_base, Some(&repo.full_name))),
+                // An app's hook has no `GET` of its own to share bytes with.
+                (HookKind::App, _) => None,
+                _ => self.global_hooks.one(&hook.id, api_base, None),
+            };
+            let hook_json = match ready {
+                Some(ready) => HookJson::Ready(ready),
+                None => HookJson::write(hook, api_base, target.owner),
+            };
+            Outgoing::ping(hook, target, hook_json, timeout, self.signature_traps)
+        })
     }
 
     /// Resends `original` through `hook` as it is configured now: the same GUID, event,
@@ -141,9 +126,8 @@ impl State {
         original: &Delivery,
         product: Product,
     ) -> Option<u64> {
-        self.queue(hook, product, |id, timeout| {
+        let outgoing = self.prepared(hook, product, |timeout| {
             let mut outgoing = Outgoing::new(
-                id,
                 hook,
                 target,
                 original.guid.clone(),
@@ -158,27 +142,34 @@ impl State {
             outgoing.installation_id = original.installation_id;
             outgoing.repository_id = original.repository_id;
             outgoing
-        })
+        })?;
+        Some(self.queue(outgoing))
     }
 
-    /// Gives the delivery `build` makes (from its id and the product's timeout) to the
-    /// outbox, unless `hook` is inactive; its id.
-    fn queue(
-        &mut self,
+    /// The delivery `build` makes (from the product's timeout) through `hook`, as GitHub
+    /// Enterprise Server sends it when `product` is one; none for an inactive hook.
+    fn prepared(
+        &self,
         hook: &Hook,
         product: Product,
-        build: impl FnOnce(u64, Duration) -> Outgoing,
-    ) -> Option<u64> {
+        build: impl FnOnce(Duration) -> Outgoing,
+    ) -> Option<Outgoing> {
         if !hook.active {
             return None;
         }
-        let id = self.take_delivery_id();
-        let mut outgoing = build(id, self.delivery_timeout(product));
+        let mut outgoing = build(self.delivery_timeout(product));
         if let Some(version) = product.served_by().enterprise_version() {
             outgoing.mark_enterprise(version, self.enterprise_host.clone());
         }
+        Some(outgoing)
+    }
+
+    /// Gives `outgoing` the next delivery id and the outbox; the id.
+    fn queue(&mut self, mut outgoing: Outgoing) -> u64 {
+        let id = self.take_delivery_id();
+        outgoing.id = id;
         self.send(outgoing);
-        Some(id)
+        id
     }
 
     fn send(&mut self, outgoing: Outgoing) {

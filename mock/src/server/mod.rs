@@ -37,7 +37,7 @@ fn fill_request(
     }
     into.headers.truncate(request_headers.len());
     for (at, (name, value)) in request_headers.iter().enumerate() {
-        let text = String::from_utf8_lossy(value.as_bytes());
+        let text = crate::fake::header_str(value);
         match into.headers.get_mut(at) {
             Some((kept_name, kept_value)) => {
                 set(kept_name, name.as_str());

@@ -94,10 +94,8 @@ struct Unfinished {
 impl Outgoing {
     /// `event` with `payload` through `hook` as it is configured now; with `trap`, the body
     /// carries [`sign::TRAP_MEMBER`]. What the record lists about the payload is the caller's
-    /// to [`describe`](Outgoing::describe).
-    #[allow(clippy::too_many_arguments)]
+    /// to [`describe`](Outgoing::describe); its id, the state's to give when it queues it.
     pub(crate) fn new(
-        id: u64,
         hook: &Hook,
         target: &Target<'_>,
         guid: String,
@@ -107,7 +105,7 @@ impl Outgoing {
         trap: bool,
     ) -> Outgoing {
         Outgoing {
-            id,
+            id: 0,
             hook_id: hook.id,
             guid,
             event: event.to_owned(),
@@ -148,7 +146,6 @@ impl Outgoing {
     /// A `ping` through `hook`, its payload (`hook_json`, the hook as the API shows it,
     /// and its organization) written later by [`Outgoing::finish`].
     pub(crate) fn ping(
-        id: u64,
         hook: &Hook,
         target: &Target<'_>,
         hook_json: ping::HookJson,
@@ -156,7 +153,6 @@ impl Outgoing {
         trap: bool,
     ) -> Outgoing {
         let mut outgoing = Outgoing::new(
-            id,
             hook,
             target,
             new_guid(),
